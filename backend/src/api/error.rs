@@ -1,0 +1,94 @@
+//! Errors as `application/problem+json` (RFC 9457).
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::app::AppError;
+use crate::domain::Violation;
+
+/// An error response: what went wrong and, when several things did, each of them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problema {
+    /// A URI naming the kind of problem (`urn:trazo:problema:validacion`, ...).
+    #[serde(rename = "type")]
+    pub tipo: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<Violation>,
+}
+
+impl AppError {
+    fn kind(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "no-encontrado", "No encontrado"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflicto", "Conflicto"),
+            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validacion", "Datos inválidos"),
+            AppError::BadRequest(_) | AppError::Malformed(_) => {
+                (StatusCode::BAD_REQUEST, "peticion-mal-formada", "Petición mal formada")
+            }
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "no-autenticado", "No autenticado"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
+            AppError::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "demasiados-intentos",
+                "Demasiados intentos",
+            ),
+            AppError::PayloadTooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "demasiado-grande",
+                "Cuerpo demasiado grande",
+            ),
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "interno", "Error interno"),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.kind().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, slug, title) = self.kind();
+        let detail = match self {
+            AppError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                "ocurrió un error interno; quedó registrado en el log del servidor".to_string()
+            }
+            other => other.to_string(),
+        };
+        let errors = match self {
+            AppError::Invalid(v) => v.clone(),
+            AppError::Malformed(v) => vec![v.clone()],
+            _ => Vec::new(),
+        };
+        let body = Problema {
+            tipo: format!("urn:trazo:problema:{slug}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail,
+            errors,
+        };
+        let mut res = HttpResponse::build(status);
+        res.content_type("application/problem+json");
+        match self {
+            AppError::Unauthorized(_) => {
+                res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            AppError::TooManyRequests(secs) => {
+                res.insert_header((header::RETRY_AFTER, secs.to_string()));
+            }
+            _ => {}
+        }
+        res.json(body)
+    }
+}
+
+/// Turns actix's own extractor errors (query strings, paths) into problem+json.
+pub fn extractor_error(err: impl std::fmt::Display) -> actix_web::Error {
+    AppError::BadRequest(err.to_string()).into()
+}

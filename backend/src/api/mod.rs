@@ -1,0 +1,99 @@
+//! HTTP: actix-web handlers under `/api/v1`, thin wrappers over the use cases in `app`.
+
+pub mod auth;
+pub mod contratos;
+pub mod error;
+pub mod facturas;
+pub mod health;
+pub mod json;
+pub mod openapi;
+pub mod pagadores;
+pub mod usuarios;
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use crate::app::auth::TokenKeys;
+use crate::app::{AppError, Pagina};
+use crate::db::Db;
+
+/// What every request can reach.
+pub struct AppState {
+    pub db: Db,
+    pub keys: TokenKeys,
+    pub limiter: auth::LoginLimiter,
+}
+
+/// Largest JSON body, in bytes.
+#[derive(Clone, Copy)]
+pub struct JsonLimit(pub usize);
+
+/// Runs blocking database work off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    web::block(f)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task: {e}")))?
+}
+
+/// `?page=&per_page=` of every list.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PaginaQuery {
+    /// From 1.
+    pub page: Option<i64>,
+    /// Default 50, at most 500.
+    pub per_page: Option<i64>,
+}
+
+impl PaginaQuery {
+    pub fn pagina(&self) -> Result<Pagina, AppError> {
+        Pagina::new(self.page, self.per_page)
+    }
+}
+
+pub fn created<T: serde::Serialize>(location: String, body: T) -> HttpResponse {
+    HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, location))
+        .json(body)
+}
+
+/// Registers every route of `/api/v1` and the docs.
+pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
+    cfg.app_data(web::PayloadConfig::new(json_limit))
+        .app_data(JsonLimit(json_limit))
+        .app_data(web::QueryConfig::default().error_handler(|e, _| error::extractor_error(e)))
+        .app_data(web::PathConfig::default().error_handler(|e, _| error::extractor_error(e)))
+        .service(
+            web::scope("/api/v1")
+                .service(health::health)
+                .service(auth::login)
+                .service(usuarios::crear)
+                .service(usuarios::listar)
+                .service(usuarios::obtener)
+                .service(pagadores::crear)
+                .service(pagadores::listar)
+                .service(pagadores::obtener)
+                .service(pagadores::actualizar)
+                .service(contratos::crear)
+                .service(contratos::listar)
+                .service(contratos::obtener)
+                .service(facturas::crear)
+                .service(facturas::listar)
+                .service(facturas::obtener)
+                .service(openapi::documento),
+        )
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/docs/"))
+                    .finish()
+            }),
+        )
+        .service(openapi::docs())
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(AppError::NotFound("no existe esa ruta; vea /docs".into()))
+        }));
+}

@@ -1,0 +1,272 @@
+//! Invoices: registering them with their lines, reading them.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Actor, AppError, Lista, Pagina};
+use crate::db::{self, eventos::Evento, facturas::Factura, facturas::Item, AnyConnection, Db};
+use crate::domain::factura::{self as dominio, EstadoFactura, FacturaEntrada, FacturaValida, ItemEntrada};
+use crate::domain::money::from_centavos;
+use crate::domain::rol::Rol;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevoItem {
+    /// CUPS, CUM or the prestador's own code.
+    #[schema(example = "890201")]
+    pub codigo: String,
+    pub descripcion: String,
+    #[schema(value_type = String, example = "1")]
+    pub cantidad: Decimal,
+    #[schema(value_type = String, example = "45000.00")]
+    pub valor_unitario: Decimal,
+    #[schema(value_type = String, example = "45000.00")]
+    pub valor_total: Decimal,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaFactura {
+    /// Prefijo + consecutivo, unique per prestador.
+    #[schema(example = "FEV-10023")]
+    pub numero: String,
+    pub pagador_id: String,
+    pub fecha_expedicion: chrono::NaiveDate,
+    /// Value of the services; when `items` are sent it must be their sum.
+    #[schema(value_type = String, example = "1250000.00")]
+    pub valor_total: Decimal,
+    #[schema(value_type = Option<String>, example = "0.00")]
+    pub copagos: Option<Decimal>,
+    #[schema(value_type = Option<String>, example = "0.00")]
+    pub cuotas_moderadoras: Option<Decimal>,
+    pub cufe: Option<String>,
+    pub contrato_id: Option<String>,
+    #[serde(default)]
+    pub items: Vec<NuevoItem>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemVista {
+    pub linea: i32,
+    pub codigo: String,
+    pub descripcion: String,
+    #[schema(value_type = String)]
+    pub cantidad: Decimal,
+    #[schema(value_type = String)]
+    pub valor_unitario: Decimal,
+    #[schema(value_type = String)]
+    pub valor_total: Decimal,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacturaVista {
+    pub id: String,
+    pub numero: String,
+    pub pagador_id: String,
+    pub contrato_id: Option<String>,
+    pub cufe: Option<String>,
+    pub fecha_expedicion: chrono::NaiveDate,
+    #[schema(value_type = String, example = "1250000.00")]
+    pub valor_total: Decimal,
+    #[schema(value_type = String)]
+    pub copagos: Decimal,
+    #[schema(value_type = String)]
+    pub cuotas_moderadoras: Decimal,
+    pub estado: EstadoFactura,
+    /// What the payer still owes.
+    #[schema(value_type = String)]
+    pub saldo: Decimal,
+    /// Value of glosas still open.
+    #[schema(value_type = String)]
+    pub en_discusion: Decimal,
+    pub version: i32,
+    /// Present when one invoice is read, absent in lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ItemVista>>,
+}
+
+fn vista(f: Factura, items: Option<Vec<Item>>) -> FacturaVista {
+    FacturaVista {
+        estado: f.estado.parse().unwrap_or(EstadoFactura::Expedida),
+        saldo: from_centavos(dominio::a_cargo_pagador(f.valor_total, f.copagos, f.cuotas_moderadoras)),
+        en_discusion: Decimal::new(0, 2),
+        valor_total: from_centavos(f.valor_total),
+        copagos: from_centavos(f.copagos),
+        cuotas_moderadoras: from_centavos(f.cuotas_moderadoras),
+        id: f.id,
+        numero: f.numero,
+        pagador_id: f.pagador_id,
+        contrato_id: f.contrato_id,
+        cufe: f.cufe,
+        fecha_expedicion: f.fecha_expedicion,
+        version: f.version,
+        items: items.map(|v| {
+            v.into_iter()
+                .map(|i| ItemVista {
+                    linea: i.linea,
+                    cantidad: i.cantidad.parse().unwrap_or_default(),
+                    valor_unitario: from_centavos(i.valor_unitario),
+                    valor_total: from_centavos(i.valor_total),
+                    codigo: i.codigo,
+                    descripcion: i.descripcion,
+                })
+                .collect()
+        }),
+    }
+}
+
+/// An invoice checked against the domain and the tenant's payers, ready to insert.
+pub struct FacturaLista {
+    pub factura: FacturaValida,
+    pub pagador_id: String,
+    pub contrato_id: Option<String>,
+}
+
+/// Inserts checked invoices with their lines and their first event, in the caller's
+/// transaction. Returns the rows as stored.
+pub fn insertar(c: &mut AnyConnection, actor: &Actor, lote: Vec<FacturaLista>) -> Result<Vec<Factura>, AppError> {
+    let now = db::now();
+    let mut facturas = Vec::with_capacity(lote.len());
+    let mut items = Vec::new();
+    let mut eventos = Vec::with_capacity(lote.len());
+    for FacturaLista {
+        factura: v,
+        pagador_id,
+        contrato_id,
+    } in lote
+    {
+        let id = db::new_id();
+        for (i, it) in v.items.iter().enumerate() {
+            items.push(Item {
+                id: db::new_id(),
+                prestador_id: actor.prestador_id.clone(),
+                factura_id: id.clone(),
+                linea: i as i32 + 1,
+                codigo: it.codigo.clone(),
+                descripcion: it.descripcion.clone(),
+                cantidad: it.cantidad.to_string(),
+                valor_unitario: it.valor_unitario,
+                valor_total: it.valor_total,
+            });
+        }
+        eventos.push(Evento {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            factura_id: id.clone(),
+            tipo: "expedida".into(),
+            datos: serde_json::json!({
+                "numero": v.numero,
+                "valor_total": from_centavos(v.valor_total),
+                "valor_a_cargo_pagador": from_centavos(v.valor_a_cargo_pagador()),
+                "items": v.items.len(),
+            })
+            .to_string(),
+            actor_id: actor.usuario_id.clone(),
+            fecha: v.fecha_expedicion,
+            registrado_en: now,
+        });
+        facturas.push(Factura {
+            id,
+            prestador_id: actor.prestador_id.clone(),
+            pagador_id,
+            contrato_id,
+            numero: v.numero,
+            cufe: v.cufe,
+            fecha_expedicion: v.fecha_expedicion,
+            valor_total: v.valor_total,
+            copagos: v.copagos,
+            cuotas_moderadoras: v.cuotas_moderadoras,
+            estado: EstadoFactura::Expedida.as_str().into(),
+            version: 1,
+            creado_en: now,
+        });
+    }
+    db::facturas::insertar(c, &facturas, &items)?;
+    db::eventos::insertar(c, &eventos)?;
+    Ok(facturas)
+}
+
+pub fn crear(db: &Db, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, AppError> {
+    actor.exigir(&[Rol::Facturacion], "registrar facturas")?;
+    let entrada = FacturaEntrada {
+        numero: n.numero,
+        fecha_expedicion: n.fecha_expedicion,
+        valor_total: n.valor_total,
+        copagos: n.copagos.unwrap_or_default(),
+        cuotas_moderadoras: n.cuotas_moderadoras.unwrap_or_default(),
+        cufe: n.cufe,
+        items: n
+            .items
+            .into_iter()
+            .map(|i| ItemEntrada {
+                codigo: i.codigo,
+                descripcion: i.descripcion,
+                cantidad: i.cantidad,
+                valor_unitario: i.valor_unitario,
+                valor_total: i.valor_total,
+            })
+            .collect(),
+    };
+    let valida = dominio::validar(entrada, super::hoy_bogota()).map_err(AppError::Invalid)?;
+    let (pagador_id, contrato_id) = (n.pagador_id, n.contrato_id);
+    let id = db.write(|c| {
+        super::pagadores::buscar(c, &actor.prestador_id, &pagador_id)?;
+        if let Some(cid) = &contrato_id {
+            match db::contratos::por_id(c, &actor.prestador_id, cid)? {
+                None => return Err(AppError::not_found("un contrato")),
+                Some(x) if x.pagador_id != pagador_id => {
+                    return Err(AppError::invalid("contrato_id", "el contrato es de otro pagador"))
+                }
+                Some(_) => {}
+            }
+        }
+        if db::facturas::existe_numero(c, &actor.prestador_id, &valida.numero)? {
+            return Err(AppError::Conflict(format!("ya existe la factura {}", valida.numero)));
+        }
+        let mut filas = insertar(
+            c,
+            actor,
+            vec![FacturaLista {
+                factura: valida,
+                pagador_id,
+                contrato_id,
+            }],
+        )?;
+        Ok(filas.remove(0).id)
+    })?;
+    obtener(db, actor, &id)
+}
+
+pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<FacturaVista, AppError> {
+    db.read(|c| {
+        let f = db::facturas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una factura"))?;
+        let items = db::facturas::items(c, &actor.prestador_id, id)?;
+        Ok(vista(f, Some(items)))
+    })
+}
+
+pub fn listar(
+    db: &Db,
+    actor: &Actor,
+    filtro: db::facturas::Filtro,
+    pagina: Pagina,
+) -> Result<Lista<FacturaVista>, AppError> {
+    if let Some(e) = &filtro.estado {
+        e.parse::<EstadoFactura>()
+            .map_err(|err| AppError::invalid("estado", err.to_string()))?;
+    }
+    let (items, total) = db.read(|c| {
+        Ok(db::facturas::listar(
+            c,
+            &actor.prestador_id,
+            &filtro,
+            pagina.offset(),
+            pagina.per_page,
+        )?)
+    })?;
+    Ok(Lista {
+        items: items.into_iter().map(|f| vista(f, None)).collect(),
+        total,
+    })
+}

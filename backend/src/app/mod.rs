@@ -1,0 +1,130 @@
+//! Use cases: one function per thing a user does, each in one transaction, each taking the
+//! acting user so that tenant and role are never forgotten.
+
+pub mod auth;
+pub mod contratos;
+pub mod demo;
+pub mod facturas;
+pub mod pagadores;
+pub mod prestadores;
+pub mod usuarios;
+
+use crate::domain::rol::Rol;
+use crate::domain::Violation;
+
+/// Who is acting: the authenticated user, their prestador (the tenant) and role.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub usuario_id: String,
+    pub prestador_id: String,
+    pub rol: Rol,
+}
+
+impl Actor {
+    /// Refuses the action unless the actor has one of `roles`.
+    pub fn exigir(&self, roles: &[Rol], accion: &str) -> Result<(), AppError> {
+        if roles.contains(&self.rol) {
+            Ok(())
+        } else {
+            let quien: Vec<_> = roles.iter().map(|r| r.as_str()).collect();
+            Err(AppError::Forbidden(format!(
+                "el rol '{}' no puede {accion}; pueden hacerlo: {}",
+                self.rol,
+                quien.join(", ")
+            )))
+        }
+    }
+}
+
+/// Every failure a use case can report, each mapped to one HTTP status by the API.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("los datos enviados tienen errores")]
+    Invalid(Vec<Violation>),
+    #[error("{0}")]
+    BadRequest(String),
+    /// A body that is not the JSON expected: `path` names the field.
+    #[error("{}: {}", .0.path, .0.message)]
+    Malformed(Violation),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("demasiados intentos; espere {0} segundos")]
+    TooManyRequests(u64),
+    #[error("el cuerpo de la petición supera el límite de {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn not_found(que: &str) -> AppError {
+        AppError::NotFound(format!("no existe {que} con ese id en su prestador"))
+    }
+
+    pub fn invalid(path: &str, message: impl Into<String>) -> AppError {
+        AppError::Invalid(vec![Violation::new(path, message)])
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> AppError {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                AppError::Conflict(format!("ya existe un registro con esos datos ({})", info.message()))
+            }
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+/// Today's civil date in Colombia (America/Bogota is UTC−5 all year, without DST since 1993),
+/// which is the date users and the law count terms in.
+pub fn hoy_bogota() -> chrono::NaiveDate {
+    let bogota = chrono::FixedOffset::west_opt(5 * 3600).expect("valid offset");
+    chrono::Utc::now().with_timezone(&bogota).date_naive()
+}
+
+/// Page of a list as the API returns it.
+#[derive(Debug, Clone, Copy)]
+pub struct Pagina {
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl Pagina {
+    pub const POR_DEFECTO: i64 = 50;
+    pub const MAXIMO: i64 = 500;
+
+    pub fn new(page: Option<i64>, per_page: Option<i64>) -> Result<Pagina, AppError> {
+        let page = page.unwrap_or(1);
+        let per_page = per_page.unwrap_or(Self::POR_DEFECTO);
+        if page < 1 {
+            return Err(AppError::invalid("page", "la página empieza en 1"));
+        }
+        if !(1..=Self::MAXIMO).contains(&per_page) {
+            return Err(AppError::invalid(
+                "per_page",
+                format!("se esperan entre 1 y {} por página", Self::MAXIMO),
+            ));
+        }
+        Ok(Pagina { page, per_page })
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+/// A page of results and how many there are in all.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Lista<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}

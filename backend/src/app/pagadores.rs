@@ -1,0 +1,175 @@
+//! Payers: the EPS, ADRES, entes territoriales, SOAT insurers... a prestador bills.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{Actor, AppError, Lista, Pagina};
+use crate::db::{self, pagadores::Pagador, AnyConnection, Db};
+use crate::domain::nit::Nit;
+use crate::domain::pagador::TipoPagador;
+use crate::domain::rol::Rol;
+
+const EDITAN: &[Rol] = &[Rol::Admin, Rol::Facturacion];
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevoPagador {
+    /// With or without dots and check digit: `901.037.916-1`.
+    #[schema(example = "901037916-1")]
+    pub nit: String,
+    #[schema(example = "ADRES")]
+    pub nombre: String,
+    pub tipo: TipoPagador,
+}
+
+/// The fields to change and the `version` the client last read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CambioPagador {
+    pub nit: Option<String>,
+    pub nombre: Option<String>,
+    pub tipo: Option<TipoPagador>,
+    /// The `version` of the payer as the client read it; a newer one on the server is 409.
+    pub version: i32,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PagadorVista {
+    pub id: String,
+    /// Digits only, without the check digit.
+    pub nit: String,
+    pub digito_verificacion: u32,
+    pub nombre: String,
+    pub tipo: TipoPagador,
+    pub version: i32,
+    pub creado_en: chrono::DateTime<chrono::Utc>,
+    pub actualizado_en: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<Pagador> for PagadorVista {
+    fn from(p: Pagador) -> Self {
+        PagadorVista {
+            digito_verificacion: crate::domain::nit::digito_verificacion(&p.nit),
+            tipo: p.tipo.parse().unwrap_or(TipoPagador::Otro),
+            id: p.id,
+            nit: p.nit,
+            nombre: p.nombre,
+            version: p.version,
+            creado_en: p.creado_en.and_utc(),
+            actualizado_en: p.actualizado_en.and_utc(),
+        }
+    }
+}
+
+fn nit(text: &str) -> Result<Nit, AppError> {
+    Nit::parse(text).map_err(|e| AppError::invalid("nit", e.to_string()))
+}
+
+fn nombre(text: &str) -> Result<String, AppError> {
+    let n = text.trim();
+    if n.is_empty() || n.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "nombre",
+            "se espera el nombre del pagador (hasta 200 caracteres)",
+        ));
+    }
+    Ok(n.to_string())
+}
+
+fn nit_libre(c: &mut AnyConnection, prestador_id: &str, nit: &Nit, excepto: Option<&str>) -> Result<(), AppError> {
+    match db::pagadores::por_nit(c, prestador_id, nit.as_str())? {
+        Some(otro) if Some(otro.id.as_str()) != excepto => Err(AppError::Conflict(format!(
+            "ya existe el pagador '{}' con NIT {nit}",
+            otro.nombre
+        ))),
+        _ => Ok(()),
+    }
+}
+
+pub fn crear(db: &Db, actor: &Actor, n: NuevoPagador) -> Result<PagadorVista, AppError> {
+    actor.exigir(EDITAN, "crear pagadores")?;
+    let nit = nit(&n.nit)?;
+    let nombre = nombre(&n.nombre)?;
+    db.write(|c| {
+        nit_libre(c, &actor.prestador_id, &nit, None)?;
+        let now = db::now();
+        let p = Pagador {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            nit: nit.as_str().to_string(),
+            nombre,
+            tipo: n.tipo.as_str().to_string(),
+            version: 1,
+            creado_en: now,
+            actualizado_en: now,
+        };
+        db::pagadores::insertar(c, &p)?;
+        Ok(p.into())
+    })
+}
+
+pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<PagadorVista, AppError> {
+    db.read(|c| buscar(c, &actor.prestador_id, id)).map(Into::into)
+}
+
+/// The payer `id` of the tenant, or 404.
+pub fn buscar(c: &mut AnyConnection, prestador_id: &str, id: &str) -> Result<Pagador, AppError> {
+    db::pagadores::por_id(c, prestador_id, id)?.ok_or_else(|| AppError::not_found("un pagador"))
+}
+
+pub fn listar(
+    db: &Db,
+    actor: &Actor,
+    filtro: db::pagadores::Filtro,
+    pagina: Pagina,
+) -> Result<Lista<PagadorVista>, AppError> {
+    let (items, total) = db.read(|c| {
+        Ok(db::pagadores::listar(
+            c,
+            &actor.prestador_id,
+            &filtro,
+            pagina.offset(),
+            pagina.per_page,
+        )?)
+    })?;
+    Ok(Lista {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+    })
+}
+
+pub fn actualizar(db: &Db, actor: &Actor, id: &str, cambio: CambioPagador) -> Result<PagadorVista, AppError> {
+    actor.exigir(EDITAN, "modificar pagadores")?;
+    let nuevo_nit = cambio.nit.as_deref().map(nit).transpose()?;
+    let nuevo_nombre = cambio.nombre.as_deref().map(nombre).transpose()?;
+    db.write(|c| {
+        let mut p = buscar(c, &actor.prestador_id, id)?;
+        if p.version != cambio.version {
+            return Err(stale(p.version, cambio.version));
+        }
+        if let Some(n) = &nuevo_nit {
+            nit_libre(c, &actor.prestador_id, n, Some(&p.id))?;
+            p.nit = n.as_str().to_string();
+        }
+        if let Some(n) = nuevo_nombre {
+            p.nombre = n;
+        }
+        if let Some(t) = cambio.tipo {
+            p.tipo = t.as_str().to_string();
+        }
+        p.actualizado_en = db::now();
+        if db::pagadores::actualizar(c, &p, cambio.version)? == 0 {
+            // Another writer got there between our read and our write.
+            return Err(stale(cambio.version + 1, cambio.version));
+        }
+        p.version = cambio.version + 1;
+        Ok(p.into())
+    })
+}
+
+/// The 409 of optimistic concurrency.
+pub fn stale(actual: i32, enviada: i32) -> AppError {
+    AppError::Conflict(format!(
+        "otro usuario modificó este registro (versión {actual}, usted envió {enviada}); vuelva a leerlo y repita el cambio"
+    ))
+}

@@ -1,0 +1,235 @@
+//! The `trazo` command: serve, demo, migrate, init, user.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::app::{self, usuarios::NuevoUsuario, AppError};
+use crate::config::Settings;
+use crate::db::{self, Db};
+use crate::domain::rol::Rol;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "trazo",
+    version,
+    about = "Trazabilidad de facturas médicas: radicación, glosas, pagos y cartera"
+)]
+pub struct Cli {
+    /// A TOML file whose keys override config/default.toml.
+    #[arg(long, global = true, env = "TRAZO_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Where the SQLite database and the signing key live [default: ./data].
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serves the API on the configured database (SQLite in <data-dir>/trazo.db by default).
+    Serve {
+        /// Port to listen on [env: TRAZO_PORT] [default: 8080].
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Serves a fresh demo data set in <data-dir>/demo (never the real database).
+    Demo {
+        /// Port to listen on [env: TRAZO_PORT] [default: 8080].
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Brings the database schema up to date and exits.
+    Migrate,
+    /// Creates a prestador and its first admin. Password from TRAZO_ADMIN_PASSWORD or a prompt.
+    Init {
+        #[arg(long)]
+        prestador_nit: String,
+        #[arg(long)]
+        prestador_nombre: String,
+        #[arg(long)]
+        admin_email: String,
+    },
+    /// Manages users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Adds a user to a prestador. Password from TRAZO_USER_PASSWORD or a prompt.
+    Add {
+        /// NIT of the prestador the user works for.
+        #[arg(long)]
+        prestador_nit: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        nombre: String,
+        /// admin, facturacion, cartera, finanzas or auditor.
+        #[arg(long)]
+        rol: Rol,
+    },
+}
+
+impl clap::ValueEnum for Rol {
+    fn value_variants<'a>() -> &'a [Self] {
+        Rol::ALL
+    }
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+pub fn run() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let mut settings = Settings::load(cli.config.as_deref(), std::env::vars())?;
+    if let Some(d) = cli.data_dir {
+        settings.data_dir = d;
+    }
+    crate::telemetry::init(settings.log.format, &settings.log.level);
+    match cli.command {
+        Command::Serve { port } => {
+            if let Some(p) = port {
+                settings.server.port = p;
+            }
+            let db = open(&settings)?;
+            serve(&settings, db, settings.data_dir.clone(), None)
+        }
+        Command::Demo { port } => {
+            if let Some(p) = port {
+                settings.server.port = p;
+            }
+            demo(settings)
+        }
+        Command::Migrate => {
+            open(&settings)?;
+            println!("esquema al día en {}", db::redact(&settings.database_url()));
+            Ok(())
+        }
+        Command::Init {
+            prestador_nit,
+            prestador_nombre,
+            admin_email,
+        } => {
+            let password = password("TRAZO_ADMIN_PASSWORD", &format!("Contraseña para {admin_email}"))?;
+            let db = open(&settings)?;
+            app::prestadores::crear(&db, &prestador_nit, &prestador_nombre, &admin_email, &password)
+                .map_err(explain)?;
+            println!("prestador '{prestador_nombre}' creado; inicie sesión como {admin_email}");
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    prestador_nit,
+                    email,
+                    nombre,
+                    rol,
+                },
+        } => {
+            let password = password("TRAZO_USER_PASSWORD", &format!("Contraseña para {email}"))?;
+            let db = open(&settings)?;
+            let nit = crate::domain::nit::Nit::parse(&prestador_nit)?;
+            let prestador = db
+                .read(|c| Ok(db::prestadores::por_nit(c, nit.as_str())?))
+                .map_err(explain)?
+                .ok_or_else(|| anyhow::anyhow!("no existe un prestador con NIT {nit}; créelo con `trazo init`"))?;
+            let u = app::usuarios::preparar(NuevoUsuario {
+                email: email.clone(),
+                nombre,
+                rol,
+                password,
+            })
+            .map_err(explain)?;
+            db.write(|c| app::usuarios::insertar(c, &prestador.id, u))
+                .map_err(explain)?;
+            println!("usuario {email} ({rol}) agregado a {}", prestador.nombre);
+            Ok(())
+        }
+    }
+}
+
+fn open(settings: &Settings) -> anyhow::Result<Db> {
+    Db::connect(&settings.database_url(), settings.database.pool_size)
+}
+
+/// Runs the server until Ctrl-C.
+fn serve(settings: &Settings, db: Db, keys_dir: PathBuf, banner: Option<String>) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let backend = db.backend();
+        let bound = crate::startup::bind(settings, db, &keys_dir)?;
+        let host = match settings.server.host.as_str() {
+            "0.0.0.0" | "::" => "localhost",
+            h => h,
+        };
+        if let Some(b) = banner {
+            println!("{b}");
+        }
+        println!(
+            "Trazo escucha en http://{host}:{}/  (API: /api/v1, documentación: /docs, base de datos: {backend:?})",
+            bound.port
+        );
+        bound.server.await?;
+        Ok(())
+    })
+}
+
+/// A fresh demo database, apart from the real one, then serve it.
+fn demo(mut settings: Settings) -> anyhow::Result<()> {
+    let dir = settings.data_dir.join("demo");
+    for f in ["trazo.db", "trazo.db-wal", "trazo.db-shm"] {
+        match std::fs::remove_file(dir.join(f)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                anyhow::bail!("no se pudo reiniciar la demostración en {}: {e}", dir.display())
+            }
+            _ => {}
+        }
+    }
+    settings.database.url = dir.join("trazo.db").to_string_lossy().into_owned();
+    let db = open(&settings)?;
+    let r = app::demo::cargar(&db, app::hoy_bogota()).map_err(explain)?;
+    let mut banner = format!(
+        "Datos de demostración en {}: {}, {} pagadores, {} contratos, {} facturas.\nUsuarios (contraseña \"{}\"):",
+        dir.display(),
+        r.prestador,
+        r.pagadores,
+        r.contratos,
+        r.facturas,
+        app::demo::DEMO_PASSWORD
+    );
+    for (rol, email) in &r.usuarios {
+        banner.push_str(&format!("\n  {email:<26} {rol}"));
+    }
+    serve(&settings, db, dir, Some(banner))
+}
+
+fn password(var: &str, prompt: &str) -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var(var) {
+        return Ok(p);
+    }
+    let p = rpassword::prompt_password(format!("{prompt}: "))
+        .map_err(|e| anyhow::anyhow!("no se pudo leer la contraseña ({e}); defina {var}"))?;
+    let again = rpassword::prompt_password("Repítala: ")?;
+    anyhow::ensure!(p == again, "las contraseñas no coinciden");
+    Ok(p)
+}
+
+/// Use-case errors as one readable line for the terminal.
+fn explain(e: AppError) -> anyhow::Error {
+    match e {
+        AppError::Invalid(v) => {
+            anyhow::anyhow!(
+                "{}",
+                v.iter()
+                    .map(|x| format!("{}: {}", x.path, x.message))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}

@@ -1,0 +1,186 @@
+//! Configuration, layered: `config/default.toml` (built in) < the file given with
+//! `--config` < environment (`TRAZO_<SECTION>__<KEY>`, `DATABASE_URL`) < command-line flags.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+const DEFAULTS: &str = include_str!("../../config/default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub server: Server,
+    pub database: Database,
+    pub auth: Auth,
+    pub log: Log,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    pub host: String,
+    pub port: u16,
+    pub json_limit_bytes: usize,
+    pub workers: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Database {
+    pub url: String,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    pub token_ttl_minutes: i64,
+    pub jwt_secret: String,
+    pub login_attempts_per_minute: u32,
+    pub login_attempts_per_minute_per_address: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Log {
+    pub format: LogFormat,
+    pub level: String,
+}
+
+impl Settings {
+    /// Loads the layers. `env` is the environment to read (the process's in production, a
+    /// fixed one in tests).
+    pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Settings> {
+        let mut env: std::collections::HashMap<String, String> = env
+            .into_iter()
+            .filter(|(k, _)| k.starts_with("TRAZO_") || k == "DATABASE_URL")
+            .collect();
+        // The flat names people expect, folded into their sections.
+        if let Some(port) = env.remove("TRAZO_PORT") {
+            env.insert("TRAZO_SERVER__PORT".into(), port);
+        }
+        if let Some(url) = env.remove("DATABASE_URL") {
+            env.insert("TRAZO_DATABASE__URL".into(), url);
+        }
+        env.remove("TRAZO_CONFIG");
+        let mut b = config::Config::builder().add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
+        if let Some(f) = file {
+            anyhow::ensure!(f.exists(), "no existe el archivo de configuración {}", f.display());
+            b = b.add_source(config::File::from(f).required(true));
+        }
+        let source = config::Environment::with_prefix("TRAZO")
+            .prefix_separator("_")
+            .separator("__")
+            .try_parsing(true)
+            .source(Some(env));
+        let s: Settings = b
+            .add_source(source)
+            .build()
+            .and_then(|c| c.try_deserialize())
+            .map_err(|e| anyhow::anyhow!("configuración inválida: {e}"))?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        let bad = |key: &str, why: &str| Err(anyhow::anyhow!("configuración inválida: {key}: {why}"));
+        if self.auth.token_ttl_minutes <= 0 {
+            return bad("auth.token_ttl_minutes", "debe ser mayor que 0");
+        }
+        if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.len() < 32 {
+            return bad("auth.jwt_secret", "debe tener al menos 32 caracteres (o dejarse vacío)");
+        }
+        if self.auth.login_attempts_per_minute == 0 {
+            return bad("auth.login_attempts_per_minute", "debe ser mayor que 0");
+        }
+        if self.auth.login_attempts_per_minute_per_address == 0 {
+            return bad("auth.login_attempts_per_minute_per_address", "debe ser mayor que 0");
+        }
+        if self.server.json_limit_bytes < 1024 {
+            return bad("server.json_limit_bytes", "debe ser al menos 1024");
+        }
+        if self.database.pool_size == 0 {
+            return bad("database.pool_size", "debe ser mayor que 0");
+        }
+        Ok(())
+    }
+
+    /// The database URL: the configured one, or the SQLite file in the data directory.
+    pub fn database_url(&self) -> String {
+        if self.database.url.is_empty() {
+            self.data_dir.join("trazo.db").to_string_lossy().into_owned()
+        } else {
+            self.database.url.clone()
+        }
+    }
+
+    pub fn jwt_secret(&self) -> Option<&str> {
+        Some(self.auth.jwt_secret.as_str()).filter(|s| !s.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_load_with_an_empty_environment() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(s.server.port, 8080);
+        assert_eq!(s.data_dir, PathBuf::from("./data"));
+        assert_eq!(s.database_url(), "./data/trazo.db");
+        assert_eq!(s.jwt_secret(), None);
+    }
+
+    #[test]
+    fn file_then_environment_override_in_order() {
+        let dir = std::env::temp_dir().join(format!("trazo-cfg-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("trazo.toml");
+        std::fs::write(&f, "[server]\nport = 9000\n[auth]\ntoken_ttl_minutes = 30\n").unwrap();
+        let s = Settings::load(
+            Some(&f),
+            env(&[("TRAZO_PORT", "9100"), ("DATABASE_URL", "postgres://x@h/db")]),
+        )
+        .unwrap();
+        assert_eq!(s.server.port, 9100);
+        assert_eq!(s.auth.token_ttl_minutes, 30);
+        assert_eq!(s.database_url(), "postgres://x@h/db");
+        let s = Settings::load(Some(&f), env(&[("TRAZO_AUTH__TOKEN_TTL_MINUTES", "15")])).unwrap();
+        assert_eq!((s.server.port, s.auth.token_ttl_minutes), (9000, 15));
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn bad_values_name_the_key() {
+        let e = Settings::load(None, env(&[("TRAZO_PORT", "ochenta")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("server.port"), "{e}");
+        let e = Settings::load(None, env(&[("TRAZO_AUTH__TOKEN_TTL_MINUTES", "0")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("auth.token_ttl_minutes"), "{e}");
+        let e = Settings::load(None, env(&[("TRAZO_LOG__FORMAT", "xml")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("log.format"), "{e}");
+        let e = Settings::load(Some(Path::new("/no/such/trazo.toml")), env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("/no/such/trazo.toml"), "{e}");
+    }
+}

@@ -1,0 +1,73 @@
+//! Contracts (acuerdos de voluntades) of a prestador.
+
+use diesel::prelude::*;
+
+use super::schema::contratos;
+use super::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = contratos, treat_none_as_default_value = false)]
+pub struct Contrato {
+    pub id: String,
+    pub prestador_id: String,
+    pub pagador_id: String,
+    pub numero: String,
+    pub modalidad: String,
+    pub fecha_inicio: chrono::NaiveDate,
+    pub fecha_fin: Option<chrono::NaiveDate>,
+    pub plazo_pago_dias: i32,
+    pub valor: Option<i64>,
+    pub version: i32,
+    pub creado_en: chrono::NaiveDateTime,
+}
+
+pub fn insertar(c: &mut AnyConnection, x: &Contrato) -> QueryResult<()> {
+    diesel::insert_into(contratos::table).values(x).execute(c).map(|_| ())
+}
+
+pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<Option<Contrato>> {
+    contratos::table
+        .filter(contratos::prestador_id.eq(prestador_id).and(contratos::id.eq(id)))
+        .select(Contrato::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn existe_numero(c: &mut AnyConnection, prestador_id: &str, pagador_id: &str, numero: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        contratos::table.filter(
+            contratos::prestador_id
+                .eq(prestador_id)
+                .and(contratos::pagador_id.eq(pagador_id))
+                .and(contratos::numero.eq(numero)),
+        ),
+    ))
+    .get_result(c)
+}
+
+fn filtrada<'a>(prestador_id: &'a str, pagador_id: Option<&'a str>) -> contratos::BoxedQuery<'a, super::DbBackend> {
+    let mut q = contratos::table
+        .filter(contratos::prestador_id.eq(prestador_id))
+        .into_boxed();
+    if let Some(p) = pagador_id {
+        q = q.filter(contratos::pagador_id.eq(p));
+    }
+    q
+}
+
+pub fn listar(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    pagador_id: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Contrato>, i64)> {
+    let total = filtrada(prestador_id, pagador_id).count().get_result(c)?;
+    let items = filtrada(prestador_id, pagador_id)
+        .order((contratos::fecha_inicio.desc(), contratos::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Contrato::as_select())
+        .load(c)?;
+    Ok((items, total))
+}

@@ -1,0 +1,134 @@
+//! Invoices and their lines.
+
+use diesel::prelude::*;
+
+use super::schema::{factura_items, facturas};
+use super::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = facturas, treat_none_as_default_value = false)]
+pub struct Factura {
+    pub id: String,
+    pub prestador_id: String,
+    pub pagador_id: String,
+    pub contrato_id: Option<String>,
+    pub numero: String,
+    pub cufe: Option<String>,
+    pub fecha_expedicion: chrono::NaiveDate,
+    pub valor_total: i64,
+    pub copagos: i64,
+    pub cuotas_moderadoras: i64,
+    pub estado: String,
+    pub version: i32,
+    pub creado_en: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = factura_items)]
+pub struct Item {
+    pub id: String,
+    pub prestador_id: String,
+    pub factura_id: String,
+    pub linea: i32,
+    pub codigo: String,
+    pub descripcion: String,
+    pub cantidad: String,
+    pub valor_unitario: i64,
+    pub valor_total: i64,
+}
+
+/// Filters of the invoice list.
+#[derive(Debug, Default)]
+pub struct Filtro {
+    pub estado: Option<String>,
+    pub pagador_id: Option<String>,
+    pub desde: Option<chrono::NaiveDate>,
+    pub hasta: Option<chrono::NaiveDate>,
+    /// Part of the number or CUFE.
+    pub q: Option<String>,
+}
+
+pub fn insertar(c: &mut AnyConnection, f: &[Factura], items: &[Item]) -> QueryResult<()> {
+    for chunk in f.chunks(super::LOTE) {
+        super::por_backend!(c, |conn| diesel::insert_into(facturas::table)
+            .values(chunk)
+            .execute(conn))?;
+    }
+    for chunk in items.chunks(super::LOTE) {
+        super::por_backend!(c, |conn| diesel::insert_into(factura_items::table)
+            .values(chunk)
+            .execute(conn))?;
+    }
+    Ok(())
+}
+
+pub fn existe_numero(c: &mut AnyConnection, prestador_id: &str, numero: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        facturas::table.filter(facturas::prestador_id.eq(prestador_id).and(facturas::numero.eq(numero))),
+    ))
+    .get_result(c)
+}
+
+pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<Option<Factura>> {
+    facturas::table
+        .filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq(id)))
+        .select(Factura::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn items(c: &mut AnyConnection, prestador_id: &str, factura_id: &str) -> QueryResult<Vec<Item>> {
+    factura_items::table
+        .filter(
+            factura_items::prestador_id
+                .eq(prestador_id)
+                .and(factura_items::factura_id.eq(factura_id)),
+        )
+        .order(factura_items::linea.asc())
+        .select(Item::as_select())
+        .load(c)
+}
+
+fn filtrada<'a>(prestador_id: &'a str, f: &'a Filtro) -> facturas::BoxedQuery<'a, super::DbBackend> {
+    let mut q = facturas::table
+        .filter(facturas::prestador_id.eq(prestador_id))
+        .into_boxed();
+    if let Some(e) = &f.estado {
+        q = q.filter(facturas::estado.eq(e));
+    }
+    if let Some(p) = &f.pagador_id {
+        q = q.filter(facturas::pagador_id.eq(p));
+    }
+    if let Some(d) = f.desde {
+        q = q.filter(facturas::fecha_expedicion.ge(d));
+    }
+    if let Some(h) = f.hasta {
+        q = q.filter(facturas::fecha_expedicion.le(h));
+    }
+    if let Some(text) = &f.q {
+        let like = super::contiene(text);
+        q = q.filter(
+            super::lower(facturas::numero)
+                .like(like.clone())
+                .or(facturas::cufe.like(like)),
+        );
+    }
+    q
+}
+
+pub fn listar(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    f: &Filtro,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Factura>, i64)> {
+    let total = filtrada(prestador_id, f).count().get_result(c)?;
+    let items = filtrada(prestador_id, f)
+        .order((facturas::fecha_expedicion.desc(), facturas::numero.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Factura::as_select())
+        .load(c)?;
+    Ok((items, total))
+}

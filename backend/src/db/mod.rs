@@ -1,0 +1,277 @@
+//! Persistence: one diesel code path over SQLite (embedded default) and PostgreSQL.
+//!
+//! Every query function takes the caller's `prestador_id`: tenant isolation is enforced
+//! here, in the WHERE clause, not left to the handlers.
+
+pub mod contratos;
+pub mod eventos;
+pub mod facturas;
+pub mod pagadores;
+pub mod prestadores;
+pub mod schema;
+pub mod usuarios;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::app::AppError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// A connection to either backend. Queries are written once against this type.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+pub type Conn = PooledConnection<Manager>;
+
+/// Runs a statement on the concrete connection inside [`AnyConnection`], for the few
+/// statements the multi-backend cannot express (multi-row INSERT). The body is written
+/// once and compiled for each backend.
+macro_rules! por_backend {
+    ($c:expr, |$conn:ident| $body:expr) => {
+        match $c {
+            $crate::db::AnyConnection::Sqlite($conn) => $body,
+            $crate::db::AnyConnection::Postgresql($conn) => $body,
+        }
+    };
+}
+pub(crate) use por_backend;
+
+/// Rows per multi-row INSERT: under SQLite's limit of bound parameters per statement
+/// for the widest table.
+pub const LOTE: usize = 500;
+
+/// The backend type of [`AnyConnection`], for boxed queries.
+pub type DbBackend = <AnyConnection as Connection>::Backend;
+
+diesel::define_sql_function! {
+    /// SQL `lower`, the same in SQLite and PostgreSQL for the text Trazo searches.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// A `LIKE` pattern that finds `text` anywhere, case-insensitively (compare with `lower`).
+/// The user's own wildcard characters are dropped: a search box is not a pattern language.
+pub fn contiene(text: &str) -> String {
+    let plain: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, '%' | '_' | '\\'))
+        .collect();
+    format!("%{plain}%")
+}
+
+/// Opens connections of the backend the URL names. (The derive's own `establish` tries
+/// each backend in turn, which would turn a PostgreSQL URL that does not answer into an
+/// SQLite file of that name.)
+#[derive(Debug)]
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+impl ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url).map(AnyConnection::Postgresql),
+            Backend::Sqlite => SqliteConnection::establish(&self.url).map(AnyConnection::Sqlite),
+        }
+        .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+/// Which database a URL points to. Anything that is not a PostgreSQL URL is an SQLite path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// The database handle shared by every request.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    backend: Backend,
+    /// SQLite admits one writer at a time and a deferred transaction that upgrades to a
+    /// write can fail at once with SQLITE_BUSY; serialising writers in-process avoids that.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            c.batch_execute(
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+impl Db {
+    /// Opens the pool and brings the schema up to date. For SQLite the file and its folder
+    /// are created when missing.
+    pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
+        let backend = Backend::of(url);
+        if backend == Backend::Sqlite {
+            if let Some(parent) = Path::new(url).parent() {
+                if !parent.as_os_str().is_empty() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        anyhow::anyhow!("no se pudo crear la carpeta de datos {}: {e}", parent.display())
+                    })?;
+                }
+            }
+        }
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(SqlitePragmas))
+            .build(Manager {
+                url: url.to_string(),
+                backend,
+            })
+            .map_err(|e| anyhow::anyhow!("no se pudo conectar a la base de datos ({}): {e}", redact(url)))?;
+        let db = Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn conn(&self) -> Result<Conn, AppError> {
+        self.pool
+            .get()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("pool: {e}")))
+    }
+
+    /// Runs `f` in one transaction that writes: either all of it lands or none.
+    pub fn write<T>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, AppError>) -> Result<T, AppError> {
+        let _guard = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.conn()?;
+        conn.transaction(|c| f(c))
+    }
+
+    /// Runs `f` for reads that must see one consistent state.
+    pub fn read<T>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, AppError>) -> Result<T, AppError> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+
+    fn migrate(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.get()?;
+        match &mut *conn {
+            AnyConnection::Sqlite(c) => {
+                c.run_pending_migrations(SQLITE_MIGRATIONS)
+                    .map_err(|e| anyhow::anyhow!("migraciones SQLite: {e}"))?;
+            }
+            AnyConnection::Postgresql(c) => {
+                // Several app servers may start at once against one database: the advisory
+                // lock lets exactly one of them migrate.
+                c.batch_execute("SELECT pg_advisory_lock(727210)")?;
+                let res = c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ());
+                c.batch_execute("SELECT pg_advisory_unlock(727210)")?;
+                res.map_err(|e| anyhow::anyhow!("migraciones PostgreSQL: {e}"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// True when the database answers a trivial query.
+    pub fn ping(&self) -> bool {
+        self.conn()
+            .map(|mut c| c.batch_execute("SELECT 1").is_ok())
+            .unwrap_or(false)
+    }
+}
+
+/// Hides the password of a database URL in messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A fresh time-ordered id.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Now, in UTC, as stored in `*_en` columns.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_chosen_by_url_scheme() {
+        assert_eq!(Backend::of("postgres://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::of("postgresql://u@h/db"), Backend::Postgres);
+        assert_eq!(Backend::of("./data/trazo.db"), Backend::Sqlite);
+    }
+
+    #[test]
+    fn redact_hides_password_only() {
+        assert_eq!(
+            redact("postgres://trazo:s3cret@db:5432/trazo"),
+            "postgres://trazo:***@db:5432/trazo"
+        );
+        assert_eq!(redact("postgres://trazo@db/trazo"), "postgres://trazo@db/trazo");
+    }
+}

@@ -1,0 +1,57 @@
+//! Users of a prestador.
+
+use diesel::prelude::*;
+
+use super::schema::usuarios;
+use super::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = usuarios)]
+pub struct Usuario {
+    pub id: String,
+    pub prestador_id: String,
+    pub email: String,
+    pub nombre: String,
+    pub rol: String,
+    pub password_hash: String,
+    pub activo: bool,
+    pub version: i32,
+    pub creado_en: chrono::NaiveDateTime,
+}
+
+pub fn insertar(c: &mut AnyConnection, u: &Usuario) -> QueryResult<()> {
+    diesel::insert_into(usuarios::table).values(u).execute(c).map(|_| ())
+}
+
+/// Looks an e-mail up across tenants: the e-mail is how a person logs in, before any tenant
+/// is known.
+pub fn por_email(c: &mut AnyConnection, email: &str) -> QueryResult<Option<Usuario>> {
+    usuarios::table
+        .filter(usuarios::email.eq(email))
+        .select(Usuario::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<Option<Usuario>> {
+    usuarios::table
+        .filter(usuarios::prestador_id.eq(prestador_id).and(usuarios::id.eq(id)))
+        .select(Usuario::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn listar(c: &mut AnyConnection, prestador_id: &str, offset: i64, limit: i64) -> QueryResult<(Vec<Usuario>, i64)> {
+    let total = usuarios::table
+        .filter(usuarios::prestador_id.eq(prestador_id))
+        .count()
+        .get_result(c)?;
+    let items = usuarios::table
+        .filter(usuarios::prestador_id.eq(prestador_id))
+        .order(usuarios::email.asc())
+        .offset(offset)
+        .limit(limit)
+        .select(Usuario::as_select())
+        .load(c)?;
+    Ok((items, total))
+}

@@ -1,0 +1,78 @@
+//! Money: exact decimals in the API and the domain, integer centavos in the database.
+//! Never `f64`.
+
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("el valor {0} tiene más de dos decimales (se esperan pesos con centavos, p. ej. \"1250000.00\")")]
+    Decimales(Decimal),
+    #[error("el valor {0} no puede ser negativo")]
+    Negativo(Decimal),
+    #[error("el valor {0} es demasiado grande")]
+    Desborde(Decimal),
+}
+
+/// Converts pesos to centavos, refusing sub-centavo precision instead of rounding it away.
+pub fn to_centavos(valor: Decimal) -> Result<i64, MoneyError> {
+    let normal = valor.normalize();
+    if normal.scale() > 2 {
+        return Err(MoneyError::Decimales(valor));
+    }
+    let centavos = normal
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .ok_or(MoneyError::Desborde(valor))?;
+    i64::try_from(centavos).map_err(|_| MoneyError::Desborde(valor))
+}
+
+/// Like [`to_centavos`] for values that can only be zero or more (invoice totals, payments).
+pub fn to_centavos_no_negativo(valor: Decimal) -> Result<i64, MoneyError> {
+    if valor.is_sign_negative() && !valor.is_zero() {
+        return Err(MoneyError::Negativo(valor));
+    }
+    to_centavos(valor)
+}
+
+/// Centavos back to pesos, always with two decimals so `"1250000.00"` reads as money.
+pub fn from_centavos(centavos: i64) -> Decimal {
+    Decimal::new(centavos, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn pesos_and_centavos_round_trip_exactly() {
+        assert_eq!(to_centavos(d("1250000.00")).unwrap(), 125_000_000);
+        assert_eq!(to_centavos(d("0.1")).unwrap(), 10);
+        assert_eq!(to_centavos(d("7")).unwrap(), 700);
+        assert_eq!(to_centavos(d("12.3400")).unwrap(), 1234);
+        assert_eq!(from_centavos(125_000_000).to_string(), "1250000.00");
+        assert_eq!(from_centavos(5).to_string(), "0.05");
+        // 0.1 + 0.2 is 0.3 to the centavo, which f64 cannot promise.
+        assert_eq!(
+            from_centavos(to_centavos(d("0.1")).unwrap() + to_centavos(d("0.2")).unwrap()),
+            d("0.30")
+        );
+    }
+
+    #[test]
+    fn sub_centavo_negative_and_huge_values_are_refused() {
+        assert_eq!(to_centavos(d("10.005")), Err(MoneyError::Decimales(d("10.005"))));
+        assert_eq!(
+            to_centavos_no_negativo(d("-1.00")),
+            Err(MoneyError::Negativo(d("-1.00")))
+        );
+        assert_eq!(to_centavos_no_negativo(d("0.00")).unwrap(), 0);
+        assert!(matches!(
+            to_centavos(d("99999999999999999999")),
+            Err(MoneyError::Desborde(_))
+        ));
+    }
+}

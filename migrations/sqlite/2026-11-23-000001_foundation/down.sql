@@ -1,0 +1,7 @@
+DROP TABLE eventos;
+DROP TABLE factura_items;
+DROP TABLE facturas;
+DROP TABLE contratos;
+DROP TABLE pagadores;
+DROP TABLE usuarios;
+DROP TABLE prestadores;

@@ -1,0 +1,271 @@
+//! End-to-end harness: starts a real Trazo server on a random port, on SQLite (a fresh
+//! temporary database per test) or, when `TEST_DATABASE_URL` names a PostgreSQL database,
+//! on PostgreSQL (tests share the database and keep apart by using their own prestadores,
+//! which is the same isolation the product relies on). A PostgreSQL URL that does not
+//! answer fails every test: nothing is skipped.
+
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use trazo::app::auth::TokenKeys;
+use trazo::config::Settings;
+use trazo::domain::rol::Rol;
+
+/// The signing key of test servers, so tests can forge expired tokens with the right key.
+pub const JWT_SECRET: &str = "clave-de-pruebas-de-trazo-de-32-caracteres-o-mas";
+pub const PASSWORD: &str = "contraseña-segura-1";
+
+pub struct TestApp {
+    pub base: String,
+    pub database_url: String,
+    agent: ureq::Agent,
+    _dir: tempfile::TempDir,
+}
+
+/// A response, whatever its status.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// Asserts the status, printing the body when it is another.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Resp {
+        assert_eq!(self.status, status, "unexpected status; body: {}", self.text);
+        self
+    }
+    /// Asserts an RFC 9457 problem with this status and returns its body.
+    #[track_caller]
+    pub fn problem(self, status: u16) -> Value {
+        let r = self.expect(status);
+        assert_eq!(r.content_type, "application/problem+json", "{}", r.text);
+        let v = r.json();
+        assert_eq!(v["status"], status, "{v}");
+        assert!(
+            v["type"].as_str().is_some_and(|t| t.starts_with("urn:trazo:problema:")),
+            "{v}"
+        );
+        assert!(v["title"].is_string() && v["detail"].is_string(), "{v}");
+        v
+    }
+}
+
+/// A prestador created for one test, with its admin's token.
+pub struct Tenant {
+    pub nit: String,
+    pub admin: String,
+}
+
+/// Which database the suite runs on.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+}
+
+impl TestApp {
+    pub fn spawn() -> TestApp {
+        Self::spawn_with(&[])
+    }
+
+    /// Starts a server with extra `TRAZO_*` settings.
+    pub fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut env: Vec<(String, String)> = vec![
+            ("TRAZO_DATA_DIR".into(), dir.path().to_string_lossy().into_owned()),
+            ("TRAZO_PORT".into(), "0".into()),
+            ("TRAZO_SERVER__WORKERS".into(), "2".into()),
+            ("TRAZO_DATABASE__POOL_SIZE".into(), "4".into()),
+            ("TRAZO_AUTH__JWT_SECRET".into(), JWT_SECRET.into()),
+            ("TRAZO_AUTH__LOGIN_ATTEMPTS_PER_MINUTE".into(), "1000".into()),
+            (
+                "TRAZO_AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS".into(),
+                "1000".into(),
+            ),
+            ("TRAZO_LOG__LEVEL".into(), "warn".into()),
+        ];
+        if let Some(url) = postgres_url() {
+            env.push(("DATABASE_URL".into(), url));
+        }
+        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let settings = Settings::load(None, env).expect("test settings");
+        let database_url = settings.database_url();
+        let keys_dir = dir.path().to_path_buf();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let bound = trazo::db::Db::connect(&settings.database_url(), settings.database.pool_size)
+                    .and_then(|db| trazo::startup::bind(&settings, db, &keys_dir));
+                match bound {
+                    Ok(b) => {
+                        tx.send(Ok(b.port)).ok();
+                        b.server.await.ok();
+                    }
+                    Err(e) => {
+                        tx.send(Err(format!("{e:#}"))).ok();
+                    }
+                }
+            })
+        });
+        let port = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(Ok(port)) => port,
+            Ok(Err(e)) => panic!("Trazo did not start on {}: {e}", trazo::db::redact(&database_url)),
+            Err(e) => panic!("Trazo did not start in time: {e}"),
+        };
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(30))
+            .redirects(0)
+            .build();
+        TestApp {
+            base: format!("http://127.0.0.1:{port}"),
+            database_url,
+            agent,
+            _dir: dir,
+        }
+    }
+
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Option<&[u8]>,
+    ) -> Resp {
+        let mut req = self.agent.request(method, &format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.set("Content-Type", ct);
+        }
+        let result = match body {
+            Some(b) => req.send_bytes(b),
+            None => req.call(),
+        };
+        let resp = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{method} {path}: {e}"),
+        };
+        let status = resp.status();
+        let content_type = resp.content_type().to_string();
+        let headers = resp
+            .headers_names()
+            .into_iter()
+            .filter_map(|h| resp.header(&h).map(|v| (h.clone(), v.to_string())))
+            .collect();
+        let text = resp.into_string().unwrap_or_default();
+        Resp {
+            status,
+            content_type,
+            headers,
+            text,
+        }
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> Resp {
+        self.request("GET", path, Some(token), None, None)
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.request(
+            "POST",
+            path,
+            Some(token),
+            Some("application/json"),
+            Some(body.to_string().as_bytes()),
+        )
+    }
+
+    pub fn patch(&self, path: &str, token: &str, body: &Value) -> Resp {
+        self.request(
+            "PATCH",
+            path,
+            Some(token),
+            Some("application/json"),
+            Some(body.to_string().as_bytes()),
+        )
+    }
+
+    pub fn login(&self, email: &str, password: &str) -> Resp {
+        let body = json!({ "email": email, "password": password });
+        self.request(
+            "POST",
+            "/api/v1/auth/login",
+            None,
+            Some("application/json"),
+            Some(body.to_string().as_bytes()),
+        )
+    }
+
+    /// Logs in and returns the token, failing the test otherwise.
+    pub fn token(&self, email: &str, password: &str) -> String {
+        self.login(email, password).expect(200).json()["access_token"]
+            .as_str()
+            .expect("token")
+            .to_string()
+    }
+
+    /// A new prestador with a unique NIT and its admin, created as `trazo init` does.
+    pub fn tenant(&self) -> Tenant {
+        let nit = unique_nit();
+        let email = format!("admin-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
+        let db = trazo::db::Db::connect(&self.database_url, 1).expect("db");
+        trazo::app::prestadores::crear(&db, &nit, "IPS de Prueba", &email, PASSWORD).expect("init prestador");
+        Tenant {
+            nit,
+            admin: self.token(&email, PASSWORD),
+        }
+    }
+
+    /// Adds a user with `rol` to the tenant through the API and returns their token.
+    pub fn user(&self, tenant: &Tenant, rol: Rol) -> String {
+        let email = format!("{rol}-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
+        self.post(
+            "/api/v1/usuarios",
+            &tenant.admin,
+            &json!({ "email": email, "nombre": format!("Usuario {rol}"), "rol": rol, "password": PASSWORD }),
+        )
+        .expect(201);
+        self.token(&email, PASSWORD)
+    }
+
+    /// Creates a payer and returns its JSON.
+    pub fn pagador(&self, token: &str, tipo: &str) -> Value {
+        let body = json!({ "nit": unique_nit(), "nombre": format!("Pagador {tipo}"), "tipo": tipo });
+        self.post("/api/v1/pagadores", token, &body).expect(201).json()
+    }
+}
+
+/// A token signed with the test key for a user that the server never issued: expired.
+pub fn expired_token() -> String {
+    TokenKeys::from_secret(JWT_SECRET.as_bytes(), -3600)
+        .issue("u", "p", Rol::Admin)
+        .expect("token")
+}
+
+/// A well-formed token signed with another key.
+pub fn forged_token() -> String {
+    TokenKeys::from_secret(b"otra-clave-que-no-es-la-del-servidor-32+", 3600)
+        .issue("u", "p", Rol::Admin)
+        .expect("token")
+}
+
+/// A random 9-digit NIT (without check digit), unique enough for tests sharing a database.
+pub fn unique_nit() -> String {
+    let n = uuid::Uuid::new_v4().as_u128() % 900_000_000 + 100_000_000;
+    n.to_string()
+}
