@@ -60,9 +60,14 @@ impl Settings {
     /// Loads the layers. `env` is the environment to read (the process's in production, a
     /// fixed one in tests).
     pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Settings> {
+        // Configuration variables are TRAZO_<SECTION>__<KEY> plus the flat names below; other
+        // TRAZO_ variables (TRAZO_ADMIN_PASSWORD, TRAZO_CONFIG...) are read elsewhere.
         let mut env: std::collections::HashMap<String, String> = env
             .into_iter()
-            .filter(|(k, _)| k.starts_with("TRAZO_") || k == "DATABASE_URL")
+            .filter(|(k, _)| {
+                (k.starts_with("TRAZO_") && k.contains("__"))
+                    || matches!(k.as_str(), "TRAZO_PORT" | "TRAZO_DATA_DIR" | "DATABASE_URL")
+            })
             .collect();
         // The flat names people expect, folded into their sections.
         if let Some(port) = env.remove("TRAZO_PORT") {
@@ -71,7 +76,6 @@ impl Settings {
         if let Some(url) = env.remove("DATABASE_URL") {
             env.insert("TRAZO_DATABASE__URL".into(), url);
         }
-        env.remove("TRAZO_CONFIG");
         let mut b = config::Config::builder().add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
         if let Some(f) = file {
             anyhow::ensure!(f.exists(), "no existe el archivo de configuración {}", f.display());
