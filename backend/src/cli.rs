@@ -191,7 +191,7 @@ fn demo(mut settings: Settings) -> anyhow::Result<()> {
     }
     settings.database.url = dir.join("trazo.db").to_string_lossy().into_owned();
     let db = open(&settings)?;
-    let r = app::demo::cargar(&db, app::hoy_bogota()).map_err(explain)?;
+    let r = app::demo::cargar(&db, &settings.terminos()?, app::hoy_bogota()).map_err(explain)?;
     let mut banner = format!(
         "Datos de demostración en {}: {}, {} pagadores, {} contratos, {} facturas.\nUsuarios (contraseña \"{}\"):",
         dir.display(),

@@ -11,6 +11,8 @@ const DEFAULTS: &str = include_str!("../../config/default.toml");
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     pub data_dir: PathBuf,
+    /// A terms file replacing the built-in config/terminos.toml; empty for the built-in one.
+    pub terminos_file: PathBuf,
     pub server: Server,
     pub database: Database,
     pub auth: Auth,
@@ -66,7 +68,7 @@ impl Settings {
             .into_iter()
             .filter(|(k, _)| {
                 (k.starts_with("TRAZO_") && k.contains("__"))
-                    || matches!(k.as_str(), "TRAZO_PORT" | "TRAZO_DATA_DIR" | "DATABASE_URL")
+                    || matches!(k.as_str(), "TRAZO_PORT" | "TRAZO_DATA_DIR" | "TRAZO_TERMINOS_FILE" | "DATABASE_URL")
             })
             .collect();
         // The flat names people expect, folded into their sections.
@@ -125,6 +127,17 @@ impl Settings {
         } else {
             self.database.url.clone()
         }
+    }
+
+    /// The legal terms in force: the deployment's file if configured, else the built-in one.
+    pub fn terminos(&self) -> anyhow::Result<crate::domain::terminos::Terminos> {
+        use crate::domain::terminos::Terminos;
+        if self.terminos_file.as_os_str().is_empty() {
+            return Ok(Terminos::por_defecto());
+        }
+        let text = std::fs::read_to_string(&self.terminos_file)
+            .map_err(|e| anyhow::anyhow!("terminos_file: no se pudo leer {}: {e}", self.terminos_file.display()))?;
+        Terminos::parse(&text, &self.terminos_file.to_string_lossy())
     }
 
     pub fn jwt_secret(&self) -> Option<&str> {

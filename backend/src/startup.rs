@@ -21,9 +21,11 @@ pub struct Bound {
 /// Opens the database (running migrations), loads the signing key, binds the port.
 pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::Result<Bound> {
     let keys = TokenKeys::load(settings.jwt_secret(), keys_dir, settings.auth.token_ttl_minutes * 60)?;
+    let terminos = settings.terminos()?;
     let state = web::Data::new(AppState {
         db,
         keys,
+        terminos,
         limiter: LoginLimiter::new(
             settings.auth.login_attempts_per_minute,
             settings.auth.login_attempts_per_minute_per_address,

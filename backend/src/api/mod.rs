@@ -23,6 +23,8 @@ pub struct AppState {
     pub db: Db,
     pub keys: TokenKeys,
     pub limiter: auth::LoginLimiter,
+    /// Legal terms in force (config/terminos.toml or the deployment's own file).
+    pub terminos: crate::domain::terminos::Terminos,
 }
 
 /// Largest JSON body, in bytes.

@@ -14,6 +14,7 @@ use crate::domain::contrato::Modalidad;
 use crate::domain::factura::{self as dominio, FacturaEntrada, ItemEntrada};
 use crate::domain::pagador::TipoPagador;
 use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
 
 pub const DEMO_PASSWORD: &str = "demo";
 pub const DEMO_PRESTADOR_NIT: &str = "900123456";
@@ -93,7 +94,7 @@ const SERVICIOS: &[(&str, &str, i64)] = &[
 ];
 
 /// Builds the demo data set in an empty database (one transaction).
-pub fn cargar(db: &Db, hoy: NaiveDate) -> Result<Resumen, AppError> {
+pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError> {
     let mut rng = StdRng::seed_from_u64(2026);
     // Users are hashed before the transaction: argon2 is slow on purpose.
     let mut preparados = Vec::new();
@@ -215,7 +216,7 @@ pub fn cargar(db: &Db, hoy: NaiveDate) -> Result<Resumen, AppError> {
                 contrato_id: Some(contrato.id.clone()),
             });
         }
-        let facturas = super::facturas::insertar(c, &actor, lote)?.len();
+        let facturas = super::facturas::insertar(c, &actor, t, lote)?.len();
         Ok(Resumen {
             prestador: prestador.nombre,
             usuarios: usuarios_creados,

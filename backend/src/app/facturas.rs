@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Actor, AppError, Lista, Pagina};
-use crate::db::{self, eventos::Evento, facturas::Factura, facturas::Item, AnyConnection, Db};
+use super::ciclo::Expediente;
+use crate::db::{self, eventos::Evento, facturas::Factura, facturas::Item, movimientos::Movimiento, AnyConnection, Db};
+use crate::domain::terminos::Terminos;
 use crate::domain::factura::{self as dominio, EstadoFactura, FacturaEntrada, FacturaValida, ItemEntrada};
 use crate::domain::money::from_centavos;
 use crate::domain::rol::Rol;
@@ -80,17 +82,33 @@ pub struct FacturaVista {
     /// Value of glosas still open.
     #[schema(value_type = String)]
     pub en_discusion: Decimal,
+    pub numero_radicado: Option<String>,
+    pub fecha_radicacion: Option<chrono::NaiveDate>,
+    /// Last day the prestador had to radicate.
+    pub fecha_limite_radicacion: Option<chrono::NaiveDate>,
+    /// Last day the payer had to glosar (from the radicación in force).
+    pub fecha_limite_glosa: Option<chrono::NaiveDate>,
+    /// Payment due date (from the radicación in force).
+    pub fecha_limite_pago: Option<chrono::NaiveDate>,
     pub version: i32,
     /// Present when one invoice is read, absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<ItemVista>>,
+    /// The invoice's glosas (when one invoice is read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub glosas: Option<Vec<super::glosas::GlosaVista>>,
+    /// Deadlines still running or missed (when one invoice is read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plazos: Option<Vec<super::plazos::Plazo>>,
 }
 
-fn vista(f: Factura, items: Option<Vec<Item>>) -> FacturaVista {
+/// The invoice as the API shows it. `saldo` and `en_discusion` are as of `hoy`, with
+/// acceptance and lifting by silence applied.
+fn vista(f: Factura, saldo: i64, en_discusion: i64) -> FacturaVista {
     FacturaVista {
         estado: f.estado.parse().unwrap_or(EstadoFactura::Expedida),
-        saldo: from_centavos(dominio::a_cargo_pagador(f.valor_total, f.copagos, f.cuotas_moderadoras)),
-        en_discusion: Decimal::new(0, 2),
+        saldo: from_centavos(saldo),
+        en_discusion: from_centavos(en_discusion),
         valor_total: from_centavos(f.valor_total),
         copagos: from_centavos(f.copagos),
         cuotas_moderadoras: from_centavos(f.cuotas_moderadoras),
@@ -100,20 +118,40 @@ fn vista(f: Factura, items: Option<Vec<Item>>) -> FacturaVista {
         contrato_id: f.contrato_id,
         cufe: f.cufe,
         fecha_expedicion: f.fecha_expedicion,
+        numero_radicado: f.numero_radicado,
+        fecha_radicacion: f.fecha_radicacion,
+        fecha_limite_radicacion: f.fecha_limite_radicacion,
+        fecha_limite_glosa: f.fecha_limite_glosa,
+        fecha_limite_pago: f.fecha_limite_pago,
         version: f.version,
-        items: items.map(|v| {
-            v.into_iter()
-                .map(|i| ItemVista {
-                    linea: i.linea,
-                    cantidad: i.cantidad.parse().unwrap_or_default(),
-                    valor_unitario: from_centavos(i.valor_unitario),
-                    valor_total: from_centavos(i.valor_total),
-                    codigo: i.codigo,
-                    descripcion: i.descripcion,
-                })
-                .collect()
-        }),
+        items: None,
+        glosas: None,
+        plazos: None,
     }
+}
+
+fn item_vista(i: Item) -> ItemVista {
+    ItemVista {
+        linea: i.linea,
+        cantidad: i.cantidad.parse().unwrap_or_default(),
+        valor_unitario: from_centavos(i.valor_unitario),
+        valor_total: from_centavos(i.valor_total),
+        codigo: i.codigo,
+        descripcion: i.descripcion,
+    }
+}
+
+/// The full view of one loaded invoice: lines, glosas and running deadlines.
+pub fn vista_completa(e: Expediente, t: &Terminos, hoy: chrono::NaiveDate) -> FacturaVista {
+    let saldo = e.dominio.saldo(hoy, &t.reglas);
+    let en_discusion = e.dominio.en_discusion(hoy, &t.reglas);
+    let plazos = super::plazos::de_factura(&e, t, hoy);
+    let glosas = e.glosas.iter().map(|g| super::glosas::vista(g, hoy, &t.reglas)).collect();
+    let mut v = vista(e.fila, saldo, en_discusion);
+    v.items = Some(e.items.into_iter().map(item_vista).collect());
+    v.glosas = Some(glosas);
+    v.plazos = Some(plazos);
+    v
 }
 
 /// An invoice checked against the domain and the tenant's payers, ready to insert.
@@ -125,8 +163,14 @@ pub struct FacturaLista {
 
 /// Inserts checked invoices with their lines and their first event, in the caller's
 /// transaction. Returns the rows as stored.
-pub fn insertar(c: &mut AnyConnection, actor: &Actor, lote: Vec<FacturaLista>) -> Result<Vec<Factura>, AppError> {
+pub fn insertar(
+    c: &mut AnyConnection,
+    actor: &Actor,
+    terminos: &Terminos,
+    lote: Vec<FacturaLista>,
+) -> Result<Vec<Factura>, AppError> {
     let now = db::now();
+    let mut movimientos = Vec::with_capacity(lote.len());
     let mut facturas = Vec::with_capacity(lote.len());
     let mut items = Vec::new();
     let mut eventos = Vec::with_capacity(lote.len());
@@ -137,6 +181,7 @@ pub fn insertar(c: &mut AnyConnection, actor: &Actor, lote: Vec<FacturaLista>) -
     } in lote
     {
         let id = db::new_id();
+        let a_cargo = v.valor_a_cargo_pagador();
         for (i, it) in v.items.iter().enumerate() {
             items.push(Item {
                 id: db::new_id(),
@@ -150,6 +195,7 @@ pub fn insertar(c: &mut AnyConnection, actor: &Actor, lote: Vec<FacturaLista>) -
                 valor_total: it.valor_total,
             });
         }
+        movimientos.push(Movimiento::new(&actor.prestador_id, &id, db::movimientos::CARGO, v.valor_a_cargo_pagador(), v.fecha_expedicion));
         eventos.push(Evento {
             id: db::new_id(),
             prestador_id: actor.prestador_id.clone(),
@@ -158,8 +204,10 @@ pub fn insertar(c: &mut AnyConnection, actor: &Actor, lote: Vec<FacturaLista>) -
             datos: serde_json::json!({
                 "numero": v.numero,
                 "valor_total": from_centavos(v.valor_total),
-                "valor_a_cargo_pagador": from_centavos(v.valor_a_cargo_pagador()),
                 "items": v.items.len(),
+                "saldo": from_centavos(v.valor_a_cargo_pagador()),
+                "en_discusion": from_centavos(0),
+                "termino": {"nombre": "radicacion", "abre": true, "vence": terminos.radicacion.vence(v.fecha_expedicion), "fuente": terminos.radicacion.fuente},
             })
             .to_string(),
             actor_id: actor.usuario_id.clone(),
@@ -180,14 +228,23 @@ pub fn insertar(c: &mut AnyConnection, actor: &Actor, lote: Vec<FacturaLista>) -
             estado: EstadoFactura::Expedida.as_str().into(),
             version: 1,
             creado_en: now,
+            numero_radicado: None,
+            fecha_radicacion: None,
+            // Res. 2284/2023 (terminos.radicacion): the prestador's term to radicate.
+            fecha_limite_radicacion: Some(terminos.radicacion.vence(v.fecha_expedicion)),
+            fecha_limite_glosa: None,
+            fecha_limite_pago: None,
+            saldo: a_cargo,
+            en_discusion: 0,
         });
     }
     db::facturas::insertar(c, &facturas, &items)?;
+    db::movimientos::insertar(c, &movimientos)?;
     db::eventos::insertar(c, &eventos)?;
     Ok(facturas)
 }
 
-pub fn crear(db: &Db, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, AppError> {
+pub fn crear(db: &Db, t: &Terminos, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Facturacion], "registrar facturas")?;
     let entrada = FacturaEntrada {
         numero: n.numero,
@@ -224,10 +281,7 @@ pub fn crear(db: &Db, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, Ap
         if db::facturas::existe_numero(c, &actor.prestador_id, &valida.numero)? {
             return Err(AppError::Conflict(format!("ya existe la factura {}", valida.numero)));
         }
-        let mut filas = insertar(
-            c,
-            actor,
-            vec![FacturaLista {
+        let mut filas = insertar(c, actor, t, vec![FacturaLista {
                 factura: valida,
                 pagador_id,
                 contrato_id,
@@ -235,38 +289,44 @@ pub fn crear(db: &Db, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, Ap
         )?;
         Ok(filas.remove(0).id)
     })?;
-    obtener(db, actor, &id)
+    obtener(db, t, actor, &id)
 }
 
-pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<FacturaVista, AppError> {
-    db.read(|c| {
-        let f = db::facturas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una factura"))?;
-        let items = db::facturas::items(c, &actor.prestador_id, id)?;
-        Ok(vista(f, Some(items)))
-    })
+pub fn obtener(db: &Db, t: &Terminos, actor: &Actor, id: &str) -> Result<FacturaVista, AppError> {
+    let e = db.read(|c| super::ciclo::cargar(c, &actor.prestador_id, id))?;
+    Ok(vista_completa(e, t, super::hoy_bogota()))
 }
 
 pub fn listar(
     db: &Db,
+    t: &Terminos,
     actor: &Actor,
     filtro: db::facturas::Filtro,
     pagina: Pagina,
 ) -> Result<Lista<FacturaVista>, AppError> {
     if let Some(e) = &filtro.estado {
-        e.parse::<EstadoFactura>()
-            .map_err(|err| AppError::invalid("estado", err.to_string()))?;
+        e.parse::<EstadoFactura>().map_err(|err| AppError::invalid("estado", err.to_string()))?;
     }
-    let (items, total) = db.read(|c| {
-        Ok(db::facturas::listar(
-            c,
-            &actor.prestador_id,
-            &filtro,
-            pagina.offset(),
-            pagina.per_page,
-        )?)
-    })?;
-    Ok(Lista {
-        items: items.into_iter().map(|f| vista(f, None)).collect(),
-        total,
+    let hoy = super::hoy_bogota();
+    db.read(|c| {
+        let (filas, total) = db::facturas::listar(c, &actor.prestador_id, &filtro, pagina.offset(), pagina.per_page)?;
+        // Balances move by silence as days pass: apply it to the page from its glosas.
+        let ids: Vec<String> = filas.iter().map(|f| f.id.clone()).collect();
+        let mut ajustes: std::collections::HashMap<String, (i64, i64)> = Default::default();
+        for g in db::glosas::de_facturas(c, &actor.prestador_id, &ids)? {
+            let (ds, dd) = super::glosas::ajuste_por_silencio(&g, hoy, &t.reglas);
+            let a = ajustes.entry(g.factura_id.clone()).or_default();
+            a.0 += ds;
+            a.1 += dd;
+        }
+        let items = filas
+            .into_iter()
+            .map(|f| {
+                let (ds, dd) = ajustes.get(&f.id).copied().unwrap_or_default();
+                let (saldo, en_discusion) = (f.saldo - ds, f.en_discusion - dd);
+                vista(f, saldo, en_discusion)
+            })
+            .collect();
+        Ok(Lista { items, total })
     })
 }

@@ -2,11 +2,17 @@
 //! acting user so that tenant and role are never forgotten.
 
 pub mod auth;
+pub mod ciclo;
 pub mod contratos;
 pub mod demo;
 pub mod facturas;
+pub mod glosas;
+pub mod notas;
 pub mod pagadores;
+pub mod pagos;
+pub mod plazos;
 pub mod prestadores;
+pub mod radicaciones;
 pub mod usuarios;
 
 use crate::domain::rol::Rol;

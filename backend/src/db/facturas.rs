@@ -21,6 +21,27 @@ pub struct Factura {
     pub estado: String,
     pub version: i32,
     pub creado_en: chrono::NaiveDateTime,
+    pub numero_radicado: Option<String>,
+    pub fecha_radicacion: Option<chrono::NaiveDate>,
+    pub fecha_limite_radicacion: Option<chrono::NaiveDate>,
+    pub fecha_limite_glosa: Option<chrono::NaiveDate>,
+    pub fecha_limite_pago: Option<chrono::NaiveDate>,
+    /// What is owed after every recorded movement (acceptance by silence is applied on read).
+    pub saldo: i64,
+    pub en_discusion: i64,
+}
+
+/// The columns the life cycle changes.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = facturas, treat_none_as_null = true)]
+pub struct Cambios {
+    pub estado: String,
+    pub numero_radicado: Option<String>,
+    pub fecha_radicacion: Option<chrono::NaiveDate>,
+    pub fecha_limite_glosa: Option<chrono::NaiveDate>,
+    pub fecha_limite_pago: Option<chrono::NaiveDate>,
+    pub saldo: i64,
+    pub en_discusion: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -62,6 +83,24 @@ pub fn insertar(c: &mut AnyConnection, f: &[Factura], items: &[Item]) -> QueryRe
     Ok(())
 }
 
+/// Writes the new state if the invoice is still at `version` (0 rows: someone else changed
+/// it first).
+pub fn guardar(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32, cambios: &Cambios) -> QueryResult<usize> {
+    diesel::update(
+        facturas::table.filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq(id)).and(facturas::version.eq(version))),
+    )
+    .set((cambios, facturas::version.eq(version + 1)))
+    .execute(c)
+}
+
+/// Invoices by id (missing ones are absent from the answer).
+pub fn por_ids(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<Factura>> {
+    facturas::table
+        .filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq_any(ids)))
+        .select(Factura::as_select())
+        .load(c)
+}
+
 pub fn existe_numero(c: &mut AnyConnection, prestador_id: &str, numero: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         facturas::table.filter(facturas::prestador_id.eq(prestador_id).and(facturas::numero.eq(numero))),
@@ -75,6 +114,14 @@ pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResul
         .select(Factura::as_select())
         .first(c)
         .optional()
+}
+
+pub fn items_de(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<Item>> {
+    factura_items::table
+        .filter(factura_items::prestador_id.eq(prestador_id).and(factura_items::factura_id.eq_any(ids)))
+        .order((factura_items::factura_id.asc(), factura_items::linea.asc()))
+        .select(Item::as_select())
+        .load(c)
 }
 
 pub fn items(c: &mut AnyConnection, prestador_id: &str, factura_id: &str) -> QueryResult<Vec<Item>> {

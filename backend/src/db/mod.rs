@@ -6,8 +6,13 @@
 pub mod contratos;
 pub mod eventos;
 pub mod facturas;
+pub mod glosas;
+pub mod movimientos;
+pub mod notas;
 pub mod pagadores;
+pub mod pagos;
 pub mod prestadores;
+pub mod radicaciones;
 pub mod schema;
 pub mod usuarios;
 
@@ -59,6 +64,12 @@ pub type DbBackend = <AnyConnection as Connection>::Backend;
 diesel::define_sql_function! {
     /// SQL `lower`, the same in SQLite and PostgreSQL for the text Trazo searches.
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// `SUM` of a BIGINT column as a BIGINT on both backends (PostgreSQL's own SUM of bigint is
+/// numeric). Sums of centavos fit in i64 by far.
+pub fn suma(columna: &'static str) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+    diesel::dsl::sql(&format!("CAST(SUM({columna}) AS BIGINT)"))
 }
 
 /// A `LIKE` pattern that finds `text` anywhere, case-insensitively (compare with `lower`).

@@ -68,6 +68,13 @@ diesel::table! {
         estado -> Text,
         version -> Integer,
         creado_en -> Timestamp,
+        numero_radicado -> Nullable<Text>,
+        fecha_radicacion -> Nullable<Date>,
+        fecha_limite_radicacion -> Nullable<Date>,
+        fecha_limite_glosa -> Nullable<Date>,
+        fecha_limite_pago -> Nullable<Date>,
+        saldo -> BigInt,
+        en_discusion -> BigInt,
     }
 }
 
@@ -98,11 +105,131 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    radicaciones (id) {
+        id -> Text,
+        prestador_id -> Text,
+        factura_id -> Text,
+        numero_radicado -> Text,
+        fecha -> Date,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    devoluciones (id) {
+        id -> Text,
+        prestador_id -> Text,
+        factura_id -> Text,
+        radicacion_id -> Text,
+        codigo -> Text,
+        fecha -> Date,
+        observacion -> Text,
+        extemporanea -> Bool,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    glosas (id) {
+        id -> Text,
+        prestador_id -> Text,
+        factura_id -> Text,
+        item_linea -> Nullable<Integer>,
+        codigo -> Text,
+        valor -> BigInt,
+        fecha_formulacion -> Date,
+        fecha_recepcion -> Date,
+        fecha_limite_respuesta -> Date,
+        extemporanea -> Bool,
+        observacion -> Text,
+        estado -> Text,
+        respuesta_codigo -> Nullable<Text>,
+        valor_aceptado -> BigInt,
+        valor_sustentado -> BigInt,
+        justificacion -> Nullable<Text>,
+        fecha_respuesta -> Nullable<Date>,
+        respuesta_extemporanea -> Bool,
+        fecha_limite_decision -> Nullable<Date>,
+        resultado_decision -> Nullable<Text>,
+        valor_levantado -> BigInt,
+        fecha_decision -> Nullable<Date>,
+        valor_conciliado_prestador -> BigInt,
+        valor_conciliado_pagador -> BigInt,
+        acta_conciliacion -> Nullable<Text>,
+        fecha_conciliacion -> Nullable<Date>,
+        version -> Integer,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pagos (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        fecha -> Date,
+        valor -> BigInt,
+        valor_aplicado -> BigInt,
+        referencia -> Text,
+        medio -> Text,
+        version -> Integer,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    aplicaciones (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pago_id -> Text,
+        factura_id -> Text,
+        valor -> BigInt,
+        fecha -> Date,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notas (id) {
+        id -> Text,
+        prestador_id -> Text,
+        factura_id -> Text,
+        numero -> Text,
+        cude -> Nullable<Text>,
+        valor -> BigInt,
+        fecha -> Date,
+        motivo -> Text,
+        anulacion -> Bool,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    movimientos (id) {
+        id -> Text,
+        prestador_id -> Text,
+        factura_id -> Text,
+        tipo -> Text,
+        valor -> BigInt,
+        fecha -> Date,
+        creado_en -> Timestamp,
+    }
+}
+
 diesel::joinable!(usuarios -> prestadores (prestador_id));
 diesel::joinable!(contratos -> pagadores (pagador_id));
 diesel::joinable!(facturas -> pagadores (pagador_id));
 diesel::joinable!(factura_items -> facturas (factura_id));
 diesel::joinable!(eventos -> facturas (factura_id));
+diesel::joinable!(radicaciones -> facturas (factura_id));
+diesel::joinable!(devoluciones -> facturas (factura_id));
+diesel::joinable!(glosas -> facturas (factura_id));
+diesel::joinable!(aplicaciones -> facturas (factura_id));
+diesel::joinable!(aplicaciones -> pagos (pago_id));
+diesel::joinable!(notas -> facturas (factura_id));
+diesel::joinable!(movimientos -> facturas (factura_id));
+diesel::joinable!(pagos -> pagadores (pagador_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     prestadores,
@@ -112,4 +239,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     facturas,
     factura_items,
     eventos,
+    radicaciones,
+    devoluciones,
+    glosas,
+    pagos,
+    aplicaciones,
+    notas,
+    movimientos,
 );

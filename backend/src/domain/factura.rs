@@ -6,11 +6,36 @@ use super::money::{to_centavos, to_centavos_no_negativo};
 use super::Violation;
 
 super::text_enum! {
-    /// Where an invoice is in its life. The life cycle after expedición (radicación,
-    /// devoluciones, glosas, pagos) adds its states as it is built.
+    /// Where an invoice is in its life, and so who has the ball (see `ciclo`).
     EstadoFactura {
         /// Issued and validated by DIAN; not yet filed with the payer.
         Expedida => "expedida",
+        /// Filed with the payer: the payer's terms run.
+        Radicada => "radicada",
+        /// Returned whole by the payer; the prestador must correct and file it again.
+        Devuelta => "devuelta",
+        /// Filed again after a devolución: the payer's terms start over.
+        Reradicada => "reradicada",
+        /// The payer objected; some glosa waits for the prestador's answer.
+        Glosada => "glosada",
+        /// The prestador answered; the payer must decide.
+        Respondida => "respondida",
+        /// The payer lifted (all or part of) the glosas; the value lifted must be paid.
+        Levantada => "levantada",
+        /// The payer kept a disputed value as final.
+        Ratificada => "ratificada",
+        /// A ratified value is being conciliated.
+        EnConciliacion => "en_conciliacion",
+        /// The dispute ended in a conciliation.
+        Conciliada => "conciliada",
+        /// Part of the balance was paid.
+        PagadaParcial => "pagada_parcial",
+        /// Nothing is owed.
+        Pagada => "pagada",
+        /// Written off by the prestador's decision.
+        Castigada => "castigada",
+        /// Annulled by a nota crédito.
+        Anulada => "anulada",
     }
 }
 

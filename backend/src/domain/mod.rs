@@ -1,12 +1,17 @@
 //! The rules of the domain: pure, no I/O, no database. Where a rule comes from a norm, the
 //! norm is cited next to it.
 
+pub mod calendario;
+pub mod catalogo;
+pub mod ciclo;
 pub mod contrato;
 pub mod factura;
+pub mod glosa;
 pub mod money;
 pub mod nit;
 pub mod pagador;
 pub mod rol;
+pub mod terminos;
 
 /// Declares a closed set of values stored and sent as snake_case text: the enum, its text
 /// form, parsing with an error that lists what is allowed, serde and the OpenAPI schema.
@@ -69,5 +74,19 @@ impl Violation {
             path: path.into(),
             message: message.into(),
         }
+    }
+}
+
+/// Why the rules refuse an action: the invoice or glosa is not in a state that allows it
+/// (a conflict with what already happened), or some values are wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rechazo {
+    Estado(String),
+    Valores(Vec<Violation>),
+}
+
+impl Rechazo {
+    pub fn uno(path: &str, message: impl Into<String>) -> Rechazo {
+        Rechazo::Valores(vec![Violation::new(path, message)])
     }
 }

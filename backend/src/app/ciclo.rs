@@ -1,0 +1,195 @@
+//! Loading an invoice with everything the rules need (one query per table, for one invoice
+//! or a page of them), and saving what the rules decided with its event, in the caller's
+//! transaction.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+
+use super::{Actor, AppError};
+use crate::db::{self, facturas::Factura as Fila, glosas::Glosa as GlosaFila, AnyConnection};
+use crate::domain::ciclo::Factura;
+use crate::domain::factura::{a_cargo_pagador, EstadoFactura};
+use crate::domain::glosa::{EstadoGlosa, Glosa, ResultadoDecision};
+use crate::domain::terminos::Reglas;
+use crate::domain::Rechazo;
+
+impl From<Rechazo> for AppError {
+    fn from(r: Rechazo) -> AppError {
+        match r {
+            Rechazo::Estado(m) => AppError::Conflict(m),
+            Rechazo::Valores(v) => AppError::Invalid(v),
+        }
+    }
+}
+
+/// An invoice as stored, with its lines, glosas and history, and the rules' view of it.
+#[derive(Debug, Clone)]
+pub struct Expediente {
+    pub fila: Fila,
+    pub items: Vec<db::facturas::Item>,
+    pub glosas: Vec<GlosaFila>,
+    pub radicaciones: Vec<db::radicaciones::Radicacion>,
+    pub devoluciones: Vec<db::radicaciones::Devolucion>,
+    pub dominio: Factura,
+}
+
+pub fn glosa_dominio(g: &GlosaFila) -> Glosa {
+    Glosa {
+        item_linea: g.item_linea,
+        valor: g.valor,
+        fecha_formulacion: g.fecha_formulacion,
+        fecha_recepcion: g.fecha_recepcion,
+        fecha_limite_respuesta: g.fecha_limite_respuesta,
+        extemporanea: g.extemporanea,
+        estado: g.estado.parse().unwrap_or(EstadoGlosa::Formulada),
+        valor_aceptado: g.valor_aceptado,
+        valor_sustentado: g.valor_sustentado,
+        fecha_respuesta: g.fecha_respuesta,
+        respuesta_extemporanea: g.respuesta_extemporanea,
+        fecha_limite_decision: g.fecha_limite_decision,
+        resultado_decision: g.resultado_decision.as_deref().and_then(|r| r.parse::<ResultadoDecision>().ok()),
+        valor_levantado: g.valor_levantado,
+        fecha_decision: g.fecha_decision,
+        valor_conciliado_prestador: g.valor_conciliado_prestador,
+        valor_conciliado_pagador: g.valor_conciliado_pagador,
+        fecha_conciliacion: g.fecha_conciliacion,
+    }
+}
+
+/// Copies what the rules changed back into the row.
+pub fn glosa_a_fila(g: &Glosa, fila: &mut GlosaFila) {
+    fila.estado = g.estado.as_str().to_string();
+    fila.valor_aceptado = g.valor_aceptado;
+    fila.valor_sustentado = g.valor_sustentado;
+    fila.fecha_respuesta = g.fecha_respuesta;
+    fila.respuesta_extemporanea = g.respuesta_extemporanea;
+    fila.fecha_limite_decision = g.fecha_limite_decision;
+    fila.resultado_decision = g.resultado_decision.map(|r| r.as_str().to_string());
+    fila.valor_levantado = g.valor_levantado;
+    fila.fecha_decision = g.fecha_decision;
+    fila.valor_conciliado_prestador = g.valor_conciliado_prestador;
+    fila.valor_conciliado_pagador = g.valor_conciliado_pagador;
+    fila.fecha_conciliacion = g.fecha_conciliacion;
+}
+
+/// Loads these invoices of the tenant (missing ids are simply absent).
+pub fn cargar_varias(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Result<Vec<Expediente>, AppError> {
+    let filas = db::facturas::por_ids(c, prestador_id, ids)?;
+    let ids: Vec<String> = filas.iter().map(|f| f.id.clone()).collect();
+    let mut items = agrupar(db::facturas::items_de(c, prestador_id, &ids)?, |i| i.factura_id.clone());
+    let mut glosas = agrupar(db::glosas::de_facturas(c, prestador_id, &ids)?, |g| g.factura_id.clone());
+    let mut rads = agrupar(db::radicaciones::de_facturas(c, prestador_id, &ids)?, |r| r.factura_id.clone());
+    let mut devs = agrupar(db::radicaciones::devoluciones_de_facturas(c, prestador_id, &ids)?, |d| d.factura_id.clone());
+    let mut sumas: HashMap<String, HashMap<String, i64>> = HashMap::new();
+    for (f, tipo, s) in db::movimientos::sumas(c, prestador_id, &ids)? {
+        sumas.entry(f).or_default().insert(tipo, s);
+    }
+    Ok(filas
+        .into_iter()
+        .map(|fila| {
+            let items = items.remove(&fila.id).unwrap_or_default();
+            let glosas = glosas.remove(&fila.id).unwrap_or_default();
+            let radicaciones = rads.remove(&fila.id).unwrap_or_default();
+            let devoluciones = devs.remove(&fila.id).unwrap_or_default();
+            let s = sumas.remove(&fila.id).unwrap_or_default();
+            let reduccion = |tipo: &str| -s.get(tipo).copied().unwrap_or(0);
+            let ultima = radicaciones.last();
+            let devuelta_en = ultima.and_then(|r| devoluciones.iter().find(|d| d.radicacion_id == r.id)).map(|d| d.fecha);
+            let dominio = Factura {
+                numero: fila.numero.clone(),
+                a_cargo: a_cargo_pagador(fila.valor_total, fila.copagos, fila.cuotas_moderadoras),
+                fecha_expedicion: fila.fecha_expedicion,
+                items: items.iter().map(|i| (i.linea, i.valor_total)).collect(),
+                fecha_radicacion: ultima.map(|r| r.fecha),
+                radicaciones: radicaciones.len() as u32,
+                devuelta_en,
+                glosas: glosas.iter().map(glosa_dominio).collect(),
+                pagado: reduccion(db::movimientos::PAGO),
+                notas: reduccion(db::movimientos::NOTA_CREDITO),
+                castigado: reduccion(db::movimientos::CASTIGO),
+                anulada: fila.estado == EstadoFactura::Anulada.as_str(),
+            };
+            Expediente { fila, items, glosas, radicaciones, devoluciones, dominio }
+        })
+        .collect())
+}
+
+fn agrupar<T>(v: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>> {
+    let mut m: HashMap<String, Vec<T>> = HashMap::new();
+    for x in v {
+        m.entry(key(&x)).or_default().push(x);
+    }
+    m
+}
+
+/// One invoice of the tenant, or 404.
+pub fn cargar(c: &mut AnyConnection, prestador_id: &str, id: &str) -> Result<Expediente, AppError> {
+    cargar_varias(c, prestador_id, &[id.to_string()])?.pop().ok_or_else(|| AppError::not_found("una factura"))
+}
+
+/// The rules without the effects of silence, which depend on the day one looks: what is
+/// stored is what was recorded; acceptance or lifting by silence is applied when reading.
+pub fn registrado(reglas: &Reglas) -> Reglas {
+    Reglas { aceptacion_tacita: false, levantamiento_tacito: false, ..reglas.clone() }
+}
+
+/// Saves the invoice's derived state after a change, refusing with 409 if someone changed
+/// it since it was loaded. Returns (saldo, en_discusion) as recorded.
+pub fn guardar(
+    c: &mut AnyConnection,
+    e: &Expediente,
+    reglas: &Reglas,
+    radicado: Option<(&str, NaiveDate, NaiveDate, NaiveDate)>,
+) -> Result<(i64, i64), AppError> {
+    let r = registrado(reglas);
+    let hoy = super::hoy_bogota();
+    let saldo = e.dominio.saldo(hoy, &r);
+    let en_discusion = e.dominio.en_discusion(hoy, &r);
+    let cambios = db::facturas::Cambios {
+        estado: e.dominio.estado(hoy, &r).as_str().to_string(),
+        numero_radicado: radicado.map(|r| r.0.to_string()).or_else(|| e.fila.numero_radicado.clone()),
+        fecha_radicacion: radicado.map(|r| r.1).or(e.fila.fecha_radicacion),
+        fecha_limite_glosa: radicado.map(|r| r.2).or(e.fila.fecha_limite_glosa),
+        fecha_limite_pago: radicado.map(|r| r.3).or(e.fila.fecha_limite_pago),
+        saldo,
+        en_discusion,
+    };
+    if db::facturas::guardar(c, &e.fila.prestador_id, &e.fila.id, e.fila.version, &cambios)? == 0 {
+        return Err(AppError::Conflict(format!(
+            "otro usuario modificó la factura {} al mismo tiempo; vuelva a leerla y repita la acción",
+            e.fila.numero
+        )));
+    }
+    Ok((saldo, en_discusion))
+}
+
+/// Appends an event of the invoice. `datos` says what happened; the balances after it are
+/// added so the trazabilidad can show them without recomputing history.
+pub fn evento(
+    c: &mut AnyConnection,
+    actor: &Actor,
+    factura_id: &str,
+    tipo: &str,
+    fecha: NaiveDate,
+    mut datos: Value,
+    saldos: (i64, i64),
+) -> Result<(), AppError> {
+    use crate::domain::money::from_centavos;
+    if let Value::Object(m) = &mut datos {
+        m.insert("saldo".into(), Value::String(from_centavos(saldos.0).to_string()));
+        m.insert("en_discusion".into(), Value::String(from_centavos(saldos.1).to_string()));
+    }
+    let e = db::eventos::Evento {
+        id: db::new_id(),
+        prestador_id: actor.prestador_id.clone(),
+        factura_id: factura_id.to_string(),
+        tipo: tipo.to_string(),
+        datos: datos.to_string(),
+        actor_id: actor.usuario_id.clone(),
+        fecha,
+        registrado_en: db::now(),
+    };
+    Ok(db::eventos::insertar(c, &[e])?)
+}

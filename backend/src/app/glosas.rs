@@ -1,0 +1,368 @@
+//! Glosas: formulated by the payer, answered by the prestador, decided by the payer,
+//! conciliated. Each step is one transaction with its event (Ley 1438/2011 art. 57).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::ciclo::{self, glosa_a_fila, glosa_dominio};
+use super::{Actor, AppError};
+use crate::db::{self, glosas::Glosa as Fila, AnyConnection, Db};
+use crate::domain::catalogo::{Catalogo, TipoCodigo};
+use crate::domain::ciclo::NuevaGlosa as NuevaGlosaDominio;
+use crate::domain::glosa::{self, EstadoGlosa, ResultadoDecision};
+use crate::domain::money::{from_centavos, to_centavos_no_negativo};
+use crate::domain::rol::Rol;
+use crate::domain::terminos::{Reglas, Terminos};
+
+const CARTERA: &[Rol] = &[Rol::Cartera];
+
+fn centavos(path: &str, v: Decimal) -> Result<i64, AppError> {
+    to_centavos_no_negativo(v).map_err(|e| AppError::invalid(path, e.to_string()))
+}
+
+fn codigo(path: &str, codigo: &str, tipo: TipoCodigo) -> Result<crate::domain::catalogo::CodigoUsado, AppError> {
+    Catalogo::oficial().validar(codigo, tipo).map_err(|m| AppError::invalid(path, m))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaGlosa {
+    /// Glosa code of either manual (`101`, `FA0101`).
+    #[schema(example = "FA0101")]
+    pub codigo: String,
+    #[schema(value_type = String, example = "150000.00")]
+    pub valor: Decimal,
+    pub fecha_formulacion: chrono::NaiveDate,
+    /// When the prestador received it: the answer's term runs from here.
+    pub fecha_recepcion: chrono::NaiveDate,
+    /// The invoice line it objects to; none for the whole invoice.
+    pub item: Option<i32>,
+    #[serde(default)]
+    pub observacion: String,
+    /// A glosa after the first formulation, for new facts found in the answer (Ley 1438/2011 art. 57).
+    #[serde(default)]
+    pub hecho_nuevo: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaRespuesta {
+    /// Response code: 996-999 or RE9502, RE9602, RE9702, RE9801, RE9901...
+    #[schema(example = "RE9801")]
+    pub codigo: String,
+    #[schema(value_type = String, example = "50000.00")]
+    pub valor_aceptado: Decimal,
+    #[schema(value_type = String, example = "100000.00")]
+    pub valor_sustentado: Decimal,
+    #[serde(default)]
+    pub justificacion: String,
+    pub fecha: chrono::NaiveDate,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaDecision {
+    pub resultado: ResultadoDecision,
+    /// What the payer lifted (all of what was sustained for `levantada`, 0 for `ratificada`).
+    #[schema(value_type = String, example = "60000.00")]
+    pub valor_levantado: Decimal,
+    pub fecha: chrono::NaiveDate,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaConciliacion {
+    /// Both values from the acta; send neither to record that the conciliation started.
+    #[schema(value_type = Option<String>)]
+    pub valor_a_favor_prestador: Option<Decimal>,
+    #[schema(value_type = Option<String>)]
+    pub valor_a_favor_pagador: Option<Decimal>,
+    pub acta: Option<String>,
+    pub fecha: chrono::NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GlosaVista {
+    pub id: String,
+    pub factura_id: String,
+    pub item: Option<i32>,
+    pub codigo: String,
+    pub descripcion_codigo: Option<String>,
+    #[schema(value_type = String)]
+    pub valor: Decimal,
+    pub fecha_formulacion: chrono::NaiveDate,
+    pub fecha_recepcion: chrono::NaiveDate,
+    /// Due date of the prestador's answer.
+    pub fecha_limite_respuesta: chrono::NaiveDate,
+    /// Formulated or communicated after the payer's term.
+    pub extemporanea: bool,
+    pub observacion: String,
+    pub estado: EstadoGlosa,
+    /// Not answered in time: taken as accepted (as of today).
+    pub aceptada_tacitamente: bool,
+    /// Answered but not decided in time: taken as lifted (as of today).
+    pub levantada_tacitamente: bool,
+    pub respuesta_codigo: Option<String>,
+    #[schema(value_type = String)]
+    pub valor_aceptado: Decimal,
+    #[schema(value_type = String)]
+    pub valor_sustentado: Decimal,
+    pub fecha_respuesta: Option<chrono::NaiveDate>,
+    pub respuesta_extemporanea: bool,
+    pub fecha_limite_decision: Option<chrono::NaiveDate>,
+    pub resultado_decision: Option<ResultadoDecision>,
+    #[schema(value_type = String)]
+    pub valor_levantado: Decimal,
+    #[schema(value_type = String)]
+    pub valor_ratificado: Decimal,
+    #[schema(value_type = String)]
+    pub valor_a_favor_prestador: Decimal,
+    #[schema(value_type = String)]
+    pub valor_a_favor_pagador: Decimal,
+    /// Still disputed as of today.
+    #[schema(value_type = String)]
+    pub en_discusion: Decimal,
+    pub version: i32,
+}
+
+pub fn vista(f: &Fila, hoy: chrono::NaiveDate, reglas: &Reglas) -> GlosaVista {
+    let g = glosa_dominio(f);
+    GlosaVista {
+        id: f.id.clone(),
+        factura_id: f.factura_id.clone(),
+        item: f.item_linea,
+        codigo: f.codigo.clone(),
+        descripcion_codigo: Catalogo::oficial().buscar(&f.codigo).map(|c| c.descripcion.clone()),
+        valor: from_centavos(f.valor),
+        fecha_formulacion: f.fecha_formulacion,
+        fecha_recepcion: f.fecha_recepcion,
+        fecha_limite_respuesta: f.fecha_limite_respuesta,
+        extemporanea: f.extemporanea,
+        observacion: f.observacion.clone(),
+        estado: g.estado,
+        aceptada_tacitamente: g.aceptada_tacitamente(hoy, reglas),
+        levantada_tacitamente: g.levantada_tacitamente(hoy, reglas),
+        respuesta_codigo: f.respuesta_codigo.clone(),
+        valor_aceptado: from_centavos(f.valor_aceptado),
+        valor_sustentado: from_centavos(f.valor_sustentado),
+        fecha_respuesta: f.fecha_respuesta,
+        respuesta_extemporanea: f.respuesta_extemporanea,
+        fecha_limite_decision: f.fecha_limite_decision,
+        resultado_decision: g.resultado_decision,
+        valor_levantado: from_centavos(f.valor_levantado),
+        valor_ratificado: from_centavos(g.ratificado()),
+        valor_a_favor_prestador: from_centavos(f.valor_conciliado_prestador),
+        valor_a_favor_pagador: from_centavos(f.valor_conciliado_pagador),
+        en_discusion: from_centavos(g.en_discusion(hoy, reglas)),
+        version: f.version,
+    }
+}
+
+/// How much silence moves a stored glosa's invoice as of `hoy`: (less saldo, less en_discusion).
+pub fn ajuste_por_silencio(f: &Fila, hoy: chrono::NaiveDate, reglas: &Reglas) -> (i64, i64) {
+    let g = glosa_dominio(f);
+    let registrado = ciclo::registrado(reglas);
+    (
+        g.contra_prestador(hoy, reglas) - g.contra_prestador(hoy, &registrado),
+        g.en_discusion(hoy, &registrado) - g.en_discusion(hoy, reglas),
+    )
+}
+
+/// Records a glosa the payer communicated.
+pub fn glosar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaGlosa) -> Result<GlosaVista, AppError> {
+    actor.exigir(CARTERA, "registrar glosas")?;
+    let cod = codigo("codigo", &n.codigo, TipoCodigo::Glosa)?;
+    let valor = centavos("valor", n.valor)?;
+    let fila = db.write(|c| {
+        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let nueva = NuevaGlosaDominio {
+            item_linea: n.item,
+            valor,
+            fecha_formulacion: n.fecha_formulacion,
+            fecha_recepcion: n.fecha_recepcion,
+            hecho_nuevo: n.hecho_nuevo,
+        };
+        let g = e.dominio.glosar(&nueva, t)?;
+        let fila = Fila {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            factura_id: factura_id.to_string(),
+            item_linea: g.item_linea,
+            codigo: cod.codigo.clone(),
+            valor,
+            fecha_formulacion: g.fecha_formulacion,
+            fecha_recepcion: g.fecha_recepcion,
+            fecha_limite_respuesta: g.fecha_limite_respuesta,
+            extemporanea: g.extemporanea,
+            observacion: n.observacion.trim().to_string(),
+            estado: g.estado.as_str().into(),
+            respuesta_codigo: None,
+            valor_aceptado: 0,
+            valor_sustentado: 0,
+            justificacion: None,
+            fecha_respuesta: None,
+            respuesta_extemporanea: false,
+            fecha_limite_decision: None,
+            resultado_decision: None,
+            valor_levantado: 0,
+            fecha_decision: None,
+            valor_conciliado_prestador: 0,
+            valor_conciliado_pagador: 0,
+            acta_conciliacion: None,
+            fecha_conciliacion: None,
+            version: 1,
+            creado_en: db::now(),
+        };
+        db::glosas::insertar(c, std::slice::from_ref(&fila))?;
+        e.dominio.glosas.push(g.clone());
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        let limite_glosa = e.fila.fecha_limite_glosa;
+        ciclo::evento(
+            c,
+            actor,
+            factura_id,
+            "glosa_recibida",
+            n.fecha_recepcion,
+            json!({
+                "glosa_id": fila.id, "codigo": fila.codigo, "codigo_verificado": cod.verificado,
+                "valor": from_centavos(valor), "item": n.item, "fecha_formulacion": n.fecha_formulacion,
+                "extemporanea": g.extemporanea, "hecho_nuevo": n.hecho_nuevo, "observacion": fila.observacion,
+                "termino": {"nombre": "respuesta", "abre": true, "vence": g.fecha_limite_respuesta, "fuente": t.respuesta.fuente},
+                "cierra": limite_glosa.map(|l| json!({"nombre": "glosa", "vencia": l, "cumplido": !g.extemporanea, "fuente": t.glosa.fuente})),
+            }),
+            saldos,
+        )?;
+        Ok(fila)
+    })?;
+    Ok(vista(&fila, super::hoy_bogota(), &t.reglas))
+}
+
+/// Loads a glosa and its invoice, applies `cambio` to the glosa, saves both with an event.
+fn cambiar(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    glosa_id: &str,
+    cambio: impl FnOnce(&mut glosa::Glosa, &mut Fila) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
+) -> Result<GlosaVista, AppError> {
+    let fila = db.write(|c: &mut AnyConnection| {
+        let mut fila = db::glosas::por_id(c, &actor.prestador_id, glosa_id)?.ok_or_else(|| AppError::not_found("una glosa"))?;
+        let mut e = ciclo::cargar(c, &actor.prestador_id, &fila.factura_id)?;
+        let pos = e.glosas.iter().position(|g| g.id == fila.id).expect("the glosa belongs to its invoice");
+        let mut g = glosa_dominio(&fila);
+        let antes = g.contra_prestador(fila.fecha_recepcion, &ciclo::registrado(&t.reglas));
+        let (tipo, fecha, datos) = cambio(&mut g, &mut fila)?;
+        glosa_a_fila(&g, &mut fila);
+        let version = fila.version;
+        if db::glosas::guardar(c, &fila, version)? == 0 {
+            return Err(AppError::Conflict(
+                "otro usuario cambió esta glosa al mismo tiempo; vuelva a leerla antes de repetir la acción".into(),
+            ));
+        }
+        fila.version = version + 1;
+        // What the change made final against the prestador goes to the ledger.
+        let despues = g.contra_prestador(fecha, &ciclo::registrado(&t.reglas));
+        if despues != antes {
+            let tipo_mov =
+                if g.estado == EstadoGlosa::Conciliada { db::movimientos::GLOSA_CONCILIADA } else { db::movimientos::GLOSA_ACEPTADA };
+            let m = db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo_mov, antes - despues, fecha);
+            db::movimientos::insertar(c, &[m])?;
+        }
+        e.dominio.glosas[pos] = g;
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        let mut datos = datos;
+        datos["glosa_id"] = json!(fila.id);
+        datos["estado_glosa"] = json!(fila.estado);
+        ciclo::evento(c, actor, &fila.factura_id, &tipo, fecha, datos, saldos)?;
+        Ok(fila)
+    })?;
+    Ok(vista(&fila, super::hoy_bogota(), &t.reglas))
+}
+
+pub fn responder(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaRespuesta) -> Result<GlosaVista, AppError> {
+    actor.exigir(CARTERA, "responder glosas")?;
+    let cod = codigo("codigo", &n.codigo, TipoCodigo::Respuesta)?;
+    let r = glosa::Respuesta {
+        codigo: cod.codigo.clone(),
+        efecto: cod.efecto_respuesta.ok_or_else(|| AppError::invalid("codigo", "el código de respuesta no tiene efecto"))?,
+        valor_aceptado: centavos("valor_aceptado", n.valor_aceptado)?,
+        valor_sustentado: centavos("valor_sustentado", n.valor_sustentado)?,
+        fecha: n.fecha,
+    };
+    cambiar(db, t, actor, glosa_id, |g, fila| {
+        let limite = g.fecha_limite_respuesta;
+        g.responder(&r, t)?;
+        fila.respuesta_codigo = Some(r.codigo.clone());
+        fila.justificacion = Some(n.justificacion.trim().to_string());
+        Ok((
+            "glosa_respondida".into(),
+            n.fecha,
+            json!({
+                "codigo": r.codigo, "valor_aceptado": from_centavos(r.valor_aceptado),
+                "valor_sustentado": from_centavos(r.valor_sustentado), "justificacion": n.justificacion.trim(),
+                "extemporanea": g.respuesta_extemporanea,
+                "cierra": {"nombre": "respuesta", "vencia": limite, "cumplido": !g.respuesta_extemporanea, "fuente": t.respuesta.fuente},
+                "termino": g.fecha_limite_decision.map(|v| json!({"nombre": "decision", "abre": true, "vence": v, "fuente": t.decision.fuente})),
+            }),
+        ))
+    })
+}
+
+pub fn decidir(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaDecision) -> Result<GlosaVista, AppError> {
+    actor.exigir(CARTERA, "registrar la decisión del pagador")?;
+    let d = glosa::Decision { resultado: n.resultado, valor_levantado: centavos("valor_levantado", n.valor_levantado)?, fecha: n.fecha };
+    cambiar(db, t, actor, glosa_id, |g, _| {
+        let limite = g.fecha_limite_decision;
+        g.decidir(&d)?;
+        let cumplido = limite.is_none_or(|l| n.fecha <= l);
+        Ok((
+            "glosa_decidida".into(),
+            n.fecha,
+            json!({
+                "resultado": d.resultado, "valor_levantado": from_centavos(d.valor_levantado),
+                "valor_ratificado": from_centavos(g.ratificado()),
+                "cierra": limite.map(|l| json!({"nombre": "decision", "vencia": l, "cumplido": cumplido, "fuente": t.decision.fuente})),
+                "termino": (d.valor_levantado > 0).then(|| json!({"nombre": "pago_levantado", "abre": true,
+                    "vence": t.pago_levantado.vence(n.fecha), "fuente": t.pago_levantado.fuente})),
+            }),
+        ))
+    })
+}
+
+pub fn conciliar(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaConciliacion) -> Result<GlosaVista, AppError> {
+    actor.exigir(CARTERA, "registrar conciliaciones")?;
+    let p = n.valor_a_favor_prestador.map(|v| centavos("valor_a_favor_prestador", v)).transpose()?;
+    let q = n.valor_a_favor_pagador.map(|v| centavos("valor_a_favor_pagador", v)).transpose()?;
+    let conc = glosa::Conciliacion { a_favor_prestador: p, a_favor_pagador: q, fecha: n.fecha };
+    cambiar(db, t, actor, glosa_id, |g, fila| {
+        g.conciliar(&conc)?;
+        fila.acta_conciliacion = n.acta.clone().or(fila.acta_conciliacion.take());
+        let (tipo, datos) = if g.estado == EstadoGlosa::EnConciliacion {
+            (
+                "conciliacion_iniciada",
+                json!({"acta": n.acta, "valor_ratificado": from_centavos(g.ratificado()),
+                    "termino": {"nombre": "conciliacion", "abre": true, "vence": t.conciliacion.vence(n.fecha), "fuente": t.conciliacion.fuente}}),
+            )
+        } else {
+            (
+                "glosa_conciliada",
+                json!({"acta": n.acta, "valor_a_favor_prestador": from_centavos(g.valor_conciliado_prestador),
+                    "valor_a_favor_pagador": from_centavos(g.valor_conciliado_pagador)}),
+            )
+        };
+        Ok((tipo.into(), n.fecha, datos))
+    })
+}
+
+pub fn obtener(db: &Db, t: &Terminos, actor: &Actor, id: &str) -> Result<GlosaVista, AppError> {
+    let f = db.read(|c| db::glosas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una glosa")))?;
+    Ok(vista(&f, super::hoy_bogota(), &t.reglas))
+}
+
+pub fn de_factura(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str) -> Result<Vec<GlosaVista>, AppError> {
+    let e = db.read(|c| ciclo::cargar(c, &actor.prestador_id, factura_id))?;
+    let hoy = super::hoy_bogota();
+    Ok(e.glosas.iter().map(|g| vista(g, hoy, &t.reglas)).collect())
+}

@@ -1,0 +1,114 @@
+//! Notas crédito (which lower or annul an invoice) and castigo (write-off).
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::facturas::FacturaVista;
+use super::{ciclo, Actor, AppError};
+use crate::db::{self, notas::Nota, Db};
+use crate::domain::factura::EstadoFactura;
+use crate::domain::money::{from_centavos, to_centavos_no_negativo};
+use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaNota {
+    #[schema(example = "NC-301")]
+    pub numero: String,
+    pub cude: Option<String>,
+    #[schema(value_type = String)]
+    pub valor: Decimal,
+    pub fecha: chrono::NaiveDate,
+    #[serde(default)]
+    pub motivo: String,
+    /// The note annuls the invoice (it must cover all of it, before the payer acted on it).
+    #[serde(default)]
+    pub anulacion: bool,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevoCastigo {
+    pub fecha: chrono::NaiveDate,
+    /// The act of the committee that authorised the write-off.
+    pub acta: String,
+    #[serde(default)]
+    pub motivo: String,
+}
+
+pub fn nota_credito(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaNota) -> Result<FacturaVista, AppError> {
+    actor.exigir(&[Rol::Facturacion], "registrar notas crédito")?;
+    let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
+    let numero = n.numero.trim().to_uppercase();
+    if numero.is_empty() {
+        return Err(AppError::invalid("numero", "falta el número de la nota crédito"));
+    }
+    let e = db.write(|c| {
+        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        e.dominio.nota_credito(valor, n.anulacion, super::hoy_bogota(), &t.reglas)?;
+        if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
+            return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
+        }
+        db::notas::insertar(
+            c,
+            &Nota {
+                id: db::new_id(),
+                prestador_id: actor.prestador_id.clone(),
+                factura_id: factura_id.to_string(),
+                numero: numero.clone(),
+                cude: n.cude.clone(),
+                valor,
+                fecha: n.fecha,
+                motivo: n.motivo.trim().to_string(),
+                anulacion: n.anulacion,
+                creado_en: db::now(),
+            },
+        )?;
+        let m = db::movimientos::Movimiento::new(&actor.prestador_id, factura_id, db::movimientos::NOTA_CREDITO, -valor, n.fecha);
+        db::movimientos::insertar(c, &[m])?;
+        e.dominio.notas += valor;
+        e.dominio.anulada = n.anulacion;
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        let tipo = if n.anulacion { EstadoFactura::Anulada.as_str() } else { "nota_credito" };
+        ciclo::evento(
+            c,
+            actor,
+            factura_id,
+            tipo,
+            n.fecha,
+            json!({"numero": numero, "cude": n.cude, "valor": from_centavos(valor), "motivo": n.motivo.trim()}),
+            saldos,
+        )?;
+        ciclo::cargar(c, &actor.prestador_id, factura_id)
+    })?;
+    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+}
+
+pub fn castigar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevoCastigo) -> Result<FacturaVista, AppError> {
+    actor.exigir(&[Rol::Finanzas, Rol::Admin], "castigar cartera")?;
+    if n.acta.trim().is_empty() {
+        return Err(AppError::invalid("acta", "el castigo requiere el acta que lo autoriza"));
+    }
+    let e = db.write(|c| {
+        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let valor = e.dominio.castigar(super::hoy_bogota(), &t.reglas)?;
+        let m = db::movimientos::Movimiento::new(&actor.prestador_id, factura_id, db::movimientos::CASTIGO, -valor, n.fecha);
+        db::movimientos::insertar(c, &[m])?;
+        e.dominio.castigado = valor;
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        ciclo::evento(
+            c,
+            actor,
+            factura_id,
+            "castigada",
+            n.fecha,
+            json!({"valor": from_centavos(valor), "acta": n.acta.trim(), "motivo": n.motivo.trim()}),
+            saldos,
+        )?;
+        ciclo::cargar(c, &actor.prestador_id, factura_id)
+    })?;
+    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+}

@@ -1,0 +1,259 @@
+//! Payments: money received from a payer and its application to invoices. What is not
+//! applied stays on the payment to apply later; nothing is applied beyond an invoice's saldo.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{ciclo, Actor, AppError, Lista, Pagina};
+use crate::db::{self, pagos::Aplicacion, pagos::Pago, AnyConnection, Db};
+use crate::domain::money::{from_centavos, to_centavos_no_negativo};
+use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
+use crate::domain::{Rechazo, Violation};
+
+const REGISTRAN: &[Rol] = &[Rol::Cartera, Rol::Finanzas];
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaAplicacion {
+    pub factura_id: String,
+    #[schema(value_type = String, example = "500000.00")]
+    pub valor: Decimal,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevoPago {
+    pub pagador_id: String,
+    pub fecha: chrono::NaiveDate,
+    #[schema(value_type = String, example = "1500000.00")]
+    pub valor: Decimal,
+    #[serde(default)]
+    pub referencia: String,
+    /// transferencia, giro_directo, cheque...
+    #[serde(default)]
+    pub medio: String,
+    #[serde(default)]
+    pub aplicaciones: Vec<NuevaAplicacion>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevasAplicaciones {
+    pub aplicaciones: Vec<NuevaAplicacion>,
+    /// Date of the application; the payment's date when absent.
+    pub fecha: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AplicacionVista {
+    pub factura_id: String,
+    #[schema(value_type = String)]
+    pub valor: Decimal,
+    pub fecha: chrono::NaiveDate,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PagoVista {
+    pub id: String,
+    pub pagador_id: String,
+    pub fecha: chrono::NaiveDate,
+    #[schema(value_type = String)]
+    pub valor: Decimal,
+    #[schema(value_type = String)]
+    pub aplicado: Decimal,
+    /// Received but not yet applied to any invoice.
+    #[schema(value_type = String)]
+    pub sin_aplicar: Decimal,
+    pub referencia: String,
+    pub medio: String,
+    pub version: i32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aplicaciones: Option<Vec<AplicacionVista>>,
+}
+
+fn vista(p: Pago, apl: Option<Vec<Aplicacion>>) -> PagoVista {
+    PagoVista {
+        aplicado: from_centavos(p.valor_aplicado),
+        sin_aplicar: from_centavos(p.valor - p.valor_aplicado),
+        valor: from_centavos(p.valor),
+        id: p.id,
+        pagador_id: p.pagador_id,
+        fecha: p.fecha,
+        referencia: p.referencia,
+        medio: p.medio,
+        version: p.version,
+        aplicaciones: apl.map(|v| {
+            v.into_iter().map(|a| AplicacionVista { factura_id: a.factura_id, valor: from_centavos(a.valor), fecha: a.fecha }).collect()
+        }),
+    }
+}
+
+/// Applies values of `pago` to invoices in the caller's transaction; every problem of every
+/// line is reported at once and nothing is written if there is one.
+fn aplicar_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    actor: &Actor,
+    pago: &Pago,
+    aplicaciones: &[NuevaAplicacion],
+    fecha: chrono::NaiveDate,
+) -> Result<i64, AppError> {
+    let mut errs = Vec::new();
+    let mut valores = Vec::with_capacity(aplicaciones.len());
+    for (i, a) in aplicaciones.iter().enumerate() {
+        match to_centavos_no_negativo(a.valor) {
+            Ok(v) => valores.push(v),
+            Err(e) => {
+                errs.push(Violation::new(format!("aplicaciones[{i}].valor"), e.to_string()));
+                valores.push(0);
+            }
+        }
+    }
+    let ids: Vec<String> = aplicaciones.iter().map(|a| a.factura_id.clone()).collect();
+    let mut cargadas = ciclo::cargar_varias(c, &actor.prestador_id, &ids)?;
+    let hoy = super::hoy_bogota();
+    for (i, (a, v)) in aplicaciones.iter().zip(&valores).enumerate() {
+        let path = format!("aplicaciones[{i}]");
+        let Some(e) = cargadas.iter_mut().find(|e| e.fila.id == a.factura_id) else {
+            errs.push(Violation::new(format!("{path}.factura_id"), "no existe esa factura en su prestador"));
+            continue;
+        };
+        if e.fila.pagador_id != pago.pagador_id {
+            errs.push(Violation::new(format!("{path}.factura_id"), format!("la factura {} es de otro pagador", e.fila.numero)));
+            continue;
+        }
+        // Several lines may hit one invoice: each is checked against what the previous left.
+        match e.dominio.aplicar_pago(*v, hoy, &t.reglas) {
+            Ok(()) => e.dominio.pagado += v,
+            Err(Rechazo::Estado(m)) => errs.push(Violation::new(format!("{path}.factura_id"), m)),
+            Err(Rechazo::Valores(vs)) => errs.extend(vs.into_iter().map(|x| Violation::new(format!("{path}.valor"), x.message))),
+        }
+    }
+    let total: i64 = valores.iter().sum();
+    if total > pago.valor - pago.valor_aplicado {
+        errs.push(Violation::new(
+            "aplicaciones",
+            format!(
+                "se aplican {} y el pago solo tiene {} sin aplicar",
+                from_centavos(total),
+                from_centavos(pago.valor - pago.valor_aplicado)
+            ),
+        ));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    let mut filas = Vec::new();
+    for (a, v) in aplicaciones.iter().zip(&valores) {
+        filas.push(Aplicacion {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            pago_id: pago.id.clone(),
+            factura_id: a.factura_id.clone(),
+            valor: *v,
+            fecha,
+            creado_en: db::now(),
+        });
+    }
+    db::pagos::insertar_aplicaciones(c, &filas)?;
+    let movs: Vec<_> = filas
+        .iter()
+        .map(|a| db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, db::movimientos::PAGO, -a.valor, fecha))
+        .collect();
+    db::movimientos::insertar(c, &movs)?;
+    for e in &cargadas {
+        let aplicado: i64 = filas.iter().filter(|a| a.factura_id == e.fila.id).map(|a| a.valor).sum();
+        if aplicado == 0 {
+            continue;
+        }
+        let saldos = ciclo::guardar(c, e, &t.reglas, None)?;
+        let vencia = e.fila.fecha_limite_pago;
+        ciclo::evento(
+            c,
+            actor,
+            &e.fila.id,
+            "pago_aplicado",
+            fecha,
+            json!({"pago_id": pago.id, "valor": from_centavos(aplicado), "referencia": pago.referencia, "medio": pago.medio,
+                "cierra": vencia.filter(|_| saldos.0 == 0).map(|l| json!({"nombre": "pago", "vencia": l, "cumplido": fecha <= l}))}),
+            saldos,
+        )?;
+    }
+    Ok(total)
+}
+
+pub fn registrar(db: &Db, t: &Terminos, actor: &Actor, n: NuevoPago) -> Result<PagoVista, AppError> {
+    actor.exigir(REGISTRAN, "registrar pagos")?;
+    let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
+    if valor == 0 {
+        return Err(AppError::invalid("valor", "el valor del pago debe ser mayor que cero"));
+    }
+    let id = db.write(|c| {
+        super::pagadores::buscar(c, &actor.prestador_id, &n.pagador_id)?;
+        let mut pago = Pago {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            pagador_id: n.pagador_id.clone(),
+            fecha: n.fecha,
+            valor,
+            valor_aplicado: 0,
+            referencia: n.referencia.trim().to_string(),
+            medio: n.medio.trim().to_string(),
+            version: 1,
+            creado_en: db::now(),
+        };
+        db::pagos::insertar(c, &pago)?;
+        if !n.aplicaciones.is_empty() {
+            let aplicado = aplicar_en(c, t, actor, &pago, &n.aplicaciones, n.fecha)?;
+            if db::pagos::sumar_aplicado(c, &actor.prestador_id, &pago.id, 1, aplicado)? == 0 {
+                return Err(AppError::Conflict("el pago cambió mientras se aplicaba".into()));
+            }
+            pago.valor_aplicado = aplicado;
+        }
+        Ok(pago.id)
+    })?;
+    obtener(db, actor, &id)
+}
+
+/// Applies (more of) the unapplied rest of a payment.
+pub fn aplicar(db: &Db, t: &Terminos, actor: &Actor, pago_id: &str, n: NuevasAplicaciones) -> Result<PagoVista, AppError> {
+    actor.exigir(REGISTRAN, "aplicar pagos")?;
+    if n.aplicaciones.is_empty() {
+        return Err(AppError::invalid("aplicaciones", "se espera al menos una aplicación"));
+    }
+    db.write(|c| {
+        let pago = db::pagos::por_id(c, &actor.prestador_id, pago_id)?.ok_or_else(|| AppError::not_found("un pago"))?;
+        let aplicado = aplicar_en(c, t, actor, &pago, &n.aplicaciones, n.fecha.unwrap_or(pago.fecha))?;
+        if db::pagos::sumar_aplicado(c, &actor.prestador_id, &pago.id, pago.version, pago.valor_aplicado + aplicado)? == 0 {
+            return Err(AppError::Conflict("otro usuario aplicó este pago al mismo tiempo; vuelva a leerlo".into()));
+        }
+        Ok(())
+    })?;
+    obtener(db, actor, pago_id)
+}
+
+pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<PagoVista, AppError> {
+    db.read(|c| {
+        let p = db::pagos::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("un pago"))?;
+        let a = db::pagos::aplicaciones(c, &actor.prestador_id, id)?;
+        Ok(vista(p, Some(a)))
+    })
+}
+
+pub fn listar(db: &Db, actor: &Actor, pagador_id: Option<&str>, pagina: Pagina) -> Result<Lista<PagoVista>, AppError> {
+    let (items, total) =
+        db.read(|c| Ok(db::pagos::listar(c, &actor.prestador_id, pagador_id, pagina.offset(), pagina.per_page)?))?;
+    Ok(Lista { items: items.into_iter().map(|p| vista(p, None)).collect(), total })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_shape_of_an_application() {
+        let a: super::NuevaAplicacion = serde_json::from_str(r#"{"factura_id":"x","valor":"10.50"}"#).unwrap();
+        assert_eq!(a.valor.to_string(), "10.50");
+    }
+}

@@ -1,0 +1,193 @@
+//! Radicación (one invoice, or many of one payer under one radicado) and devolución.
+
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::ciclo::{self, Expediente};
+use super::facturas::FacturaVista;
+use super::{Actor, AppError};
+use crate::db::{self, radicaciones::Devolucion, radicaciones::Radicacion, AnyConnection, Db};
+use crate::domain::catalogo::TipoCodigo;
+use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
+use crate::domain::Violation;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaRadicacion {
+    #[schema(example = "RAD-2026-000123")]
+    pub numero_radicado: String,
+    pub fecha_radicacion: chrono::NaiveDate,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RadicacionLote {
+    pub pagador_id: String,
+    pub numero_radicado: String,
+    pub fecha_radicacion: chrono::NaiveDate,
+    /// Every invoice of the lote; all are radicated or none.
+    pub factura_ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultadoLote {
+    pub numero_radicado: String,
+    pub radicadas: usize,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaDevolucion {
+    /// Devolución code of either manual (`816`, `DE1601`).
+    pub codigo: String,
+    pub fecha: chrono::NaiveDate,
+    #[serde(default)]
+    pub observacion: String,
+}
+
+const RADICAN: &[Rol] = &[Rol::Facturacion];
+
+fn numero(n: &str) -> Result<String, AppError> {
+    let n = n.trim();
+    if n.is_empty() || n.chars().count() > 60 {
+        return Err(AppError::invalid("numero_radicado", "se espera el número de radicado que dio el pagador (hasta 60 caracteres)"));
+    }
+    Ok(n.to_string())
+}
+
+/// Radicates loaded invoices in the caller's transaction, with their events.
+fn radicar_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    actor: &Actor,
+    mut e: Expediente,
+    numero: &str,
+    fecha: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    let plan = e.dominio.radicar(fecha, t)?;
+    let r = Radicacion {
+        id: db::new_id(),
+        prestador_id: actor.prestador_id.clone(),
+        factura_id: e.fila.id.clone(),
+        numero_radicado: numero.to_string(),
+        fecha,
+        creado_en: db::now(),
+    };
+    db::radicaciones::insertar(c, std::slice::from_ref(&r))?;
+    e.dominio.fecha_radicacion = Some(fecha);
+    e.dominio.radicaciones += 1;
+    e.dominio.devuelta_en = None;
+    let saldos =
+        ciclo::guardar(c, &e, &t.reglas, Some((numero, fecha, plan.fecha_limite_glosa, plan.fecha_limite_pago)))?;
+    let tipo = if plan.reradicacion { "reradicada" } else { "radicada" };
+    ciclo::evento(
+        c,
+        actor,
+        &e.fila.id,
+        tipo,
+        fecha,
+        json!({
+            "numero_radicado": numero,
+            "cierra": plan.fecha_limite_radicacion.map(|l| json!({"nombre": "radicacion", "vencia": l, "cumplido": plan.en_termino, "fuente": t.radicacion.fuente})),
+            "terminos": [
+                {"nombre": "devolucion", "abre": true, "vence": plan.fecha_limite_devolucion, "fuente": t.devolucion.fuente},
+                {"nombre": "glosa", "abre": true, "vence": plan.fecha_limite_glosa, "fuente": t.glosa.fuente},
+                {"nombre": "pago", "abre": true, "vence": plan.fecha_limite_pago, "fuente": t.pago.fuente},
+            ],
+        }),
+        saldos,
+    )
+}
+
+pub fn radicar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaRadicacion) -> Result<FacturaVista, AppError> {
+    actor.exigir(RADICAN, "radicar facturas")?;
+    let numero = numero(&n.numero_radicado)?;
+    let e = db.write(|c| {
+        let e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        radicar_en(c, t, actor, e, &numero, n.fecha_radicacion)?;
+        ciclo::cargar(c, &actor.prestador_id, factura_id)
+    })?;
+    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+}
+
+/// Radicates many invoices of one payer under one radicado: all of them, or none with the
+/// list of every invoice that could not be.
+pub fn radicar_lote(db: &Db, t: &Terminos, actor: &Actor, n: RadicacionLote) -> Result<ResultadoLote, AppError> {
+    actor.exigir(RADICAN, "radicar facturas")?;
+    let numero = numero(&n.numero_radicado)?;
+    if n.factura_ids.is_empty() || n.factura_ids.len() > 5000 {
+        return Err(AppError::invalid("factura_ids", "se esperan entre 1 y 5000 facturas"));
+    }
+    db.write(|c| {
+        super::pagadores::buscar(c, &actor.prestador_id, &n.pagador_id)?;
+        let cargadas = ciclo::cargar_varias(c, &actor.prestador_id, &n.factura_ids)?;
+        let mut errs = Vec::new();
+        for (i, id) in n.factura_ids.iter().enumerate() {
+            match cargadas.iter().find(|e| &e.fila.id == id) {
+                None => errs.push(Violation::new(format!("factura_ids[{i}]"), "no existe esa factura en su prestador")),
+                Some(e) if e.fila.pagador_id != n.pagador_id => errs.push(Violation::new(
+                    format!("factura_ids[{i}]"),
+                    format!("la factura {} es de otro pagador", e.fila.numero),
+                )),
+                Some(e) => {
+                    if let Err(r) = e.dominio.radicar(n.fecha_radicacion, t) {
+                        let m = match r {
+                            crate::domain::Rechazo::Estado(m) => m,
+                            crate::domain::Rechazo::Valores(v) => v.into_iter().map(|x| x.message).collect::<Vec<_>>().join("; "),
+                        };
+                        errs.push(Violation::new(format!("factura_ids[{i}]"), m));
+                    }
+                }
+            }
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        let total = cargadas.len();
+        for e in cargadas {
+            radicar_en(c, t, actor, e, &numero, n.fecha_radicacion)?;
+        }
+        Ok(ResultadoLote { numero_radicado: numero, radicadas: total })
+    })
+}
+
+pub fn devolver(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaDevolucion) -> Result<FacturaVista, AppError> {
+    actor.exigir(&[Rol::Facturacion, Rol::Cartera], "registrar devoluciones")?;
+    let cod = crate::domain::catalogo::Catalogo::oficial()
+        .validar(&n.codigo, TipoCodigo::Devolucion)
+        .map_err(|m| AppError::invalid("codigo", m))?;
+    let e = db.write(|c| {
+        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let extemporanea = e.dominio.devolver(n.fecha, t)?;
+        let radicacion = e.radicaciones.last().expect("a radicated invoice has a radicación");
+        let limite = t.devolucion.vence(radicacion.fecha);
+        let d = Devolucion {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            factura_id: factura_id.to_string(),
+            radicacion_id: radicacion.id.clone(),
+            codigo: cod.codigo.clone(),
+            fecha: n.fecha,
+            observacion: n.observacion.trim().to_string(),
+            extemporanea,
+            creado_en: db::now(),
+        };
+        db::radicaciones::insertar_devolucion(c, &d)?;
+        e.dominio.devuelta_en = Some(n.fecha);
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        ciclo::evento(
+            c,
+            actor,
+            factura_id,
+            "devuelta",
+            n.fecha,
+            json!({"codigo": d.codigo, "codigo_verificado": cod.verificado, "observacion": d.observacion, "extemporanea": extemporanea,
+                "cierra": {"nombre": "devolucion", "vencia": limite, "cumplido": !extemporanea, "fuente": t.devolucion.fuente}}),
+            saldos,
+        )?;
+        ciclo::cargar(c, &actor.prestador_id, factura_id)
+    })?;
+    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+}

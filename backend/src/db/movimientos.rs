@@ -1,0 +1,57 @@
+//! The ledger of every change of an invoice's balance (append-only, like `eventos`).
+
+use diesel::prelude::*;
+
+use super::schema::movimientos;
+use super::AnyConnection;
+
+/// Kinds of movement. The charge is positive; everything else takes the balance down.
+pub const CARGO: &str = "cargo";
+pub const GLOSA_ACEPTADA: &str = "glosa_aceptada";
+pub const GLOSA_CONCILIADA: &str = "glosa_conciliada";
+pub const PAGO: &str = "pago";
+pub const NOTA_CREDITO: &str = "nota_credito";
+pub const CASTIGO: &str = "castigo";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = movimientos)]
+pub struct Movimiento {
+    pub id: String,
+    pub prestador_id: String,
+    pub factura_id: String,
+    pub tipo: String,
+    pub valor: i64,
+    pub fecha: chrono::NaiveDate,
+    pub creado_en: chrono::NaiveDateTime,
+}
+
+impl Movimiento {
+    pub fn new(prestador_id: &str, factura_id: &str, tipo: &str, valor: i64, fecha: chrono::NaiveDate) -> Movimiento {
+        Movimiento {
+            id: super::new_id(),
+            prestador_id: prestador_id.to_string(),
+            factura_id: factura_id.to_string(),
+            tipo: tipo.to_string(),
+            valor,
+            fecha,
+            creado_en: super::now(),
+        }
+    }
+}
+
+pub fn insertar(c: &mut AnyConnection, m: &[Movimiento]) -> QueryResult<()> {
+    for chunk in m.chunks(super::LOTE) {
+        super::por_backend!(c, |conn| diesel::insert_into(movimientos::table).values(chunk).execute(conn))?;
+    }
+    Ok(())
+}
+
+/// (factura_id, tipo, sum) of the movements of these invoices.
+pub fn sumas(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<(String, String, i64)>> {
+    movimientos::table
+        .filter(movimientos::prestador_id.eq(prestador_id).and(movimientos::factura_id.eq_any(ids)))
+        .group_by((movimientos::factura_id, movimientos::tipo))
+        .select((movimientos::factura_id, movimientos::tipo, super::suma("movimientos.valor")))
+        .load::<(String, String, Option<i64>)>(c)
+        .map(|v| v.into_iter().map(|(f, t, s)| (f, t, s.unwrap_or(0))).collect())
+}

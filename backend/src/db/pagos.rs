@@ -1,0 +1,86 @@
+//! Payments received and how they were applied to invoices.
+
+use diesel::prelude::*;
+
+use super::schema::{aplicaciones, pagos};
+use super::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = pagos)]
+pub struct Pago {
+    pub id: String,
+    pub prestador_id: String,
+    pub pagador_id: String,
+    pub fecha: chrono::NaiveDate,
+    pub valor: i64,
+    pub valor_aplicado: i64,
+    pub referencia: String,
+    pub medio: String,
+    pub version: i32,
+    pub creado_en: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = aplicaciones)]
+pub struct Aplicacion {
+    pub id: String,
+    pub prestador_id: String,
+    pub pago_id: String,
+    pub factura_id: String,
+    pub valor: i64,
+    pub fecha: chrono::NaiveDate,
+    pub creado_en: chrono::NaiveDateTime,
+}
+
+pub fn insertar(c: &mut AnyConnection, p: &Pago) -> QueryResult<()> {
+    diesel::insert_into(pagos::table).values(p).execute(c).map(|_| ())
+}
+
+pub fn insertar_aplicaciones(c: &mut AnyConnection, a: &[Aplicacion]) -> QueryResult<()> {
+    for chunk in a.chunks(super::LOTE) {
+        super::por_backend!(c, |conn| diesel::insert_into(aplicaciones::table).values(chunk).execute(conn))?;
+    }
+    Ok(())
+}
+
+pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<Option<Pago>> {
+    pagos::table
+        .filter(pagos::prestador_id.eq(prestador_id).and(pagos::id.eq(id)))
+        .select(Pago::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn aplicaciones(c: &mut AnyConnection, prestador_id: &str, pago_id: &str) -> QueryResult<Vec<Aplicacion>> {
+    aplicaciones::table
+        .filter(aplicaciones::prestador_id.eq(prestador_id).and(aplicaciones::pago_id.eq(pago_id)))
+        .order(aplicaciones::creado_en.asc())
+        .select(Aplicacion::as_select())
+        .load(c)
+}
+
+/// Records more applied value if the payment is still at `version`.
+pub fn sumar_aplicado(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32, aplicado: i64) -> QueryResult<usize> {
+    diesel::update(pagos::table.filter(pagos::prestador_id.eq(prestador_id).and(pagos::id.eq(id)).and(pagos::version.eq(version))))
+        .set((pagos::valor_aplicado.eq(aplicado), pagos::version.eq(version + 1)))
+        .execute(c)
+}
+
+pub fn listar(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    pagador_id: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Pago>, i64)> {
+    let q = || {
+        let mut q = pagos::table.filter(pagos::prestador_id.eq(prestador_id)).into_boxed();
+        if let Some(p) = pagador_id {
+            q = q.filter(pagos::pagador_id.eq(p));
+        }
+        q
+    };
+    let total = q().count().get_result(c)?;
+    let items = q().order((pagos::fecha.desc(), pagos::id.desc())).offset(offset).limit(limit).select(Pago::as_select()).load(c)?;
+    Ok((items, total))
+}

@@ -1,0 +1,16 @@
+DROP TABLE movimientos;
+DROP FUNCTION solo_insercion();
+DROP TABLE notas;
+DROP TABLE aplicaciones;
+DROP TABLE pagos;
+DROP TABLE glosas;
+DROP TABLE devoluciones;
+DROP TABLE radicaciones;
+DROP INDEX facturas_radicacion;
+ALTER TABLE facturas DROP COLUMN numero_radicado;
+ALTER TABLE facturas DROP COLUMN fecha_radicacion;
+ALTER TABLE facturas DROP COLUMN fecha_limite_radicacion;
+ALTER TABLE facturas DROP COLUMN fecha_limite_glosa;
+ALTER TABLE facturas DROP COLUMN fecha_limite_pago;
+ALTER TABLE facturas DROP COLUMN saldo;
+ALTER TABLE facturas DROP COLUMN en_discusion;
