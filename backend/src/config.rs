@@ -68,7 +68,10 @@ impl Settings {
             .into_iter()
             .filter(|(k, _)| {
                 (k.starts_with("TRAZO_") && k.contains("__"))
-                    || matches!(k.as_str(), "TRAZO_PORT" | "TRAZO_DATA_DIR" | "TRAZO_TERMINOS_FILE" | "DATABASE_URL")
+                    || matches!(
+                        k.as_str(),
+                        "TRAZO_PORT" | "TRAZO_DATA_DIR" | "TRAZO_TERMINOS_FILE" | "DATABASE_URL"
+                    )
             })
             .collect();
         // The flat names people expect, folded into their sections.

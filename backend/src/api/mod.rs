@@ -1,13 +1,17 @@
 //! HTTP: actix-web handlers under `/api/v1`, thin wrappers over the use cases in `app`.
 
 pub mod auth;
+pub mod ciclo;
 pub mod contratos;
 pub mod error;
 pub mod facturas;
+pub mod glosas;
 pub mod health;
 pub mod json;
 pub mod openapi;
 pub mod pagadores;
+pub mod pagos;
+pub mod reportes;
 pub mod usuarios;
 
 use actix_web::{web, HttpResponse};
@@ -84,6 +88,25 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .service(facturas::crear)
                 .service(facturas::listar)
                 .service(facturas::obtener)
+                .service(ciclo::radicar)
+                .service(ciclo::radicar_lote)
+                .service(ciclo::devolver)
+                .service(ciclo::nota)
+                .service(ciclo::castigar)
+                .service(glosas::glosar)
+                .service(glosas::de_factura)
+                .service(glosas::obtener)
+                .service(glosas::responder)
+                .service(glosas::decidir)
+                .service(glosas::conciliar)
+                .service(pagos::registrar)
+                .service(pagos::aplicar)
+                .service(pagos::obtener)
+                .service(pagos::listar)
+                .service(reportes::trazabilidad)
+                .service(reportes::alertas)
+                .service(reportes::cartera)
+                .service(reportes::codigos)
                 .service(openapi::documento),
         )
         .route(

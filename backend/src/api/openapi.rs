@@ -16,6 +16,11 @@ use utoipa_swagger_ui::SwaggerUi;
         super::pagadores::crear, super::pagadores::listar, super::pagadores::obtener, super::pagadores::actualizar,
         super::contratos::crear, super::contratos::listar, super::contratos::obtener,
         super::facturas::crear, super::facturas::listar, super::facturas::obtener,
+        super::ciclo::radicar, super::ciclo::radicar_lote, super::ciclo::devolver, super::ciclo::nota, super::ciclo::castigar,
+        super::glosas::glosar, super::glosas::de_factura, super::glosas::obtener, super::glosas::responder,
+        super::glosas::decidir, super::glosas::conciliar,
+        super::pagos::registrar, super::pagos::aplicar, super::pagos::obtener, super::pagos::listar,
+        super::reportes::trazabilidad, super::reportes::alertas, super::reportes::cartera, super::reportes::codigos,
     ),
     modifiers(&BearerAuth, &Prefijo)
 )]

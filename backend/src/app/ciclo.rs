@@ -49,7 +49,10 @@ pub fn glosa_dominio(g: &GlosaFila) -> Glosa {
         fecha_respuesta: g.fecha_respuesta,
         respuesta_extemporanea: g.respuesta_extemporanea,
         fecha_limite_decision: g.fecha_limite_decision,
-        resultado_decision: g.resultado_decision.as_deref().and_then(|r| r.parse::<ResultadoDecision>().ok()),
+        resultado_decision: g
+            .resultado_decision
+            .as_deref()
+            .and_then(|r| r.parse::<ResultadoDecision>().ok()),
         valor_levantado: g.valor_levantado,
         fecha_decision: g.fecha_decision,
         valor_conciliado_prestador: g.valor_conciliado_prestador,
@@ -79,9 +82,16 @@ pub fn cargar_varias(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) 
     let filas = db::facturas::por_ids(c, prestador_id, ids)?;
     let ids: Vec<String> = filas.iter().map(|f| f.id.clone()).collect();
     let mut items = agrupar(db::facturas::items_de(c, prestador_id, &ids)?, |i| i.factura_id.clone());
-    let mut glosas = agrupar(db::glosas::de_facturas(c, prestador_id, &ids)?, |g| g.factura_id.clone());
-    let mut rads = agrupar(db::radicaciones::de_facturas(c, prestador_id, &ids)?, |r| r.factura_id.clone());
-    let mut devs = agrupar(db::radicaciones::devoluciones_de_facturas(c, prestador_id, &ids)?, |d| d.factura_id.clone());
+    let mut glosas = agrupar(db::glosas::de_facturas(c, prestador_id, &ids)?, |g| {
+        g.factura_id.clone()
+    });
+    let mut rads = agrupar(db::radicaciones::de_facturas(c, prestador_id, &ids)?, |r| {
+        r.factura_id.clone()
+    });
+    let mut devs = agrupar(
+        db::radicaciones::devoluciones_de_facturas(c, prestador_id, &ids)?,
+        |d| d.factura_id.clone(),
+    );
     let mut sumas: HashMap<String, HashMap<String, i64>> = HashMap::new();
     for (f, tipo, s) in db::movimientos::sumas(c, prestador_id, &ids)? {
         sumas.entry(f).or_default().insert(tipo, s);
@@ -96,7 +106,9 @@ pub fn cargar_varias(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) 
             let s = sumas.remove(&fila.id).unwrap_or_default();
             let reduccion = |tipo: &str| -s.get(tipo).copied().unwrap_or(0);
             let ultima = radicaciones.last();
-            let devuelta_en = ultima.and_then(|r| devoluciones.iter().find(|d| d.radicacion_id == r.id)).map(|d| d.fecha);
+            let devuelta_en = ultima
+                .and_then(|r| devoluciones.iter().find(|d| d.radicacion_id == r.id))
+                .map(|d| d.fecha);
             let dominio = Factura {
                 numero: fila.numero.clone(),
                 a_cargo: a_cargo_pagador(fila.valor_total, fila.copagos, fila.cuotas_moderadoras),
@@ -111,7 +123,14 @@ pub fn cargar_varias(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) 
                 castigado: reduccion(db::movimientos::CASTIGO),
                 anulada: fila.estado == EstadoFactura::Anulada.as_str(),
             };
-            Expediente { fila, items, glosas, radicaciones, devoluciones, dominio }
+            Expediente {
+                fila,
+                items,
+                glosas,
+                radicaciones,
+                devoluciones,
+                dominio,
+            }
         })
         .collect())
 }
@@ -126,13 +145,19 @@ fn agrupar<T>(v: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>> 
 
 /// One invoice of the tenant, or 404.
 pub fn cargar(c: &mut AnyConnection, prestador_id: &str, id: &str) -> Result<Expediente, AppError> {
-    cargar_varias(c, prestador_id, &[id.to_string()])?.pop().ok_or_else(|| AppError::not_found("una factura"))
+    cargar_varias(c, prestador_id, &[id.to_string()])?
+        .pop()
+        .ok_or_else(|| AppError::not_found("una factura"))
 }
 
 /// The rules without the effects of silence, which depend on the day one looks: what is
 /// stored is what was recorded; acceptance or lifting by silence is applied when reading.
 pub fn registrado(reglas: &Reglas) -> Reglas {
-    Reglas { aceptacion_tacita: false, levantamiento_tacito: false, ..reglas.clone() }
+    Reglas {
+        aceptacion_tacita: false,
+        levantamiento_tacito: false,
+        ..reglas.clone()
+    }
 }
 
 /// Saves the invoice's derived state after a change, refusing with 409 if someone changed
@@ -149,7 +174,9 @@ pub fn guardar(
     let en_discusion = e.dominio.en_discusion(hoy, &r);
     let cambios = db::facturas::Cambios {
         estado: e.dominio.estado(hoy, &r).as_str().to_string(),
-        numero_radicado: radicado.map(|r| r.0.to_string()).or_else(|| e.fila.numero_radicado.clone()),
+        numero_radicado: radicado
+            .map(|r| r.0.to_string())
+            .or_else(|| e.fila.numero_radicado.clone()),
         fecha_radicacion: radicado.map(|r| r.1).or(e.fila.fecha_radicacion),
         fecha_limite_glosa: radicado.map(|r| r.2).or(e.fila.fecha_limite_glosa),
         fecha_limite_pago: radicado.map(|r| r.3).or(e.fila.fecha_limite_pago),
@@ -179,7 +206,10 @@ pub fn evento(
     use crate::domain::money::from_centavos;
     if let Value::Object(m) = &mut datos {
         m.insert("saldo".into(), Value::String(from_centavos(saldos.0).to_string()));
-        m.insert("en_discusion".into(), Value::String(from_centavos(saldos.1).to_string()));
+        m.insert(
+            "en_discusion".into(),
+            Value::String(from_centavos(saldos.1).to_string()),
+        );
     }
     let e = db::eventos::Evento {
         id: db::new_id(),

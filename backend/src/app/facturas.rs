@@ -4,13 +4,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Actor, AppError, Lista, Pagina};
 use super::ciclo::Expediente;
+use super::{Actor, AppError, Lista, Pagina};
 use crate::db::{self, eventos::Evento, facturas::Factura, facturas::Item, movimientos::Movimiento, AnyConnection, Db};
-use crate::domain::terminos::Terminos;
 use crate::domain::factura::{self as dominio, EstadoFactura, FacturaEntrada, FacturaValida, ItemEntrada};
 use crate::domain::money::from_centavos;
 use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -146,7 +146,11 @@ pub fn vista_completa(e: Expediente, t: &Terminos, hoy: chrono::NaiveDate) -> Fa
     let saldo = e.dominio.saldo(hoy, &t.reglas);
     let en_discusion = e.dominio.en_discusion(hoy, &t.reglas);
     let plazos = super::plazos::de_factura(&e, t, hoy);
-    let glosas = e.glosas.iter().map(|g| super::glosas::vista(g, hoy, &t.reglas)).collect();
+    let glosas = e
+        .glosas
+        .iter()
+        .map(|g| super::glosas::vista(g, hoy, &t.reglas))
+        .collect();
     let mut v = vista(e.fila, saldo, en_discusion);
     v.items = Some(e.items.into_iter().map(item_vista).collect());
     v.glosas = Some(glosas);
@@ -195,7 +199,13 @@ pub fn insertar(
                 valor_total: it.valor_total,
             });
         }
-        movimientos.push(Movimiento::new(&actor.prestador_id, &id, db::movimientos::CARGO, v.valor_a_cargo_pagador(), v.fecha_expedicion));
+        movimientos.push(Movimiento::new(
+            &actor.prestador_id,
+            &id,
+            db::movimientos::CARGO,
+            v.valor_a_cargo_pagador(),
+            v.fecha_expedicion,
+        ));
         eventos.push(Evento {
             id: db::new_id(),
             prestador_id: actor.prestador_id.clone(),
@@ -281,7 +291,11 @@ pub fn crear(db: &Db, t: &Terminos, actor: &Actor, n: NuevaFactura) -> Result<Fa
         if db::facturas::existe_numero(c, &actor.prestador_id, &valida.numero)? {
             return Err(AppError::Conflict(format!("ya existe la factura {}", valida.numero)));
         }
-        let mut filas = insertar(c, actor, t, vec![FacturaLista {
+        let mut filas = insertar(
+            c,
+            actor,
+            t,
+            vec![FacturaLista {
                 factura: valida,
                 pagador_id,
                 contrato_id,
@@ -305,7 +319,8 @@ pub fn listar(
     pagina: Pagina,
 ) -> Result<Lista<FacturaVista>, AppError> {
     if let Some(e) = &filtro.estado {
-        e.parse::<EstadoFactura>().map_err(|err| AppError::invalid("estado", err.to_string()))?;
+        e.parse::<EstadoFactura>()
+            .map_err(|err| AppError::invalid("estado", err.to_string()))?;
     }
     let hoy = super::hoy_bogota();
     db.read(|c| {

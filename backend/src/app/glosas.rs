@@ -23,7 +23,9 @@ fn centavos(path: &str, v: Decimal) -> Result<i64, AppError> {
 }
 
 fn codigo(path: &str, codigo: &str, tipo: TipoCodigo) -> Result<crate::domain::catalogo::CodigoUsado, AppError> {
-    Catalogo::oficial().validar(codigo, tipo).map_err(|m| AppError::invalid(path, m))
+    Catalogo::oficial()
+        .validar(codigo, tipo)
+        .map_err(|m| AppError::invalid(path, m))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -248,9 +250,14 @@ fn cambiar(
     cambio: impl FnOnce(&mut glosa::Glosa, &mut Fila) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
 ) -> Result<GlosaVista, AppError> {
     let fila = db.write(|c: &mut AnyConnection| {
-        let mut fila = db::glosas::por_id(c, &actor.prestador_id, glosa_id)?.ok_or_else(|| AppError::not_found("una glosa"))?;
+        let mut fila =
+            db::glosas::por_id(c, &actor.prestador_id, glosa_id)?.ok_or_else(|| AppError::not_found("una glosa"))?;
         let mut e = ciclo::cargar(c, &actor.prestador_id, &fila.factura_id)?;
-        let pos = e.glosas.iter().position(|g| g.id == fila.id).expect("the glosa belongs to its invoice");
+        let pos = e
+            .glosas
+            .iter()
+            .position(|g| g.id == fila.id)
+            .expect("the glosa belongs to its invoice");
         let mut g = glosa_dominio(&fila);
         let antes = g.contra_prestador(fila.fecha_recepcion, &ciclo::registrado(&t.reglas));
         let (tipo, fecha, datos) = cambio(&mut g, &mut fila)?;
@@ -265,9 +272,18 @@ fn cambiar(
         // What the change made final against the prestador goes to the ledger.
         let despues = g.contra_prestador(fecha, &ciclo::registrado(&t.reglas));
         if despues != antes {
-            let tipo_mov =
-                if g.estado == EstadoGlosa::Conciliada { db::movimientos::GLOSA_CONCILIADA } else { db::movimientos::GLOSA_ACEPTADA };
-            let m = db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo_mov, antes - despues, fecha);
+            let tipo_mov = if g.estado == EstadoGlosa::Conciliada {
+                db::movimientos::GLOSA_CONCILIADA
+            } else {
+                db::movimientos::GLOSA_ACEPTADA
+            };
+            let m = db::movimientos::Movimiento::new(
+                &actor.prestador_id,
+                &fila.factura_id,
+                tipo_mov,
+                antes - despues,
+                fecha,
+            );
             db::movimientos::insertar(c, &[m])?;
         }
         e.dominio.glosas[pos] = g;
@@ -281,12 +297,20 @@ fn cambiar(
     Ok(vista(&fila, super::hoy_bogota(), &t.reglas))
 }
 
-pub fn responder(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaRespuesta) -> Result<GlosaVista, AppError> {
+pub fn responder(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    glosa_id: &str,
+    n: NuevaRespuesta,
+) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "responder glosas")?;
     let cod = codigo("codigo", &n.codigo, TipoCodigo::Respuesta)?;
     let r = glosa::Respuesta {
         codigo: cod.codigo.clone(),
-        efecto: cod.efecto_respuesta.ok_or_else(|| AppError::invalid("codigo", "el código de respuesta no tiene efecto"))?,
+        efecto: cod
+            .efecto_respuesta
+            .ok_or_else(|| AppError::invalid("codigo", "el código de respuesta no tiene efecto"))?,
         valor_aceptado: centavos("valor_aceptado", n.valor_aceptado)?,
         valor_sustentado: centavos("valor_sustentado", n.valor_sustentado)?,
         fecha: n.fecha,
@@ -312,7 +336,11 @@ pub fn responder(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaR
 
 pub fn decidir(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaDecision) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar la decisión del pagador")?;
-    let d = glosa::Decision { resultado: n.resultado, valor_levantado: centavos("valor_levantado", n.valor_levantado)?, fecha: n.fecha };
+    let d = glosa::Decision {
+        resultado: n.resultado,
+        valor_levantado: centavos("valor_levantado", n.valor_levantado)?,
+        fecha: n.fecha,
+    };
     cambiar(db, t, actor, glosa_id, |g, _| {
         let limite = g.fecha_limite_decision;
         g.decidir(&d)?;
@@ -331,11 +359,27 @@ pub fn decidir(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaDec
     })
 }
 
-pub fn conciliar(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaConciliacion) -> Result<GlosaVista, AppError> {
+pub fn conciliar(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    glosa_id: &str,
+    n: NuevaConciliacion,
+) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar conciliaciones")?;
-    let p = n.valor_a_favor_prestador.map(|v| centavos("valor_a_favor_prestador", v)).transpose()?;
-    let q = n.valor_a_favor_pagador.map(|v| centavos("valor_a_favor_pagador", v)).transpose()?;
-    let conc = glosa::Conciliacion { a_favor_prestador: p, a_favor_pagador: q, fecha: n.fecha };
+    let p = n
+        .valor_a_favor_prestador
+        .map(|v| centavos("valor_a_favor_prestador", v))
+        .transpose()?;
+    let q = n
+        .valor_a_favor_pagador
+        .map(|v| centavos("valor_a_favor_pagador", v))
+        .transpose()?;
+    let conc = glosa::Conciliacion {
+        a_favor_prestador: p,
+        a_favor_pagador: q,
+        fecha: n.fecha,
+    };
     cambiar(db, t, actor, glosa_id, |g, fila| {
         g.conciliar(&conc)?;
         fila.acta_conciliacion = n.acta.clone().or(fila.acta_conciliacion.take());
@@ -357,7 +401,8 @@ pub fn conciliar(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaC
 }
 
 pub fn obtener(db: &Db, t: &Terminos, actor: &Actor, id: &str) -> Result<GlosaVista, AppError> {
-    let f = db.read(|c| db::glosas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una glosa")))?;
+    let f =
+        db.read(|c| db::glosas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una glosa")))?;
     Ok(vista(&f, super::hoy_bogota(), &t.reglas))
 }
 

@@ -13,6 +13,8 @@ pub mod pagos;
 pub mod plazos;
 pub mod prestadores;
 pub mod radicaciones;
+pub mod reportes;
+pub mod trazabilidad;
 pub mod usuarios;
 
 use crate::domain::rol::Rol;

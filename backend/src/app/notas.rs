@@ -39,7 +39,13 @@ pub struct NuevoCastigo {
     pub motivo: String,
 }
 
-pub fn nota_credito(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaNota) -> Result<FacturaVista, AppError> {
+pub fn nota_credito(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaNota,
+) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Facturacion], "registrar notas crédito")?;
     let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
     let numero = n.numero.trim().to_uppercase();
@@ -48,7 +54,8 @@ pub fn nota_credito(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: N
     }
     let e = db.write(|c| {
         let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
-        e.dominio.nota_credito(valor, n.anulacion, super::hoy_bogota(), &t.reglas)?;
+        e.dominio
+            .nota_credito(valor, n.anulacion, super::hoy_bogota(), &t.reglas)?;
         if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
             return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
         }
@@ -67,12 +74,22 @@ pub fn nota_credito(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: N
                 creado_en: db::now(),
             },
         )?;
-        let m = db::movimientos::Movimiento::new(&actor.prestador_id, factura_id, db::movimientos::NOTA_CREDITO, -valor, n.fecha);
+        let m = db::movimientos::Movimiento::new(
+            &actor.prestador_id,
+            factura_id,
+            db::movimientos::NOTA_CREDITO,
+            -valor,
+            n.fecha,
+        );
         db::movimientos::insertar(c, &[m])?;
         e.dominio.notas += valor;
         e.dominio.anulada = n.anulacion;
         let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
-        let tipo = if n.anulacion { EstadoFactura::Anulada.as_str() } else { "nota_credito" };
+        let tipo = if n.anulacion {
+            EstadoFactura::Anulada.as_str()
+        } else {
+            "nota_credito"
+        };
         ciclo::evento(
             c,
             actor,
@@ -87,7 +104,13 @@ pub fn nota_credito(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: N
     Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
 }
 
-pub fn castigar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevoCastigo) -> Result<FacturaVista, AppError> {
+pub fn castigar(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevoCastigo,
+) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Finanzas, Rol::Admin], "castigar cartera")?;
     if n.acta.trim().is_empty() {
         return Err(AppError::invalid("acta", "el castigo requiere el acta que lo autoriza"));
@@ -95,7 +118,13 @@ pub fn castigar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: Nuevo
     let e = db.write(|c| {
         let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
         let valor = e.dominio.castigar(super::hoy_bogota(), &t.reglas)?;
-        let m = db::movimientos::Movimiento::new(&actor.prestador_id, factura_id, db::movimientos::CASTIGO, -valor, n.fecha);
+        let m = db::movimientos::Movimiento::new(
+            &actor.prestador_id,
+            factura_id,
+            db::movimientos::CASTIGO,
+            -valor,
+            n.fecha,
+        );
         db::movimientos::insertar(c, &[m])?;
         e.dominio.castigado = valor;
         let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;

@@ -86,7 +86,13 @@ fn vista(p: Pago, apl: Option<Vec<Aplicacion>>) -> PagoVista {
         medio: p.medio,
         version: p.version,
         aplicaciones: apl.map(|v| {
-            v.into_iter().map(|a| AplicacionVista { factura_id: a.factura_id, valor: from_centavos(a.valor), fecha: a.fecha }).collect()
+            v.into_iter()
+                .map(|a| AplicacionVista {
+                    factura_id: a.factura_id,
+                    valor: from_centavos(a.valor),
+                    fecha: a.fecha,
+                })
+                .collect()
         }),
     }
 }
@@ -118,18 +124,27 @@ fn aplicar_en(
     for (i, (a, v)) in aplicaciones.iter().zip(&valores).enumerate() {
         let path = format!("aplicaciones[{i}]");
         let Some(e) = cargadas.iter_mut().find(|e| e.fila.id == a.factura_id) else {
-            errs.push(Violation::new(format!("{path}.factura_id"), "no existe esa factura en su prestador"));
+            errs.push(Violation::new(
+                format!("{path}.factura_id"),
+                "no existe esa factura en su prestador",
+            ));
             continue;
         };
         if e.fila.pagador_id != pago.pagador_id {
-            errs.push(Violation::new(format!("{path}.factura_id"), format!("la factura {} es de otro pagador", e.fila.numero)));
+            errs.push(Violation::new(
+                format!("{path}.factura_id"),
+                format!("la factura {} es de otro pagador", e.fila.numero),
+            ));
             continue;
         }
         // Several lines may hit one invoice: each is checked against what the previous left.
         match e.dominio.aplicar_pago(*v, hoy, &t.reglas) {
             Ok(()) => e.dominio.pagado += v,
             Err(Rechazo::Estado(m)) => errs.push(Violation::new(format!("{path}.factura_id"), m)),
-            Err(Rechazo::Valores(vs)) => errs.extend(vs.into_iter().map(|x| Violation::new(format!("{path}.valor"), x.message))),
+            Err(Rechazo::Valores(vs)) => errs.extend(
+                vs.into_iter()
+                    .map(|x| Violation::new(format!("{path}.valor"), x.message)),
+            ),
         }
     }
     let total: i64 = valores.iter().sum();
@@ -161,11 +176,23 @@ fn aplicar_en(
     db::pagos::insertar_aplicaciones(c, &filas)?;
     let movs: Vec<_> = filas
         .iter()
-        .map(|a| db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, db::movimientos::PAGO, -a.valor, fecha))
+        .map(|a| {
+            db::movimientos::Movimiento::new(
+                &actor.prestador_id,
+                &a.factura_id,
+                db::movimientos::PAGO,
+                -a.valor,
+                fecha,
+            )
+        })
         .collect();
     db::movimientos::insertar(c, &movs)?;
     for e in &cargadas {
-        let aplicado: i64 = filas.iter().filter(|a| a.factura_id == e.fila.id).map(|a| a.valor).sum();
+        let aplicado: i64 = filas
+            .iter()
+            .filter(|a| a.factura_id == e.fila.id)
+            .map(|a| a.valor)
+            .sum();
         if aplicado == 0 {
             continue;
         }
@@ -219,7 +246,13 @@ pub fn registrar(db: &Db, t: &Terminos, actor: &Actor, n: NuevoPago) -> Result<P
 }
 
 /// Applies (more of) the unapplied rest of a payment.
-pub fn aplicar(db: &Db, t: &Terminos, actor: &Actor, pago_id: &str, n: NuevasAplicaciones) -> Result<PagoVista, AppError> {
+pub fn aplicar(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    pago_id: &str,
+    n: NuevasAplicaciones,
+) -> Result<PagoVista, AppError> {
     actor.exigir(REGISTRAN, "aplicar pagos")?;
     if n.aplicaciones.is_empty() {
         return Err(AppError::invalid("aplicaciones", "se espera al menos una aplicación"));
@@ -227,8 +260,17 @@ pub fn aplicar(db: &Db, t: &Terminos, actor: &Actor, pago_id: &str, n: NuevasApl
     db.write(|c| {
         let pago = db::pagos::por_id(c, &actor.prestador_id, pago_id)?.ok_or_else(|| AppError::not_found("un pago"))?;
         let aplicado = aplicar_en(c, t, actor, &pago, &n.aplicaciones, n.fecha.unwrap_or(pago.fecha))?;
-        if db::pagos::sumar_aplicado(c, &actor.prestador_id, &pago.id, pago.version, pago.valor_aplicado + aplicado)? == 0 {
-            return Err(AppError::Conflict("otro usuario aplicó este pago al mismo tiempo; vuelva a leerlo".into()));
+        if db::pagos::sumar_aplicado(
+            c,
+            &actor.prestador_id,
+            &pago.id,
+            pago.version,
+            pago.valor_aplicado + aplicado,
+        )? == 0
+        {
+            return Err(AppError::Conflict(
+                "otro usuario aplicó este pago al mismo tiempo; vuelva a leerlo".into(),
+            ));
         }
         Ok(())
     })?;
@@ -244,9 +286,19 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<PagoVista, AppError> 
 }
 
 pub fn listar(db: &Db, actor: &Actor, pagador_id: Option<&str>, pagina: Pagina) -> Result<Lista<PagoVista>, AppError> {
-    let (items, total) =
-        db.read(|c| Ok(db::pagos::listar(c, &actor.prestador_id, pagador_id, pagina.offset(), pagina.per_page)?))?;
-    Ok(Lista { items: items.into_iter().map(|p| vista(p, None)).collect(), total })
+    let (items, total) = db.read(|c| {
+        Ok(db::pagos::listar(
+            c,
+            &actor.prestador_id,
+            pagador_id,
+            pagina.offset(),
+            pagina.per_page,
+        )?)
+    })?;
+    Ok(Lista {
+        items: items.into_iter().map(|p| vista(p, None)).collect(),
+        total,
+    })
 }
 
 #[cfg(test)]

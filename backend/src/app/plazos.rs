@@ -25,7 +25,14 @@ pub struct Plazo {
     pub fuente: String,
 }
 
-fn plazo(nombre: &str, responsable: &'static str, vence: NaiveDate, hoy: NaiveDate, t: &Termino, glosa: Option<&str>) -> Plazo {
+fn plazo(
+    nombre: &str,
+    responsable: &'static str,
+    vence: NaiveDate,
+    hoy: NaiveDate,
+    t: &Termino,
+    glosa: Option<&str>,
+) -> Plazo {
     Plazo {
         termino: nombre.to_string(),
         responsable,
@@ -40,7 +47,10 @@ fn plazo(nombre: &str, responsable: &'static str, vence: NaiveDate, hoy: NaiveDa
 pub fn de_factura(e: &Expediente, t: &Terminos, hoy: NaiveDate) -> Vec<Plazo> {
     let mut v = Vec::new();
     let estado = e.dominio.estado(hoy, &t.reglas);
-    if matches!(estado, EstadoFactura::Anulada | EstadoFactura::Castigada | EstadoFactura::Pagada) {
+    if matches!(
+        estado,
+        EstadoFactura::Anulada | EstadoFactura::Castigada | EstadoFactura::Pagada
+    ) {
         return v;
     }
     if e.dominio.fecha_radicacion.is_none() {
@@ -51,9 +61,14 @@ pub fn de_factura(e: &Expediente, t: &Terminos, hoy: NaiveDate) -> Vec<Plazo> {
     }
     for (fila, g) in e.glosas.iter().map(|f| (f, glosa_dominio(f))) {
         match g.estado {
-            EstadoGlosa::Formulada => {
-                v.push(plazo("respuesta", "prestador", g.fecha_limite_respuesta, hoy, &t.respuesta, Some(&fila.id)))
-            }
+            EstadoGlosa::Formulada => v.push(plazo(
+                "respuesta",
+                "prestador",
+                g.fecha_limite_respuesta,
+                hoy,
+                &t.respuesta,
+                Some(&fila.id),
+            )),
             EstadoGlosa::Respondida => {
                 if let Some(l) = g.fecha_limite_decision {
                     v.push(plazo("decision", "pagador", l, hoy, &t.decision, Some(&fila.id)));
@@ -61,7 +76,14 @@ pub fn de_factura(e: &Expediente, t: &Terminos, hoy: NaiveDate) -> Vec<Plazo> {
             }
             _ => {
                 if let (Some(d), true) = (g.fecha_decision, g.valor_levantado > 0) {
-                    v.push(plazo("pago_levantado", "pagador", t.pago_levantado.vence(d), hoy, &t.pago_levantado, Some(&fila.id)));
+                    v.push(plazo(
+                        "pago_levantado",
+                        "pagador",
+                        t.pago_levantado.vence(d),
+                        hoy,
+                        &t.pago_levantado,
+                        Some(&fila.id),
+                    ));
                 }
             }
         }

@@ -52,7 +52,10 @@ const RADICAN: &[Rol] = &[Rol::Facturacion];
 fn numero(n: &str) -> Result<String, AppError> {
     let n = n.trim();
     if n.is_empty() || n.chars().count() > 60 {
-        return Err(AppError::invalid("numero_radicado", "se espera el número de radicado que dio el pagador (hasta 60 caracteres)"));
+        return Err(AppError::invalid(
+            "numero_radicado",
+            "se espera el número de radicado que dio el pagador (hasta 60 caracteres)",
+        ));
     }
     Ok(n.to_string())
 }
@@ -79,8 +82,12 @@ fn radicar_en(
     e.dominio.fecha_radicacion = Some(fecha);
     e.dominio.radicaciones += 1;
     e.dominio.devuelta_en = None;
-    let saldos =
-        ciclo::guardar(c, &e, &t.reglas, Some((numero, fecha, plan.fecha_limite_glosa, plan.fecha_limite_pago)))?;
+    let saldos = ciclo::guardar(
+        c,
+        &e,
+        &t.reglas,
+        Some((numero, fecha, plan.fecha_limite_glosa, plan.fecha_limite_pago)),
+    )?;
     let tipo = if plan.reradicacion { "reradicada" } else { "radicada" };
     ciclo::evento(
         c,
@@ -101,7 +108,13 @@ fn radicar_en(
     )
 }
 
-pub fn radicar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaRadicacion) -> Result<FacturaVista, AppError> {
+pub fn radicar(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaRadicacion,
+) -> Result<FacturaVista, AppError> {
     actor.exigir(RADICAN, "radicar facturas")?;
     let numero = numero(&n.numero_radicado)?;
     let e = db.write(|c| {
@@ -126,7 +139,10 @@ pub fn radicar_lote(db: &Db, t: &Terminos, actor: &Actor, n: RadicacionLote) -> 
         let mut errs = Vec::new();
         for (i, id) in n.factura_ids.iter().enumerate() {
             match cargadas.iter().find(|e| &e.fila.id == id) {
-                None => errs.push(Violation::new(format!("factura_ids[{i}]"), "no existe esa factura en su prestador")),
+                None => errs.push(Violation::new(
+                    format!("factura_ids[{i}]"),
+                    "no existe esa factura en su prestador",
+                )),
                 Some(e) if e.fila.pagador_id != n.pagador_id => errs.push(Violation::new(
                     format!("factura_ids[{i}]"),
                     format!("la factura {} es de otro pagador", e.fila.numero),
@@ -135,7 +151,9 @@ pub fn radicar_lote(db: &Db, t: &Terminos, actor: &Actor, n: RadicacionLote) -> 
                     if let Err(r) = e.dominio.radicar(n.fecha_radicacion, t) {
                         let m = match r {
                             crate::domain::Rechazo::Estado(m) => m,
-                            crate::domain::Rechazo::Valores(v) => v.into_iter().map(|x| x.message).collect::<Vec<_>>().join("; "),
+                            crate::domain::Rechazo::Valores(v) => {
+                                v.into_iter().map(|x| x.message).collect::<Vec<_>>().join("; ")
+                            }
                         };
                         errs.push(Violation::new(format!("factura_ids[{i}]"), m));
                     }
@@ -149,11 +167,20 @@ pub fn radicar_lote(db: &Db, t: &Terminos, actor: &Actor, n: RadicacionLote) -> 
         for e in cargadas {
             radicar_en(c, t, actor, e, &numero, n.fecha_radicacion)?;
         }
-        Ok(ResultadoLote { numero_radicado: numero, radicadas: total })
+        Ok(ResultadoLote {
+            numero_radicado: numero,
+            radicadas: total,
+        })
     })
 }
 
-pub fn devolver(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaDevolucion) -> Result<FacturaVista, AppError> {
+pub fn devolver(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaDevolucion,
+) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Facturacion, Rol::Cartera], "registrar devoluciones")?;
     let cod = crate::domain::catalogo::Catalogo::oficial()
         .validar(&n.codigo, TipoCodigo::Devolucion)

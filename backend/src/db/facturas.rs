@@ -85,9 +85,20 @@ pub fn insertar(c: &mut AnyConnection, f: &[Factura], items: &[Item]) -> QueryRe
 
 /// Writes the new state if the invoice is still at `version` (0 rows: someone else changed
 /// it first).
-pub fn guardar(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32, cambios: &Cambios) -> QueryResult<usize> {
+pub fn guardar(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    id: &str,
+    version: i32,
+    cambios: &Cambios,
+) -> QueryResult<usize> {
     diesel::update(
-        facturas::table.filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq(id)).and(facturas::version.eq(version))),
+        facturas::table.filter(
+            facturas::prestador_id
+                .eq(prestador_id)
+                .and(facturas::id.eq(id))
+                .and(facturas::version.eq(version)),
+        ),
     )
     .set((cambios, facturas::version.eq(version + 1)))
     .execute(c)
@@ -118,7 +129,11 @@ pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResul
 
 pub fn items_de(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<Item>> {
     factura_items::table
-        .filter(factura_items::prestador_id.eq(prestador_id).and(factura_items::factura_id.eq_any(ids)))
+        .filter(
+            factura_items::prestador_id
+                .eq(prestador_id)
+                .and(factura_items::factura_id.eq_any(ids)),
+        )
         .order((factura_items::factura_id.asc(), factura_items::linea.asc()))
         .select(Item::as_select())
         .load(c)

@@ -55,7 +55,11 @@ pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResul
 
 pub fn de_facturas(c: &mut AnyConnection, prestador_id: &str, factura_ids: &[String]) -> QueryResult<Vec<Glosa>> {
     glosas::table
-        .filter(glosas::prestador_id.eq(prestador_id).and(glosas::factura_id.eq_any(factura_ids)))
+        .filter(
+            glosas::prestador_id
+                .eq(prestador_id)
+                .and(glosas::factura_id.eq_any(factura_ids)),
+        )
         .order((glosas::fecha_recepcion.asc(), glosas::id.asc()))
         .select(Glosa::as_select())
         .load(c)
@@ -64,7 +68,12 @@ pub fn de_facturas(c: &mut AnyConnection, prestador_id: &str, factura_ids: &[Str
 /// Writes the glosa if it is still at the version read; 0 rows when another answer won.
 pub fn guardar(c: &mut AnyConnection, g: &Glosa, version: i32) -> QueryResult<usize> {
     diesel::update(
-        glosas::table.filter(glosas::prestador_id.eq(&g.prestador_id).and(glosas::id.eq(&g.id)).and(glosas::version.eq(version))),
+        glosas::table.filter(
+            glosas::prestador_id
+                .eq(&g.prestador_id)
+                .and(glosas::id.eq(&g.id))
+                .and(glosas::version.eq(version)),
+        ),
     )
     .set((g, glosas::version.eq(version + 1)))
     .execute(c)

@@ -13,6 +13,7 @@ pub mod pagadores;
 pub mod pagos;
 pub mod prestadores;
 pub mod radicaciones;
+pub mod reportes;
 pub mod schema;
 pub mod usuarios;
 
@@ -68,8 +69,26 @@ diesel::define_sql_function! {
 
 /// `SUM` of a BIGINT column as a BIGINT on both backends (PostgreSQL's own SUM of bigint is
 /// numeric). Sums of centavos fit in i64 by far.
-pub fn suma(columna: &'static str) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+pub fn suma(
+    columna: &'static str,
+) -> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
     diesel::dsl::sql(&format!("CAST(SUM({columna}) AS BIGINT)"))
+}
+
+/// PostgreSQL numbers its parameters (`$1`, `$2`...) where SQLite takes `?`: raw report SQL
+/// is written once with `?` and numbered for PostgreSQL. (No `?` appears inside literals.)
+pub fn numerar_parametros(sql: &str) -> String {
+    let mut n = 0;
+    sql.chars()
+        .map(|ch| {
+            if ch == '?' {
+                n += 1;
+                format!("${n}")
+            } else {
+                ch.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A `LIKE` pattern that finds `text` anywhere, case-insensitively (compare with `lower`).

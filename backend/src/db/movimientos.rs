@@ -41,7 +41,9 @@ impl Movimiento {
 
 pub fn insertar(c: &mut AnyConnection, m: &[Movimiento]) -> QueryResult<()> {
     for chunk in m.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(movimientos::table).values(chunk).execute(conn))?;
+        super::por_backend!(c, |conn| diesel::insert_into(movimientos::table)
+            .values(chunk)
+            .execute(conn))?;
     }
     Ok(())
 }
@@ -49,9 +51,17 @@ pub fn insertar(c: &mut AnyConnection, m: &[Movimiento]) -> QueryResult<()> {
 /// (factura_id, tipo, sum) of the movements of these invoices.
 pub fn sumas(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<(String, String, i64)>> {
     movimientos::table
-        .filter(movimientos::prestador_id.eq(prestador_id).and(movimientos::factura_id.eq_any(ids)))
+        .filter(
+            movimientos::prestador_id
+                .eq(prestador_id)
+                .and(movimientos::factura_id.eq_any(ids)),
+        )
         .group_by((movimientos::factura_id, movimientos::tipo))
-        .select((movimientos::factura_id, movimientos::tipo, super::suma("movimientos.valor")))
+        .select((
+            movimientos::factura_id,
+            movimientos::tipo,
+            super::suma("movimientos.valor"),
+        ))
         .load::<(String, String, Option<i64>)>(c)
         .map(|v| v.into_iter().map(|(f, t, s)| (f, t, s.unwrap_or(0))).collect())
 }

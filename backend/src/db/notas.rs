@@ -25,6 +25,8 @@ pub fn insertar(c: &mut AnyConnection, n: &Nota) -> QueryResult<()> {
 }
 
 pub fn existe_numero(c: &mut AnyConnection, prestador_id: &str, numero: &str) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(notas::table.filter(notas::prestador_id.eq(prestador_id).and(notas::numero.eq(numero)))))
-        .get_result(c)
+    diesel::select(diesel::dsl::exists(
+        notas::table.filter(notas::prestador_id.eq(prestador_id).and(notas::numero.eq(numero))),
+    ))
+    .get_result(c)
 }

@@ -38,7 +38,9 @@ pub fn insertar(c: &mut AnyConnection, p: &Pago) -> QueryResult<()> {
 
 pub fn insertar_aplicaciones(c: &mut AnyConnection, a: &[Aplicacion]) -> QueryResult<()> {
     for chunk in a.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(aplicaciones::table).values(chunk).execute(conn))?;
+        super::por_backend!(c, |conn| diesel::insert_into(aplicaciones::table)
+            .values(chunk)
+            .execute(conn))?;
     }
     Ok(())
 }
@@ -53,17 +55,34 @@ pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResul
 
 pub fn aplicaciones(c: &mut AnyConnection, prestador_id: &str, pago_id: &str) -> QueryResult<Vec<Aplicacion>> {
     aplicaciones::table
-        .filter(aplicaciones::prestador_id.eq(prestador_id).and(aplicaciones::pago_id.eq(pago_id)))
+        .filter(
+            aplicaciones::prestador_id
+                .eq(prestador_id)
+                .and(aplicaciones::pago_id.eq(pago_id)),
+        )
         .order(aplicaciones::creado_en.asc())
         .select(Aplicacion::as_select())
         .load(c)
 }
 
 /// Records more applied value if the payment is still at `version`.
-pub fn sumar_aplicado(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32, aplicado: i64) -> QueryResult<usize> {
-    diesel::update(pagos::table.filter(pagos::prestador_id.eq(prestador_id).and(pagos::id.eq(id)).and(pagos::version.eq(version))))
-        .set((pagos::valor_aplicado.eq(aplicado), pagos::version.eq(version + 1)))
-        .execute(c)
+pub fn sumar_aplicado(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    id: &str,
+    version: i32,
+    aplicado: i64,
+) -> QueryResult<usize> {
+    diesel::update(
+        pagos::table.filter(
+            pagos::prestador_id
+                .eq(prestador_id)
+                .and(pagos::id.eq(id))
+                .and(pagos::version.eq(version)),
+        ),
+    )
+    .set((pagos::valor_aplicado.eq(aplicado), pagos::version.eq(version + 1)))
+    .execute(c)
 }
 
 pub fn listar(
@@ -81,6 +100,11 @@ pub fn listar(
         q
     };
     let total = q().count().get_result(c)?;
-    let items = q().order((pagos::fecha.desc(), pagos::id.desc())).offset(offset).limit(limit).select(Pago::as_select()).load(c)?;
+    let items = q()
+        .order((pagos::fecha.desc(), pagos::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Pago::as_select())
+        .load(c)?;
     Ok((items, total))
 }

@@ -32,27 +32,48 @@ pub struct Devolucion {
 
 pub fn insertar(c: &mut AnyConnection, r: &[Radicacion]) -> QueryResult<()> {
     for chunk in r.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(radicaciones::table).values(chunk).execute(conn))?;
+        super::por_backend!(c, |conn| diesel::insert_into(radicaciones::table)
+            .values(chunk)
+            .execute(conn))?;
     }
     Ok(())
 }
 
 pub fn insertar_devolucion(c: &mut AnyConnection, d: &Devolucion) -> QueryResult<()> {
-    diesel::insert_into(devoluciones::table).values(d).execute(c).map(|_| ())
+    diesel::insert_into(devoluciones::table)
+        .values(d)
+        .execute(c)
+        .map(|_| ())
 }
 
 /// Radicaciones of these invoices, oldest first.
 pub fn de_facturas(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<Radicacion>> {
     radicaciones::table
-        .filter(radicaciones::prestador_id.eq(prestador_id).and(radicaciones::factura_id.eq_any(ids)))
-        .order((radicaciones::fecha.asc(), radicaciones::creado_en.asc(), radicaciones::id.asc()))
+        .filter(
+            radicaciones::prestador_id
+                .eq(prestador_id)
+                .and(radicaciones::factura_id.eq_any(ids)),
+        )
+        .order((
+            radicaciones::fecha.asc(),
+            radicaciones::creado_en.asc(),
+            radicaciones::id.asc(),
+        ))
         .select(Radicacion::as_select())
         .load(c)
 }
 
-pub fn devoluciones_de_facturas(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<Devolucion>> {
+pub fn devoluciones_de_facturas(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    ids: &[String],
+) -> QueryResult<Vec<Devolucion>> {
     devoluciones::table
-        .filter(devoluciones::prestador_id.eq(prestador_id).and(devoluciones::factura_id.eq_any(ids)))
+        .filter(
+            devoluciones::prestador_id
+                .eq(prestador_id)
+                .and(devoluciones::factura_id.eq_any(ids)),
+        )
         .order((devoluciones::fecha.asc(), devoluciones::id.asc()))
         .select(Devolucion::as_select())
         .load(c)

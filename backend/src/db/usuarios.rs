@@ -55,3 +55,11 @@ pub fn listar(c: &mut AnyConnection, prestador_id: &str, offset: i64, limit: i64
         .load(c)?;
     Ok((items, total))
 }
+
+/// (id, email) of these users of the tenant.
+pub fn emails(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    usuarios::table
+        .filter(usuarios::prestador_id.eq(prestador_id).and(usuarios::id.eq_any(ids)))
+        .select((usuarios::id, usuarios::email))
+        .load(c)
+}

@@ -1018,9 +1018,15 @@ impl Catalogo {
         let ejemplo = match tipo {
             TipoCodigo::Glosa => "101 (Res. 3047/2008) o FA0101 (Res. 2284/2023)",
             TipoCodigo::Devolucion => "816 (Res. 3047/2008) o DE1601 (Res. 2284/2023)",
-            TipoCodigo::Respuesta => "996 a 999 (Res. 3047/2008) o RE9601 (Res. 2284/2023); vea /api/v1/catalogos/codigos",
+            TipoCodigo::Respuesta => {
+                "996 a 999 (Res. 3047/2008) o RE9601 (Res. 2284/2023); vea /api/v1/catalogos/codigos"
+            }
         };
-        Err(format!("'{}' no es un código de {} conocido; se espera p. ej. {ejemplo}", codigo.trim(), tipo.as_str()))
+        Err(format!(
+            "'{}' no es un código de {} conocido; se espera p. ej. {ejemplo}",
+            codigo.trim(),
+            tipo.as_str()
+        ))
     }
 }
 
@@ -1032,13 +1038,22 @@ mod validar_tests {
     fn codes_are_checked_for_their_use() {
         let cat = Catalogo::oficial();
         let g = cat.validar(" 101 ", TipoCodigo::Glosa).unwrap();
-        assert_eq!((g.codigo.as_str(), g.manual, g.verificado), ("101", Manual::Res3047, true));
+        assert_eq!(
+            (g.codigo.as_str(), g.manual, g.verificado),
+            ("101", Manual::Res3047, true)
+        );
         let r = cat.validar("re9601", TipoCodigo::Respuesta).unwrap();
         assert_eq!(r.efecto_respuesta, Some(EfectoRespuesta::NoAcepta));
-        assert!(cat.validar("101", TipoCodigo::Respuesta).unwrap_err().contains("es de glosa"));
+        assert!(cat
+            .validar("101", TipoCodigo::Respuesta)
+            .unwrap_err()
+            .contains("es de glosa"));
         // A Res. 2284 glosa with the manual's shape is accepted, marked unverified.
         let n = cat.validar("fa0101", TipoCodigo::Glosa).unwrap();
-        assert_eq!((n.codigo.as_str(), n.manual, n.verificado), ("FA0101", Manual::Res2284, false));
+        assert_eq!(
+            (n.codigo.as_str(), n.manual, n.verificado),
+            ("FA0101", Manual::Res2284, false)
+        );
         assert!(cat.validar("DE1601", TipoCodigo::Devolucion).is_ok());
         for bad in ["XX0101", "FA01", "DE1601x", "1"] {
             assert!(cat.validar(bad, TipoCodigo::Glosa).is_err(), "{bad}");

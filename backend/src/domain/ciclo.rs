@@ -62,7 +62,10 @@ fn pesos(c: i64) -> String {
 impl Factura {
     fn cerrada(&self) -> Result<(), Rechazo> {
         if self.anulada {
-            return Err(Rechazo::Estado(format!("la factura {} está anulada por nota crédito", self.numero)));
+            return Err(Rechazo::Estado(format!(
+                "la factura {} está anulada por nota crédito",
+                self.numero
+            )));
         }
         if self.castigado > 0 {
             return Err(Rechazo::Estado(format!("la factura {} está castigada", self.numero)));
@@ -148,7 +151,10 @@ impl Factura {
         if fecha < self.fecha_expedicion {
             return Err(Rechazo::uno(
                 "fecha_radicacion",
-                format!("la radicación ({fecha}) no puede ser anterior a la expedición ({})", self.fecha_expedicion),
+                format!(
+                    "la radicación ({fecha}) no puede ser anterior a la expedición ({})",
+                    self.fecha_expedicion
+                ),
             ));
         }
         if let Some(dev) = self.devuelta_en {
@@ -191,7 +197,10 @@ impl Factura {
             )));
         }
         if fecha < radicada {
-            return Err(Rechazo::uno("fecha", format!("la devolución ({fecha}) es anterior a la radicación ({radicada})")));
+            return Err(Rechazo::uno(
+                "fecha",
+                format!("la devolución ({fecha}) es anterior a la radicación ({radicada})"),
+            ));
         }
         Ok(fecha > t.devolucion.vence(radicada))
     }
@@ -212,13 +221,19 @@ impl Factura {
         if n.fecha_recepcion < n.fecha_formulacion {
             return Err(Rechazo::uno(
                 "fecha_recepcion",
-                format!("la glosa se recibió ({}) antes de formularse ({})", n.fecha_recepcion, n.fecha_formulacion),
+                format!(
+                    "la glosa se recibió ({}) antes de formularse ({})",
+                    n.fecha_recepcion, n.fecha_formulacion
+                ),
             ));
         }
         if n.fecha_formulacion < radicada {
             return Err(Rechazo::uno(
                 "fecha_formulacion",
-                format!("la glosa ({}) es anterior a la radicación ({radicada})", n.fecha_formulacion),
+                format!(
+                    "la glosa ({}) es anterior a la radicación ({radicada})",
+                    n.fecha_formulacion
+                ),
             ));
         }
         // Ley 1438/2011 art. 57: glosas are formulated once; later ones only for new facts.
@@ -246,9 +261,17 @@ impl Factura {
         }
         if let Some(linea) = n.item_linea {
             let Some(&(_, valor_linea)) = self.items.iter().find(|(l, _)| *l == linea) else {
-                return Err(Rechazo::uno("item", format!("la factura {} no tiene la línea {linea}", self.numero)));
+                return Err(Rechazo::uno(
+                    "item",
+                    format!("la factura {} no tiene la línea {linea}", self.numero),
+                ));
             };
-            let en_linea: i64 = self.glosas.iter().filter(|g| g.item_linea == Some(linea)).map(Glosa::vigente).sum();
+            let en_linea: i64 = self
+                .glosas
+                .iter()
+                .filter(|g| g.item_linea == Some(linea))
+                .map(Glosa::vigente)
+                .sum();
             if n.valor > valor_linea - en_linea {
                 return Err(Rechazo::uno(
                     "valor",
@@ -297,7 +320,12 @@ impl Factura {
         if valor > saldo {
             return Err(Rechazo::uno(
                 "valor",
-                format!("aplicar {} supera el saldo de la factura {} ({})", pesos(valor), self.numero, pesos(saldo)),
+                format!(
+                    "aplicar {} supera el saldo de la factura {} ({})",
+                    pesos(valor),
+                    self.numero,
+                    pesos(saldo)
+                ),
             ));
         }
         Ok(())
@@ -319,10 +347,16 @@ impl Factura {
                 )));
             }
             if valor != saldo {
-                return Err(Rechazo::uno("valor", format!("una nota de anulación debe ser por todo el saldo ({})", pesos(saldo))));
+                return Err(Rechazo::uno(
+                    "valor",
+                    format!("una nota de anulación debe ser por todo el saldo ({})", pesos(saldo)),
+                ));
             }
         } else if valor > saldo {
-            return Err(Rechazo::uno("valor", format!("la nota de {} supera el saldo ({})", pesos(valor), pesos(saldo))));
+            return Err(Rechazo::uno(
+                "valor",
+                format!("la nota de {} supera el saldo ({})", pesos(valor), pesos(saldo)),
+            ));
         }
         Ok(())
     }
@@ -331,7 +365,10 @@ impl Factura {
     pub fn castigar(&self, hoy: NaiveDate, reglas: &Reglas) -> Result<i64, Rechazo> {
         self.cerrada()?;
         if self.fecha_radicacion.is_none() {
-            return Err(Rechazo::Estado(format!("la factura {} nunca se radicó: no hay cartera que castigar", self.numero)));
+            return Err(Rechazo::Estado(format!(
+                "la factura {} nunca se radicó: no hay cartera que castigar",
+                self.numero
+            )));
         }
         let saldo = self.saldo(hoy, reglas);
         if saldo <= 0 {
@@ -373,10 +410,17 @@ mod tests {
         }
     }
     fn radicada() -> Factura {
-        Factura { fecha_radicacion: Some(d("2025-04-11")), radicaciones: 1, ..expedida() }
+        Factura {
+            fecha_radicacion: Some(d("2025-04-11")),
+            radicaciones: 1,
+            ..expedida()
+        }
     }
     fn devuelta() -> Factura {
-        Factura { devuelta_en: Some(d("2025-04-15")), ..radicada() }
+        Factura {
+            devuelta_en: Some(d("2025-04-15")),
+            ..radicada()
+        }
     }
     fn glosa(f: &Factura, linea: Option<i32>, valor: i64, recibida: &str) -> Glosa {
         f.glosar(
@@ -398,7 +442,13 @@ mod tests {
         f
     }
     fn respuesta(aceptado: i64, sustentado: i64, efecto: EfectoRespuesta, fecha: &str) -> Respuesta {
-        Respuesta { codigo: "RE9801".into(), efecto, valor_aceptado: aceptado, valor_sustentado: sustentado, fecha: d(fecha) }
+        Respuesta {
+            codigo: "RE9801".into(),
+            efecto,
+            valor_aceptado: aceptado,
+            valor_sustentado: sustentado,
+            fecha: d(fecha),
+        }
     }
     fn reglas() -> Reglas {
         t().reglas
@@ -436,10 +486,23 @@ mod tests {
     #[test]
     fn every_action_in_every_state_is_allowed_or_refused_as_the_law_says() {
         use Accion::*;
-        let anulada = Factura { anulada: true, ..expedida() };
-        let castigada = Factura { castigado: 1_000_000 * P, ..radicada() };
-        let pagada = Factura { pagado: 1_000_000 * P, ..radicada() };
-        let reradicada = Factura { radicaciones: 2, fecha_radicacion: Some(d("2025-04-16")), ..radicada() };
+        let anulada = Factura {
+            anulada: true,
+            ..expedida()
+        };
+        let castigada = Factura {
+            castigado: 1_000_000 * P,
+            ..radicada()
+        };
+        let pagada = Factura {
+            pagado: 1_000_000 * P,
+            ..radicada()
+        };
+        let reradicada = Factura {
+            radicaciones: 2,
+            fecha_radicacion: Some(d("2025-04-16")),
+            ..radicada()
+        };
         // (state, action, allowed)
         let tabla: Vec<(&str, Factura, Accion, bool)> = vec![
             ("expedida", expedida(), Radicar, true),
@@ -500,7 +563,10 @@ mod tests {
     #[test]
     fn terms_across_the_year_end() {
         // Radicated 2025-12-15: skipping 25 Dec, 1 Jan and Reyes (moved to 12 Jan 2026).
-        let f = Factura { fecha_expedicion: d("2025-12-01"), ..expedida() };
+        let f = Factura {
+            fecha_expedicion: d("2025-12-01"),
+            ..expedida()
+        };
         let p = f.radicar(d("2025-12-15"), &t()).unwrap();
         assert_eq!(p.fecha_limite_glosa, d("2026-01-15"));
     }
@@ -510,11 +576,19 @@ mod tests {
         let f = devuelta();
         assert_eq!(f.estado(d("2025-04-16"), &reglas()), EstadoFactura::Devuelta);
         let e = f.radicar(d("2025-04-14"), &t()).unwrap_err();
-        assert!(matches!(e, Rechazo::Valores(ref v) if v[0].path == "fecha_radicacion"), "{e:?}");
+        assert!(
+            matches!(e, Rechazo::Valores(ref v) if v[0].path == "fecha_radicacion"),
+            "{e:?}"
+        );
         let p = f.radicar(d("2025-04-21"), &t()).unwrap();
         assert!(p.reradicacion && p.en_termino && p.fecha_limite_radicacion.is_none());
         assert_eq!(p.fecha_limite_glosa, d("2025-05-20"));
-        let re = Factura { fecha_radicacion: Some(d("2025-04-21")), radicaciones: 2, devuelta_en: None, ..f };
+        let re = Factura {
+            fecha_radicacion: Some(d("2025-04-21")),
+            radicaciones: 2,
+            devuelta_en: None,
+            ..f
+        };
         assert_eq!(re.estado(d("2025-04-21"), &reglas()), EstadoFactura::Reradicada);
     }
 
@@ -546,12 +620,31 @@ mod tests {
             hecho_nuevo: false,
         };
         let e = f.glosar(&otra, &t()).unwrap_err();
-        assert!(matches!(&e, Rechazo::Valores(v) if v[0].message.contains("línea 2 (0.00)")), "{e:?}");
-        let e = f.glosar(&NuevaGlosa { item_linea: Some(9), ..otra.clone() }, &t()).unwrap_err();
+        assert!(
+            matches!(&e, Rechazo::Valores(v) if v[0].message.contains("línea 2 (0.00)")),
+            "{e:?}"
+        );
+        let e = f
+            .glosar(
+                &NuevaGlosa {
+                    item_linea: Some(9),
+                    ..otra.clone()
+                },
+                &t(),
+            )
+            .unwrap_err();
         assert!(matches!(&e, Rechazo::Valores(v) if v[0].path == "item"), "{e:?}");
         // The whole invoice still has $600.000 to object to, and not a peso more.
         f.glosas.push(glosa(&f, None, 600_000 * P, "2025-04-14"));
-        let e = f.glosar(&NuevaGlosa { item_linea: None, ..otra }, &t()).unwrap_err();
+        let e = f
+            .glosar(
+                &NuevaGlosa {
+                    item_linea: None,
+                    ..otra
+                },
+                &t(),
+            )
+            .unwrap_err();
         assert!(matches!(&e, Rechazo::Valores(v) if v[0].path == "valor"), "{e:?}");
         assert_eq!(f.en_discusion(d("2025-04-20"), &reglas()), 1_000_000 * P);
         assert_eq!(f.saldo(d("2025-04-20"), &reglas()), 1_000_000 * P);
@@ -568,7 +661,15 @@ mod tests {
             hecho_nuevo: false,
         };
         assert!(matches!(f.glosar(&tarde, &t()), Err(Rechazo::Estado(m)) if m.contains("art. 57")));
-        assert!(f.glosar(&NuevaGlosa { hecho_nuevo: true, ..tarde }, &t()).is_ok());
+        assert!(f
+            .glosar(
+                &NuevaGlosa {
+                    hecho_nuevo: true,
+                    ..tarde
+                },
+                &t()
+            )
+            .is_ok());
     }
 
     #[test]
@@ -582,7 +683,10 @@ mod tests {
         assert_eq!(f.saldo(d("2025-05-08"), &r), 850_000 * P);
         assert_eq!(f.en_discusion(d("2025-05-08"), &r), 0);
         // A deployment that reads the norm otherwise turns it off.
-        let sin = Reglas { aceptacion_tacita: false, ..r };
+        let sin = Reglas {
+            aceptacion_tacita: false,
+            ..r
+        };
         assert_eq!(f.saldo(d("2025-05-08"), &sin), 1_000_000 * P);
     }
 
@@ -592,7 +696,10 @@ mod tests {
         let mut f = glosada();
         // The prestador accepts $50.000,50 and sustains $99.999,50.
         f.glosas[0]
-            .responder(&respuesta(5_000_050, 9_999_950, EfectoRespuesta::AceptaParcial, "2025-04-30"), &t())
+            .responder(
+                &respuesta(5_000_050, 9_999_950, EfectoRespuesta::AceptaParcial, "2025-04-30"),
+                &t(),
+            )
             .unwrap();
         assert_eq!(f.estado(d("2025-04-30"), &r), EstadoFactura::Respondida);
         assert_eq!(f.saldo(d("2025-04-30"), &r), 100_000_000 - 5_000_050);
@@ -600,13 +707,27 @@ mod tests {
         // Decision due 10 días hábiles after the answer: 30 Apr → 15 May (1 May skipped).
         assert_eq!(f.glosas[0].fecha_limite_decision, Some(d("2025-05-15")));
         // The payer lifts $60.000 and keeps $39.999,50.
-        let dec = Decision { resultado: ResultadoDecision::Parcial, valor_levantado: 6_000_000, fecha: d("2025-05-09") };
+        let dec = Decision {
+            resultado: ResultadoDecision::Parcial,
+            valor_levantado: 6_000_000,
+            fecha: d("2025-05-09"),
+        };
         f.glosas[0].decidir(&dec).unwrap();
         assert_eq!(f.estado(d("2025-05-09"), &r), EstadoFactura::Ratificada);
         assert_eq!(f.en_discusion(d("2025-05-09"), &r), 3_999_950);
-        f.glosas[0].conciliar(&Conciliacion { a_favor_prestador: None, a_favor_pagador: None, fecha: d("2025-05-20") }).unwrap();
+        f.glosas[0]
+            .conciliar(&Conciliacion {
+                a_favor_prestador: None,
+                a_favor_pagador: None,
+                fecha: d("2025-05-20"),
+            })
+            .unwrap();
         assert_eq!(f.estado(d("2025-05-20"), &r), EstadoFactura::EnConciliacion);
-        let acta = Conciliacion { a_favor_prestador: Some(2_000_000), a_favor_pagador: Some(1_999_950), fecha: d("2025-06-03") };
+        let acta = Conciliacion {
+            a_favor_prestador: Some(2_000_000),
+            a_favor_pagador: Some(1_999_950),
+            fecha: d("2025-06-03"),
+        };
         f.glosas[0].conciliar(&acta).unwrap();
         assert_eq!(f.estado(d("2025-06-03"), &r), EstadoFactura::Conciliada);
         // Lost for good: $50.000,50 accepted + $19.999,50 conciliated = $70.000,00.
@@ -614,7 +735,9 @@ mod tests {
         assert_eq!(saldo, 93_000_000);
         assert_eq!(f.en_discusion(d("2025-06-03"), &r), 0);
         // A payment larger than the balance is refused; the exact balance closes the invoice.
-        assert!(matches!(f.aplicar_pago(saldo + 1, d("2025-06-10"), &r), Err(Rechazo::Valores(v)) if v[0].message.contains("930000.00")));
+        assert!(
+            matches!(f.aplicar_pago(saldo + 1, d("2025-06-10"), &r), Err(Rechazo::Valores(v)) if v[0].message.contains("930000.00"))
+        );
         f.aplicar_pago(40_000_000, d("2025-06-10"), &r).unwrap();
         f.pagado = 40_000_000;
         assert_eq!(f.estado(d("2025-06-10"), &r), EstadoFactura::PagadaParcial);
@@ -627,22 +750,45 @@ mod tests {
     fn an_undecided_answer_is_lifted_by_silence() {
         let r = reglas();
         let mut f = glosada();
-        f.glosas[0].responder(&respuesta(0, 150_000 * P, EfectoRespuesta::NoAcepta, "2025-04-30"), &t()).unwrap();
+        f.glosas[0]
+            .responder(
+                &respuesta(0, 150_000 * P, EfectoRespuesta::NoAcepta, "2025-04-30"),
+                &t(),
+            )
+            .unwrap();
         assert_eq!(f.en_discusion(d("2025-05-15"), &r), 150_000 * P);
         assert_eq!(f.en_discusion(d("2025-05-16"), &r), 0);
-        assert_eq!(f.saldo(d("2025-05-16"), &r), 1_000_000 * P, "lifted values are still owed");
+        assert_eq!(
+            f.saldo(d("2025-05-16"), &r),
+            1_000_000 * P,
+            "lifted values are still owed"
+        );
     }
 
     #[test]
     fn lifted_and_accepted_glosas_leave_the_ball_with_the_payer() {
         let r = reglas();
         let mut f = glosada();
-        f.glosas[0].responder(&respuesta(150_000 * P, 0, EfectoRespuesta::AceptaTotal, "2025-04-30"), &t()).unwrap();
+        f.glosas[0]
+            .responder(
+                &respuesta(150_000 * P, 0, EfectoRespuesta::AceptaTotal, "2025-04-30"),
+                &t(),
+            )
+            .unwrap();
         assert_eq!(f.estado(d("2025-04-30"), &r), EstadoFactura::Radicada);
         assert_eq!(f.saldo(d("2025-04-30"), &r), 850_000 * P);
         let mut f = glosada();
-        f.glosas[0].responder(&respuesta(0, 150_000 * P, EfectoRespuesta::NoAcepta, "2025-04-30"), &t()).unwrap();
-        let dec = Decision { resultado: ResultadoDecision::Levantada, valor_levantado: 150_000 * P, fecha: d("2025-05-05") };
+        f.glosas[0]
+            .responder(
+                &respuesta(0, 150_000 * P, EfectoRespuesta::NoAcepta, "2025-04-30"),
+                &t(),
+            )
+            .unwrap();
+        let dec = Decision {
+            resultado: ResultadoDecision::Levantada,
+            valor_levantado: 150_000 * P,
+            fecha: d("2025-05-05"),
+        };
         f.glosas[0].decidir(&dec).unwrap();
         assert_eq!(f.estado(d("2025-05-05"), &r), EstadoFactura::Levantada);
         assert_eq!(f.saldo(d("2025-05-05"), &r), 1_000_000 * P);
@@ -652,12 +798,18 @@ mod tests {
     fn annulment_and_write_off() {
         let r = reglas();
         let hoy = d("2025-05-01");
-        assert!(matches!(expedida().nota_credito(999_999 * P, true, hoy, &r), Err(Rechazo::Valores(_))));
+        assert!(matches!(
+            expedida().nota_credito(999_999 * P, true, hoy, &r),
+            Err(Rechazo::Valores(_))
+        ));
         assert!(expedida().nota_credito(1_000_000 * P, true, hoy, &r).is_ok());
         assert!(radicada().nota_credito(1_000 * P, false, hoy, &r).is_ok());
         assert!(radicada().nota_credito(1_000_001 * P, false, hoy, &r).is_err());
         assert_eq!(radicada().castigar(hoy, &r).unwrap(), 1_000_000 * P);
-        let castigada = Factura { castigado: 1_000_000 * P, ..radicada() };
+        let castigada = Factura {
+            castigado: 1_000_000 * P,
+            ..radicada()
+        };
         assert_eq!(castigada.estado(hoy, &r), EstadoFactura::Castigada);
         assert_eq!(castigada.saldo(hoy, &r), 0);
     }

@@ -160,7 +160,10 @@ impl Glosa {
         if r.fecha < self.fecha_recepcion {
             errs.push(Violation::new(
                 "fecha",
-                format!("la respuesta ({}) no puede ser anterior a la recepción de la glosa ({})", r.fecha, self.fecha_recepcion),
+                format!(
+                    "la respuesta ({}) no puede ser anterior a la recepción de la glosa ({})",
+                    r.fecha, self.fecha_recepcion
+                ),
             ));
         }
         if r.valor_aceptado + r.valor_sustentado != self.valor {
@@ -214,7 +217,10 @@ impl Glosa {
         }
         if let Some(resp) = self.fecha_respuesta {
             if d.fecha < resp {
-                return Err(Rechazo::uno("fecha", format!("la decisión ({}) es anterior a la respuesta ({resp})", d.fecha)));
+                return Err(Rechazo::uno(
+                    "fecha",
+                    format!("la decisión ({}) es anterior a la respuesta ({resp})", d.fecha),
+                ));
             }
         }
         let s = self.valor_sustentado;
@@ -225,16 +231,26 @@ impl Glosa {
         };
         if !ok {
             let que = match d.resultado {
-                ResultadoDecision::Levantada => format!("levantada: el valor levantado debe ser todo lo sustentado ({})", pesos(s)),
+                ResultadoDecision::Levantada => format!(
+                    "levantada: el valor levantado debe ser todo lo sustentado ({})",
+                    pesos(s)
+                ),
                 ResultadoDecision::Ratificada => "ratificada: el valor levantado debe ser 0".to_string(),
-                ResultadoDecision::Parcial => format!("parcial: el valor levantado debe estar entre 0 y {} sin incluirlos", pesos(s)),
+                ResultadoDecision::Parcial => format!(
+                    "parcial: el valor levantado debe estar entre 0 y {} sin incluirlos",
+                    pesos(s)
+                ),
             };
             return Err(Rechazo::uno("valor_levantado", que));
         }
         self.resultado_decision = Some(d.resultado);
         self.valor_levantado = d.valor_levantado;
         self.fecha_decision = Some(d.fecha);
-        self.estado = if d.valor_levantado == s { EstadoGlosa::Levantada } else { EstadoGlosa::Ratificada };
+        self.estado = if d.valor_levantado == s {
+            EstadoGlosa::Levantada
+        } else {
+            EstadoGlosa::Ratificada
+        };
         Ok(())
     }
 
@@ -249,13 +265,16 @@ impl Glosa {
         }
         if let Some(dec) = self.fecha_decision {
             if c.fecha < dec {
-                return Err(Rechazo::uno("fecha", format!("la conciliación ({}) es anterior a la ratificación ({dec})", c.fecha)));
+                return Err(Rechazo::uno(
+                    "fecha",
+                    format!("la conciliación ({}) es anterior a la ratificación ({dec})", c.fecha),
+                ));
             }
         }
         match (c.a_favor_prestador, c.a_favor_pagador) {
-            (None, None) if self.estado == EstadoGlosa::EnConciliacion => {
-                Err(Rechazo::Estado("la glosa ya está en conciliación; registre el resultado del acta".into()))
-            }
+            (None, None) if self.estado == EstadoGlosa::EnConciliacion => Err(Rechazo::Estado(
+                "la glosa ya está en conciliación; registre el resultado del acta".into(),
+            )),
             (None, None) => {
                 self.estado = EstadoGlosa::EnConciliacion;
                 Ok(())
@@ -316,7 +335,13 @@ mod tests {
     }
 
     fn r(codigo: &str, efecto: EfectoRespuesta, a: i64, s: i64, fecha: &str) -> Respuesta {
-        Respuesta { codigo: codigo.into(), efecto, valor_aceptado: a, valor_sustentado: s, fecha: d(fecha) }
+        Respuesta {
+            codigo: codigo.into(),
+            efecto,
+            valor_aceptado: a,
+            valor_sustentado: s,
+            fecha: d(fecha),
+        }
     }
 
     fn paths(e: Rechazo) -> Vec<String> {
@@ -330,16 +355,52 @@ mod tests {
     fn an_answer_must_add_up_and_agree_with_its_code() {
         let t = Terminos::por_defecto();
         let mut g = formulada(1000);
-        assert_eq!(paths(g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 999, "2025-04-20"), &t).unwrap_err()), ["valor_sustentado"]);
-        assert_eq!(paths(g.responder(&r("X", EfectoRespuesta::NoAcepta, 10, 990, "2025-04-20"), &t).unwrap_err()), ["codigo"]);
-        assert_eq!(paths(g.responder(&r("X", EfectoRespuesta::AceptaTotal, 990, 10, "2025-04-20"), &t).unwrap_err()), ["codigo"]);
-        assert_eq!(paths(g.responder(&r("X", EfectoRespuesta::AceptaParcial, 1000, 0, "2025-04-20"), &t).unwrap_err()), ["codigo"]);
-        assert_eq!(paths(g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-04-01"), &t).unwrap_err()), ["fecha"]);
+        assert_eq!(
+            paths(
+                g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 999, "2025-04-20"), &t)
+                    .unwrap_err()
+            ),
+            ["valor_sustentado"]
+        );
+        assert_eq!(
+            paths(
+                g.responder(&r("X", EfectoRespuesta::NoAcepta, 10, 990, "2025-04-20"), &t)
+                    .unwrap_err()
+            ),
+            ["codigo"]
+        );
+        assert_eq!(
+            paths(
+                g.responder(&r("X", EfectoRespuesta::AceptaTotal, 990, 10, "2025-04-20"), &t)
+                    .unwrap_err()
+            ),
+            ["codigo"]
+        );
+        assert_eq!(
+            paths(
+                g.responder(&r("X", EfectoRespuesta::AceptaParcial, 1000, 0, "2025-04-20"), &t)
+                    .unwrap_err()
+            ),
+            ["codigo"]
+        );
+        assert_eq!(
+            paths(
+                g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-04-01"), &t)
+                    .unwrap_err()
+            ),
+            ["fecha"]
+        );
         assert_eq!(g, formulada(1000), "a refused answer changes nothing");
-        g.responder(&r("X", EfectoRespuesta::AceptaTotal, 1000, 0, "2025-04-20"), &t).unwrap();
+        g.responder(&r("X", EfectoRespuesta::AceptaTotal, 1000, 0, "2025-04-20"), &t)
+            .unwrap();
         assert_eq!(g.estado, EstadoGlosa::Aceptada);
-        assert!(g.fecha_limite_decision.is_none(), "nothing left for the payer to decide");
-        let e = g.responder(&r("X", EfectoRespuesta::AceptaTotal, 1000, 0, "2025-04-21"), &t).unwrap_err();
+        assert!(
+            g.fecha_limite_decision.is_none(),
+            "nothing left for the payer to decide"
+        );
+        let e = g
+            .responder(&r("X", EfectoRespuesta::AceptaTotal, 1000, 0, "2025-04-21"), &t)
+            .unwrap_err();
         assert!(matches!(e, Rechazo::Estado(_)));
     }
 
@@ -347,11 +408,13 @@ mod tests {
     fn a_late_answer_is_recorded_and_marked() {
         let t = Terminos::por_defecto();
         let mut g = formulada(1000);
-        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-08"), &t).unwrap();
+        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-08"), &t)
+            .unwrap();
         assert!(g.respuesta_extemporanea);
         assert_eq!(g.estado, EstadoGlosa::Respondida);
         let mut g = formulada(1000);
-        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-07"), &t).unwrap();
+        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-07"), &t)
+            .unwrap();
         assert!(!g.respuesta_extemporanea);
     }
 
@@ -359,13 +422,36 @@ mod tests {
     fn decisions_must_match_their_result() {
         let t = Terminos::por_defecto();
         let mut g = formulada(1000);
-        let dec = |res, v, f: &str| Decision { resultado: res, valor_levantado: v, fecha: d(f) };
-        assert!(matches!(g.decidir(&dec(ResultadoDecision::Levantada, 1000, "2025-04-30")), Err(Rechazo::Estado(_))));
-        g.responder(&r("X", EfectoRespuesta::AceptaParcial, 200, 800, "2025-04-20"), &t).unwrap();
-        for (res, v) in [(ResultadoDecision::Levantada, 799), (ResultadoDecision::Ratificada, 1), (ResultadoDecision::Parcial, 800), (ResultadoDecision::Parcial, 0)] {
-            assert_eq!(paths(g.decidir(&dec(res, v, "2025-04-30")).unwrap_err()), ["valor_levantado"], "{res:?} {v}");
+        let dec = |res, v, f: &str| Decision {
+            resultado: res,
+            valor_levantado: v,
+            fecha: d(f),
+        };
+        assert!(matches!(
+            g.decidir(&dec(ResultadoDecision::Levantada, 1000, "2025-04-30")),
+            Err(Rechazo::Estado(_))
+        ));
+        g.responder(&r("X", EfectoRespuesta::AceptaParcial, 200, 800, "2025-04-20"), &t)
+            .unwrap();
+        for (res, v) in [
+            (ResultadoDecision::Levantada, 799),
+            (ResultadoDecision::Ratificada, 1),
+            (ResultadoDecision::Parcial, 800),
+            (ResultadoDecision::Parcial, 0),
+        ] {
+            assert_eq!(
+                paths(g.decidir(&dec(res, v, "2025-04-30")).unwrap_err()),
+                ["valor_levantado"],
+                "{res:?} {v}"
+            );
         }
-        assert_eq!(paths(g.decidir(&dec(ResultadoDecision::Ratificada, 0, "2025-04-19")).unwrap_err()), ["fecha"]);
+        assert_eq!(
+            paths(
+                g.decidir(&dec(ResultadoDecision::Ratificada, 0, "2025-04-19"))
+                    .unwrap_err()
+            ),
+            ["fecha"]
+        );
         g.decidir(&dec(ResultadoDecision::Ratificada, 0, "2025-04-30")).unwrap();
         assert_eq!((g.estado, g.ratificado()), (EstadoGlosa::Ratificada, 800));
     }
@@ -374,12 +460,28 @@ mod tests {
     fn a_conciliation_splits_exactly_the_ratified_value() {
         let t = Terminos::por_defecto();
         let mut g = formulada(1000);
-        let c = |p, q| Conciliacion { a_favor_prestador: p, a_favor_pagador: q, fecha: d("2025-06-01") };
+        let c = |p, q| Conciliacion {
+            a_favor_prestador: p,
+            a_favor_pagador: q,
+            fecha: d("2025-06-01"),
+        };
         assert!(matches!(g.conciliar(&c(None, None)), Err(Rechazo::Estado(_))));
-        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-04-20"), &t).unwrap();
-        g.decidir(&Decision { resultado: ResultadoDecision::Parcial, valor_levantado: 400, fecha: d("2025-04-30") }).unwrap();
-        assert_eq!(paths(g.conciliar(&c(Some(300), Some(301))).unwrap_err()), ["valor_a_favor_pagador"]);
-        assert_eq!(paths(g.conciliar(&c(Some(600), None)).unwrap_err()), ["valor_a_favor_prestador"]);
+        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-04-20"), &t)
+            .unwrap();
+        g.decidir(&Decision {
+            resultado: ResultadoDecision::Parcial,
+            valor_levantado: 400,
+            fecha: d("2025-04-30"),
+        })
+        .unwrap();
+        assert_eq!(
+            paths(g.conciliar(&c(Some(300), Some(301))).unwrap_err()),
+            ["valor_a_favor_pagador"]
+        );
+        assert_eq!(
+            paths(g.conciliar(&c(Some(600), None)).unwrap_err()),
+            ["valor_a_favor_prestador"]
+        );
         g.conciliar(&c(None, None)).unwrap();
         assert!(matches!(g.conciliar(&c(None, None)), Err(Rechazo::Estado(_))));
         g.conciliar(&c(Some(350), Some(250))).unwrap();

@@ -75,7 +75,8 @@ impl Terminos {
     /// Parses a terms file; errors name the file and the key.
     pub fn parse(text: &str, archivo: &str) -> anyhow::Result<Terminos> {
         let de = toml::Deserializer::new(text);
-        serde_path_to_error::deserialize(de).map_err(|e| anyhow::anyhow!("{archivo}: clave {}: {}", e.path(), e.inner()))
+        serde_path_to_error::deserialize(de)
+            .map_err(|e| anyhow::anyhow!("{archivo}: clave {}: {}", e.path(), e.inner()))
     }
 }
 
@@ -90,7 +91,10 @@ mod tests {
     #[test]
     fn shipped_terms_are_the_law_in_force() {
         let t = Terminos::por_defecto();
-        assert_eq!((t.devolucion.dias, t.glosa.dias, t.respuesta.dias, t.decision.dias), (5, 20, 15, 10));
+        assert_eq!(
+            (t.devolucion.dias, t.glosa.dias, t.respuesta.dias, t.decision.dias),
+            (5, 20, 15, 10)
+        );
         assert!(t.glosa.fuente.contains("Ley 1438/2011 art. 57"));
         assert_eq!(t.reglas.extemporaneidad_glosa_segun, FechaGlosa::Recepcion);
     }
@@ -98,12 +102,19 @@ mod tests {
     #[test]
     fn a_glosa_received_before_holy_week_is_due_after_may_day() {
         // DOMAIN.md's example: received Friday 2025-04-11, 15 días hábiles → 2025-05-07.
-        assert_eq!(Terminos::por_defecto().respuesta.vence(d("2025-04-11")), d("2025-05-07"));
+        assert_eq!(
+            Terminos::por_defecto().respuesta.vence(d("2025-04-11")),
+            d("2025-05-07")
+        );
     }
 
     #[test]
     fn calendar_terms_count_every_day() {
-        let t = Termino { dias: 30, unidad: Unidad::Calendario, fuente: String::new() };
+        let t = Termino {
+            dias: 30,
+            unidad: Unidad::Calendario,
+            fuente: String::new(),
+        };
         assert_eq!(t.vence(d("2025-12-15")), d("2026-01-14"));
     }
 

@@ -1,0 +1,74 @@
+//! Payments and their application to invoices.
+
+use actix_web::{get, post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::Problema;
+use super::json::Json;
+use super::{blocking, created, AppState, PaginaQuery};
+use crate::app::pagos::{self, NuevasAplicaciones, NuevoPago, PagoVista};
+use crate::app::{Actor, AppError, Lista};
+
+/// Records a payment and how it applies (cartera, finanzas). The unapplied rest is kept;
+/// applying more than an invoice's saldo is 422 naming the line.
+#[utoipa::path(tag = "pagos", request_body = NuevoPago, security(("bearer" = [])),
+    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 422, body = Problema)))]
+#[post("/pagos")]
+pub async fn registrar(
+    state: web::Data<AppState>,
+    actor: Actor,
+    body: Json<NuevoPago>,
+) -> Result<HttpResponse, AppError> {
+    let p = blocking(move || pagos::registrar(&state.db, &state.terminos, &actor, body.0)).await?;
+    Ok(created(format!("/api/v1/pagos/{}", p.id), p))
+}
+
+/// Applies more of a payment's unapplied rest.
+#[utoipa::path(tag = "pagos", request_body = NuevasAplicaciones, security(("bearer" = [])),
+    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+#[post("/pagos/{id}/aplicaciones")]
+pub async fn aplicar(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<String>,
+    body: Json<NuevasAplicaciones>,
+) -> Result<HttpResponse, AppError> {
+    let p = blocking(move || pagos::aplicar(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    Ok(HttpResponse::Created().json(p))
+}
+
+#[utoipa::path(tag = "pagos", security(("bearer" = [])), responses((status = 200, body = PagoVista), (status = 404, body = Problema)))]
+#[get("/pagos/{id}")]
+pub async fn obtener(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let p = blocking(move || pagos::obtener(&state.db, &actor, &id)).await?;
+    Ok(HttpResponse::Ok().json(p))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FiltroQuery {
+    pub pagador_id: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(tag = "pagos", params(FiltroQuery), security(("bearer" = [])), responses((status = 200, body = Lista<PagoVista>)))]
+#[get("/pagos")]
+pub async fn listar(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: web::Query<FiltroQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let pagina = PaginaQuery {
+        page: q.page,
+        per_page: q.per_page,
+    }
+    .pagina()?;
+    let l = blocking(move || pagos::listar(&state.db, &actor, q.pagador_id.as_deref(), pagina)).await?;
+    Ok(HttpResponse::Ok().json(l))
+}

@@ -1,0 +1,135 @@
+//! Trazabilidad, work lists, cartera and the official code tables.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::error::Problema;
+use super::{blocking, AppState};
+use crate::app::reportes::{self, Alertas, Cartera};
+use crate::app::trazabilidad::{self as traza, Trazabilidad};
+use crate::app::{Actor, AppError};
+use crate::domain::catalogo::{Catalogo, Codigo, Manual, TipoCodigo};
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct FormatoQuery {
+    /// `xlsx` for a workbook; JSON otherwise.
+    pub formato: Option<String>,
+}
+
+/// The whole story of an invoice from its events, as JSON or as an XLSX workbook
+/// (`?formato=xlsx` or `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`).
+#[utoipa::path(tag = "reportes", params(FormatoQuery), security(("bearer" = [])),
+    responses((status = 200, body = Trazabilidad), (status = 404, body = Problema)))]
+#[get("/facturas/{id}/trazabilidad")]
+pub async fn trazabilidad(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<String>,
+    q: web::Query<FormatoQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let quiere_xlsx = q.formato.as_deref() == Some("xlsx")
+        || req
+            .headers()
+            .get("accept")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains(XLSX));
+    if let Some(f) = q.formato.as_deref().filter(|f| !matches!(*f, "xlsx" | "json")) {
+        return Err(AppError::invalid(
+            "formato",
+            format!("'{f}' no es un formato; se espera json o xlsx"),
+        ));
+    }
+    let t = blocking(move || traza::construir(&state.db, &state.terminos, &actor, &id)).await?;
+    if quiere_xlsx {
+        let bytes = traza::xlsx(&t)?;
+        let nombre = format!("trazabilidad-{}.xlsx", t.factura.numero);
+        return Ok(HttpResponse::Ok()
+            .content_type(XLSX)
+            .insert_header(("Content-Disposition", format!("attachment; filename=\"{nombre}\"")))
+            .body(bytes));
+    }
+    Ok(HttpResponse::Ok().json(t))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AlertasQuery {
+    /// Window in días hábiles from today (default 5, at most 60).
+    pub dias: Option<u32>,
+}
+
+/// Work list: glosas due within `dias` días hábiles or overdue, invoices near their
+/// radicación term, payer decisions and payments overdue.
+#[utoipa::path(tag = "reportes", params(AlertasQuery), security(("bearer" = [])), responses((status = 200, body = Alertas)))]
+#[get("/alertas")]
+pub async fn alertas(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: web::Query<AlertasQuery>,
+) -> Result<HttpResponse, AppError> {
+    let dias = q.dias.unwrap_or(5);
+    let a = blocking(move || reportes::alertas(&state.db, &actor, dias, crate::app::hoy_bogota())).await?;
+    Ok(HttpResponse::Ok().json(a))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CarteraQuery {
+    /// Cut-off date (default today).
+    pub corte: Option<chrono::NaiveDate>,
+    /// Only `pagador` for now.
+    pub por: Option<String>,
+}
+
+/// Balances at the cut-off date by payer and age bucket since radicación.
+#[utoipa::path(tag = "reportes", params(CarteraQuery), security(("bearer" = [])), responses((status = 200, body = Cartera)))]
+#[get("/reportes/cartera")]
+pub async fn cartera(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: web::Query<CarteraQuery>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(p) = q.por.as_deref().filter(|p| *p != "pagador") {
+        return Err(AppError::invalid(
+            "por",
+            format!("'{p}' no es una agrupación; se espera pagador"),
+        ));
+    }
+    let corte = q.corte.unwrap_or_else(crate::app::hoy_bogota);
+    let c = blocking(move || reportes::cartera(&state.db, &state.terminos, &actor, corte)).await?;
+    Ok(HttpResponse::Ok().json(c))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CodigosQuery {
+    /// glosa, devolucion or respuesta
+    pub tipo: Option<String>,
+    /// res3047 or res2284
+    pub manual: Option<String>,
+}
+
+/// The official codes of both manuals (Res. 3047/2008 anexo 6 and Res. 2284/2023).
+#[utoipa::path(tag = "catalogos", params(CodigosQuery), security(("bearer" = [])), responses((status = 200, description = "Codes: {codigo, manual, tipo, concepto, descripcion, efecto_respuesta}")))]
+#[get("/catalogos/codigos")]
+pub async fn codigos(_actor: Actor, q: web::Query<CodigosQuery>) -> Result<HttpResponse, AppError> {
+    let tipo = q
+        .tipo
+        .as_deref()
+        .map(|t| {
+            t.parse::<TipoCodigo>()
+                .map_err(|_| AppError::invalid("tipo", "se espera glosa, devolucion o respuesta"))
+        })
+        .transpose()?;
+    let manual = match q.manual.as_deref() {
+        None => None,
+        Some(m) => Some(
+            Manual::ALL
+                .into_iter()
+                .find(|x| x.as_str() == m)
+                .ok_or_else(|| AppError::invalid("manual", "se espera res3047 o res2284"))?,
+        ),
+    };
+    let items: Vec<&Codigo> = Catalogo::oficial().listar(tipo, manual);
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
+}

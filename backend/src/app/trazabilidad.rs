@@ -1,0 +1,327 @@
+//! The trazabilidad of one invoice: its events in the order they were recorded, each with
+//! who, when, what, the legal term it opened or closed (met or missed) and the balances
+//! after it; plus what silence decided since (aceptación or levantamiento tácito). Built
+//! only from the append-only `eventos`.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+use super::ciclo::{self, glosa_dominio};
+use super::plazos::Plazo;
+use super::{Actor, AppError};
+use crate::db::{self, Db};
+use crate::domain::factura::EstadoFactura;
+use crate::domain::money::from_centavos;
+use crate::domain::terminos::Terminos;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacturaResumen {
+    pub id: String,
+    pub numero: String,
+    pub pagador_id: String,
+    pub pagador: String,
+    pub fecha_expedicion: NaiveDate,
+    #[schema(value_type = String)]
+    pub valor_total: Decimal,
+    pub numero_radicado: Option<String>,
+}
+
+/// A term an event opened: who must act by when.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TerminoAbierto {
+    pub nombre: String,
+    pub vence: NaiveDate,
+    pub fuente: String,
+}
+
+/// A term an event closed, and whether it was met.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TerminoCerrado {
+    pub nombre: String,
+    pub vencia: NaiveDate,
+    pub cumplido: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventoVista {
+    pub tipo: String,
+    /// The civil date of the fact, as the user stated it.
+    pub fecha: NaiveDate,
+    /// When Trazo recorded it (UTC); none for what the rules derived from silence.
+    pub registrado_en: Option<chrono::DateTime<chrono::Utc>>,
+    /// E-mail of who recorded it, or `regla` for what silence decided.
+    pub actor: String,
+    #[schema(value_type = Object)]
+    pub detalle: Value,
+    /// The term this event closed, or else the first it opened.
+    pub termino: Option<String>,
+    /// For a closed term: met (true) or missed (false).
+    pub cumplido: Option<bool>,
+    pub abre: Vec<TerminoAbierto>,
+    pub cierra: Option<TerminoCerrado>,
+    #[schema(value_type = String)]
+    pub saldo: Decimal,
+    #[schema(value_type = String)]
+    pub en_discusion: Decimal,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Trazabilidad {
+    pub factura: FacturaResumen,
+    pub estado: EstadoFactura,
+    #[schema(value_type = String)]
+    pub saldo: Decimal,
+    #[schema(value_type = String)]
+    pub en_discusion: Decimal,
+    pub eventos: Vec<EventoVista>,
+    /// Deadlines still running or missed as of today.
+    pub plazos: Vec<Plazo>,
+}
+
+fn decimal(v: &Value, key: &str) -> Decimal {
+    v.get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
+fn abierto(v: &Value) -> Option<TerminoAbierto> {
+    Some(TerminoAbierto {
+        nombre: v.get("nombre")?.as_str()?.to_string(),
+        vence: v.get("vence")?.as_str()?.parse().ok()?,
+        fuente: v.get("fuente").and_then(Value::as_str).unwrap_or_default().to_string(),
+    })
+}
+
+fn cerrado(v: &Value) -> Option<TerminoCerrado> {
+    Some(TerminoCerrado {
+        nombre: v.get("nombre")?.as_str()?.to_string(),
+        vencia: v.get("vencia")?.as_str()?.parse().ok()?,
+        cumplido: v.get("cumplido")?.as_bool()?,
+    })
+}
+
+pub fn construir(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str) -> Result<Trazabilidad, AppError> {
+    let hoy = super::hoy_bogota();
+    let (e, eventos, pagador, emails) = db.read(|c| {
+        let e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let eventos = db::eventos::de_factura(c, &actor.prestador_id, factura_id)?;
+        let pagador = super::pagadores::buscar(c, &actor.prestador_id, &e.fila.pagador_id)?;
+        let ids: Vec<String> = eventos.iter().map(|e| e.actor_id.clone()).collect();
+        let emails: HashMap<String, String> = db::usuarios::emails(c, &actor.prestador_id, &ids)?
+            .into_iter()
+            .collect();
+        Ok((e, eventos, pagador, emails))
+    })?;
+    let mut vistas: Vec<EventoVista> = eventos
+        .into_iter()
+        .map(|ev| {
+            let mut datos: Value = serde_json::from_str(&ev.datos).unwrap_or(Value::Null);
+            let saldo = decimal(&datos, "saldo");
+            let en_discusion = decimal(&datos, "en_discusion");
+            let mut abre: Vec<TerminoAbierto> = Vec::new();
+            let mut cierra = None;
+            if let Value::Object(m) = &mut datos {
+                for key in ["saldo", "en_discusion"] {
+                    m.remove(key);
+                }
+                if let Some(v) = m.remove("termino") {
+                    abre.extend(abierto(&v));
+                }
+                if let Some(Value::Array(vs)) = m.remove("terminos") {
+                    abre.extend(vs.iter().filter_map(abierto));
+                }
+                cierra = m.remove("cierra").as_ref().and_then(cerrado);
+            }
+            EventoVista {
+                termino: cierra
+                    .as_ref()
+                    .map(|c| c.nombre.clone())
+                    .or_else(|| abre.first().map(|a| a.nombre.clone())),
+                cumplido: cierra.as_ref().map(|c| c.cumplido),
+                actor: emails.get(&ev.actor_id).cloned().unwrap_or(ev.actor_id),
+                tipo: ev.tipo,
+                fecha: ev.fecha,
+                registrado_en: Some(ev.registrado_en.and_utc()),
+                detalle: datos,
+                abre,
+                cierra,
+                saldo,
+                en_discusion,
+            }
+        })
+        .collect();
+    // What silence decided: it has no event because nobody did anything.
+    let saldo = from_centavos(e.dominio.saldo(hoy, &t.reglas));
+    let en_discusion = from_centavos(e.dominio.en_discusion(hoy, &t.reglas));
+    for fila in &e.glosas {
+        let g = glosa_dominio(fila);
+        let derivado = |tipo: &str, vencia: NaiveDate, nombre: &str, fuente: &str| EventoVista {
+            tipo: tipo.to_string(),
+            fecha: vencia + Duration::days(1),
+            registrado_en: None,
+            actor: "regla".into(),
+            detalle: serde_json::json!({"glosa_id": fila.id, "valor": from_centavos(fila.valor), "fuente": fuente}),
+            termino: Some(nombre.to_string()),
+            cumplido: Some(false),
+            abre: vec![],
+            cierra: Some(TerminoCerrado {
+                nombre: nombre.to_string(),
+                vencia,
+                cumplido: false,
+            }),
+            saldo,
+            en_discusion,
+        };
+        if g.aceptada_tacitamente(hoy, &t.reglas) {
+            vistas.push(derivado(
+                "aceptacion_tacita",
+                g.fecha_limite_respuesta,
+                "respuesta",
+                &t.reglas.aceptacion_tacita_fuente,
+            ));
+        }
+        if let (true, Some(l)) = (g.levantada_tacitamente(hoy, &t.reglas), g.fecha_limite_decision) {
+            vistas.push(derivado(
+                "levantamiento_tacito",
+                l,
+                "decision",
+                &t.reglas.levantamiento_tacito_fuente,
+            ));
+        }
+    }
+    let plazos = super::plazos::de_factura(&e, t, hoy);
+    Ok(Trazabilidad {
+        estado: e.dominio.estado(hoy, &t.reglas),
+        saldo,
+        en_discusion,
+        factura: FacturaResumen {
+            id: e.fila.id.clone(),
+            numero: e.fila.numero.clone(),
+            pagador_id: e.fila.pagador_id.clone(),
+            pagador: pagador.nombre,
+            fecha_expedicion: e.fila.fecha_expedicion,
+            valor_total: from_centavos(e.fila.valor_total),
+            numero_radicado: e.fila.numero_radicado.clone(),
+        },
+        eventos: vistas,
+        plazos,
+    })
+}
+
+/// The same story as a workbook a person can read and file.
+pub fn xlsx(t: &Trazabilidad) -> Result<Vec<u8>, AppError> {
+    use rust_xlsxwriter::{Format, FormatAlign, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Trazabilidad").map_err(err)?;
+    let bold = Format::new().set_bold();
+    let head = Format::new()
+        .set_bold()
+        .set_background_color("#DCE6F1")
+        .set_align(FormatAlign::Center)
+        .set_text_wrap();
+    // Excel holds numbers as binary doubles: amounts are written from the exact decimal as
+    // text when they could not round-trip, which at centavo precision is beyond 90 billion.
+    let money = Format::new().set_num_format("#,##0.00");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let put_money = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: Decimal| -> Result<(), AppError> {
+        match v.to_string().parse::<f64>() {
+            Ok(f) if f.abs() < 9.0e13 => ws.write_number_with_format(r, c, f, &money).map(|_| ()).map_err(err),
+            _ => ws.write_string(r, c, v.to_string()).map(|_| ()).map_err(err),
+        }
+    };
+    let info = [
+        ("Factura", t.factura.numero.clone()),
+        ("Pagador", t.factura.pagador.clone()),
+        ("Radicado", t.factura.numero_radicado.clone().unwrap_or_default()),
+        ("Estado", t.estado.as_str().to_string()),
+    ];
+    for (i, (k, v)) in info.iter().enumerate() {
+        ws.write_string_with_format(i as u32, 0, *k, &bold).map_err(err)?;
+        ws.write_string(i as u32, 1, v).map_err(err)?;
+    }
+    ws.write_string_with_format(4, 0, "Valor total", &bold).map_err(err)?;
+    put_money(ws, 4, 1, t.factura.valor_total)?;
+    ws.write_string_with_format(5, 0, "Saldo", &bold).map_err(err)?;
+    put_money(ws, 5, 1, t.saldo)?;
+    ws.write_string_with_format(6, 0, "En discusión", &bold).map_err(err)?;
+    put_money(ws, 6, 1, t.en_discusion)?;
+    let cols = [
+        "Fecha",
+        "Registrado (UTC)",
+        "Evento",
+        "Usuario",
+        "Término",
+        "Vence / vencía",
+        "Cumplido",
+        "Saldo",
+        "En discusión",
+        "Detalle",
+    ];
+    let first = 8u32;
+    for (c, name) in cols.iter().enumerate() {
+        ws.write_string_with_format(first, c as u16, *name, &head)
+            .map_err(err)?;
+    }
+    for (i, ev) in t.eventos.iter().enumerate() {
+        let r = first + 1 + i as u32;
+        ws.write_date_with_format(r, 0, &ev.fecha, &date).map_err(err)?;
+        let registrado = ev
+            .registrado_en
+            .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_else(|| "(regla)".into());
+        ws.write_string(r, 1, registrado).map_err(err)?;
+        ws.write_string(r, 2, ev.tipo.replace('_', " ")).map_err(err)?;
+        ws.write_string(r, 3, &ev.actor).map_err(err)?;
+        ws.write_string(r, 4, ev.termino.clone().unwrap_or_default())
+            .map_err(err)?;
+        let vence = ev
+            .cierra
+            .as_ref()
+            .map(|c| c.vencia)
+            .or_else(|| ev.abre.first().map(|a| a.vence));
+        if let Some(v) = vence {
+            ws.write_date_with_format(r, 5, &v, &date).map_err(err)?;
+        }
+        let cumplido = match ev.cumplido {
+            Some(true) => "sí",
+            Some(false) => "NO",
+            None => "",
+        };
+        ws.write_string(r, 6, cumplido).map_err(err)?;
+        put_money(ws, r, 7, ev.saldo)?;
+        put_money(ws, r, 8, ev.en_discusion)?;
+        ws.write_string(r, 9, detalle_legible(&ev.detalle)).map_err(err)?;
+    }
+    for (c, w) in [12.0, 20.0, 22.0, 28.0, 16.0, 14.0, 10.0, 16.0, 16.0, 80.0]
+        .iter()
+        .enumerate()
+    {
+        ws.set_column_width(c as u16, *w).map_err(err)?;
+    }
+    ws.set_freeze_panes(first + 1, 0).map_err(err)?;
+    wb.save_to_buffer().map_err(err)
+}
+
+/// `clave: valor; ...` of an event's details, for a spreadsheet cell.
+fn detalle_legible(v: &Value) -> String {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                Value::String(s) => format!("{k}: {s}"),
+                other => format!("{k}: {other}"),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
