@@ -17,6 +17,13 @@ pub struct Settings {
     pub database: Database,
     pub auth: Auth,
     pub log: Log,
+    pub reloj: Reloj,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reloj {
+    pub fecha_fija: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -141,6 +148,17 @@ impl Settings {
         let text = std::fs::read_to_string(&self.terminos_file)
             .map_err(|e| anyhow::anyhow!("terminos_file: no se pudo leer {}: {e}", self.terminos_file.display()))?;
         Terminos::parse(&text, &self.terminos_file.to_string_lossy())
+    }
+
+    /// The fixed date of `reloj.fecha_fija`, if set.
+    pub fn fecha_fija(&self) -> anyhow::Result<Option<chrono::NaiveDate>> {
+        let f = self.reloj.fecha_fija.trim();
+        if f.is_empty() {
+            return Ok(None);
+        }
+        f.parse()
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("configuración inválida: reloj.fecha_fija: '{f}' no es una fecha AAAA-MM-DD"))
     }
 
     pub fn jwt_secret(&self) -> Option<&str> {

@@ -26,6 +26,7 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
         db,
         keys,
         terminos,
+        fecha_fija: settings.fecha_fija()?,
         limiter: LoginLimiter::new(
             settings.auth.login_attempts_per_minute,
             settings.auth.login_attempts_per_minute_per_address,

@@ -80,6 +80,12 @@ impl TestApp {
         Self::spawn_with(&[])
     }
 
+    /// Starts a server that takes `fecha` (AAAA-MM-DD) as today, so terms and silence are
+    /// computed as of a date the test controls.
+    pub fn spawn_el(fecha: &str) -> TestApp {
+        Self::spawn_with(&[("TRAZO_RELOJ__FECHA_FIJA", fecha)])
+    }
+
     /// Starts a server with extra `TRAZO_*` settings.
     pub fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -176,6 +182,19 @@ impl TestApp {
         }
     }
 
+    /// The raw body of a GET (for binary answers such as XLSX).
+    pub fn bytes(&self, path: &str, token: &str) -> Vec<u8> {
+        let resp = self
+            .agent
+            .get(&format!("{}{path}", self.base))
+            .set("Authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut out).expect("body");
+        out
+    }
+
     pub fn get(&self, path: &str, token: &str) -> Resp {
         self.request("GET", path, Some(token), None, None)
     }
@@ -268,4 +287,44 @@ pub fn forged_token() -> String {
 pub fn unique_nit() -> String {
     let n = uuid::Uuid::new_v4().as_u128() % 900_000_000 + 100_000_000;
     n.to_string()
+}
+
+/// A tenant with one user per working role, and a payer.
+pub struct Equipo {
+    pub tenant: Tenant,
+    pub facturacion: String,
+    pub cartera: String,
+    pub finanzas: String,
+    pub auditor: String,
+    pub pagador_id: String,
+}
+
+impl TestApp {
+    pub fn equipo(&self) -> Equipo {
+        let tenant = self.tenant();
+        let pagador_id = self.pagador(&tenant.admin, "eps_contributivo")["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        Equipo {
+            facturacion: self.user(&tenant, Rol::Facturacion),
+            cartera: self.user(&tenant, Rol::Cartera),
+            finanzas: self.user(&tenant, Rol::Finanzas),
+            auditor: self.user(&tenant, Rol::Auditor),
+            pagador_id,
+            tenant,
+        }
+    }
+
+    /// An invoice of $1.000.000 in two lines ($600.000 and $400.000) issued on `fecha`.
+    pub fn factura(&self, e: &Equipo, numero: &str, fecha: &str) -> Value {
+        let body = json!({
+            "numero": numero, "pagador_id": e.pagador_id, "fecha_expedicion": fecha, "valor_total": "1000000.00",
+            "items": [
+                {"codigo": "890202", "descripcion": "Consulta especializada", "cantidad": "2", "valor_unitario": "300000.00", "valor_total": "600000.00"},
+                {"codigo": "881302", "descripcion": "Ecografía", "cantidad": "1", "valor_unitario": "400000.00", "valor_total": "400000.00"}
+            ]
+        });
+        self.post("/api/v1/facturas", &e.facturacion, &body).expect(201).json()
+    }
 }

@@ -21,7 +21,8 @@ pub async fn radicar(
     id: web::Path<String>,
     body: Json<NuevaRadicacion>,
 ) -> Result<HttpResponse, AppError> {
-    let f = blocking(move || radicaciones::radicar(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let f =
+        blocking(move || radicaciones::radicar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
 }
 
@@ -34,7 +35,8 @@ pub async fn radicar_lote(
     actor: Actor,
     body: Json<RadicacionLote>,
 ) -> Result<HttpResponse, AppError> {
-    let r = blocking(move || radicaciones::radicar_lote(&state.db, &state.terminos, &actor, body.0)).await?;
+    let r =
+        blocking(move || radicaciones::radicar_lote(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
     Ok(HttpResponse::Created().json(r))
 }
 
@@ -48,7 +50,8 @@ pub async fn devolver(
     id: web::Path<String>,
     body: Json<NuevaDevolucion>,
 ) -> Result<HttpResponse, AppError> {
-    let f = blocking(move || radicaciones::devolver(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let f =
+        blocking(move || radicaciones::devolver(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
 }
 
@@ -62,7 +65,7 @@ pub async fn nota(
     id: web::Path<String>,
     body: Json<NuevaNota>,
 ) -> Result<HttpResponse, AppError> {
-    let f = blocking(move || notas::nota_credito(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let f = blocking(move || notas::nota_credito(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
 }
 
@@ -76,6 +79,6 @@ pub async fn castigar(
     id: web::Path<String>,
     body: Json<NuevoCastigo>,
 ) -> Result<HttpResponse, AppError> {
-    let f = blocking(move || notas::castigar(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let f = blocking(move || notas::castigar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
 }

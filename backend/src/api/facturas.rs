@@ -19,7 +19,7 @@ pub async fn crear(
     actor: Actor,
     body: Json<NuevaFactura>,
 ) -> Result<HttpResponse, AppError> {
-    let f = blocking(move || facturas::crear(&state.db, &state.terminos, &actor, body.0)).await?;
+    let f = blocking(move || facturas::crear(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
     Ok(created(format!("/api/v1/facturas/{}", f.id), f))
 }
 
@@ -57,7 +57,7 @@ pub async fn listar(
         hasta: q.hasta,
         q: q.q,
     };
-    let l = blocking(move || facturas::listar(&state.db, &state.terminos, &actor, filtro, pagina)).await?;
+    let l = blocking(move || facturas::listar(&state.db, &state.terminos, state.hoy(), &actor, filtro, pagina)).await?;
     Ok(HttpResponse::Ok().json(l))
 }
 
@@ -69,6 +69,6 @@ pub async fn obtener(
     actor: Actor,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let f = blocking(move || facturas::obtener(&state.db, &state.terminos, &actor, &id)).await?;
+    let f = blocking(move || facturas::obtener(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(f))
 }

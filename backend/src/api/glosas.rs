@@ -19,7 +19,7 @@ pub async fn glosar(
     id: web::Path<String>,
     body: Json<NuevaGlosa>,
 ) -> Result<HttpResponse, AppError> {
-    let g = blocking(move || glosas::glosar(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let g = blocking(move || glosas::glosar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(created(format!("/api/v1/glosas/{}", g.id), g))
 }
 
@@ -30,7 +30,7 @@ pub async fn de_factura(
     actor: Actor,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let v = blocking(move || glosas::de_factura(&state.db, &state.terminos, &actor, &id)).await?;
+    let v = blocking(move || glosas::de_factura(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 
@@ -41,7 +41,7 @@ pub async fn obtener(
     actor: Actor,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let g = blocking(move || glosas::obtener(&state.db, &state.terminos, &actor, &id)).await?;
+    let g = blocking(move || glosas::obtener(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(g))
 }
 
@@ -56,7 +56,7 @@ pub async fn responder(
     id: web::Path<String>,
     body: Json<NuevaRespuesta>,
 ) -> Result<HttpResponse, AppError> {
-    let g = blocking(move || glosas::responder(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let g = blocking(move || glosas::responder(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }
 
@@ -70,7 +70,7 @@ pub async fn decidir(
     id: web::Path<String>,
     body: Json<NuevaDecision>,
 ) -> Result<HttpResponse, AppError> {
-    let g = blocking(move || glosas::decidir(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let g = blocking(move || glosas::decidir(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }
 
@@ -84,6 +84,6 @@ pub async fn conciliar(
     id: web::Path<String>,
     body: Json<NuevaConciliacion>,
 ) -> Result<HttpResponse, AppError> {
-    let g = blocking(move || glosas::conciliar(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let g = blocking(move || glosas::conciliar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }

@@ -29,6 +29,15 @@ pub struct AppState {
     pub limiter: auth::LoginLimiter,
     /// Legal terms in force (config/terminos.toml or the deployment's own file).
     pub terminos: crate::domain::terminos::Terminos,
+    /// A fixed "today" for demonstrations and tests (`reloj.fecha_fija`); none in production.
+    pub fecha_fija: Option<chrono::NaiveDate>,
+}
+
+impl AppState {
+    /// Today's civil date in Bogotá, the date terms are counted in.
+    pub fn hoy(&self) -> chrono::NaiveDate {
+        self.fecha_fija.unwrap_or_else(crate::app::hoy_bogota)
+    }
 }
 
 /// Largest JSON body, in bytes.

@@ -20,7 +20,7 @@ pub async fn registrar(
     actor: Actor,
     body: Json<NuevoPago>,
 ) -> Result<HttpResponse, AppError> {
-    let p = blocking(move || pagos::registrar(&state.db, &state.terminos, &actor, body.0)).await?;
+    let p = blocking(move || pagos::registrar(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
     Ok(created(format!("/api/v1/pagos/{}", p.id), p))
 }
 
@@ -34,7 +34,7 @@ pub async fn aplicar(
     id: web::Path<String>,
     body: Json<NuevasAplicaciones>,
 ) -> Result<HttpResponse, AppError> {
-    let p = blocking(move || pagos::aplicar(&state.db, &state.terminos, &actor, &id, body.0)).await?;
+    let p = blocking(move || pagos::aplicar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(p))
 }
 

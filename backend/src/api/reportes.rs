@@ -42,7 +42,7 @@ pub async fn trazabilidad(
             format!("'{f}' no es un formato; se espera json o xlsx"),
         ));
     }
-    let t = blocking(move || traza::construir(&state.db, &state.terminos, &actor, &id)).await?;
+    let t = blocking(move || traza::construir(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     if quiere_xlsx {
         let bytes = traza::xlsx(&t)?;
         let nombre = format!("trazabilidad-{}.xlsx", t.factura.numero);
@@ -70,7 +70,7 @@ pub async fn alertas(
     q: web::Query<AlertasQuery>,
 ) -> Result<HttpResponse, AppError> {
     let dias = q.dias.unwrap_or(5);
-    let a = blocking(move || reportes::alertas(&state.db, &actor, dias, crate::app::hoy_bogota())).await?;
+    let a = blocking(move || reportes::alertas(&state.db, &actor, dias, state.hoy())).await?;
     Ok(HttpResponse::Ok().json(a))
 }
 
@@ -96,7 +96,8 @@ pub async fn cartera(
             format!("'{p}' no es una agrupación; se espera pagador"),
         ));
     }
-    let corte = q.corte.unwrap_or_else(crate::app::hoy_bogota);
+    let hoy = state.hoy();
+    let corte = q.corte.unwrap_or(hoy);
     let c = blocking(move || reportes::cartera(&state.db, &state.terminos, &actor, corte)).await?;
     Ok(HttpResponse::Ok().json(c))
 }

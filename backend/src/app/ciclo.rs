@@ -169,7 +169,8 @@ pub fn guardar(
     radicado: Option<(&str, NaiveDate, NaiveDate, NaiveDate)>,
 ) -> Result<(i64, i64), AppError> {
     let r = registrado(reglas);
-    let hoy = super::hoy_bogota();
+    // Without silence the recorded state does not depend on the day: any date will do.
+    let hoy = e.dominio.fecha_expedicion;
     let saldo = e.dominio.saldo(hoy, &r);
     let en_discusion = e.dominio.en_discusion(hoy, &r);
     let cambios = db::facturas::Cambios {

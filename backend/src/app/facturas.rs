@@ -1,5 +1,6 @@
 //! Invoices: registering them with their lines, reading them.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -254,7 +255,7 @@ pub fn insertar(
     Ok(facturas)
 }
 
-pub fn crear(db: &Db, t: &Terminos, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, AppError> {
+pub fn crear(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Facturacion], "registrar facturas")?;
     let entrada = FacturaEntrada {
         numero: n.numero,
@@ -275,7 +276,7 @@ pub fn crear(db: &Db, t: &Terminos, actor: &Actor, n: NuevaFactura) -> Result<Fa
             })
             .collect(),
     };
-    let valida = dominio::validar(entrada, super::hoy_bogota()).map_err(AppError::Invalid)?;
+    let valida = dominio::validar(entrada, hoy).map_err(AppError::Invalid)?;
     let (pagador_id, contrato_id) = (n.pagador_id, n.contrato_id);
     let id = db.write(|c| {
         super::pagadores::buscar(c, &actor.prestador_id, &pagador_id)?;
@@ -303,17 +304,18 @@ pub fn crear(db: &Db, t: &Terminos, actor: &Actor, n: NuevaFactura) -> Result<Fa
         )?;
         Ok(filas.remove(0).id)
     })?;
-    obtener(db, t, actor, &id)
+    obtener(db, t, hoy, actor, &id)
 }
 
-pub fn obtener(db: &Db, t: &Terminos, actor: &Actor, id: &str) -> Result<FacturaVista, AppError> {
+pub fn obtener(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<FacturaVista, AppError> {
     let e = db.read(|c| super::ciclo::cargar(c, &actor.prestador_id, id))?;
-    Ok(vista_completa(e, t, super::hoy_bogota()))
+    Ok(vista_completa(e, t, hoy))
 }
 
 pub fn listar(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     filtro: db::facturas::Filtro,
     pagina: Pagina,
@@ -322,7 +324,6 @@ pub fn listar(
         e.parse::<EstadoFactura>()
             .map_err(|err| AppError::invalid("estado", err.to_string()))?;
     }
-    let hoy = super::hoy_bogota();
     db.read(|c| {
         let (filas, total) = db::facturas::listar(c, &actor.prestador_id, &filtro, pagina.offset(), pagina.per_page)?;
         // Balances move by silence as days pass: apply it to the page from its glosas.

@@ -1,6 +1,7 @@
 //! Glosas: formulated by the payer, answered by the prestador, decided by the payer,
 //! conciliated. Each step is one transaction with its event (Ley 1438/2011 art. 57).
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -173,8 +174,16 @@ pub fn ajuste_por_silencio(f: &Fila, hoy: chrono::NaiveDate, reglas: &Reglas) ->
 }
 
 /// Records a glosa the payer communicated.
-pub fn glosar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaGlosa) -> Result<GlosaVista, AppError> {
+pub fn glosar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaGlosa,
+) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar glosas")?;
+    super::no_futura("fecha_recepcion", n.fecha_recepcion, hoy)?;
     let cod = codigo("codigo", &n.codigo, TipoCodigo::Glosa)?;
     let valor = centavos("valor", n.valor)?;
     let fila = db.write(|c| {
@@ -238,13 +247,14 @@ pub fn glosar(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str, n: NuevaGl
         )?;
         Ok(fila)
     })?;
-    Ok(vista(&fila, super::hoy_bogota(), &t.reglas))
+    Ok(vista(&fila, hoy, &t.reglas))
 }
 
 /// Loads a glosa and its invoice, applies `cambio` to the glosa, saves both with an event.
 fn cambiar(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     glosa_id: &str,
     cambio: impl FnOnce(&mut glosa::Glosa, &mut Fila) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
@@ -294,17 +304,19 @@ fn cambiar(
         ciclo::evento(c, actor, &fila.factura_id, &tipo, fecha, datos, saldos)?;
         Ok(fila)
     })?;
-    Ok(vista(&fila, super::hoy_bogota(), &t.reglas))
+    Ok(vista(&fila, hoy, &t.reglas))
 }
 
 pub fn responder(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     glosa_id: &str,
     n: NuevaRespuesta,
 ) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "responder glosas")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
     let cod = codigo("codigo", &n.codigo, TipoCodigo::Respuesta)?;
     let r = glosa::Respuesta {
         codigo: cod.codigo.clone(),
@@ -315,7 +327,7 @@ pub fn responder(
         valor_sustentado: centavos("valor_sustentado", n.valor_sustentado)?,
         fecha: n.fecha,
     };
-    cambiar(db, t, actor, glosa_id, |g, fila| {
+    cambiar(db, t, hoy, actor, glosa_id, |g, fila| {
         let limite = g.fecha_limite_respuesta;
         g.responder(&r, t)?;
         fila.respuesta_codigo = Some(r.codigo.clone());
@@ -334,14 +346,22 @@ pub fn responder(
     })
 }
 
-pub fn decidir(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaDecision) -> Result<GlosaVista, AppError> {
+pub fn decidir(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    n: NuevaDecision,
+) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar la decisión del pagador")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
     let d = glosa::Decision {
         resultado: n.resultado,
         valor_levantado: centavos("valor_levantado", n.valor_levantado)?,
         fecha: n.fecha,
     };
-    cambiar(db, t, actor, glosa_id, |g, _| {
+    cambiar(db, t, hoy, actor, glosa_id, |g, _| {
         let limite = g.fecha_limite_decision;
         g.decidir(&d)?;
         let cumplido = limite.is_none_or(|l| n.fecha <= l);
@@ -362,11 +382,13 @@ pub fn decidir(db: &Db, t: &Terminos, actor: &Actor, glosa_id: &str, n: NuevaDec
 pub fn conciliar(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     glosa_id: &str,
     n: NuevaConciliacion,
 ) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar conciliaciones")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
     let p = n
         .valor_a_favor_prestador
         .map(|v| centavos("valor_a_favor_prestador", v))
@@ -380,7 +402,7 @@ pub fn conciliar(
         a_favor_pagador: q,
         fecha: n.fecha,
     };
-    cambiar(db, t, actor, glosa_id, |g, fila| {
+    cambiar(db, t, hoy, actor, glosa_id, |g, fila| {
         g.conciliar(&conc)?;
         fila.acta_conciliacion = n.acta.clone().or(fila.acta_conciliacion.take());
         let (tipo, datos) = if g.estado == EstadoGlosa::EnConciliacion {
@@ -400,14 +422,19 @@ pub fn conciliar(
     })
 }
 
-pub fn obtener(db: &Db, t: &Terminos, actor: &Actor, id: &str) -> Result<GlosaVista, AppError> {
+pub fn obtener(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<GlosaVista, AppError> {
     let f =
         db.read(|c| db::glosas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una glosa")))?;
-    Ok(vista(&f, super::hoy_bogota(), &t.reglas))
+    Ok(vista(&f, hoy, &t.reglas))
 }
 
-pub fn de_factura(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str) -> Result<Vec<GlosaVista>, AppError> {
+pub fn de_factura(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+) -> Result<Vec<GlosaVista>, AppError> {
     let e = db.read(|c| ciclo::cargar(c, &actor.prestador_id, factura_id))?;
-    let hoy = super::hoy_bogota();
     Ok(e.glosas.iter().map(|g| vista(g, hoy, &t.reglas)).collect())
 }

@@ -99,6 +99,17 @@ pub fn hoy_bogota() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&bogota).date_naive()
 }
 
+/// Facts are recorded when they happened, never ahead: a date after today is a typing error.
+pub fn no_futura(path: &str, fecha: chrono::NaiveDate, hoy: chrono::NaiveDate) -> Result<(), AppError> {
+    if fecha > hoy {
+        return Err(AppError::invalid(
+            path,
+            format!("la fecha {fecha} es posterior a hoy ({hoy})"),
+        ));
+    }
+    Ok(())
+}
+
 /// Page of a list as the API returns it.
 #[derive(Debug, Clone, Copy)]
 pub struct Pagina {

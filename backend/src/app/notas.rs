@@ -1,5 +1,6 @@
 //! Notas crédito (which lower or annul an invoice) and castigo (write-off).
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::json;
@@ -42,11 +43,13 @@ pub struct NuevoCastigo {
 pub fn nota_credito(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     factura_id: &str,
     n: NuevaNota,
 ) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Facturacion], "registrar notas crédito")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
     let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
     let numero = n.numero.trim().to_uppercase();
     if numero.is_empty() {
@@ -54,8 +57,7 @@ pub fn nota_credito(
     }
     let e = db.write(|c| {
         let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
-        e.dominio
-            .nota_credito(valor, n.anulacion, super::hoy_bogota(), &t.reglas)?;
+        e.dominio.nota_credito(valor, n.anulacion, hoy, &t.reglas)?;
         if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
             return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
         }
@@ -101,23 +103,25 @@ pub fn nota_credito(
         )?;
         ciclo::cargar(c, &actor.prestador_id, factura_id)
     })?;
-    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+    Ok(super::facturas::vista_completa(e, t, hoy))
 }
 
 pub fn castigar(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     factura_id: &str,
     n: NuevoCastigo,
 ) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Finanzas, Rol::Admin], "castigar cartera")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
     if n.acta.trim().is_empty() {
         return Err(AppError::invalid("acta", "el castigo requiere el acta que lo autoriza"));
     }
     let e = db.write(|c| {
         let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
-        let valor = e.dominio.castigar(super::hoy_bogota(), &t.reglas)?;
+        let valor = e.dominio.castigar(hoy, &t.reglas)?;
         let m = db::movimientos::Movimiento::new(
             &actor.prestador_id,
             factura_id,
@@ -139,5 +143,5 @@ pub fn castigar(
         )?;
         ciclo::cargar(c, &actor.prestador_id, factura_id)
     })?;
-    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+    Ok(super::facturas::vista_completa(e, t, hoy))
 }

@@ -1,6 +1,7 @@
 //! Payments: money received from a payer and its application to invoices. What is not
 //! applied stays on the payment to apply later; nothing is applied beyond an invoice's saldo.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -102,6 +103,7 @@ fn vista(p: Pago, apl: Option<Vec<Aplicacion>>) -> PagoVista {
 fn aplicar_en(
     c: &mut AnyConnection,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     pago: &Pago,
     aplicaciones: &[NuevaAplicacion],
@@ -120,7 +122,6 @@ fn aplicar_en(
     }
     let ids: Vec<String> = aplicaciones.iter().map(|a| a.factura_id.clone()).collect();
     let mut cargadas = ciclo::cargar_varias(c, &actor.prestador_id, &ids)?;
-    let hoy = super::hoy_bogota();
     for (i, (a, v)) in aplicaciones.iter().zip(&valores).enumerate() {
         let path = format!("aplicaciones[{i}]");
         let Some(e) = cargadas.iter_mut().find(|e| e.fila.id == a.factura_id) else {
@@ -212,8 +213,9 @@ fn aplicar_en(
     Ok(total)
 }
 
-pub fn registrar(db: &Db, t: &Terminos, actor: &Actor, n: NuevoPago) -> Result<PagoVista, AppError> {
+pub fn registrar(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevoPago) -> Result<PagoVista, AppError> {
     actor.exigir(REGISTRAN, "registrar pagos")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
     let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
     if valor == 0 {
         return Err(AppError::invalid("valor", "el valor del pago debe ser mayor que cero"));
@@ -234,7 +236,7 @@ pub fn registrar(db: &Db, t: &Terminos, actor: &Actor, n: NuevoPago) -> Result<P
         };
         db::pagos::insertar(c, &pago)?;
         if !n.aplicaciones.is_empty() {
-            let aplicado = aplicar_en(c, t, actor, &pago, &n.aplicaciones, n.fecha)?;
+            let aplicado = aplicar_en(c, t, hoy, actor, &pago, &n.aplicaciones, n.fecha)?;
             if db::pagos::sumar_aplicado(c, &actor.prestador_id, &pago.id, 1, aplicado)? == 0 {
                 return Err(AppError::Conflict("el pago cambió mientras se aplicaba".into()));
             }
@@ -249,6 +251,7 @@ pub fn registrar(db: &Db, t: &Terminos, actor: &Actor, n: NuevoPago) -> Result<P
 pub fn aplicar(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     pago_id: &str,
     n: NuevasAplicaciones,
@@ -257,9 +260,12 @@ pub fn aplicar(
     if n.aplicaciones.is_empty() {
         return Err(AppError::invalid("aplicaciones", "se espera al menos una aplicación"));
     }
+    if let Some(f) = n.fecha {
+        super::no_futura("fecha", f, hoy)?;
+    }
     db.write(|c| {
         let pago = db::pagos::por_id(c, &actor.prestador_id, pago_id)?.ok_or_else(|| AppError::not_found("un pago"))?;
-        let aplicado = aplicar_en(c, t, actor, &pago, &n.aplicaciones, n.fecha.unwrap_or(pago.fecha))?;
+        let aplicado = aplicar_en(c, t, hoy, actor, &pago, &n.aplicaciones, n.fecha.unwrap_or(pago.fecha))?;
         if db::pagos::sumar_aplicado(
             c,
             &actor.prestador_id,

@@ -1,5 +1,6 @@
 //! Radicación (one invoice, or many of one payer under one radicado) and devolución.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -111,24 +112,33 @@ fn radicar_en(
 pub fn radicar(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     factura_id: &str,
     n: NuevaRadicacion,
 ) -> Result<FacturaVista, AppError> {
     actor.exigir(RADICAN, "radicar facturas")?;
+    super::no_futura("fecha_radicacion", n.fecha_radicacion, hoy)?;
     let numero = numero(&n.numero_radicado)?;
     let e = db.write(|c| {
         let e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
         radicar_en(c, t, actor, e, &numero, n.fecha_radicacion)?;
         ciclo::cargar(c, &actor.prestador_id, factura_id)
     })?;
-    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+    Ok(super::facturas::vista_completa(e, t, hoy))
 }
 
 /// Radicates many invoices of one payer under one radicado: all of them, or none with the
 /// list of every invoice that could not be.
-pub fn radicar_lote(db: &Db, t: &Terminos, actor: &Actor, n: RadicacionLote) -> Result<ResultadoLote, AppError> {
+pub fn radicar_lote(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    n: RadicacionLote,
+) -> Result<ResultadoLote, AppError> {
     actor.exigir(RADICAN, "radicar facturas")?;
+    super::no_futura("fecha_radicacion", n.fecha_radicacion, hoy)?;
     let numero = numero(&n.numero_radicado)?;
     if n.factura_ids.is_empty() || n.factura_ids.len() > 5000 {
         return Err(AppError::invalid("factura_ids", "se esperan entre 1 y 5000 facturas"));
@@ -177,11 +187,13 @@ pub fn radicar_lote(db: &Db, t: &Terminos, actor: &Actor, n: RadicacionLote) -> 
 pub fn devolver(
     db: &Db,
     t: &Terminos,
+    hoy: NaiveDate,
     actor: &Actor,
     factura_id: &str,
     n: NuevaDevolucion,
 ) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Facturacion, Rol::Cartera], "registrar devoluciones")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
     let cod = crate::domain::catalogo::Catalogo::oficial()
         .validar(&n.codigo, TipoCodigo::Devolucion)
         .map_err(|m| AppError::invalid("codigo", m))?;
@@ -216,5 +228,5 @@ pub fn devolver(
         )?;
         ciclo::cargar(c, &actor.prestador_id, factura_id)
     })?;
-    Ok(super::facturas::vista_completa(e, t, super::hoy_bogota()))
+    Ok(super::facturas::vista_completa(e, t, hoy))
 }

@@ -106,8 +106,13 @@ fn cerrado(v: &Value) -> Option<TerminoCerrado> {
     })
 }
 
-pub fn construir(db: &Db, t: &Terminos, actor: &Actor, factura_id: &str) -> Result<Trazabilidad, AppError> {
-    let hoy = super::hoy_bogota();
+pub fn construir(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+) -> Result<Trazabilidad, AppError> {
     let (e, eventos, pagador, emails) = db.read(|c| {
         let e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
         let eventos = db::eventos::de_factura(c, &actor.prestador_id, factura_id)?;
