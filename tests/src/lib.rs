@@ -107,6 +107,10 @@ impl TestApp {
         }
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         let settings = Settings::load(None, env).expect("test settings");
+        // TEST_LOG=1 shows the servers' logs (errors behind a 500, for one).
+        if std::env::var_os("TEST_LOG").is_some() {
+            trazo::telemetry::init(settings.log.format, "info");
+        }
         let database_url = settings.database_url();
         let keys_dir = dir.path().to_path_buf();
         let (tx, rx) = mpsc::channel();

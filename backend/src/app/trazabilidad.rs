@@ -277,7 +277,7 @@ pub fn xlsx(t: &Trazabilidad) -> Result<Vec<u8>, AppError> {
     }
     for (i, ev) in t.eventos.iter().enumerate() {
         let r = first + 1 + i as u32;
-        ws.write_date_with_format(r, 0, &ev.fecha, &date).map_err(err)?;
+        ws.write_date_with_format(r, 0, ev.fecha, &date).map_err(err)?;
         let registrado = ev
             .registrado_en
             .map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
@@ -293,7 +293,7 @@ pub fn xlsx(t: &Trazabilidad) -> Result<Vec<u8>, AppError> {
             .map(|c| c.vencia)
             .or_else(|| ev.abre.first().map(|a| a.vence));
         if let Some(v) = vence {
-            ws.write_date_with_format(r, 5, &v, &date).map_err(err)?;
+            ws.write_date_with_format(r, 5, v, &date).map_err(err)?;
         }
         let cumplido = match ev.cumplido {
             Some(true) => "sí",

@@ -67,6 +67,10 @@ pub fn de_facturas(c: &mut AnyConnection, prestador_id: &str, factura_ids: &[Str
 
 /// Writes the glosa if it is still at the version read; 0 rows when another answer won.
 pub fn guardar(c: &mut AnyConnection, g: &Glosa, version: i32) -> QueryResult<usize> {
+    let nueva = Glosa {
+        version: version + 1,
+        ..g.clone()
+    };
     diesel::update(
         glosas::table.filter(
             glosas::prestador_id
@@ -75,6 +79,6 @@ pub fn guardar(c: &mut AnyConnection, g: &Glosa, version: i32) -> QueryResult<us
                 .and(glosas::version.eq(version)),
         ),
     )
-    .set((g, glosas::version.eq(version + 1)))
+    .set(&nueva)
     .execute(c)
 }

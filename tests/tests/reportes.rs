@@ -1,0 +1,243 @@
+//! Work lists and cartera por edades over a data set where every figure is known by hand.
+//! Trazo's today is Tuesday 2026-06-30 (holidays that June: 8, 15 and 29).
+
+use serde_json::{json, Value};
+use trazo_tests::{Equipo, TestApp};
+
+struct Escenario {
+    app: TestApp,
+    e: Equipo,
+    /// Issued 2026-06-01, not radicated: its term ends 2026-07-06.
+    a: String,
+    /// Radicated 2026-06-10; glosa of $150.000 received 2026-06-12, due 2026-07-07.
+    b: String,
+    /// Radicated 2026-05-15; glosa of $150.000 received 2026-05-20, due 2026-06-11, never answered.
+    c: String,
+    /// Radicated 2026-05-15; glosa received 2026-05-20, answered 2026-05-25 accepting $50.000;
+    /// the payer's decision was due 2026-06-09.
+    d: String,
+    /// Radicated 2026-04-01 (Holy Week after it); payment due 2026-05-19; $300.000 paid 2026-06-20.
+    f_e: String,
+    /// Another payer; radicated 2025-05-01.
+    f: String,
+}
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+fn escenario() -> Escenario {
+    let app = TestApp::spawn_el("2026-06-30");
+    let e = app.equipo();
+    let radicar = |f: &str, fecha: &str| {
+        app.post(
+            &format!("/api/v1/facturas/{f}/radicaciones"),
+            &e.facturacion,
+            &json!({"numero_radicado": format!("R-{fecha}"), "fecha_radicacion": fecha}),
+        )
+        .expect(201);
+    };
+    let glosa = |f: &str, recibida: &str| {
+        id(&app
+            .post(&format!("/api/v1/facturas/{f}/glosas"), &e.cartera, &json!({"codigo": "101", "valor": "150000.00", "fecha_formulacion": recibida, "fecha_recepcion": recibida}))
+            .expect(201)
+            .json())
+    };
+    let a = id(&app.factura(&e, "A-1", "2026-06-01"));
+    let b = id(&app.factura(&e, "B-1", "2026-06-05"));
+    radicar(&b, "2026-06-10");
+    glosa(&b, "2026-06-12");
+    let c = id(&app.factura(&e, "C-1", "2026-03-20"));
+    radicar(&c, "2026-05-15");
+    glosa(&c, "2026-05-20");
+    let d = id(&app.factura(&e, "D-1", "2026-03-20"));
+    radicar(&d, "2026-05-15");
+    let gd = glosa(&d, "2026-05-20");
+    app.post(
+        &format!("/api/v1/glosas/{gd}/respuestas"),
+        &e.cartera,
+        &json!({"codigo": "998", "valor_aceptado": "50000.00", "valor_sustentado": "100000.00", "fecha": "2026-05-25"}),
+    )
+    .expect(201);
+    let f_e = id(&app.factura(&e, "E-1", "2026-03-20"));
+    radicar(&f_e, "2026-04-01");
+    app.post("/api/v1/pagos", &e.finanzas, &json!({"pagador_id": e.pagador_id, "fecha": "2026-06-20", "valor": "300000.00", "aplicaciones": [{"factura_id": f_e, "valor": "300000.00"}]}))
+        .expect(201);
+    let soat = app.pagador(&e.tenant.admin, "soat")["id"].as_str().unwrap().to_string();
+    let f = id(&app
+        .post("/api/v1/facturas", &e.facturacion, &json!({"numero": "F-1", "pagador_id": soat, "fecha_expedicion": "2025-04-20", "valor_total": "1000000.00"}))
+        .expect(201)
+        .json());
+    radicar(&f, "2025-05-01");
+    Escenario {
+        app,
+        e,
+        a,
+        b,
+        c,
+        d,
+        f_e,
+        f,
+    }
+}
+
+#[test]
+fn the_work_list_shows_every_kind_of_alert_in_order() {
+    let s = escenario();
+    let al = s.app.get("/api/v1/alertas?dias=5", &s.e.cartera).expect(200).json();
+    assert_eq!(al["hoy"], "2026-06-30");
+    assert_eq!(al["hasta"], "2026-07-07", "5 días hábiles: 1, 2, 3, 6 and 7 July");
+    let items: Vec<(&str, &str, &str, bool, i64)> = al["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["numero"] != "F-1")
+        .map(|x| {
+            (
+                x["tipo"].as_str().unwrap(),
+                x["numero"].as_str().unwrap(),
+                x["vence"].as_str().unwrap(),
+                x["vencida"].as_bool().unwrap(),
+                x["dias_habiles_restantes"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [
+            ("pago_vencido", "E-1", "2026-05-19", true, -27),
+            ("decision_vencida", "D-1", "2026-06-09", true, -13),
+            ("glosa_vencida", "C-1", "2026-06-11", true, -11),
+            ("radicacion_por_vencer", "A-1", "2026-07-06", false, 4),
+            ("glosa_por_responder", "B-1", "2026-07-07", false, 5),
+        ]
+    );
+    let e1 = al["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["numero"] == "E-1")
+        .unwrap();
+    assert_eq!(
+        (e1["dias_mora"].as_i64(), e1["valor"].as_str()),
+        (Some(42), Some("700000.00"))
+    );
+    // A narrower window leaves out what is not due yet.
+    let al = s.app.get("/api/v1/alertas?dias=3", &s.e.cartera).expect(200).json();
+    assert!(al["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["tipo"] != "glosa_por_responder" && x["tipo"] != "radicacion_por_vencer"));
+    s.app.get("/api/v1/alertas?dias=61", &s.e.cartera).problem(422);
+    // Another prestador sees none of it.
+    let otro = s.app.tenant();
+    assert_eq!(
+        s.app.get("/api/v1/alertas?dias=5", &otro.admin).expect(200).json()["total"],
+        0
+    );
+}
+
+#[test]
+fn aging_of_cartera_at_two_cut_off_dates() {
+    let s = escenario();
+    let get = |corte: &str| {
+        s.app
+            .get(
+                &format!("/api/v1/reportes/cartera?corte={corte}&por=pagador"),
+                &s.e.finanzas,
+            )
+            .expect(200)
+            .json()
+    };
+    let row = |r: &Value, nombre: &str| -> Vec<String> {
+        let f = r["filas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["pagador"].as_str().unwrap().contains(nombre))
+            .unwrap()
+            .clone();
+        ["0-30", "31-60", "61-90", "91-180", "181-360", ">360"]
+            .iter()
+            .map(|k| f["edades"][*k].as_str().unwrap().to_string())
+            .chain([f["total"].as_str().unwrap().to_string()])
+            .collect()
+    };
+    // 15 June: E's payment is later; C's glosa is past due (11 June): accepted by silence.
+    let r = get("2026-06-15");
+    assert_eq!(
+        row(&r, "eps_contributivo"),
+        [
+            "1000000.00",
+            "1800000.00",
+            "1000000.00",
+            "0.00",
+            "0.00",
+            "0.00",
+            "3800000.00"
+        ]
+    );
+    assert_eq!(
+        row(&r, "soat"),
+        ["0.00", "0.00", "0.00", "0.00", "0.00", "1000000.00", "1000000.00"]
+    );
+    assert_eq!(r["total"], "4800000.00");
+    // 30 June: E paid $300.000 and is exactly 90 days old.
+    let r = get("2026-06-30");
+    assert_eq!(
+        row(&r, "eps_contributivo"),
+        [
+            "1000000.00",
+            "1800000.00",
+            "700000.00",
+            "0.00",
+            "0.00",
+            "0.00",
+            "3500000.00"
+        ]
+    );
+    assert_eq!(r["totales"][">360"], "1000000.00");
+    assert_eq!(r["total"], "4500000.00");
+    // Before anything was radicated there is no cartera.
+    assert_eq!(get("2025-04-30")["filas"].as_array().unwrap().len(), 0);
+    s.app
+        .get("/api/v1/reportes/cartera?por=edad", &s.e.finanzas)
+        .problem(422);
+    let _ = (&s.a, &s.b, &s.d, &s.f_e, &s.f);
+}
+
+#[test]
+fn silence_shows_in_the_trazabilidad_as_what_the_rule_decided() {
+    let s = escenario();
+    let t = s
+        .app
+        .get(&format!("/api/v1/facturas/{}/trazabilidad", s.c), &s.e.auditor)
+        .expect(200)
+        .json();
+    let ultimo = t["eventos"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(ultimo["tipo"], "aceptacion_tacita");
+    assert_eq!(
+        (ultimo["fecha"].as_str(), ultimo["actor"].as_str()),
+        (Some("2026-06-12"), Some("regla"))
+    );
+    assert_eq!(
+        (ultimo["termino"].as_str(), ultimo["cumplido"].as_bool()),
+        (Some("respuesta"), Some(false))
+    );
+    assert!(ultimo["registrado_en"].is_null());
+    assert_eq!(t["saldo"], "850000.00");
+    let t = s
+        .app
+        .get(&format!("/api/v1/facturas/{}/trazabilidad", s.d), &s.e.auditor)
+        .expect(200)
+        .json();
+    assert_eq!(
+        t["eventos"].as_array().unwrap().last().unwrap()["tipo"],
+        "levantamiento_tacito"
+    );
+    assert_eq!(
+        (t["saldo"].as_str(), t["en_discusion"].as_str()),
+        (Some("950000.00"), Some("0.00"))
+    );
+}
