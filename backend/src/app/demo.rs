@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use super::facturas::FacturaLista;
 use super::usuarios::{self, NuevoUsuario};
 use super::{Actor, AppError};
-use crate::db::{self, contratos::Contrato, pagadores::Pagador, prestadores::Prestador, Db};
+use crate::db::{self, contratos::Contrato, facturas::Factura, pagadores::Pagador, prestadores::Prestador, Db};
 use crate::domain::contrato::Modalidad;
 use crate::domain::factura::{self as dominio, FacturaEntrada, ItemEntrada};
 use crate::domain::pagador::TipoPagador;
@@ -93,7 +93,9 @@ const SERVICIOS: &[(&str, &str, i64)] = &[
     ("19943-1", "Acetaminofén 500 mg tableta", 120),
 ];
 
-/// Builds the demo data set in an empty database (one transaction).
+/// Builds the demo data set in an empty database: the invoices in one transaction, then
+/// each taken through its life cycle by the same use cases the API runs, so its events,
+/// balances and terms are those a user would have produced.
 pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError> {
     let mut rng = StdRng::seed_from_u64(2026);
     // Users are hashed before the transaction: argon2 is slow on purpose.
@@ -109,7 +111,7 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
         // The demo password is short on purpose and documented; real users get the minimum.
         preparados.push((*rol, email, usuarios::preparar_con(n, 1)?));
     }
-    db.write(|c| {
+    let creado = db.write(|c| {
         if db::prestadores::por_nit(c, DEMO_PRESTADOR_NIT)?.is_some() {
             return Err(AppError::Conflict(
                 "la base de datos ya tiene los datos de demostración".into(),
@@ -123,16 +125,18 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
         };
         db::prestadores::insertar(c, &prestador)?;
         let mut usuarios_creados = Vec::new();
-        let mut facturador = None;
+        let mut ids = Vec::new();
         for (rol, email, u) in preparados {
             let fila = usuarios::insertar(c, &prestador.id, u)?;
-            if rol == Rol::Facturacion {
-                facturador = Some(fila.id);
-            }
+            ids.push((rol, fila.id));
             usuarios_creados.push((rol, email));
         }
         let actor = Actor {
-            usuario_id: facturador.expect("the demo has a facturacion user"),
+            usuario_id: ids
+                .iter()
+                .find(|(r, _)| *r == Rol::Facturacion)
+                .map(|(_, id)| id.clone())
+                .expect("facturacion user"),
             prestador_id: prestador.id.clone(),
             rol: Rol::Facturacion,
         };
@@ -168,9 +172,11 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
             pagadores.push((p, contrato));
         }
         let mut lote = Vec::with_capacity(FACTURAS_DEMO);
+        let mut metas = Vec::with_capacity(FACTURAS_DEMO);
         for n in 0..FACTURAS_DEMO {
             let (pagador, contrato) = &pagadores[rng.gen_range(0..pagadores.len())];
-            let fecha = hoy - Duration::days(rng.gen_range(0..420));
+            let meta = METAS[n % METAS.len()];
+            let fecha = hoy - Duration::days(meta.dias_desde_expedicion(&mut rng));
             let mut items = Vec::new();
             for _ in 0..rng.gen_range(1..=5) {
                 let (codigo, descripcion, unitario) = SERVICIOS[rng.gen_range(0..SERVICIOS.len())];
@@ -210,19 +216,278 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
             };
             let factura = dominio::validar(entrada, hoy)
                 .map_err(|v| AppError::Internal(anyhow::anyhow!("demo invoice {n} does not validate: {v:?}")))?;
+            metas.push(meta);
             lote.push(FacturaLista {
                 factura,
                 pagador_id: pagador.id.clone(),
                 contrato_id: Some(contrato.id.clone()),
             });
         }
-        let facturas = super::facturas::insertar(c, &actor, t, lote)?.len();
-        Ok(Resumen {
+        let filas = super::facturas::insertar(c, &actor, t, lote)?;
+        let resumen = Resumen {
             prestador: prestador.nombre,
             usuarios: usuarios_creados,
             pagadores: pagadores.len(),
             contratos: pagadores.len(),
-            facturas,
-        })
-    })
+            facturas: filas.len(),
+        };
+        let plan: Vec<_> = filas.into_iter().zip(metas).collect();
+        Ok((resumen, ids, plan))
+    })?;
+    let (resumen, ids, plan) = creado;
+    let actor = |rol: Rol| Actor {
+        usuario_id: ids
+            .iter()
+            .find(|(r, _)| *r == rol)
+            .map(|(_, id)| id.clone())
+            .expect("one user per role"),
+        prestador_id: plan.first().map(|(f, _)| f.prestador_id.clone()).unwrap_or_default(),
+        rol,
+    };
+    let equipo = Equipo {
+        facturacion: actor(Rol::Facturacion),
+        cartera: actor(Rol::Cartera),
+        finanzas: actor(Rol::Finanzas),
+    };
+    for (i, (f, meta)) in plan.iter().enumerate() {
+        recorrer(db, t, hoy, &equipo, f, *meta, i).map_err(|e| {
+            AppError::Internal(anyhow::anyhow!(
+                "demo: la factura {} no llegó a {meta:?}: {e}",
+                f.numero
+            ))
+        })?;
+    }
+    Ok(resumen)
+}
+
+struct Equipo {
+    facturacion: Actor,
+    cartera: Actor,
+    finanzas: Actor,
+}
+
+/// Where each demo invoice is taken, so the demo shows every state and every alert.
+#[derive(Debug, Clone, Copy)]
+enum Meta {
+    Expedida,
+    Radicada,
+    Devuelta,
+    Reradicada,
+    /// Its answer is due within days: on the work list.
+    GlosadaReciente,
+    /// Its answer was due weeks ago: accepted by silence, on the work list.
+    GlosadaVencida,
+    RespondidaReciente,
+    /// The payer's decision is overdue.
+    RespondidaVencida,
+    Levantada,
+    Ratificada,
+    EnConciliacion,
+    Conciliada,
+    PagadaParcial,
+    Pagada,
+    Castigada,
+    Anulada,
+}
+
+const METAS: [Meta; 16] = [
+    Meta::Radicada,
+    Meta::Expedida,
+    Meta::Devuelta,
+    Meta::Reradicada,
+    Meta::GlosadaReciente,
+    Meta::GlosadaVencida,
+    Meta::RespondidaReciente,
+    Meta::RespondidaVencida,
+    Meta::Levantada,
+    Meta::Ratificada,
+    Meta::EnConciliacion,
+    Meta::Conciliada,
+    Meta::PagadaParcial,
+    Meta::Pagada,
+    Meta::Castigada,
+    Meta::Anulada,
+];
+
+impl Meta {
+    /// How long ago the invoice was issued, so every later step fits before today.
+    fn dias_desde_expedicion(self, rng: &mut StdRng) -> i64 {
+        match self {
+            Meta::Expedida => rng.gen_range(0..30),
+            Meta::Anulada => rng.gen_range(5..60),
+            Meta::GlosadaReciente => 32,
+            Meta::RespondidaReciente => 62,
+            Meta::Castigada => rng.gen_range(380..420),
+            Meta::Radicada | Meta::PagadaParcial | Meta::Pagada => rng.gen_range(40..400),
+            _ => rng.gen_range(160..400),
+        }
+    }
+}
+
+/// Takes one invoice to its `meta` through the use cases.
+fn recorrer(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    eq: &Equipo,
+    f: &Factura,
+    meta: Meta,
+    i: usize,
+) -> Result<(), AppError> {
+    use super::glosas::{self, NuevaConciliacion, NuevaDecision, NuevaGlosa, NuevaRespuesta};
+    use super::radicaciones::{self, NuevaDevolucion, NuevaRadicacion};
+    use crate::domain::glosa::ResultadoDecision;
+    let exp = f.fecha_expedicion;
+    let dia = |d: i64| exp + Duration::days(d);
+    let antes = |d: i64| hoy - Duration::days(d);
+    let pesos = |centavos: i64| Decimal::new(centavos, 2);
+    let radicar = |fecha: NaiveDate, n: &str| {
+        let r = NuevaRadicacion {
+            numero_radicado: format!("{n}-{:05}", i + 1),
+            fecha_radicacion: fecha,
+        };
+        radicaciones::radicar(db, t, hoy, &eq.facturacion, &f.id, r).map(|_| ())
+    };
+    // A fifth of the invoice, in whole pesos, on the whole invoice.
+    let valor_glosa = f.saldo / 5 / 100 * 100;
+    let glosar = |recepcion: NaiveDate| {
+        let codigos = ["101", "201", "301", "FA0101", "SO0201", "603"];
+        let n = NuevaGlosa {
+            codigo: codigos[i % codigos.len()].into(),
+            valor: pesos(valor_glosa),
+            fecha_formulacion: recepcion,
+            fecha_recepcion: recepcion,
+            item: None,
+            observacion: "Glosa de demostración".into(),
+            hecho_nuevo: false,
+        };
+        glosas::glosar(db, t, hoy, &eq.cartera, &f.id, n).map(|g| g.id)
+    };
+    let responder = |g: &str, codigo: &str, aceptado: i64, fecha: NaiveDate| {
+        let n = NuevaRespuesta {
+            codigo: codigo.into(),
+            valor_aceptado: pesos(aceptado),
+            valor_sustentado: pesos(valor_glosa - aceptado),
+            justificacion: "Se anexan soportes".into(),
+            fecha,
+        };
+        glosas::responder(db, t, hoy, &eq.cartera, g, n).map(|_| ())
+    };
+    let decidir = |g: &str, resultado: ResultadoDecision, levantado: i64, fecha: NaiveDate| {
+        let n = NuevaDecision {
+            resultado,
+            valor_levantado: pesos(levantado),
+            fecha,
+        };
+        glosas::decidir(db, t, hoy, &eq.cartera, g, n).map(|_| ())
+    };
+    let conciliar = |g: &str, valores: Option<(i64, i64)>, fecha: NaiveDate| {
+        let n = NuevaConciliacion {
+            valor_a_favor_prestador: valores.map(|v| pesos(v.0)),
+            valor_a_favor_pagador: valores.map(|v| pesos(v.1)),
+            acta: valores.map(|_| format!("ACTA-{}", i + 1)),
+            fecha,
+        };
+        glosas::conciliar(db, t, hoy, &eq.cartera, g, n).map(|_| ())
+    };
+    let pagar = |valor: i64, fecha: NaiveDate| {
+        let n = super::pagos::NuevoPago {
+            pagador_id: f.pagador_id.clone(),
+            fecha,
+            valor: pesos(valor),
+            referencia: format!("TRF-{}", 9000 + i),
+            medio: "transferencia".into(),
+            aplicaciones: vec![super::pagos::NuevaAplicacion {
+                factura_id: f.id.clone(),
+                valor: pesos(valor),
+            }],
+        };
+        super::pagos::registrar(db, t, hoy, &eq.finanzas, n).map(|_| ())
+    };
+    // A glosa that went through answer and decision: (glosa id).
+    let disputada = |resultado: ResultadoDecision, levantado: i64, lejos: i64| -> Result<String, AppError> {
+        radicar(antes(lejos), "RAD")?;
+        let g = glosar(antes(lejos - 12))?;
+        responder(&g, "RE9602", 0, antes(lejos - 20))?;
+        decidir(&g, resultado, levantado, antes(lejos - 28))?;
+        Ok(g)
+    };
+    match meta {
+        Meta::Expedida => Ok(()),
+        Meta::Radicada => radicar(dia(7), "RAD"),
+        Meta::Devuelta | Meta::Reradicada => {
+            radicar(dia(5), "RAD")?;
+            let n = NuevaDevolucion {
+                codigo: "816".into(),
+                fecha: dia(7),
+                observacion: "Usuario de otro plan".into(),
+            };
+            radicaciones::devolver(db, t, hoy, &eq.cartera, &f.id, n)?;
+            match meta {
+                Meta::Reradicada => radicar(dia(13), "RAD2"),
+                _ => Ok(()),
+            }
+        }
+        Meta::GlosadaReciente => {
+            radicar(antes(24), "RAD")?;
+            glosar(antes(17)).map(|_| ())
+        }
+        Meta::GlosadaVencida => {
+            radicar(antes(70), "RAD")?;
+            glosar(antes(45)).map(|_| ())
+        }
+        Meta::RespondidaReciente | Meta::RespondidaVencida => {
+            // Answered 5 days ago (the payer still has time) or 80 days ago (it did not decide).
+            let (lejos, respondida) = if matches!(meta, Meta::RespondidaReciente) {
+                (50, 5)
+            } else {
+                (110, 80)
+            };
+            radicar(antes(lejos), "RAD")?;
+            let g = glosar(antes(lejos - 15))?;
+            responder(&g, "RE9801", valor_glosa / 2 / 100 * 100, antes(respondida))
+        }
+        Meta::Levantada => disputada(ResultadoDecision::Levantada, valor_glosa, 150).map(|_| ()),
+        Meta::Ratificada => disputada(ResultadoDecision::Ratificada, 0, 150).map(|_| ()),
+        Meta::EnConciliacion => {
+            let g = disputada(ResultadoDecision::Parcial, valor_glosa / 2 / 100 * 100, 150)?;
+            conciliar(&g, None, antes(100))
+        }
+        Meta::Conciliada => {
+            let g = disputada(ResultadoDecision::Ratificada, 0, 150)?;
+            conciliar(&g, None, antes(110))?;
+            let mitad = valor_glosa / 2 / 100 * 100;
+            conciliar(&g, Some((mitad, valor_glosa - mitad)), antes(90))
+        }
+        Meta::PagadaParcial => {
+            radicar(dia(7), "RAD")?;
+            pagar(f.saldo / 2 / 100 * 100, dia(30).min(hoy))
+        }
+        Meta::Pagada => {
+            radicar(dia(7), "RAD")?;
+            let g = glosar(dia(12))?;
+            responder(&g, "RE9702", valor_glosa, dia(20))?;
+            pagar(f.saldo - valor_glosa, dia(35).min(hoy))
+        }
+        Meta::Castigada => {
+            radicar(dia(10), "RAD")?;
+            let n = super::notas::NuevoCastigo {
+                fecha: antes(10),
+                acta: "Comité de cartera, acta 11".into(),
+                motivo: "Pagador liquidado".into(),
+            };
+            super::notas::castigar(db, t, hoy, &eq.finanzas, &f.id, n).map(|_| ())
+        }
+        Meta::Anulada => {
+            let n = super::notas::NuevaNota {
+                numero: format!("NC-{}", i + 1),
+                cude: None,
+                valor: pesos(f.saldo),
+                fecha: dia(2).min(hoy),
+                motivo: "Error en el usuario facturado".into(),
+                anulacion: true,
+            };
+            super::notas::nota_credito(db, t, hoy, &eq.facturacion, &f.id, n).map(|_| ())
+        }
+    }
 }

@@ -1,7 +1,5 @@
 //! Work lists (alertas) and the aging of cartera, computed in SQL.
 
-use std::collections::BTreeMap;
-
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -137,8 +135,55 @@ pub fn alertas(db: &Db, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<Aler
     })
 }
 
-/// Age buckets in days since radicación.
-pub const EDADES: [&str; 6] = ["0-30", "31-60", "61-90", "91-180", "181-360", ">360"];
+/// Balance per age bucket in days since radicación.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Edades {
+    #[serde(rename = "0-30")]
+    #[schema(value_type = String)]
+    pub d0_30: Decimal,
+    #[serde(rename = "31-60")]
+    #[schema(value_type = String)]
+    pub d31_60: Decimal,
+    #[serde(rename = "61-90")]
+    #[schema(value_type = String)]
+    pub d61_90: Decimal,
+    #[serde(rename = "91-180")]
+    #[schema(value_type = String)]
+    pub d91_180: Decimal,
+    #[serde(rename = "181-360")]
+    #[schema(value_type = String)]
+    pub d181_360: Decimal,
+    #[serde(rename = ">360")]
+    #[schema(value_type = String)]
+    pub mas_360: Decimal,
+}
+
+impl Edades {
+    fn vacias() -> Edades {
+        let z = Decimal::new(0, 2);
+        Edades {
+            d0_30: z,
+            d31_60: z,
+            d61_90: z,
+            d91_180: z,
+            d181_360: z,
+            mas_360: z,
+        }
+    }
+
+    /// Adds to bucket `edad` (0 = 0-30 ... 5 = >360, as the SQL numbers them).
+    fn sumar(&mut self, edad: i32, v: Decimal) {
+        let b = match edad {
+            0 => &mut self.d0_30,
+            1 => &mut self.d31_60,
+            2 => &mut self.d61_90,
+            3 => &mut self.d91_180,
+            4 => &mut self.d181_360,
+            _ => &mut self.mas_360,
+        };
+        *b += v;
+    }
+}
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FilaCartera {
@@ -146,9 +191,7 @@ pub struct FilaCartera {
     pub pagador: String,
     pub tipo: String,
     pub facturas: i64,
-    /// Balance per age bucket, keyed `0-30` ... `>360`.
-    #[schema(value_type = Object)]
-    pub edades: BTreeMap<&'static str, Decimal>,
+    pub edades: Edades,
     #[schema(value_type = String)]
     pub total: Decimal,
 }
@@ -157,14 +200,9 @@ pub struct FilaCartera {
 pub struct Cartera {
     pub corte: NaiveDate,
     pub filas: Vec<FilaCartera>,
-    #[schema(value_type = Object)]
-    pub totales: BTreeMap<&'static str, Decimal>,
+    pub totales: Edades,
     #[schema(value_type = String)]
     pub total: Decimal,
-}
-
-fn vacias() -> BTreeMap<&'static str, Decimal> {
-    EDADES.iter().map(|e| (*e, Decimal::new(0, 2))).collect()
 }
 
 /// Balances owed at `corte` by payer and age since radicación.
@@ -181,7 +219,7 @@ pub fn cartera(db: &Db, t: &Terminos, actor: &Actor, corte: NaiveDate) -> Result
         )?)
     })?;
     let mut filas: Vec<FilaCartera> = Vec::new();
-    let mut totales = vacias();
+    let mut totales = Edades::vacias();
     let mut total = Decimal::new(0, 2);
     for c in celdas {
         let fila = match filas.iter_mut().position(|f| f.pagador_id == c.pagador_id) {
@@ -192,18 +230,17 @@ pub fn cartera(db: &Db, t: &Terminos, actor: &Actor, corte: NaiveDate) -> Result
                     pagador: c.pagador.clone(),
                     tipo: c.tipo.clone(),
                     facturas: 0,
-                    edades: vacias(),
+                    edades: Edades::vacias(),
                     total: Decimal::new(0, 2),
                 });
                 filas.last_mut().expect("just pushed")
             }
         };
-        let edad = EDADES[c.edad.clamp(0, 5) as usize];
         let v = from_centavos(c.saldo);
-        *fila.edades.entry(edad).or_default() += v;
+        fila.edades.sumar(c.edad, v);
         fila.total += v;
         fila.facturas += c.facturas;
-        *totales.entry(edad).or_default() += v;
+        totales.sumar(c.edad, v);
         total += v;
     }
     Ok(Cartera {

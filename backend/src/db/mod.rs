@@ -166,11 +166,8 @@ struct SqlitePragmas;
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
         if let AnyConnection::Sqlite(c) = conn {
-            c.batch_execute(
-                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                 PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-            )
-            .map_err(diesel::r2d2::Error::QueryError)?;
+            c.batch_execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
     }
@@ -189,6 +186,14 @@ impl Db {
                     })?;
                 }
             }
+        }
+        if backend == Backend::Sqlite {
+            // WAL lets readers work while one writer writes. It is a property of the file, set
+            // once here: switching it from every pooled connection at once would race for the lock.
+            let abrir =
+                |e: &dyn std::fmt::Display| anyhow::anyhow!("no se pudo abrir la base de datos SQLite {url}: {e}");
+            let mut c = SqliteConnection::establish(url).map_err(|e| abrir(&e))?;
+            c.batch_execute("PRAGMA journal_mode = WAL;").map_err(|e| abrir(&e))?;
         }
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
