@@ -196,7 +196,7 @@ pub fn glosar(
             hecho_nuevo: n.hecho_nuevo,
         };
         let g = e.dominio.glosar(&nueva, t)?;
-        let fila = Fila {
+        let mut fila = Fila {
             id: db::new_id(),
             prestador_id: actor.prestador_id.clone(),
             factura_id: factura_id.to_string(),
@@ -208,24 +208,11 @@ pub fn glosar(
             fecha_limite_respuesta: g.fecha_limite_respuesta,
             extemporanea: g.extemporanea,
             observacion: n.observacion.trim().to_string(),
-            estado: g.estado.as_str().into(),
-            respuesta_codigo: None,
-            valor_aceptado: 0,
-            valor_sustentado: 0,
-            justificacion: None,
-            fecha_respuesta: None,
-            respuesta_extemporanea: false,
-            fecha_limite_decision: None,
-            resultado_decision: None,
-            valor_levantado: 0,
-            fecha_decision: None,
-            valor_conciliado_prestador: 0,
-            valor_conciliado_pagador: 0,
-            acta_conciliacion: None,
-            fecha_conciliacion: None,
             version: 1,
             creado_en: db::now(),
+            ..Fila::default()
         };
+        glosa_a_fila(&g, &mut fila);
         db::glosas::insertar(c, std::slice::from_ref(&fila))?;
         e.dominio.glosas.push(g.clone());
         let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::glosas;
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = glosas, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct Glosa {
     pub id: String,

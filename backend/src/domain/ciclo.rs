@@ -287,26 +287,14 @@ impl Factura {
             FechaGlosa::Recepcion => n.fecha_recepcion,
             FechaGlosa::Formulacion => n.fecha_formulacion,
         };
-        Ok(Glosa {
-            item_linea: n.item_linea,
-            valor: n.valor,
-            fecha_formulacion: n.fecha_formulacion,
-            fecha_recepcion: n.fecha_recepcion,
-            fecha_limite_respuesta: t.respuesta.vence(n.fecha_recepcion),
-            extemporanea: referencia > t.glosa.vence(radicada),
-            estado: EstadoGlosa::Formulada,
-            valor_aceptado: 0,
-            valor_sustentado: 0,
-            fecha_respuesta: None,
-            respuesta_extemporanea: false,
-            fecha_limite_decision: None,
-            resultado_decision: None,
-            valor_levantado: 0,
-            fecha_decision: None,
-            valor_conciliado_prestador: 0,
-            valor_conciliado_pagador: 0,
-            fecha_conciliacion: None,
-        })
+        Ok(Glosa::formulada(
+            n.item_linea,
+            n.valor,
+            n.fecha_formulacion,
+            n.fecha_recepcion,
+            t.respuesta.vence(n.fecha_recepcion),
+            referencia > t.glosa.vence(radicada),
+        ))
     }
 
     /// Applies part of a payment. More than the saldo is refused: the rest of the payment

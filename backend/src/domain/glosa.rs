@@ -89,6 +89,37 @@ fn pesos(c: i64) -> String {
 }
 
 impl Glosa {
+    /// A glosa just received, waiting for the prestador's answer.
+    pub fn formulada(
+        item_linea: Option<i32>,
+        valor: i64,
+        fecha_formulacion: NaiveDate,
+        fecha_recepcion: NaiveDate,
+        fecha_limite_respuesta: NaiveDate,
+        extemporanea: bool,
+    ) -> Glosa {
+        Glosa {
+            item_linea,
+            valor,
+            fecha_formulacion,
+            fecha_recepcion,
+            fecha_limite_respuesta,
+            extemporanea,
+            estado: EstadoGlosa::Formulada,
+            valor_aceptado: 0,
+            valor_sustentado: 0,
+            fecha_respuesta: None,
+            respuesta_extemporanea: false,
+            fecha_limite_decision: None,
+            resultado_decision: None,
+            valor_levantado: 0,
+            fecha_decision: None,
+            valor_conciliado_prestador: 0,
+            valor_conciliado_pagador: 0,
+            fecha_conciliacion: None,
+        }
+    }
+
     /// The part of what the prestador sustained that the payer kept.
     pub fn ratificado(&self) -> i64 {
         self.valor_sustentado - self.valor_levantado
@@ -312,26 +343,7 @@ mod tests {
     }
 
     fn formulada(valor: i64) -> Glosa {
-        Glosa {
-            item_linea: None,
-            valor,
-            fecha_formulacion: d("2025-04-10"),
-            fecha_recepcion: d("2025-04-11"),
-            fecha_limite_respuesta: d("2025-05-07"),
-            extemporanea: false,
-            estado: EstadoGlosa::Formulada,
-            valor_aceptado: 0,
-            valor_sustentado: 0,
-            fecha_respuesta: None,
-            respuesta_extemporanea: false,
-            fecha_limite_decision: None,
-            resultado_decision: None,
-            valor_levantado: 0,
-            fecha_decision: None,
-            valor_conciliado_prestador: 0,
-            valor_conciliado_pagador: 0,
-            fecha_conciliacion: None,
-        }
+        Glosa::formulada(None, valor, d("2025-04-10"), d("2025-04-11"), d("2025-05-07"), false)
     }
 
     fn r(codigo: &str, efecto: EfectoRespuesta, a: i64, s: i64, fecha: &str) -> Respuesta {
