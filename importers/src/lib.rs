@@ -1,1 +1,13 @@
+//! Parsing only: bytes in, typed records or precise errors out. No database, no HTTP.
+//!
+//! - [`dian`]: UBL 2.1 Invoice / CreditNote / DebitNote and the AttachedDocument wrapper;
+//! - [`rips`]: RIPS JSON (Res. 2275/2023) and flat-file RIPS (Res. 3374/2000);
+//! - [`sheets`]: payer spreadsheets (xlsx, xls, ods, csv) read through mapping profiles.
+//!
+//! No input makes these parsers panic: every problem is an [`ImportError`] that names the
+//! file, the row, line or path, the field, and what was expected.
 
+pub mod archivo;
+pub mod error;
+
+pub use error::{ImportError, Ubicacion};

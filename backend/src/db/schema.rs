@@ -217,6 +217,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    importaciones (id) {
+        id -> Text,
+        prestador_id -> Text,
+        tipo -> Text,
+        perfil -> Nullable<Text>,
+        archivo -> Text,
+        simulada -> Bool,
+        estado -> Text,
+        total -> Integer,
+        procesados -> Integer,
+        creados -> Integer,
+        duplicados -> Integer,
+        errores -> Text,
+        actor_id -> Text,
+        creado_en -> Timestamp,
+        terminado_en -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    archivos_importados (id) {
+        id -> Text,
+        prestador_id -> Text,
+        importacion_id -> Text,
+        tipo -> Text,
+        nombre -> Text,
+        hash -> Text,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    rips (id) {
+        id -> Text,
+        prestador_id -> Text,
+        factura_id -> Text,
+        formato -> Text,
+        usuarios -> Integer,
+        servicios -> Integer,
+        valor_servicios -> BigInt,
+        hash -> Text,
+        creado_en -> Timestamp,
+    }
+}
+
 diesel::joinable!(usuarios -> prestadores (prestador_id));
 diesel::joinable!(contratos -> pagadores (pagador_id));
 diesel::joinable!(facturas -> pagadores (pagador_id));
@@ -246,4 +292,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     aplicaciones,
     notas,
     movimientos,
+    importaciones,
+    archivos_importados,
+    rips,
 );

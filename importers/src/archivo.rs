@@ -1,0 +1,214 @@
+//! What arrives: one file, or a zip of many. A zip is opened with limits that protect the
+//! server (number of entries, size of each and of all, compression ratio), because a small
+//! upload can expand to gigabytes (a "zip bomb").
+
+use std::io::Read;
+
+use crate::error::{ImportError, Ubicacion};
+
+/// Limits on what a zip may expand to.
+#[derive(Debug, Clone)]
+pub struct LimitesArchivo {
+    pub max_entradas: usize,
+    pub max_bytes_entrada: u64,
+    pub max_bytes_total: u64,
+    /// Largest uncompressed/compressed ratio of an entry; text compresses ~10×, a bomb 1000×.
+    pub max_razon: u64,
+}
+
+impl Default for LimitesArchivo {
+    fn default() -> Self {
+        LimitesArchivo {
+            max_entradas: 20_000,
+            max_bytes_entrada: 64 << 20,
+            max_bytes_total: 1 << 30,
+            max_razon: 200,
+        }
+    }
+}
+
+/// One file to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Archivo {
+    pub nombre: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Why an upload could not be opened: too big (the server refuses to expand it) or not a
+/// readable archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ErrorArchivo {
+    Limite(ImportError),
+    Formato(ImportError),
+}
+
+/// True for a name that is a zip to open (xlsx and ods are zips too, but are one file each).
+pub fn es_zip(nombre: &str, bytes: &[u8]) -> bool {
+    nombre.to_ascii_lowercase().ends_with(".zip") && bytes.starts_with(b"PK")
+}
+
+/// The files of an upload: the upload itself, or the entries of a zip (folders inside it are
+/// flattened into `carpeta/archivo.xml` names; system clutter such as `__MACOSX/` is skipped).
+pub fn expandir(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<Archivo>, ErrorArchivo> {
+    if !es_zip(nombre, &bytes) {
+        return Ok(vec![Archivo {
+            nombre: nombre.to_string(),
+            bytes,
+        }]);
+    }
+    let err = |m: String| ImportError::new(nombre, Ubicacion::Archivo, None, m);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ErrorArchivo::Formato(err(format!("no es un zip legible: {e}"))))?;
+    if zip.len() > l.max_entradas {
+        return Err(ErrorArchivo::Limite(err(format!(
+            "el zip tiene {} archivos; el máximo es {}",
+            zip.len(),
+            l.max_entradas
+        ))));
+    }
+    let mut total: u64 = 0;
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut entrada = zip
+            .by_index(i)
+            .map_err(|e| ErrorArchivo::Formato(err(format!("la entrada {} está dañada: {e}", i + 1))))?;
+        let ruta = entrada
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_else(|_| format!("entrada {}", i + 1));
+        if entrada.is_dir()
+            || ruta.starts_with("__MACOSX/")
+            || ruta.rsplit('/').next().is_some_and(|n| n.starts_with('.'))
+        {
+            continue;
+        }
+        let limite = |m: String| ErrorArchivo::Limite(ImportError::new(&ruta, Ubicacion::Archivo, None, m));
+        let comprimido = entrada.compressed_size().max(1);
+        if entrada.size() > l.max_bytes_entrada {
+            return Err(limite(format!(
+                "se expande a {} bytes; el máximo por archivo es {}",
+                entrada.size(),
+                l.max_bytes_entrada
+            )));
+        }
+        if entrada.size() / comprimido > l.max_razon {
+            return Err(limite(format!(
+                "se expande {} veces su tamaño comprimido (máximo {}): parece una bomba zip",
+                entrada.size() / comprimido,
+                l.max_razon
+            )));
+        }
+        // Declared sizes can lie: read at most one byte past the limit to find out.
+        let mut buf = Vec::with_capacity(entrada.size().min(l.max_bytes_entrada) as usize);
+        (&mut entrada)
+            .take(l.max_bytes_entrada + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| {
+                ErrorArchivo::Formato(ImportError::new(
+                    &ruta,
+                    Ubicacion::Archivo,
+                    None,
+                    format!("no se pudo leer: {e}"),
+                ))
+            })?;
+        if buf.len() as u64 > l.max_bytes_entrada || buf.len() as u64 / comprimido > l.max_razon {
+            return Err(limite("se expande más de lo que declara: parece una bomba zip".into()));
+        }
+        total += buf.len() as u64;
+        if total > l.max_bytes_total {
+            return Err(ErrorArchivo::Limite(err(format!(
+                "el contenido del zip supera {} bytes",
+                l.max_bytes_total
+            ))));
+        }
+        out.push(Archivo {
+            nombre: ruta,
+            bytes: buf,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn zip_de(entradas: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for (n, b) in entradas {
+            w.start_file(*n, opts).unwrap();
+            w.write_all(b).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_plain_file_is_itself() {
+        let v = expandir("f.xml", b"<x/>".to_vec(), &LimitesArchivo::default()).unwrap();
+        assert_eq!(
+            v,
+            vec![Archivo {
+                nombre: "f.xml".into(),
+                bytes: b"<x/>".to_vec()
+            }]
+        );
+        // An xlsx is a zip but one file.
+        assert_eq!(
+            expandir("g.xlsx", b"PK\x03\x04".to_vec(), &LimitesArchivo::default())
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_zip_gives_its_files_without_clutter() {
+        let z = zip_de(&[
+            ("a/1.xml", b"<a/>".to_vec()),
+            ("__MACOSX/a/._1.xml", b"x".to_vec()),
+            ("b.xml", b"<b/>".to_vec()),
+        ]);
+        let v = expandir("lote.zip", z, &LimitesArchivo::default()).unwrap();
+        let nombres: Vec<_> = v.iter().map(|a| a.nombre.as_str()).collect();
+        assert_eq!(nombres, ["a/1.xml", "b.xml"]);
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_by_its_ratio() {
+        let z = zip_de(&[("bomba.xml", vec![b'a'; 5 << 20])]);
+        match expandir("lote.zip", z, &LimitesArchivo::default()) {
+            Err(ErrorArchivo::Limite(e)) => assert!(
+                e.to_string().starts_with("bomba.xml: se expande") && e.mensaje.contains("bomba zip"),
+                "{e}"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn too_many_entries_or_too_much_content_is_refused() {
+        let z = zip_de(&[
+            ("1.xml", b"1".to_vec()),
+            ("2.xml", b"2".to_vec()),
+            ("3.xml", b"3".to_vec()),
+        ]);
+        let l = LimitesArchivo {
+            max_entradas: 2,
+            ..Default::default()
+        };
+        assert!(
+            matches!(expandir("lote.zip", z.clone(), &l), Err(ErrorArchivo::Limite(e)) if e.mensaje.contains("3 archivos"))
+        );
+        let l = LimitesArchivo {
+            max_bytes_total: 2,
+            ..Default::default()
+        };
+        assert!(matches!(expandir("lote.zip", z, &l), Err(ErrorArchivo::Limite(_))));
+        assert!(matches!(
+            expandir("roto.zip", b"PK\x03\x04basura".to_vec(), &LimitesArchivo::default()),
+            Err(ErrorArchivo::Formato(_))
+        ));
+    }
+}

@@ -1,0 +1,4 @@
+DROP INDEX facturas_cufe;
+DROP TABLE rips;
+DROP TABLE archivos_importados;
+DROP TABLE importaciones;
