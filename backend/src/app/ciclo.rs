@@ -160,6 +160,14 @@ pub fn registrado(reglas: &Reglas) -> Reglas {
     }
 }
 
+/// (saldo, en_discusion) as recorded: without silence, which depends on the day one looks.
+pub fn saldos(e: &Expediente, reglas: &Reglas) -> (i64, i64) {
+    let r = registrado(reglas);
+    // Without silence the recorded state does not depend on the day: any date will do.
+    let hoy = e.dominio.fecha_expedicion;
+    (e.dominio.saldo(hoy, &r), e.dominio.en_discusion(hoy, &r))
+}
+
 /// Saves the invoice's derived state after a change, refusing with 409 if someone changed
 /// it since it was loaded. Returns (saldo, en_discusion) as recorded.
 pub fn guardar(
@@ -168,13 +176,13 @@ pub fn guardar(
     reglas: &Reglas,
     radicado: Option<(&str, NaiveDate, NaiveDate, NaiveDate)>,
 ) -> Result<(i64, i64), AppError> {
-    let r = registrado(reglas);
-    // Without silence the recorded state does not depend on the day: any date will do.
-    let hoy = e.dominio.fecha_expedicion;
-    let saldo = e.dominio.saldo(hoy, &r);
-    let en_discusion = e.dominio.en_discusion(hoy, &r);
+    let (saldo, en_discusion) = saldos(e, reglas);
     let cambios = db::facturas::Cambios {
-        estado: e.dominio.estado(hoy, &r).as_str().to_string(),
+        estado: e
+            .dominio
+            .estado(e.dominio.fecha_expedicion, &registrado(reglas))
+            .as_str()
+            .to_string(),
         numero_radicado: radicado
             .map(|r| r.0.to_string())
             .or_else(|| e.fila.numero_radicado.clone()),
@@ -193,17 +201,16 @@ pub fn guardar(
     Ok((saldo, en_discusion))
 }
 
-/// Appends an event of the invoice. `datos` says what happened; the balances after it are
-/// added so the trazabilidad can show them without recomputing history.
-pub fn evento(
-    c: &mut AnyConnection,
+/// An event of the invoice. `datos` says what happened; the balances after it are added so
+/// the trazabilidad can show them without recomputing history.
+pub fn nuevo_evento(
     actor: &Actor,
     factura_id: &str,
     tipo: &str,
     fecha: NaiveDate,
     mut datos: Value,
     saldos: (i64, i64),
-) -> Result<(), AppError> {
+) -> db::eventos::Evento {
     use crate::domain::money::from_centavos;
     if let Value::Object(m) = &mut datos {
         m.insert("saldo".into(), Value::String(from_centavos(saldos.0).to_string()));
@@ -212,7 +219,7 @@ pub fn evento(
             Value::String(from_centavos(saldos.1).to_string()),
         );
     }
-    let e = db::eventos::Evento {
+    db::eventos::Evento {
         id: db::new_id(),
         prestador_id: actor.prestador_id.clone(),
         factura_id: factura_id.to_string(),
@@ -221,6 +228,21 @@ pub fn evento(
         actor_id: actor.usuario_id.clone(),
         fecha,
         registrado_en: db::now(),
-    };
-    Ok(db::eventos::insertar(c, &[e])?)
+    }
+}
+
+/// Appends an event of the invoice (see [`nuevo_evento`]).
+pub fn evento(
+    c: &mut AnyConnection,
+    actor: &Actor,
+    factura_id: &str,
+    tipo: &str,
+    fecha: NaiveDate,
+    datos: Value,
+    saldos: (i64, i64),
+) -> Result<(), AppError> {
+    Ok(db::eventos::insertar(
+        c,
+        &[nuevo_evento(actor, factura_id, tipo, fecha, datos, saldos)],
+    )?)
 }

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use super::ciclo::{self, glosa_a_fila, glosa_dominio};
+use super::ciclo::{self, glosa_a_fila, glosa_dominio, Expediente};
 use super::{Actor, AppError};
 use crate::db::{self, glosas::Glosa as Fila, AnyConnection, Db};
-use crate::domain::catalogo::{Catalogo, TipoCodigo};
+use crate::domain::catalogo::{Catalogo, CodigoUsado, TipoCodigo};
 use crate::domain::ciclo::NuevaGlosa as NuevaGlosaDominio;
 use crate::domain::glosa::{self, EstadoGlosa, ResultadoDecision};
 use crate::domain::money::{from_centavos, to_centavos_no_negativo};
@@ -173,6 +173,68 @@ pub fn ajuste_por_silencio(f: &Fila, hoy: chrono::NaiveDate, reglas: &Reglas) ->
     )
 }
 
+/// A glosa checked against a loaded invoice (which now includes it), with the row and the
+/// event to write. Used for one glosa and for a sheet of thousands in one transaction.
+pub fn preparar(
+    e: &mut Expediente,
+    t: &Terminos,
+    actor: &Actor,
+    cod: &CodigoUsado,
+    n: &NuevaGlosa,
+    valor: i64,
+) -> Result<(Fila, db::eventos::Evento), AppError> {
+    let nueva = NuevaGlosaDominio {
+        item_linea: n.item,
+        valor,
+        fecha_formulacion: n.fecha_formulacion,
+        fecha_recepcion: n.fecha_recepcion,
+        hecho_nuevo: n.hecho_nuevo,
+    };
+    let g = e.dominio.glosar(&nueva, t)?;
+    let mut fila = Fila {
+        id: db::new_id(),
+        prestador_id: actor.prestador_id.clone(),
+        factura_id: e.fila.id.clone(),
+        item_linea: g.item_linea,
+        codigo: cod.codigo.clone(),
+        valor,
+        fecha_formulacion: g.fecha_formulacion,
+        fecha_recepcion: g.fecha_recepcion,
+        fecha_limite_respuesta: g.fecha_limite_respuesta,
+        extemporanea: g.extemporanea,
+        observacion: n.observacion.trim().to_string(),
+        version: 1,
+        creado_en: db::now(),
+        ..Fila::default()
+    };
+    glosa_a_fila(&g, &mut fila);
+    e.dominio.glosas.push(g.clone());
+    e.glosas.push(fila.clone());
+    let evento = ciclo::nuevo_evento(
+        actor,
+        &e.fila.id,
+        "glosa_recibida",
+        n.fecha_recepcion,
+        json!({
+            "glosa_id": fila.id, "codigo": fila.codigo, "codigo_verificado": cod.verificado,
+            "valor": from_centavos(valor), "item": n.item, "fecha_formulacion": n.fecha_formulacion,
+            "extemporanea": g.extemporanea, "hecho_nuevo": n.hecho_nuevo, "observacion": fila.observacion,
+            "termino": {"nombre": "respuesta", "abre": true, "vence": g.fecha_limite_respuesta, "fuente": t.respuesta.fuente},
+            "cierra": e.fila.fecha_limite_glosa.map(|l| json!({"nombre": "glosa", "vencia": l, "cumplido": !g.extemporanea, "fuente": t.glosa.fuente})),
+        }),
+        ciclo::saldos(e, &t.reglas),
+    );
+    Ok((fila, evento))
+}
+
+/// Checks a glosa's code and value as the user sent them.
+pub fn entrada(n: &NuevaGlosa) -> Result<(CodigoUsado, i64), AppError> {
+    Ok((
+        codigo("codigo", &n.codigo, TipoCodigo::Glosa)?,
+        centavos("valor", n.valor)?,
+    ))
+}
+
 /// Records a glosa the payer communicated.
 pub fn glosar(
     db: &Db,
@@ -184,54 +246,13 @@ pub fn glosar(
 ) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar glosas")?;
     super::no_futura("fecha_recepcion", n.fecha_recepcion, hoy)?;
-    let cod = codigo("codigo", &n.codigo, TipoCodigo::Glosa)?;
-    let valor = centavos("valor", n.valor)?;
+    let (cod, valor) = entrada(&n)?;
     let fila = db.write(|c| {
         let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
-        let nueva = NuevaGlosaDominio {
-            item_linea: n.item,
-            valor,
-            fecha_formulacion: n.fecha_formulacion,
-            fecha_recepcion: n.fecha_recepcion,
-            hecho_nuevo: n.hecho_nuevo,
-        };
-        let g = e.dominio.glosar(&nueva, t)?;
-        let mut fila = Fila {
-            id: db::new_id(),
-            prestador_id: actor.prestador_id.clone(),
-            factura_id: factura_id.to_string(),
-            item_linea: g.item_linea,
-            codigo: cod.codigo.clone(),
-            valor,
-            fecha_formulacion: g.fecha_formulacion,
-            fecha_recepcion: g.fecha_recepcion,
-            fecha_limite_respuesta: g.fecha_limite_respuesta,
-            extemporanea: g.extemporanea,
-            observacion: n.observacion.trim().to_string(),
-            version: 1,
-            creado_en: db::now(),
-            ..Fila::default()
-        };
-        glosa_a_fila(&g, &mut fila);
+        let (fila, evento) = preparar(&mut e, t, actor, &cod, &n, valor)?;
         db::glosas::insertar(c, std::slice::from_ref(&fila))?;
-        e.dominio.glosas.push(g.clone());
-        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
-        let limite_glosa = e.fila.fecha_limite_glosa;
-        ciclo::evento(
-            c,
-            actor,
-            factura_id,
-            "glosa_recibida",
-            n.fecha_recepcion,
-            json!({
-                "glosa_id": fila.id, "codigo": fila.codigo, "codigo_verificado": cod.verificado,
-                "valor": from_centavos(valor), "item": n.item, "fecha_formulacion": n.fecha_formulacion,
-                "extemporanea": g.extemporanea, "hecho_nuevo": n.hecho_nuevo, "observacion": fila.observacion,
-                "termino": {"nombre": "respuesta", "abre": true, "vence": g.fecha_limite_respuesta, "fuente": t.respuesta.fuente},
-                "cierra": limite_glosa.map(|l| json!({"nombre": "glosa", "vencia": l, "cumplido": !g.extemporanea, "fuente": t.glosa.fuente})),
-            }),
-            saldos,
-        )?;
+        ciclo::guardar(c, &e, &t.reglas, None)?;
+        db::eventos::insertar(c, &[evento])?;
         Ok(fila)
     })?;
     Ok(vista(&fila, hoy, &t.reglas))

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::facturas::FacturaVista;
 use super::{ciclo, Actor, AppError};
-use crate::db::{self, notas::Nota, Db};
+use crate::db::{self, notas::Nota, AnyConnection, Db};
 use crate::domain::factura::EstadoFactura;
 use crate::domain::money::{from_centavos, to_centavos_no_negativo};
 use crate::domain::rol::Rol;
@@ -40,6 +40,68 @@ pub struct NuevoCastigo {
     pub motivo: String,
 }
 
+/// Records a nota crédito in the caller's transaction.
+pub fn nota_credito_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: &NuevaNota,
+) -> Result<(), AppError> {
+    super::no_futura("fecha", n.fecha, hoy)?;
+    let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
+    let numero = n.numero.trim().to_uppercase();
+    if numero.is_empty() {
+        return Err(AppError::invalid("numero", "falta el número de la nota crédito"));
+    }
+    let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+    e.dominio.nota_credito(valor, n.anulacion, hoy, &t.reglas)?;
+    if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
+        return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
+    }
+    db::notas::insertar(
+        c,
+        &Nota {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            factura_id: factura_id.to_string(),
+            numero: numero.clone(),
+            cude: n.cude.clone(),
+            valor,
+            fecha: n.fecha,
+            motivo: n.motivo.trim().to_string(),
+            anulacion: n.anulacion,
+            creado_en: db::now(),
+        },
+    )?;
+    let m = db::movimientos::Movimiento::new(
+        &actor.prestador_id,
+        factura_id,
+        db::movimientos::NOTA_CREDITO,
+        -valor,
+        n.fecha,
+    );
+    db::movimientos::insertar(c, &[m])?;
+    e.dominio.notas += valor;
+    e.dominio.anulada = n.anulacion;
+    let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+    let tipo = if n.anulacion {
+        EstadoFactura::Anulada.as_str()
+    } else {
+        "nota_credito"
+    };
+    ciclo::evento(
+        c,
+        actor,
+        factura_id,
+        tipo,
+        n.fecha,
+        json!({"numero": numero, "cude": n.cude, "valor": from_centavos(valor), "motivo": n.motivo.trim()}),
+        saldos,
+    )
+}
+
 pub fn nota_credito(
     db: &Db,
     t: &Terminos,
@@ -49,58 +111,8 @@ pub fn nota_credito(
     n: NuevaNota,
 ) -> Result<FacturaVista, AppError> {
     actor.exigir(&[Rol::Facturacion], "registrar notas crédito")?;
-    super::no_futura("fecha", n.fecha, hoy)?;
-    let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
-    let numero = n.numero.trim().to_uppercase();
-    if numero.is_empty() {
-        return Err(AppError::invalid("numero", "falta el número de la nota crédito"));
-    }
     let e = db.write(|c| {
-        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
-        e.dominio.nota_credito(valor, n.anulacion, hoy, &t.reglas)?;
-        if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
-            return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
-        }
-        db::notas::insertar(
-            c,
-            &Nota {
-                id: db::new_id(),
-                prestador_id: actor.prestador_id.clone(),
-                factura_id: factura_id.to_string(),
-                numero: numero.clone(),
-                cude: n.cude.clone(),
-                valor,
-                fecha: n.fecha,
-                motivo: n.motivo.trim().to_string(),
-                anulacion: n.anulacion,
-                creado_en: db::now(),
-            },
-        )?;
-        let m = db::movimientos::Movimiento::new(
-            &actor.prestador_id,
-            factura_id,
-            db::movimientos::NOTA_CREDITO,
-            -valor,
-            n.fecha,
-        );
-        db::movimientos::insertar(c, &[m])?;
-        e.dominio.notas += valor;
-        e.dominio.anulada = n.anulacion;
-        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
-        let tipo = if n.anulacion {
-            EstadoFactura::Anulada.as_str()
-        } else {
-            "nota_credito"
-        };
-        ciclo::evento(
-            c,
-            actor,
-            factura_id,
-            tipo,
-            n.fecha,
-            json!({"numero": numero, "cude": n.cude, "valor": from_centavos(valor), "motivo": n.motivo.trim()}),
-            saldos,
-        )?;
+        nota_credito_en(c, t, hoy, actor, factura_id, &n)?;
         ciclo::cargar(c, &actor.prestador_id, factura_id)
     })?;
     Ok(super::facturas::vista_completa(e, t, hoy))

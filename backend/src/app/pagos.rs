@@ -213,37 +213,46 @@ fn aplicar_en(
     Ok(total)
 }
 
-pub fn registrar(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevoPago) -> Result<PagoVista, AppError> {
-    actor.exigir(REGISTRAN, "registrar pagos")?;
+/// Records a payment and its applications in the caller's transaction; returns its id.
+pub fn registrar_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    n: &NuevoPago,
+) -> Result<String, AppError> {
     super::no_futura("fecha", n.fecha, hoy)?;
     let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
     if valor == 0 {
         return Err(AppError::invalid("valor", "el valor del pago debe ser mayor que cero"));
     }
-    let id = db.write(|c| {
-        super::pagadores::buscar(c, &actor.prestador_id, &n.pagador_id)?;
-        let mut pago = Pago {
-            id: db::new_id(),
-            prestador_id: actor.prestador_id.clone(),
-            pagador_id: n.pagador_id.clone(),
-            fecha: n.fecha,
-            valor,
-            valor_aplicado: 0,
-            referencia: n.referencia.trim().to_string(),
-            medio: n.medio.trim().to_string(),
-            version: 1,
-            creado_en: db::now(),
-        };
-        db::pagos::insertar(c, &pago)?;
-        if !n.aplicaciones.is_empty() {
-            let aplicado = aplicar_en(c, t, hoy, actor, &pago, &n.aplicaciones, n.fecha)?;
-            if db::pagos::sumar_aplicado(c, &actor.prestador_id, &pago.id, 1, aplicado)? == 0 {
-                return Err(AppError::Conflict("el pago cambió mientras se aplicaba".into()));
-            }
-            pago.valor_aplicado = aplicado;
+    super::pagadores::buscar(c, &actor.prestador_id, &n.pagador_id)?;
+    let mut pago = Pago {
+        id: db::new_id(),
+        prestador_id: actor.prestador_id.clone(),
+        pagador_id: n.pagador_id.clone(),
+        fecha: n.fecha,
+        valor,
+        valor_aplicado: 0,
+        referencia: n.referencia.trim().to_string(),
+        medio: n.medio.trim().to_string(),
+        version: 1,
+        creado_en: db::now(),
+    };
+    db::pagos::insertar(c, &pago)?;
+    if !n.aplicaciones.is_empty() {
+        let aplicado = aplicar_en(c, t, hoy, actor, &pago, &n.aplicaciones, n.fecha)?;
+        if db::pagos::sumar_aplicado(c, &actor.prestador_id, &pago.id, 1, aplicado)? == 0 {
+            return Err(AppError::Conflict("el pago cambió mientras se aplicaba".into()));
         }
-        Ok(pago.id)
-    })?;
+        pago.valor_aplicado = aplicado;
+    }
+    Ok(pago.id)
+}
+
+pub fn registrar(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevoPago) -> Result<PagoVista, AppError> {
+    actor.exigir(REGISTRAN, "registrar pagos")?;
+    let id = db.write(|c| registrar_en(c, t, hoy, actor, &n))?;
     obtener(db, actor, &id)
 }
 
