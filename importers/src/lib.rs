@@ -9,5 +9,6 @@
 
 pub mod archivo;
 pub mod error;
+pub mod rips;
 
 pub use error::{ImportError, Ubicacion};
