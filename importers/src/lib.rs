@@ -8,6 +8,7 @@
 //! file, the row, line or path, the field, and what was expected.
 
 pub mod archivo;
+pub mod dian;
 pub mod error;
 pub mod rips;
 
