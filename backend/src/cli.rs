@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::app::{self, usuarios::NuevoUsuario, AppError};
+use crate::app::importaciones::{self, Contexto, EstadoImportacion, Opciones, TipoImportacion};
+use crate::app::{self, usuarios::NuevoUsuario, Actor, AppError};
 use crate::config::Settings;
 use crate::db::{self, Db};
 use crate::domain::rol::Rol;
@@ -51,6 +52,27 @@ pub enum Command {
         #[arg(long)]
         admin_email: String,
     },
+    /// Imports files, folders (read recursively) or zips, with a progress bar. All of a run
+    /// lands or none of it; importing the same files again changes nothing.
+    Import {
+        /// dian_xml, rips_json, rips_planos, glosas_xlsx or pagos_xlsx
+        tipo: TipoImportacion,
+        /// Files, folders or zips.
+        #[arg(required = true)]
+        rutas: Vec<PathBuf>,
+        /// NIT of the prestador the files belong to.
+        #[arg(long)]
+        prestador_nit: String,
+        /// E-mail of the user the run is recorded for (with the role for this import).
+        #[arg(long)]
+        usuario: String,
+        /// Payer sheet profile (glosas/pagos); `generico` when absent.
+        #[arg(long)]
+        perfil: Option<String>,
+        /// Validate and count, write nothing.
+        #[arg(long)]
+        simular: bool,
+    },
     /// Manages users.
     User {
         #[command(subcommand)]
@@ -75,14 +97,21 @@ pub enum UserCommand {
     },
 }
 
-impl clap::ValueEnum for Rol {
-    fn value_variants<'a>() -> &'a [Self] {
-        Rol::ALL
-    }
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.as_str()))
-    }
+/// Closed sets of values as command-line choices, spelled as in the API.
+macro_rules! opcion_clap {
+    ($t:ty) => {
+        impl clap::ValueEnum for $t {
+            fn value_variants<'a>() -> &'a [Self] {
+                <$t>::ALL
+            }
+            fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+                Some(clap::builder::PossibleValue::new(self.as_str()))
+            }
+        }
+    };
 }
+opcion_clap!(Rol);
+opcion_clap!(TipoImportacion);
 
 pub fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -121,6 +150,17 @@ pub fn run() -> anyhow::Result<()> {
                 .map_err(explain)?;
             println!("prestador '{prestador_nombre}' creado; inicie sesión como {admin_email}");
             Ok(())
+        }
+        Command::Import {
+            tipo,
+            rutas,
+            prestador_nit,
+            usuario,
+            perfil,
+            simular,
+        } => {
+            let db = open(&settings)?;
+            importar(&settings, &db, tipo, &rutas, &prestador_nit, &usuario, perfil, simular)
         }
         Command::User {
             command:
@@ -231,5 +271,105 @@ fn explain(e: AppError) -> anyhow::Error {
             )
         }
         other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// Every file under the given paths (folders read recursively), zips opened with the limits.
+fn archivos(rutas: &[PathBuf], settings: &Settings) -> anyhow::Result<Vec<trazo_importers::archivo::Archivo>> {
+    fn recorrer(p: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        if p.is_dir() {
+            let mut hijos: Vec<_> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            hijos.sort();
+            for h in hijos {
+                recorrer(&h, out)?;
+            }
+        } else {
+            out.push(p.to_path_buf());
+        }
+        Ok(())
+    }
+    let mut rutas_archivos = Vec::new();
+    for r in rutas {
+        anyhow::ensure!(r.exists(), "no existe {}", r.display());
+        recorrer(r, &mut rutas_archivos)?;
+    }
+    let limites = settings.importaciones.limites();
+    let mut out = Vec::new();
+    for r in rutas_archivos {
+        let bytes = std::fs::read(&r).map_err(|e| anyhow::anyhow!("no se pudo leer {}: {e}", r.display()))?;
+        let nombre = r.to_string_lossy().into_owned();
+        out.extend(
+            trazo_importers::archivo::expandir(&nombre, bytes, &limites).map_err(|e| match e {
+                trazo_importers::archivo::ErrorArchivo::Limite(e)
+                | trazo_importers::archivo::ErrorArchivo::Formato(e) => {
+                    anyhow::anyhow!("{e}")
+                }
+            })?,
+        );
+    }
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn importar(
+    settings: &Settings,
+    db: &Db,
+    tipo: TipoImportacion,
+    rutas: &[PathBuf],
+    prestador_nit: &str,
+    usuario: &str,
+    perfil: Option<String>,
+    simular: bool,
+) -> anyhow::Result<()> {
+    let nit = crate::domain::nit::Nit::parse(prestador_nit)?;
+    let email = usuario.trim().to_lowercase();
+    let (prestador, u) = db
+        .read(|c| {
+            Ok((
+                db::prestadores::por_nit(c, nit.as_str())?,
+                db::usuarios::por_email(c, &email)?,
+            ))
+        })
+        .map_err(explain)?;
+    let prestador = prestador.ok_or_else(|| anyhow::anyhow!("no existe un prestador con NIT {nit}"))?;
+    let u = u
+        .filter(|u| u.prestador_id == prestador.id)
+        .ok_or_else(|| anyhow::anyhow!("{email} no es usuario de {}", prestador.nombre))?;
+    let actor = Actor {
+        usuario_id: u.id,
+        prestador_id: prestador.id,
+        rol: u.rol.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
+    };
+    let archivos = archivos(rutas, settings)?;
+    let o = Opciones { tipo, perfil, simular };
+    let perfiles = importaciones::cargar_perfiles(&settings.importaciones.perfiles_dir)?;
+    let nombre = rutas.iter().map(|r| r.to_string_lossy()).collect::<Vec<_>>().join(", ");
+    let id = importaciones::crear(db, &actor, &o, &nombre).map_err(explain)?;
+    let barra = indicatif::ProgressBar::new(archivos.len() as u64);
+    barra.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} archivos  {elapsed_precise}  {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let terminos = settings.terminos()?;
+    let hoy = settings.fecha_fija()?.unwrap_or_else(app::hoy_bogota);
+    let cx = Contexto {
+        db,
+        terminos: &terminos,
+        hoy,
+        perfiles: &perfiles,
+    };
+    let v = importaciones::ejecutar(&cx, &actor, &id, &o, archivos, &|p, _| barra.set_position(p as u64))
+        .map_err(explain)?;
+    barra.finish_and_clear();
+    println!(
+        "importación {}: {}; {} creados, {} ya estaban",
+        v.id, v.estado, v.creados, v.duplicados
+    );
+    for e in &v.errores {
+        println!("  {}", e.message);
+    }
+    match v.estado {
+        EstadoImportacion::Terminada | EstadoImportacion::Simulada => Ok(()),
+        _ => anyhow::bail!("no se escribió nada: {} errores", v.errores.len()),
     }
 }

@@ -18,6 +18,29 @@ pub struct Settings {
     pub auth: Auth,
     pub log: Log,
     pub reloj: Reloj,
+    pub importaciones: Importaciones,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Importaciones {
+    pub max_bytes: usize,
+    pub zip_max_archivos: usize,
+    pub zip_max_bytes: u64,
+    pub zip_max_bytes_archivo: u64,
+    pub zip_max_razon: u64,
+    pub perfiles_dir: PathBuf,
+}
+
+impl Importaciones {
+    pub fn limites(&self) -> trazo_importers::archivo::LimitesArchivo {
+        trazo_importers::archivo::LimitesArchivo {
+            max_entradas: self.zip_max_archivos,
+            max_bytes_entrada: self.zip_max_bytes_archivo,
+            max_bytes_total: self.zip_max_bytes,
+            max_razon: self.zip_max_razon,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -27,6 +27,11 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
         keys,
         terminos,
         fecha_fija: settings.fecha_fija()?,
+        perfiles: crate::app::importaciones::cargar_perfiles(&settings.importaciones.perfiles_dir)?,
+        importaciones: crate::api::LimitesImportacion {
+            max_bytes: settings.importaciones.max_bytes,
+            limites: settings.importaciones.limites(),
+        },
         limiter: LoginLimiter::new(
             settings.auth.login_attempts_per_minute,
             settings.auth.login_attempts_per_minute_per_address,

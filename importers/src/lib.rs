@@ -11,5 +11,6 @@ pub mod archivo;
 pub mod dian;
 pub mod error;
 pub mod rips;
+pub mod sheets;
 
 pub use error::{ImportError, Ubicacion};

@@ -305,8 +305,14 @@ pub struct Equipo {
 
 impl TestApp {
     pub fn equipo(&self) -> Equipo {
+        self.equipo_con_pagador(&unique_nit())
+    }
+
+    /// A team whose payer has this NIT (for files that name the payer by NIT).
+    pub fn equipo_con_pagador(&self, nit: &str) -> Equipo {
         let tenant = self.tenant();
-        let pagador_id = self.pagador(&tenant.admin, "eps_contributivo")["id"]
+        let body = json!({ "nit": nit, "nombre": "EPS de prueba", "tipo": "eps_contributivo" });
+        let pagador_id = self.post("/api/v1/pagadores", &tenant.admin, &body).expect(201).json()["id"]
             .as_str()
             .expect("id")
             .to_string();

@@ -37,11 +37,9 @@ impl AppError {
                 "demasiados-intentos",
                 "Demasiados intentos",
             ),
-            AppError::PayloadTooLarge(_) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "demasiado-grande",
-                "Cuerpo demasiado grande",
-            ),
+            AppError::PayloadTooLarge(_) | AppError::Excedido(_) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "demasiado-grande", "Demasiado grande")
+            }
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "interno", "Error interno"),
         }
     }

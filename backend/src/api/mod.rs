@@ -7,6 +7,7 @@ pub mod error;
 pub mod facturas;
 pub mod glosas;
 pub mod health;
+pub mod importaciones;
 pub mod json;
 pub mod openapi;
 pub mod pagadores;
@@ -29,6 +30,9 @@ pub struct AppState {
     pub limiter: auth::LoginLimiter,
     /// Legal terms in force (config/terminos.toml or the deployment's own file).
     pub terminos: crate::domain::terminos::Terminos,
+    /// Payer sheet profiles: built-in `generico` plus the deployment's files.
+    pub perfiles: Vec<trazo_importers::sheets::Perfil>,
+    pub importaciones: LimitesImportacion,
     /// A fixed "today" for demonstrations and tests (`reloj.fecha_fija`); none in production.
     pub fecha_fija: Option<chrono::NaiveDate>,
 }
@@ -38,6 +42,12 @@ impl AppState {
     pub fn hoy(&self) -> chrono::NaiveDate {
         self.fecha_fija.unwrap_or_else(crate::app::hoy_bogota)
     }
+}
+
+/// Limits of uploads.
+pub struct LimitesImportacion {
+    pub max_bytes: usize,
+    pub limites: trazo_importers::archivo::LimitesArchivo,
 }
 
 /// Largest JSON body, in bytes.
@@ -116,6 +126,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .service(reportes::alertas)
                 .service(reportes::cartera)
                 .service(reportes::codigos)
+                .service(importaciones::crear)
+                .service(importaciones::obtener)
                 .service(openapi::documento),
         )
         .route(

@@ -21,6 +21,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::glosas::decidir, super::glosas::conciliar,
         super::pagos::registrar, super::pagos::aplicar, super::pagos::obtener, super::pagos::listar,
         super::reportes::trazabilidad, super::reportes::alertas, super::reportes::cartera, super::reportes::codigos,
+        super::importaciones::crear, super::importaciones::obtener,
     ),
     modifiers(&BearerAuth, &Prefijo)
 )]

@@ -77,8 +77,17 @@ pub fn glosa_a_fila(g: &Glosa, fila: &mut GlosaFila) {
     fila.fecha_conciliacion = g.fecha_conciliacion;
 }
 
-/// Loads these invoices of the tenant (missing ids are simply absent).
+/// Loads these invoices of the tenant (missing ids are simply absent), a few thousand per
+/// round of queries so no statement exceeds the backends' limits on parameters.
 pub fn cargar_varias(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Result<Vec<Expediente>, AppError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(4000) {
+        out.extend(cargar_lote(c, prestador_id, chunk)?);
+    }
+    Ok(out)
+}
+
+fn cargar_lote(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Result<Vec<Expediente>, AppError> {
     let filas = db::facturas::por_ids(c, prestador_id, ids)?;
     let ids: Vec<String> = filas.iter().map(|f| f.id.clone()).collect();
     let mut items = agrupar(db::facturas::items_de(c, prestador_id, &ids)?, |i| i.factura_id.clone());

@@ -7,6 +7,7 @@ pub mod contratos;
 pub mod demo;
 pub mod facturas;
 pub mod glosas;
+pub mod importaciones;
 pub mod notas;
 pub mod pagadores;
 pub mod pagos;
@@ -66,6 +67,9 @@ pub enum AppError {
     TooManyRequests(u64),
     #[error("el cuerpo de la petición supera el límite de {0} bytes")]
     PayloadTooLarge(usize),
+    /// An upload whose content would exceed the server's limits once opened (a zip bomb).
+    #[error("{0}")]
+    Excedido(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

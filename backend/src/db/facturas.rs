@@ -106,9 +106,42 @@ pub fn guardar(
 
 /// Invoices by id (missing ones are absent from the answer).
 pub fn por_ids(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<Factura>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(super::LOTE) {
+        out.extend(
+            facturas::table
+                .filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq_any(chunk)))
+                .select(Factura::as_select())
+                .load(c)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Invoices of the tenant with these numbers (chunked under SQLite's parameter limit).
+pub fn por_numeros(c: &mut AnyConnection, prestador_id: &str, numeros: &[String]) -> QueryResult<Vec<Factura>> {
+    let mut out = Vec::new();
+    for chunk in numeros.chunks(super::LOTE) {
+        out.extend(
+            facturas::table
+                .filter(
+                    facturas::prestador_id
+                        .eq(prestador_id)
+                        .and(facturas::numero.eq_any(chunk)),
+                )
+                .select(Factura::as_select())
+                .load(c)?,
+        );
+    }
+    Ok(out)
+}
+
+/// (numero, id) of every invoice of the tenant, to match payer sheets that write numbers
+/// without their prefix.
+pub fn numeros(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<(String, String)>> {
     facturas::table
-        .filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq_any(ids)))
-        .select(Factura::as_select())
+        .filter(facturas::prestador_id.eq(prestador_id))
+        .select((facturas::numero, facturas::id))
         .load(c)
 }
 

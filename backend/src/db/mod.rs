@@ -7,6 +7,7 @@ pub mod contratos;
 pub mod eventos;
 pub mod facturas;
 pub mod glosas;
+pub mod importaciones;
 pub mod movimientos;
 pub mod notas;
 pub mod pagadores;
@@ -225,6 +226,15 @@ impl Db {
 
     /// Runs `f` in one transaction that writes: either all of it lands or none.
     pub fn write<T>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, AppError>) -> Result<T, AppError> {
+        self.write_con(f)
+    }
+
+    /// [`Db::write`] for callers with their own error type (an import that must roll back
+    /// with a list of errors, or on purpose for a dry run).
+    pub fn write_con<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<AppError>,
+    {
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,

@@ -108,3 +108,26 @@ pub fn listar(
         .load(c)?;
     Ok((items, total))
 }
+
+/// Whether the payer already has a payment of this date, reference and value (the same
+/// remittance imported again).
+pub fn existe(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    pagador_id: &str,
+    fecha: chrono::NaiveDate,
+    referencia: &str,
+    valor: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        pagos::table.filter(
+            pagos::prestador_id
+                .eq(prestador_id)
+                .and(pagos::pagador_id.eq(pagador_id))
+                .and(pagos::fecha.eq(fecha))
+                .and(pagos::referencia.eq(referencia))
+                .and(pagos::valor.eq(valor)),
+        ),
+    ))
+    .get_result(c)
+}

@@ -25,3 +25,11 @@ pub fn por_nit(c: &mut AnyConnection, nit: &str) -> QueryResult<Option<Prestador
         .first(c)
         .optional()
 }
+
+pub fn por_id(c: &mut AnyConnection, id: &str) -> QueryResult<Option<Prestador>> {
+    prestadores::table
+        .filter(prestadores::id.eq(id))
+        .select(Prestador::as_select())
+        .first(c)
+        .optional()
+}

@@ -1,0 +1,294 @@
+//! Import benchmarks, run on demand (never in CI):
+//!
+//! ```sh
+//! cargo bench -p trazo --bench importaciones -- dian 10000     # AttachedDocument XML end to end
+//! cargo bench -p trazo --bench importaciones -- glosas 100000  # payer glosa sheet end to end (+ pandas)
+//! cargo bench -p trazo --bench importaciones -- parse          # raw parser throughput
+//! ```
+//!
+//! Each run uses a fresh SQLite database in a temporary folder and prints its figures and the
+//! process's peak resident memory (VmHWM). Results are recorded in BENCHMARKS.md.
+
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use trazo::app::facturas::FacturaLista;
+use trazo::app::importaciones::{self, Contexto, Opciones, TipoImportacion};
+use trazo::app::{self, Actor};
+use trazo::db::{self, Db};
+use trazo::domain::factura::{validar, FacturaEntrada};
+use trazo::domain::rol::Rol;
+use trazo::domain::terminos::Terminos;
+use trazo_importers::archivo::Archivo;
+use trazo_importers::dian::generador;
+use trazo_importers::sheets::Perfil;
+
+const NIT_PRESTADOR: &str = "900123456";
+const NIT_PAGADOR: &str = "800250119";
+
+fn hoy() -> NaiveDate {
+    "2026-11-20".parse().unwrap()
+}
+
+/// Peak resident memory of this process so far, in MiB (Linux).
+fn memoria_pico_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+struct Entorno {
+    _dir: tempfile::TempDir,
+    db: Db,
+    facturacion: Actor,
+    cartera: Actor,
+    pagador_id: String,
+}
+
+fn entorno() -> Entorno {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&dir.path().join("bench.db").to_string_lossy(), 4).unwrap();
+    let pid = app::prestadores::crear(&db, NIT_PRESTADOR, "IPS Bench", "admin@bench.co", "clave-larga-123").unwrap();
+    let mut actores = Vec::new();
+    for rol in [Rol::Facturacion, Rol::Cartera, Rol::Admin] {
+        let u = db
+            .read(|c| Ok(db::usuarios::por_email(c, "admin@bench.co")?))
+            .unwrap()
+            .filter(|_| rol == Rol::Admin)
+            .map(|u| u.id);
+        let id = match u {
+            Some(id) => id,
+            None => {
+                let n = app::usuarios::NuevoUsuario {
+                    email: format!("{rol}@bench.co"),
+                    nombre: "B".into(),
+                    rol,
+                    password: "clave-larga-123".into(),
+                };
+                let p = app::usuarios::preparar(n).unwrap();
+                db.write(|c| app::usuarios::insertar(c, &pid, p)).unwrap().id
+            }
+        };
+        actores.push(Actor {
+            usuario_id: id,
+            prestador_id: pid.clone(),
+            rol,
+        });
+    }
+    let admin = actores.pop().unwrap();
+    let cartera = actores.pop().unwrap();
+    let facturacion = actores.pop().unwrap();
+    let n = app::pagadores::NuevoPagador {
+        nit: NIT_PAGADOR.into(),
+        nombre: "EPS Bench".into(),
+        tipo: trazo::domain::pagador::TipoPagador::EpsContributivo,
+    };
+    let pagador_id = app::pagadores::crear(&db, &admin, n).unwrap().id;
+    Entorno {
+        _dir: dir,
+        db,
+        facturacion,
+        cartera,
+        pagador_id,
+    }
+}
+
+fn correr(
+    e: &Entorno,
+    actor: &Actor,
+    tipo: TipoImportacion,
+    archivos: Vec<Archivo>,
+) -> (f64, importaciones::ImportacionVista) {
+    let t = Terminos::por_defecto();
+    let perfiles = vec![Perfil::generico()];
+    let cx = Contexto {
+        db: &e.db,
+        terminos: &t,
+        hoy: hoy(),
+        perfiles: &perfiles,
+    };
+    let o = Opciones {
+        tipo,
+        perfil: None,
+        simular: false,
+    };
+    let id = importaciones::crear(&e.db, actor, &o, "bench").unwrap();
+    let t0 = Instant::now();
+    let v = importaciones::ejecutar(&cx, actor, &id, &o, archivos, &|_, _| {}).unwrap();
+    (t0.elapsed().as_secs_f64(), v)
+}
+
+fn documentos(n: u64) -> Vec<Archivo> {
+    (1..=n)
+        .map(|i| Archivo {
+            nombre: format!("fev{i}.xml"),
+            bytes: generador::attached_document(i, NIT_PRESTADOR, NIT_PAGADOR).into_bytes(),
+        })
+        .collect()
+}
+
+fn bench_dian(n: u64) {
+    let e = entorno();
+    let docs = documentos(n);
+    let mb = docs.iter().map(|a| a.bytes.len()).sum::<usize>() as f64 / 1e6;
+    let (s, v) = correr(&e, &e.facturacion, TipoImportacion::DianXml, docs);
+    assert_eq!(v.creados as u64, n, "{:?}", v.errores.first());
+    println!(
+        "dian_xml end to end: {n} AttachedDocument ({mb:.1} MB) in {s:.2} s = {:.0} invoices/s; peak memory {:.0} MiB",
+        n as f64 / s,
+        memoria_pico_mib()
+    );
+}
+
+fn hoja_glosas(numeros: &[String], filas: usize) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "numero_factura",
+        "codigo",
+        "valor",
+        "fecha_formulacion",
+        "fecha_recepcion",
+        "observacion",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let fecha = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 20).unwrap();
+    let formato = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+    for r in 0..filas {
+        let row = r as u32 + 1;
+        ws.write_string(row, 0, &numeros[r % numeros.len()]).unwrap();
+        ws.write_string(row, 1, ["101", "201", "301", "FA0101", "603"][r % 5])
+            .unwrap();
+        // Distinct values per invoice so no row repeats another.
+        ws.write_number(row, 2, 1000.0 + (r / numeros.len()) as f64).unwrap();
+        ws.write_datetime_with_format(row, 3, &fecha, &formato).unwrap();
+        ws.write_datetime_with_format(row, 4, &fecha, &formato).unwrap();
+        ws.write_string(row, 5, "Glosa de prueba de rendimiento").unwrap();
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+/// Invoices already radicated, for glosas to land on.
+fn facturas_radicadas(e: &Entorno, n: usize) -> Vec<String> {
+    let t = Terminos::por_defecto();
+    let lote: Vec<FacturaLista> = (0..n)
+        .map(|i| {
+            let f = FacturaEntrada {
+                numero: format!("FB{}", 100_000 + i),
+                fecha_expedicion: "2026-01-05".parse().unwrap(),
+                valor_total: Decimal::from(1_000_000),
+                copagos: Decimal::ZERO,
+                cuotas_moderadoras: Decimal::ZERO,
+                cufe: None,
+                items: vec![],
+            };
+            FacturaLista {
+                factura: validar(f, hoy()).unwrap(),
+                pagador_id: e.pagador_id.clone(),
+                contrato_id: None,
+            }
+        })
+        .collect();
+    let filas =
+        e.db.write(|c| app::facturas::insertar(c, &e.facturacion, &t, lote))
+            .unwrap();
+    for ids in filas.chunks(5000) {
+        let r = app::radicaciones::RadicacionLote {
+            pagador_id: e.pagador_id.clone(),
+            numero_radicado: "RAD-BENCH".into(),
+            fecha_radicacion: "2026-01-10".parse().unwrap(),
+            factura_ids: ids.iter().map(|f| f.id.clone()).collect(),
+        };
+        app::radicaciones::radicar_lote(&e.db, &t, hoy(), &e.facturacion, r).unwrap();
+    }
+    filas.into_iter().map(|f| f.numero).collect()
+}
+
+fn bench_glosas(filas: usize) {
+    let e = entorno();
+    let numeros = facturas_radicadas(&e, (filas / 5).max(1));
+    let bytes = hoja_glosas(&numeros, filas);
+    let ruta = format!("{}/../bench/glosas_{filas}.xlsx", env!("CARGO_MANIFEST_DIR"));
+    std::fs::write(&ruta, &bytes).unwrap();
+    let mb = bytes.len() as f64 / 1e6;
+    let (s, v) = correr(
+        &e,
+        &e.cartera,
+        TipoImportacion::GlosasXlsx,
+        vec![Archivo {
+            nombre: "glosas.xlsx".into(),
+            bytes,
+        }],
+    );
+    assert_eq!(v.creados as usize, filas, "{:?}", v.errores.first());
+    println!(
+        "glosas_xlsx end to end: {filas} rows ({mb:.1} MB) in {s:.2} s = {:.0} rows/s; peak memory {:.0} MiB",
+        filas as f64 / s,
+        memoria_pico_mib()
+    );
+    match std::process::Command::new("python3")
+        .arg(format!("{}/../bench/pandas_read.py", env!("CARGO_MANIFEST_DIR")))
+        .arg(&ruta)
+        .output()
+    {
+        Ok(o) if o.status.success() => {
+            let texto = String::from_utf8_lossy(&o.stdout);
+            if let Some(p) = texto.split_whitespace().last().and_then(|x| x.parse::<f64>().ok()) {
+                println!("pandas.read_excel of the same file: {p:.2} s; Trazo's whole import is {:.1}x faster than pandas only reading it", p / s);
+            }
+        }
+        Ok(o) => println!(
+            "pandas not measured: {}",
+            String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+        ),
+        Err(err) => println!("pandas not measured: {err}"),
+    }
+}
+
+fn bench_parse() {
+    let docs = documentos(10_000);
+    let bytes = docs.iter().map(|a| a.bytes.len()).sum::<usize>() as f64;
+    let t0 = Instant::now();
+    for a in &docs {
+        trazo_importers::dian::parse(&a.bytes, &a.nombre).unwrap();
+    }
+    let s = t0.elapsed().as_secs_f64();
+    println!(
+        "dian parse (one thread): {:.1} MB/s, {:.0} documents/s",
+        bytes / 1e6 / s,
+        docs.len() as f64 / s
+    );
+    let numeros: Vec<String> = (0..20_000).map(|i| format!("FB{}", 100_000 + i)).collect();
+    let hoja = hoja_glosas(&numeros, 100_000);
+    let t0 = Instant::now();
+    let filas = trazo_importers::sheets::leer_glosas(&hoja, "glosas.xlsx", &Perfil::generico()).unwrap();
+    let s = t0.elapsed().as_secs_f64();
+    println!(
+        "sheet read (xlsx, 100000 rows): {:.1} MB/s, {:.0} rows/s",
+        hoja.len() as f64 / 1e6 / s,
+        filas.len() as f64 / s
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let n = |d: u64| args.get(1).and_then(|x| x.parse().ok()).unwrap_or(d);
+    match args.first().map(String::as_str) {
+        Some("dian") => bench_dian(n(10_000)),
+        Some("glosas") => bench_glosas(n(100_000) as usize),
+        Some("parse") => bench_parse(),
+        _ => {
+            bench_parse();
+            bench_dian(10_000);
+            bench_glosas(100_000);
+        }
+    }
+}

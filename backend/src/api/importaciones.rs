@@ -1,0 +1,133 @@
+//! Import runs over HTTP: the body is the file (or a zip of many); the work runs as a job
+//! whose progress the client polls.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use trazo_importers::archivo::{self, ErrorArchivo};
+use utoipa::IntoParams;
+
+use super::error::Problema;
+use super::{blocking, AppState};
+use crate::app::importaciones::{self, Contexto, ImportacionVista, Opciones, TipoImportacion};
+use crate::app::{Actor, AppError};
+use crate::domain::Violation;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// dian_xml, rips_json, rips_planos, glosas_xlsx or pagos_xlsx
+    pub tipo: TipoImportacion,
+    /// Payer sheet profile (`generico` when absent).
+    pub perfil: Option<String>,
+    /// Dry run: validate and count what would be created, write nothing.
+    #[serde(default)]
+    pub simular: bool,
+    /// The file's name (also read from `Content-Disposition: attachment; filename=...`).
+    pub archivo: Option<String>,
+}
+
+/// Reads the body up to `limite` bytes; more is 413 without reading the rest.
+async fn cuerpo(mut payload: web::Payload, req: &HttpRequest, limite: usize) -> Result<Vec<u8>, AppError> {
+    let declarado = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declarado.is_some_and(|n| n > limite) {
+        return Err(AppError::PayloadTooLarge(limite));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("no se pudo leer el archivo: {e}")))?;
+        if bytes.len() + chunk.len() > limite {
+            return Err(AppError::PayloadTooLarge(limite));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+fn nombre(q: &ImportQuery, req: &HttpRequest) -> String {
+    let de_cabecera = req
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split("filename=").nth(1))
+        .map(|f| f.trim_matches(|c| c == '"' || c == ' ' || c == ';').to_string());
+    q.archivo
+        .clone()
+        .or(de_cabecera)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "archivo".into())
+}
+
+/// Starts an import (facturacion: dian_xml, rips_*; cartera: glosas_xlsx; cartera, finanzas:
+/// pagos_xlsx). 202 with the run; poll `GET /importaciones/{id}`. A zip that would expand
+/// beyond the limits is 413; one that cannot be opened is 422.
+#[utoipa::path(tag = "importaciones", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    security(("bearer" = [])),
+    responses((status = 202, body = ImportacionVista), (status = 403, body = Problema), (status = 413, body = Problema), (status = 422, body = Problema)))]
+#[post("/importaciones")]
+pub async fn crear(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: web::Query<ImportQuery>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    importaciones::exigir_rol(&actor, q.tipo)?;
+    let bytes = cuerpo(payload, &req, state.importaciones.max_bytes).await?;
+    if bytes.is_empty() {
+        return Err(AppError::invalid("(cuerpo)", "el cuerpo está vacío: envíe el archivo"));
+    }
+    let nombre = nombre(&q, &req);
+    let o = Opciones {
+        tipo: q.tipo,
+        perfil: q.perfil.clone(),
+        simular: q.simular,
+    };
+    let (st, actor_run, o_run) = (state.clone(), actor.clone(), o.clone());
+    let (id, archivos) = blocking(move || {
+        let (actor, o) = (actor_run, o_run);
+        let archivos = archivo::expandir(&nombre, bytes, &st.importaciones.limites).map_err(|e| match e {
+            ErrorArchivo::Limite(e) => AppError::Excedido(e.to_string()),
+            ErrorArchivo::Formato(e) => AppError::Invalid(vec![Violation::new(e.archivo.clone(), e.mensaje)]),
+        })?;
+        if o.tipo == TipoImportacion::GlosasXlsx || o.tipo == TipoImportacion::PagosXlsx {
+            importaciones::perfil(&st.perfiles, o.perfil.as_deref())?;
+        }
+        Ok((importaciones::crear(&st.db, &actor, &o, &nombre)?, archivos))
+    })
+    .await?;
+    let (st, id_job, actor_job) = (state.clone(), id.clone(), actor.clone());
+    // The work goes on after the answer: the client polls for it.
+    std::thread::spawn(move || {
+        let cx = Contexto {
+            db: &st.db,
+            terminos: &st.terminos,
+            hoy: st.hoy(),
+            perfiles: &st.perfiles,
+        };
+        if let Err(e) = importaciones::ejecutar(&cx, &actor_job, &id_job, &o, archivos, &|_, _| {}) {
+            tracing::error!(error = ?e, importacion = %id_job, "import job failed");
+        }
+    });
+    let v = blocking(move || importaciones::obtener(&state.db, &actor, &id)).await?;
+    Ok(HttpResponse::Accepted()
+        .insert_header(("Location", format!("/api/v1/importaciones/{}", v.id)))
+        .json(v))
+}
+
+/// The state of an import run: progress, what it created, what was already there, and
+/// every error with its file and row, line or path.
+#[utoipa::path(tag = "importaciones", security(("bearer" = [])), responses((status = 200, body = ImportacionVista), (status = 404, body = Problema)))]
+#[get("/importaciones/{id}")]
+pub async fn obtener(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let v = blocking(move || importaciones::obtener(&state.db, &actor, &id)).await?;
+    Ok(HttpResponse::Ok().json(v))
+}

@@ -1,0 +1,1076 @@
+//! Import runs: DIAN XML invoices, RIPS, and payer sheets of glosas and payments.
+//!
+//! A run is validated in full first; if anything is wrong nothing is written and every error
+//! comes back, each naming its file, row or line and field. Otherwise all of it is written in
+//! one transaction with its events. A file already imported (same content hash) and records
+//! already present (same natural key) change nothing and are counted as `duplicados`. A dry
+//! run (`simular`) does all of that and then rolls the transaction back.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use trazo_importers::archivo::Archivo;
+use trazo_importers::sheets::Perfil;
+use trazo_importers::{dian, rips, sheets, ImportError, Ubicacion};
+use utoipa::ToSchema;
+
+use super::facturas::FacturaLista;
+use super::{ciclo, Actor, AppError};
+use crate::db::{self, AnyConnection, Db};
+use crate::domain::factura::{self as dominio, FacturaEntrada, ItemEntrada};
+use crate::domain::money::from_centavos;
+use crate::domain::nit::Nit;
+use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
+
+crate::domain::text_enum! {
+    /// What a run imports.
+    TipoImportacion {
+        /// Invoices and notas crédito: UBL 2.1 XML, bare or inside an AttachedDocument.
+        DianXml => "dian_xml",
+        /// RIPS JSON of Res. 2275/2023, one file per invoice.
+        RipsJson => "rips_json",
+        /// Flat RIPS of Res. 3374/2000 (AF, US, AC... files of one delivery).
+        RipsPlanos => "rips_planos",
+        /// A payer's sheet of glosas (xlsx, xls, ods, csv).
+        GlosasXlsx => "glosas_xlsx",
+        /// A payer's sheet of payments.
+        PagosXlsx => "pagos_xlsx",
+    }
+}
+
+crate::domain::text_enum! {
+    EstadoImportacion {
+        EnCurso => "en_curso",
+        /// Everything was written.
+        Terminada => "terminada",
+        /// Something was wrong: nothing was written; see `errores`.
+        Rechazada => "rechazada",
+        /// Dry run: what would have been written was counted, nothing was.
+        Simulada => "simulada",
+        /// The server failed; nothing was written.
+        Fallida => "fallida",
+    }
+}
+
+/// One problem of an import, where it is.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorImportacion {
+    pub archivo: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campo: Option<String>,
+    pub message: String,
+}
+
+impl From<&ImportError> for ErrorImportacion {
+    fn from(e: &ImportError) -> Self {
+        let (row, line, path) = match &e.ubicacion {
+            Ubicacion::Fila(n) => (Some(*n), None, None),
+            Ubicacion::Linea(n) => (None, Some(*n), None),
+            Ubicacion::XPath(p) | Ubicacion::Json(p) => (None, None, Some(p.clone())),
+            Ubicacion::Archivo => (None, None, None),
+        };
+        ErrorImportacion {
+            archivo: e.archivo.clone(),
+            row,
+            line,
+            path,
+            campo: e.campo.clone(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn error(archivo: &str, ubicacion: Ubicacion, campo: Option<&str>, mensaje: impl Into<String>) -> ErrorImportacion {
+    (&ImportError::new(archivo, ubicacion, campo, mensaje)).into()
+}
+
+/// What an application error means at a place of a file.
+fn en(archivo: &str, ubicacion: Ubicacion, e: AppError) -> Vec<ErrorImportacion> {
+    match e {
+        AppError::Invalid(v) => v
+            .into_iter()
+            .map(|x| error(archivo, ubicacion.clone(), Some(&x.path), x.message))
+            .collect(),
+        other => vec![error(archivo, ubicacion, None, other.to_string())],
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportacionVista {
+    pub id: String,
+    pub tipo: TipoImportacion,
+    pub archivo: String,
+    pub perfil: Option<String>,
+    pub simulada: bool,
+    pub estado: EstadoImportacion,
+    pub procesados: i32,
+    pub total: i32,
+    pub creados: i32,
+    pub duplicados: i32,
+    pub errores: Vec<ErrorImportacion>,
+    pub creado_en: chrono::DateTime<chrono::Utc>,
+    pub terminado_en: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn vista(i: db::importaciones::Importacion) -> ImportacionVista {
+    ImportacionVista {
+        tipo: i.tipo.parse().unwrap_or(TipoImportacion::DianXml),
+        estado: i.estado.parse().unwrap_or(EstadoImportacion::Fallida),
+        errores: serde_json::from_str(&i.errores).unwrap_or_default(),
+        id: i.id,
+        archivo: i.archivo,
+        perfil: i.perfil,
+        simulada: i.simulada,
+        procesados: i.procesados,
+        total: i.total,
+        creados: i.creados,
+        duplicados: i.duplicados,
+        creado_en: i.creado_en.and_utc(),
+        terminado_en: i.terminado_en.map(|d| d.and_utc()),
+    }
+}
+
+/// How a run goes.
+#[derive(Debug, Clone)]
+pub struct Opciones {
+    pub tipo: TipoImportacion,
+    pub perfil: Option<String>,
+    pub simular: bool,
+}
+
+/// Who may import what.
+pub fn exigir_rol(actor: &Actor, tipo: TipoImportacion) -> Result<(), AppError> {
+    match tipo {
+        TipoImportacion::DianXml | TipoImportacion::RipsJson | TipoImportacion::RipsPlanos => {
+            actor.exigir(&[Rol::Facturacion], "importar facturas y RIPS")
+        }
+        TipoImportacion::GlosasXlsx => actor.exigir(&[Rol::Cartera], "importar glosas"),
+        TipoImportacion::PagosXlsx => actor.exigir(&[Rol::Cartera, Rol::Finanzas], "importar pagos"),
+    }
+}
+
+/// The profile a sheet is read with: by name, `generico` when none is given.
+pub fn perfil<'a>(perfiles: &'a [Perfil], nombre: Option<&str>) -> Result<&'a Perfil, AppError> {
+    let nombre = nombre.unwrap_or("generico");
+    perfiles.iter().find(|p| p.nombre == nombre).ok_or_else(|| {
+        let hay: Vec<_> = perfiles.iter().map(|p| p.nombre.as_str()).collect();
+        AppError::invalid(
+            "perfil",
+            format!("no hay un perfil '{nombre}'; hay: {}", hay.join(", ")),
+        )
+    })
+}
+
+/// The built-in `generico` profile and every `*.toml` in `dir` (a deployment adds a payer's
+/// layout by dropping a file there; no rebuild).
+pub fn cargar_perfiles(dir: &Path) -> anyhow::Result<Vec<Perfil>> {
+    let mut generico = Perfil::generico();
+    generico.nombre = "generico".into();
+    let mut v = vec![generico];
+    let Ok(entradas) = std::fs::read_dir(dir) else {
+        return Ok(v);
+    };
+    let mut rutas: Vec<_> = entradas
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    rutas.sort();
+    for ruta in rutas {
+        let texto = std::fs::read_to_string(&ruta)?;
+        let mut p = Perfil::parse(&texto, &ruta.to_string_lossy()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        // A profile is chosen by its file's name (`?perfil=eps-ejemplo`), which has no spaces.
+        p.nombre = ruta
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or(p.nombre);
+        v.retain(|x| x.nombre != p.nombre);
+        v.push(p);
+    }
+    Ok(v)
+}
+
+/// Registers a run (before its work starts) and returns its id.
+pub fn crear(db: &Db, actor: &Actor, o: &Opciones, archivo: &str) -> Result<String, AppError> {
+    exigir_rol(actor, o.tipo)?;
+    let fila = db::importaciones::Importacion {
+        id: db::new_id(),
+        prestador_id: actor.prestador_id.clone(),
+        tipo: o.tipo.as_str().into(),
+        perfil: o.perfil.clone(),
+        archivo: archivo.to_string(),
+        simulada: o.simular,
+        estado: EstadoImportacion::EnCurso.as_str().into(),
+        total: 0,
+        procesados: 0,
+        creados: 0,
+        duplicados: 0,
+        errores: "[]".into(),
+        actor_id: actor.usuario_id.clone(),
+        creado_en: db::now(),
+        terminado_en: None,
+    };
+    db.write(|c| Ok(db::importaciones::insertar(c, &fila)?))?;
+    Ok(fila.id)
+}
+
+pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ImportacionVista, AppError> {
+    db.read(|c| {
+        db::importaciones::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una importación"))
+    })
+    .map(vista)
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resumen {
+    pub creados: usize,
+    pub duplicados: usize,
+}
+
+/// Why the transaction of a run did not commit.
+enum Falla {
+    App(AppError),
+    Errores(Vec<ErrorImportacion>),
+    Simulada(Resumen),
+}
+
+impl From<AppError> for Falla {
+    fn from(e: AppError) -> Self {
+        Falla::App(e)
+    }
+}
+
+impl From<diesel::result::Error> for Falla {
+    fn from(e: diesel::result::Error) -> Self {
+        Falla::App(e.into())
+    }
+}
+
+/// Everything a run needs besides its files.
+pub struct Contexto<'a> {
+    pub db: &'a Db,
+    pub terminos: &'a Terminos,
+    pub hoy: NaiveDate,
+    pub perfiles: &'a [Perfil],
+}
+
+/// Does the work of run `id` over `archivos` (zips already opened) and records its outcome.
+/// `progreso(procesados, total)` is called as files are read.
+pub fn ejecutar(
+    cx: &Contexto,
+    actor: &Actor,
+    id: &str,
+    o: &Opciones,
+    archivos: Vec<Archivo>,
+    progreso: &dyn Fn(usize, usize),
+) -> Result<ImportacionVista, AppError> {
+    let total = archivos.len();
+    let marcar = |procesados: usize| {
+        progreso(procesados, total);
+        let _ = cx.db.write(|c| {
+            Ok(db::importaciones::progreso(
+                c,
+                id,
+                EstadoImportacion::EnCurso.as_str(),
+                procesados as i32,
+                total as i32,
+            )?)
+        });
+    };
+    marcar(0);
+    let (estado, resumen, errores) = match procesar(cx, actor, id, o, archivos, &marcar) {
+        Ok(r) => (EstadoImportacion::Terminada, r, vec![]),
+        Err(Falla::Simulada(r)) => (EstadoImportacion::Simulada, r, vec![]),
+        Err(Falla::Errores(e)) => (EstadoImportacion::Rechazada, Resumen::default(), e),
+        Err(Falla::App(e)) => {
+            tracing::error!(error = ?e, importacion = id, "import failed");
+            let m = match &e {
+                AppError::Internal(_) => "falló el servidor; no se escribió nada".to_string(),
+                other => other.to_string(),
+            };
+            (
+                EstadoImportacion::Fallida,
+                Resumen::default(),
+                vec![error("", Ubicacion::Archivo, None, m)],
+            )
+        }
+    };
+    let errores_json = serde_json::to_string(&errores).unwrap_or_else(|_| "[]".into());
+    cx.db.write(|c| {
+        db::importaciones::progreso(c, id, estado.as_str(), total as i32, total as i32)?;
+        db::importaciones::terminar(
+            c,
+            id,
+            estado.as_str(),
+            resumen.creados as i32,
+            resumen.duplicados as i32,
+            &errores_json,
+        )?;
+        Ok(())
+    })?;
+    obtener(cx.db, actor, id)
+}
+
+pub fn hash(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn procesar(
+    cx: &Contexto,
+    actor: &Actor,
+    id: &str,
+    o: &Opciones,
+    archivos: Vec<Archivo>,
+    marcar: &dyn Fn(usize),
+) -> Result<Resumen, Falla> {
+    // Files already imported whole are skipped: the same file twice changes nothing.
+    let hashes: Vec<String> = archivos.iter().map(|a| hash(&a.bytes)).collect();
+    let ya: HashSet<String> = cx
+        .db
+        .read(|c| {
+            Ok(db::importaciones::hashes_importados(
+                c,
+                &actor.prestador_id,
+                o.tipo.as_str(),
+                &hashes,
+            )?)
+        })?
+        .into_iter()
+        .collect();
+    let mut vistos = HashSet::new();
+    let mut nuevos = Vec::new();
+    let mut duplicados_archivo = 0;
+    for (a, h) in archivos.into_iter().zip(hashes) {
+        if ya.contains(&h) || !vistos.insert(h.clone()) {
+            duplicados_archivo += 1;
+        } else {
+            nuevos.push((a, h));
+        }
+    }
+    let total = nuevos.len() + duplicados_archivo;
+    let resumen = match o.tipo {
+        TipoImportacion::DianXml => {
+            let docs = parsear_paralelo(
+                &nuevos,
+                |a| dian::parse(&a.bytes, &a.nombre),
+                duplicados_archivo,
+                marcar,
+            )?;
+            escribir(cx, actor, id, o, &nuevos, |c| {
+                importar_dian(c, cx, actor, &nuevos, docs)
+            })?
+        }
+        TipoImportacion::RipsJson => {
+            let docs = parsear_paralelo(
+                &nuevos,
+                |a| rips::parse_json(&a.bytes, &a.nombre),
+                duplicados_archivo,
+                marcar,
+            )?;
+            escribir(cx, actor, id, o, &nuevos, |c| {
+                let docs = docs
+                    .into_iter()
+                    .map(|(i, r)| Rips::Json(nuevos[i].0.nombre.clone(), nuevos[i].1.clone(), r))
+                    .collect();
+                importar_rips(c, actor, docs)
+            })?
+        }
+        TipoImportacion::RipsPlanos => {
+            let entrada: Vec<(String, Vec<u8>)> = nuevos
+                .iter()
+                .map(|(a, _)| (a.nombre.clone(), a.bytes.clone()))
+                .collect();
+            let planos = if entrada.is_empty() {
+                vec![]
+            } else {
+                rips::parse_planos(&entrada).map_err(errores)?
+            };
+            let h = hash(&nuevos.iter().flat_map(|(_, h)| h.bytes()).collect::<Vec<u8>>());
+            marcar(total);
+            escribir(cx, actor, id, o, &nuevos, |c| {
+                importar_rips(
+                    c,
+                    actor,
+                    planos.into_iter().map(|p| Rips::Plano(p, h.clone())).collect(),
+                )
+            })?
+        }
+        TipoImportacion::GlosasXlsx | TipoImportacion::PagosXlsx => {
+            let perfil = perfil(cx.perfiles, o.perfil.as_deref())?;
+            if o.tipo == TipoImportacion::GlosasXlsx {
+                let filas = parsear_paralelo(
+                    &nuevos,
+                    |a| sheets::leer_glosas(&a.bytes, &a.nombre, perfil),
+                    duplicados_archivo,
+                    marcar,
+                )?;
+                escribir(cx, actor, id, o, &nuevos, |c| {
+                    importar_glosas(c, cx, actor, &nuevos, filas)
+                })?
+            } else {
+                let filas = parsear_paralelo(
+                    &nuevos,
+                    |a| sheets::leer_pagos(&a.bytes, &a.nombre, perfil),
+                    duplicados_archivo,
+                    marcar,
+                )?;
+                escribir(cx, actor, id, o, &nuevos, |c| {
+                    importar_pagos(c, cx, actor, &nuevos, filas)
+                })?
+            }
+        }
+    };
+    Ok(Resumen {
+        creados: resumen.creados,
+        duplicados: resumen.duplicados + duplicados_archivo,
+    })
+}
+
+fn errores(v: Vec<ImportError>) -> Falla {
+    Falla::Errores(v.iter().map(Into::into).collect())
+}
+
+/// Parses every file on all cores; all errors of all files are collected.
+fn parsear_paralelo<T: Send>(
+    archivos: &[(Archivo, String)],
+    parse: impl Fn(&Archivo) -> Result<T, Vec<ImportError>> + Sync,
+    ya: usize,
+    marcar: &dyn Fn(usize),
+) -> Result<Vec<(usize, T)>, Falla> {
+    let hilos = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    let mut resultados: Vec<(usize, Result<T, Vec<ImportError>>)> = Vec::with_capacity(archivos.len());
+    for (n, tanda) in archivos.chunks(2000).enumerate() {
+        let base = n * 2000;
+        let por_hilo = tanda.len().div_ceil(hilos).max(1);
+        let parse = &parse;
+        let mut parte: Vec<(usize, Result<T, Vec<ImportError>>)> = std::thread::scope(|s| {
+            let hs: Vec<_> = tanda
+                .chunks(por_hilo)
+                .enumerate()
+                .map(|(k, trozo)| {
+                    s.spawn(move || {
+                        trozo
+                            .iter()
+                            .enumerate()
+                            .map(|(j, (a, _))| (base + k * por_hilo + j, parse(a)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            hs.into_iter()
+                .flat_map(|h| h.join().expect("a parser does not panic"))
+                .collect()
+        });
+        resultados.append(&mut parte);
+        marcar(ya + base + tanda.len());
+    }
+    let mut ok = Vec::with_capacity(resultados.len());
+    let mut errs = Vec::new();
+    for (i, r) in resultados {
+        match r {
+            Ok(t) => ok.push((i, t)),
+            Err(e) => errs.extend(e.iter().map(ErrorImportacion::from)),
+        }
+    }
+    if errs.is_empty() {
+        Ok(ok)
+    } else {
+        Err(Falla::Errores(errs))
+    }
+}
+
+/// Runs the writes of a run in one transaction and records its files; a dry run rolls back.
+fn escribir(
+    cx: &Contexto,
+    actor: &Actor,
+    id: &str,
+    o: &Opciones,
+    archivos: &[(Archivo, String)],
+    f: impl FnOnce(&mut AnyConnection) -> Result<Resumen, Falla>,
+) -> Result<Resumen, Falla> {
+    cx.db.write_con(|c| {
+        let r = f(c)?;
+        let filas: Vec<_> = archivos
+            .iter()
+            .map(|(a, h)| db::importaciones::ArchivoImportado {
+                id: db::new_id(),
+                prestador_id: actor.prestador_id.clone(),
+                importacion_id: id.to_string(),
+                tipo: o.tipo.as_str().into(),
+                nombre: a.nombre.clone(),
+                hash: h.clone(),
+                creado_en: db::now(),
+            })
+            .collect();
+        db::importaciones::insertar_archivos(c, &filas)?;
+        if o.simular {
+            return Err(Falla::Simulada(r));
+        }
+        Ok(r)
+    })
+}
+
+fn digitos(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .trim_start_matches('0')
+        .to_string()
+}
+
+/// Finds invoices by the number a payer wrote: exactly, or — payers often drop the prefix —
+/// by its digits when exactly one invoice of the prestador has them.
+struct Numeros {
+    exacto: HashMap<String, String>,
+    por_digitos: HashMap<String, Option<String>>,
+}
+
+impl Numeros {
+    fn cargar(c: &mut AnyConnection, prestador_id: &str) -> Result<Numeros, AppError> {
+        let mut exacto = HashMap::new();
+        let mut por_digitos: HashMap<String, Option<String>> = HashMap::new();
+        for (numero, id) in db::facturas::numeros(c, prestador_id)? {
+            por_digitos
+                .entry(digitos(&numero))
+                .and_modify(|v| *v = None)
+                .or_insert_with(|| Some(id.clone()));
+            exacto.insert(numero, id);
+        }
+        Ok(Numeros { exacto, por_digitos })
+    }
+
+    fn buscar(&self, numero: &str) -> Option<&String> {
+        let n = numero.trim().to_uppercase();
+        self.exacto
+            .get(&n)
+            .or_else(|| self.por_digitos.get(&digitos(&n)).and_then(Option::as_ref))
+    }
+}
+
+fn importar_dian(
+    c: &mut AnyConnection,
+    cx: &Contexto,
+    actor: &Actor,
+    archivos: &[(Archivo, String)],
+    docs: Vec<(usize, dian::DocumentoDian)>,
+) -> Result<Resumen, Falla> {
+    let prestador =
+        db::prestadores::por_id(c, &actor.prestador_id)?.ok_or_else(|| AppError::not_found("el prestador"))?;
+    let pagadores: HashMap<String, String> =
+        db::pagadores::listar(c, &actor.prestador_id, &Default::default(), 0, i64::MAX)?
+            .0
+            .into_iter()
+            .map(|p| (p.nit, p.id))
+            .collect();
+    let contratos: HashMap<(String, String), String> =
+        db::contratos::listar(c, &actor.prestador_id, None, 0, i64::MAX)?
+            .0
+            .into_iter()
+            .map(|x| ((x.pagador_id, x.numero), x.id))
+            .collect();
+    let numeros: Vec<String> = docs.iter().map(|(_, d)| d.numero.trim().to_uppercase()).collect();
+    let existentes: HashMap<String, Option<String>> = db::facturas::por_numeros(c, &actor.prestador_id, &numeros)?
+        .into_iter()
+        .map(|f| (f.numero, f.cufe))
+        .collect();
+    let mut errs = Vec::new();
+    let mut lote = Vec::new();
+    let mut notas = Vec::new();
+    let mut vistos: HashMap<String, String> = HashMap::new();
+    let mut duplicados = 0;
+    let xp = |p: &str| Ubicacion::XPath(p.to_string());
+    for (i, d) in docs {
+        let archivo = archivos[i].0.nombre.clone();
+        let numero = d.numero.trim().to_uppercase();
+        match Nit::parse(&d.nit_emisor) {
+            Ok(n) if n.as_str() == prestador.nit => {}
+            _ => {
+                errs.push(error(
+                    &archivo,
+                    xp("/Invoice/cac:AccountingSupplierParty//cbc:CompanyID"),
+                    Some("CompanyID"),
+                    format!(
+                        "la factura es del NIT {}, no del prestador ({})",
+                        d.nit_emisor, prestador.nit
+                    ),
+                ));
+                continue;
+            }
+        }
+        match d.tipo {
+            dian::TipoDocumento::NotaDebito => {
+                errs.push(error(
+                    &archivo,
+                    xp("/DebitNote"),
+                    None,
+                    "las notas débito aún no se registran en Trazo; retire este archivo",
+                ));
+                continue;
+            }
+            dian::TipoDocumento::NotaCredito => {
+                notas.push((archivo, d));
+                continue;
+            }
+            dian::TipoDocumento::Factura => {}
+        }
+        let cufe = d.cufe.to_lowercase();
+        if let Some(otro) = existentes.get(&numero) {
+            if otro.as_deref() == Some(cufe.as_str()) {
+                duplicados += 1;
+            } else {
+                errs.push(error(
+                    &archivo,
+                    xp("/Invoice/cbc:UUID"),
+                    Some("UUID"),
+                    format!("ya existe la factura {numero} con otro CUFE"),
+                ));
+            }
+            continue;
+        }
+        if let Some(otro) = vistos.get(&numero) {
+            if *otro == cufe {
+                duplicados += 1;
+            } else {
+                errs.push(error(
+                    &archivo,
+                    xp("/Invoice/cbc:ID"),
+                    Some("ID"),
+                    format!("la factura {numero} viene dos veces con distinto CUFE"),
+                ));
+            }
+            continue;
+        }
+        vistos.insert(numero.clone(), cufe.clone());
+        let Some(pagador_id) = Nit::parse(&d.nit_adquirente)
+            .ok()
+            .and_then(|n| pagadores.get(n.as_str()).cloned())
+        else {
+            errs.push(error(
+                &archivo,
+                xp("/Invoice/cac:AccountingCustomerParty//cbc:CompanyID"),
+                Some("CompanyID"),
+                format!(
+                    "el pagador NIT {} no está registrado; créelo en Pagadores e importe de nuevo",
+                    d.nit_adquirente
+                ),
+            ));
+            continue;
+        };
+        let s = &d.salud;
+        let cero = rust_decimal::Decimal::ZERO;
+        let copagos =
+            s.copago.unwrap_or(cero) + s.cuota_recuperacion.unwrap_or(cero) + s.pagos_compartidos.unwrap_or(cero);
+        let cuotas = s.cuota_moderadora.unwrap_or(cero);
+        let valor_total = d.valor_bruto + d.impuestos;
+        // What the payer owes by the invoice must be what Trazo will say it owes.
+        if valor_total - copagos - cuotas != d.valor_a_pagar {
+            errs.push(error(
+                &archivo,
+                xp("/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"),
+                Some("PayableAmount"),
+                format!(
+                    "el valor a pagar ({}) no es el valor de la factura ({valor_total}) menos copagos y cuotas ({})",
+                    d.valor_a_pagar,
+                    copagos + cuotas
+                ),
+            ));
+            continue;
+        }
+        let items = if d.impuestos.is_zero() {
+            d.lineas
+                .iter()
+                .map(|l| ItemEntrada {
+                    codigo: l.codigo.clone(),
+                    descripcion: l.descripcion.clone(),
+                    cantidad: l.cantidad,
+                    valor_unitario: l.valor_unitario,
+                    valor_total: l.valor_total,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let entrada = FacturaEntrada {
+            numero: numero.clone(),
+            fecha_expedicion: d.fecha_emision,
+            valor_total,
+            copagos,
+            cuotas_moderadoras: cuotas,
+            cufe: Some(cufe),
+            items,
+        };
+        match dominio::validar(entrada, cx.hoy) {
+            Ok(factura) => {
+                let contrato_id = s
+                    .numero_contrato
+                    .as_ref()
+                    .and_then(|n| contratos.get(&(pagador_id.clone(), n.trim().to_string())).cloned());
+                lote.push(FacturaLista {
+                    factura,
+                    pagador_id,
+                    contrato_id,
+                });
+            }
+            Err(v) => errs.extend(
+                v.into_iter()
+                    .map(|x| error(&archivo, xp("/Invoice"), Some(&x.path), x.message)),
+            ),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Falla::Errores(errs));
+    }
+    let creados = super::facturas::insertar(c, actor, cx.terminos, lote)?.len();
+    // Notas crédito, once their invoices exist.
+    let mut notas_creadas = 0;
+    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+    for (archivo, d) in notas {
+        let ubic = xp("/CreditNote/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID");
+        let Some(fid) = d
+            .factura_referenciada
+            .as_deref()
+            .and_then(|n| numeros.buscar(n))
+            .cloned()
+        else {
+            errs.push(error(
+                &archivo,
+                ubic,
+                Some("ID"),
+                format!(
+                    "la nota {} se refiere a la factura {}, que no está en Trazo",
+                    d.numero,
+                    d.factura_referenciada.clone().unwrap_or_default()
+                ),
+            ));
+            continue;
+        };
+        if db::notas::existe_numero(c, &actor.prestador_id, &d.numero.trim().to_uppercase())? {
+            duplicados += 1;
+            continue;
+        }
+        let n = super::notas::NuevaNota {
+            numero: d.numero.clone(),
+            cude: Some(d.cufe.to_lowercase()),
+            valor: d.valor_a_pagar,
+            fecha: d.fecha_emision,
+            motivo: "Nota crédito importada (DIAN)".into(),
+            anulacion: false,
+        };
+        match super::notas::nota_credito_en(c, cx.terminos, cx.hoy, actor, &fid, &n) {
+            Ok(()) => notas_creadas += 1,
+            Err(e) => errs.extend(en(&archivo, ubic, e)),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Falla::Errores(errs));
+    }
+    Ok(Resumen {
+        creados: creados + notas_creadas,
+        duplicados,
+    })
+}
+
+enum Rips {
+    /// (file name, file hash, its RIPS)
+    Json(String, String, rips::RipsFactura),
+    /// (one invoice of a flat delivery, the delivery's hash)
+    Plano(rips::RipsPlano, String),
+}
+
+fn importar_rips(c: &mut AnyConnection, actor: &Actor, docs: Vec<Rips>) -> Result<Resumen, Falla> {
+    let prestador =
+        db::prestadores::por_id(c, &actor.prestador_id)?.ok_or_else(|| AppError::not_found("el prestador"))?;
+    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+    let mut errs = Vec::new();
+    let mut filas = Vec::new();
+    let mut eventos = Vec::new();
+    for d in docs {
+        let (archivo, numero, obligado, usuarios, servicios, valor, formato, h) = match &d {
+            Rips::Json(nombre, h, r) => (
+                nombre.clone(),
+                r.num_factura.clone(),
+                Some(r.num_documento_id_obligado.clone()),
+                r.usuarios.len(),
+                r.cantidad_servicios(),
+                r.valor_servicios(),
+                "json",
+                h.clone(),
+            ),
+            Rips::Plano(p, h) => (
+                format!("RIPS AF {}", p.numero_factura),
+                p.numero_factura.clone(),
+                Some(p.nit_prestador.clone()),
+                p.usuarios.len(),
+                p.usuarios.iter().map(|u| u.servicios.len()).sum(),
+                p.usuarios.iter().flat_map(|u| &u.servicios).map(|s| s.valor).sum(),
+                "planos",
+                format!("{h}:{}", p.numero_factura),
+            ),
+        };
+        if let Some(o) = obligado {
+            if Nit::parse(&o).map(|n| n.as_str() != prestador.nit).unwrap_or(true) {
+                errs.push(error(
+                    &archivo,
+                    Ubicacion::Json("numDocumentoIdObligado".into()),
+                    Some("numDocumentoIdObligado"),
+                    format!("el RIPS es del obligado {o}, no del prestador ({})", prestador.nit),
+                ));
+                continue;
+            }
+        }
+        let Some(fid) = numeros.buscar(&numero).cloned() else {
+            errs.push(error(
+                &archivo,
+                Ubicacion::Json("numFactura".into()),
+                Some("numFactura"),
+                format!("la factura {numero} no está en Trazo; impórtela primero"),
+            ));
+            continue;
+        };
+        filas.push(db::importaciones::Rips {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            factura_id: fid,
+            formato: formato.into(),
+            usuarios: usuarios as i32,
+            servicios: servicios as i32,
+            valor_servicios: crate::domain::money::to_centavos(valor).unwrap_or(0),
+            hash: h,
+            creado_en: db::now(),
+        });
+    }
+    if !errs.is_empty() {
+        return Err(Falla::Errores(errs));
+    }
+    let hashes: Vec<String> = filas.iter().map(|f| f.hash.clone()).collect();
+    let ya: HashSet<(String, String)> = db::importaciones::rips_existentes(c, &actor.prestador_id, &hashes)?
+        .into_iter()
+        .collect();
+    let (nuevas, repetidas): (Vec<_>, Vec<_>) = filas
+        .into_iter()
+        .partition(|f| !ya.contains(&(f.factura_id.clone(), f.hash.clone())));
+    let ids: Vec<String> = nuevas.iter().map(|f| f.factura_id.clone()).collect();
+    let saldos: HashMap<String, (i64, i64)> = db::facturas::por_ids(c, &actor.prestador_id, &ids)?
+        .into_iter()
+        .map(|f| (f.id, (f.saldo, f.en_discusion)))
+        .collect();
+    for f in &nuevas {
+        eventos.push(ciclo::nuevo_evento(
+            actor,
+            &f.factura_id,
+            "rips_registrado",
+            chrono::Utc::now().date_naive(),
+            json!({"formato": f.formato, "usuarios": f.usuarios, "servicios": f.servicios, "valor_servicios": from_centavos(f.valor_servicios)}),
+            saldos.get(&f.factura_id).copied().unwrap_or_default(),
+        ));
+    }
+    db::importaciones::insertar_rips(c, &nuevas)?;
+    db::eventos::insertar(c, &eventos)?;
+    Ok(Resumen {
+        creados: nuevas.len(),
+        duplicados: repetidas.len(),
+    })
+}
+
+fn importar_glosas(
+    c: &mut AnyConnection,
+    cx: &Contexto,
+    actor: &Actor,
+    archivos: &[(Archivo, String)],
+    filas: Vec<(usize, Vec<sheets::FilaGlosa>)>,
+) -> Result<Resumen, Falla> {
+    use super::glosas::{entrada, preparar, NuevaGlosa};
+    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+    let mut errs = Vec::new();
+    let mut ids = Vec::new();
+    for (a, fs) in &filas {
+        for f in fs {
+            match numeros.buscar(&f.numero_factura) {
+                Some(id) => ids.push(id.clone()),
+                None => errs.push(error(
+                    &archivos[*a].0.nombre,
+                    Ubicacion::Fila(f.fila),
+                    Some("numero_factura"),
+                    format!("la factura {} no está en Trazo", f.numero_factura),
+                )),
+            }
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    let mut exps: HashMap<String, ciclo::Expediente> = ciclo::cargar_varias(c, &actor.prestador_id, &ids)?
+        .into_iter()
+        .map(|e| (e.fila.id.clone(), e))
+        .collect();
+    let mut nuevas = Vec::new();
+    let mut eventos = Vec::new();
+    let mut duplicados = 0;
+    for (a, fs) in filas {
+        let archivo = &archivos[a].0.nombre;
+        for f in fs {
+            let Some(e) = numeros.buscar(&f.numero_factura).and_then(|id| exps.get_mut(id)) else {
+                continue;
+            };
+            let n = NuevaGlosa {
+                codigo: f.codigo.clone(),
+                valor: f.valor,
+                fecha_formulacion: f.fecha_formulacion,
+                fecha_recepcion: f.fecha_recepcion,
+                item: f.item,
+                observacion: f.observacion.clone(),
+                hecho_nuevo: false,
+            };
+            let ubic = Ubicacion::Fila(f.fila);
+            let (cod, valor) = match entrada(&n)
+                .and_then(|x| super::no_futura("fecha_recepcion", n.fecha_recepcion, cx.hoy).map(|_| x))
+            {
+                Ok(x) => x,
+                Err(err) => {
+                    errs.extend(en(archivo, ubic, err));
+                    continue;
+                }
+            };
+            // The same glosa already in Trazo (a sheet imported again, or typed by hand).
+            if e.glosas.iter().any(|g| {
+                g.codigo == cod.codigo
+                    && g.valor == valor
+                    && g.fecha_formulacion == n.fecha_formulacion
+                    && g.item_linea == n.item
+            }) {
+                duplicados += 1;
+                continue;
+            }
+            match preparar(e, cx.terminos, actor, &cod, &n, valor) {
+                Ok((g, ev)) => {
+                    nuevas.push(g);
+                    eventos.push(ev);
+                }
+                Err(err) => errs.extend(en(archivo, ubic, err)),
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Falla::Errores(errs));
+    }
+    db::glosas::insertar(c, &nuevas)?;
+    db::eventos::insertar(c, &eventos)?;
+    let tocadas: HashSet<&str> = nuevas.iter().map(|g| g.factura_id.as_str()).collect();
+    for id in tocadas {
+        ciclo::guardar(c, &exps[id], &cx.terminos.reglas, None)?;
+    }
+    Ok(Resumen {
+        creados: nuevas.len(),
+        duplicados,
+    })
+}
+
+fn importar_pagos(
+    c: &mut AnyConnection,
+    cx: &Contexto,
+    actor: &Actor,
+    archivos: &[(Archivo, String)],
+    filas: Vec<(usize, Vec<sheets::FilaPago>)>,
+) -> Result<Resumen, Falla> {
+    use super::pagos::{registrar_en, NuevaAplicacion, NuevoPago};
+    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+    let ids: Vec<String> = filas
+        .iter()
+        .flat_map(|(_, fs)| fs.iter().filter_map(|f| numeros.buscar(&f.numero_factura).cloned()))
+        .collect();
+    let pagador_de: HashMap<String, String> = db::facturas::por_ids(c, &actor.prestador_id, &ids)?
+        .into_iter()
+        .map(|f| (f.id, f.pagador_id))
+        .collect();
+    let mut errs = Vec::new();
+    // One payment per payer, date and reference: a transfer that covers many invoices.
+    // (payer, date, reference) → (file, row, application) of each of its rows.
+    type Grupo = ((String, NaiveDate, String), Vec<(String, usize, NuevaAplicacion)>);
+    let mut grupos: Vec<Grupo> = Vec::new();
+    for (a, fs) in filas {
+        let archivo = archivos[a].0.nombre.clone();
+        for f in fs {
+            let Some(fid) = numeros.buscar(&f.numero_factura).cloned() else {
+                errs.push(error(
+                    &archivo,
+                    Ubicacion::Fila(f.fila),
+                    Some("numero_factura"),
+                    format!("la factura {} no está en Trazo", f.numero_factura),
+                ));
+                continue;
+            };
+            let clave = (pagador_de[&fid].clone(), f.fecha, f.referencia.trim().to_string());
+            let ap = (
+                archivo.clone(),
+                f.fila,
+                NuevaAplicacion {
+                    factura_id: fid,
+                    valor: f.valor,
+                },
+            );
+            match grupos.iter_mut().find(|(k, _)| *k == clave) {
+                Some((_, v)) => v.push(ap),
+                None => grupos.push((clave, vec![ap])),
+            }
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Falla::Errores(errs));
+    }
+    let (mut creados, mut duplicados) = (0, 0);
+    for ((pagador_id, fecha, referencia), aps) in grupos {
+        let valor: rust_decimal::Decimal = aps.iter().map(|(_, _, a)| a.valor).sum();
+        let centavos = crate::domain::money::to_centavos(valor).unwrap_or(0);
+        if db::pagos::existe(c, &actor.prestador_id, &pagador_id, fecha, &referencia, centavos)? {
+            duplicados += aps.len();
+            continue;
+        }
+        let lugares: Vec<(String, usize)> = aps.iter().map(|(a, f, _)| (a.clone(), *f)).collect();
+        let n = NuevoPago {
+            pagador_id,
+            fecha,
+            valor,
+            referencia,
+            medio: "transferencia".into(),
+            aplicaciones: aps.into_iter().map(|(_, _, a)| a).collect(),
+        };
+        match registrar_en(c, cx.terminos, cx.hoy, actor, &n) {
+            Ok(_) => creados += lugares.len(),
+            Err(AppError::Invalid(v)) => {
+                for x in v {
+                    // aplicaciones[i].valor → the row of application i.
+                    let i = x
+                        .path
+                        .strip_prefix("aplicaciones[")
+                        .and_then(|r| r.split(']').next())
+                        .and_then(|n| n.parse::<usize>().ok());
+                    let (archivo, fila) = i
+                        .and_then(|i| lugares.get(i))
+                        .cloned()
+                        .unwrap_or_else(|| lugares[0].clone());
+                    let campo = x.path.rsplit('.').next().unwrap_or("valor").to_string();
+                    errs.push(error(&archivo, Ubicacion::Fila(fila), Some(&campo), x.message));
+                }
+            }
+            Err(e) => errs.extend(en(&lugares[0].0, Ubicacion::Fila(lugares[0].1), e)),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(Falla::Errores(errs));
+    }
+    Ok(Resumen { creados, duplicados })
+}

@@ -1,0 +1,412 @@
+//! Imports end to end: a zip of DIAN XML, a glosa sheet, a payment sheet; again (nothing
+//! changes); a sheet with one bad row (nothing written, the row named); the limits.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use trazo_importers::dian::generador;
+use trazo_tests::{Equipo, TestApp};
+
+const NIT_PAGADOR: &str = "800250119";
+
+fn zip_de(entradas: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (n, b) in entradas {
+        w.start_file(n.as_str(), opts).unwrap();
+        w.write_all(b).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+fn xlsx(filas: &[Vec<&str>]) -> Vec<u8> {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    // A payer's sheet usually has a title above the table.
+    ws.write_string(0, 0, "Relación de glosas").unwrap();
+    for (r, fila) in filas.iter().enumerate() {
+        for (c, v) in fila.iter().enumerate() {
+            ws.write_string(r as u32 + 2, c as u16, *v).unwrap();
+        }
+    }
+    wb.save_to_buffer().unwrap()
+}
+
+fn importar(app: &TestApp, token: &str, query: &str, ct: &str, body: &[u8]) -> Value {
+    let r = app
+        .request(
+            "POST",
+            &format!("/api/v1/importaciones?{query}"),
+            Some(token),
+            Some(ct),
+            Some(body),
+        )
+        .expect(202)
+        .json();
+    let id = r["id"].as_str().unwrap().to_string();
+    let t0 = Instant::now();
+    loop {
+        let v = app
+            .get(&format!("/api/v1/importaciones/{id}"), token)
+            .expect(200)
+            .json();
+        if v["estado"] != "en_curso" {
+            return v;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(60), "the import did not finish: {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+struct Lote {
+    e: Equipo,
+    zip: Vec<u8>,
+    numeros: Vec<String>,
+}
+
+fn facturas(app: &TestApp) -> Lote {
+    let e = app.equipo_con_pagador(NIT_PAGADOR);
+    let docs: Vec<(String, Vec<u8>)> = (1..=5)
+        .map(|i| {
+            (
+                format!("facturas/fev{i}.xml"),
+                generador::attached_document(i, &e.tenant.nit, NIT_PAGADOR).into_bytes(),
+            )
+        })
+        .collect();
+    let numeros = docs
+        .iter()
+        .map(|(_, b)| trazo_importers::dian::parse(b, "x").unwrap().numero)
+        .collect();
+    Lote {
+        zip: zip_de(&docs),
+        e,
+        numeros,
+    }
+}
+
+fn factura_por_numero(app: &TestApp, token: &str, numero: &str) -> Value {
+    let l = app
+        .get(&format!("/api/v1/facturas?q={numero}"), token)
+        .expect(200)
+        .json();
+    let id = l["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["numero"] == numero)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.get(&format!("/api/v1/facturas/{id}"), token).expect(200).json()
+}
+
+#[test]
+fn xml_then_glosas_then_payments_and_again_changes_nothing() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let Lote { e, zip, numeros } = facturas(&app);
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=dian_xml&archivo=lote.zip",
+        "application/zip",
+        &zip,
+    );
+    assert_eq!(
+        (v["estado"].as_str(), v["creados"].as_i64(), v["duplicados"].as_i64()),
+        (Some("terminada"), Some(5), Some(0)),
+        "{v}"
+    );
+    let again = importar(
+        &app,
+        &e.facturacion,
+        "tipo=dian_xml&archivo=lote.zip",
+        "application/zip",
+        &zip,
+    );
+    assert_eq!(
+        (
+            again["estado"].as_str(),
+            again["creados"].as_i64(),
+            again["duplicados"].as_i64()
+        ),
+        (Some("terminada"), Some(0), Some(5))
+    );
+    assert_eq!(app.get("/api/v1/facturas", &e.cartera).expect(200).json()["total"], 5);
+
+    // Radicated as one lote, then the payer's glosa sheet (invoice numbers without prefix).
+    let ids: Vec<String> = numeros
+        .iter()
+        .map(|n| {
+            factura_por_numero(&app, &e.cartera, n)["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    app.post("/api/v1/radicaciones", &e.facturacion, &json!({"pagador_id": e.pagador_id, "numero_radicado": "R-1", "fecha_radicacion": "2026-11-03", "factura_ids": ids}))
+        .expect(201);
+    let sin_prefijo = |n: &str| n.trim_start_matches(|c: char| c.is_ascii_alphabetic()).to_string();
+    let (n0, n1) = (sin_prefijo(&numeros[0]), numeros[1].clone());
+    let hoja = xlsx(&[
+        vec![
+            "numero_factura",
+            "codigo",
+            "valor",
+            "fecha_formulacion",
+            "fecha_recepcion",
+            "item",
+            "observacion",
+        ],
+        vec![
+            &n0,
+            "101",
+            "1.000,00",
+            "05/11/2026",
+            "06/11/2026",
+            "",
+            "estancia no pertinente",
+        ],
+        vec![&n1, "FA0101", "$ 2.500", "2026-11-05", "2026-11-06", "", "tarifa"],
+    ]);
+    let xlsx_ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let g = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", xlsx_ct, &hoja);
+    assert_eq!(
+        (g["estado"].as_str(), g["creados"].as_i64()),
+        (Some("terminada"), Some(2)),
+        "{g}"
+    );
+    let f0 = factura_por_numero(&app, &e.cartera, &numeros[0]);
+    assert_eq!(
+        (f0["estado"].as_str(), f0["en_discusion"].as_str()),
+        (Some("glosada"), Some("1000.00"))
+    );
+    // Received Friday 6 November: 15 días hábiles, 16 November (Independencia de Cartagena) skipped.
+    assert_eq!(f0["glosas"][0]["fecha_limite_respuesta"], "2026-11-30");
+    // Again: the file is known, nothing changes.
+    let g2 = importar(
+        &app,
+        &e.cartera,
+        "tipo=glosas_xlsx&archivo=glosas-copia.xlsx",
+        xlsx_ct,
+        &hoja,
+    );
+    assert_eq!(
+        (g2["creados"].as_i64(), g2["duplicados"].as_i64()),
+        (Some(0), Some(1)),
+        "{g2}"
+    );
+
+    // A payment remittance as CSV with `;` and local amounts.
+    let saldo0: rust_decimal::Decimal = f0["saldo"].as_str().unwrap().parse().unwrap();
+    let csv = format!(
+        "numero_factura;valor;fecha;referencia\n{};\"100.000,00\";15/11/2026;TRF-77\n",
+        numeros[0]
+    );
+    let p = importar(
+        &app,
+        &e.finanzas,
+        "tipo=pagos_xlsx&archivo=pagos.csv",
+        "text/csv",
+        csv.as_bytes(),
+    );
+    assert_eq!(
+        (p["estado"].as_str(), p["creados"].as_i64()),
+        (Some("terminada"), Some(1)),
+        "{p}"
+    );
+    let f0 = factura_por_numero(&app, &e.cartera, &numeros[0]);
+    let saldo: rust_decimal::Decimal = f0["saldo"].as_str().unwrap().parse().unwrap();
+    assert_eq!(saldo0 - saldo, rust_decimal::Decimal::new(10_000_000, 2));
+    let p2 = importar(
+        &app,
+        &e.finanzas,
+        "tipo=pagos_xlsx&archivo=pagos-otra-vez.csv",
+        "text/csv",
+        format!("{csv}\n").as_bytes(),
+    );
+    assert_eq!(
+        (p2["creados"].as_i64(), p2["duplicados"].as_i64()),
+        (Some(0), Some(1)),
+        "same remittance, other bytes: {p2}"
+    );
+    assert_eq!(factura_por_numero(&app, &e.cartera, &numeros[0])["saldo"], f0["saldo"]);
+
+    // The story of the invoice shows what came from files.
+    let t = app
+        .get(
+            &format!("/api/v1/facturas/{}/trazabilidad", f0["id"].as_str().unwrap()),
+            &e.auditor,
+        )
+        .expect(200)
+        .json();
+    let tipos: Vec<&str> = t["eventos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["tipo"].as_str().unwrap())
+        .collect();
+    assert_eq!(tipos, ["expedida", "radicada", "glosa_recibida", "pago_aplicado"]);
+}
+
+#[test]
+fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let Lote { e, zip, numeros } = facturas(&app);
+    importar(
+        &app,
+        &e.facturacion,
+        "tipo=dian_xml&archivo=lote.zip",
+        "application/zip",
+        &zip,
+    );
+    let ids: Vec<String> = numeros
+        .iter()
+        .map(|n| {
+            factura_por_numero(&app, &e.cartera, n)["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    app.post("/api/v1/radicaciones", &e.facturacion, &json!({"pagador_id": e.pagador_id, "numero_radicado": "R-1", "fecha_radicacion": "2026-11-03", "factura_ids": ids}))
+        .expect(201);
+    let hoja = xlsx(&[
+        vec!["numero_factura", "codigo", "valor", "fecha_formulacion"],
+        vec![&numeros[0], "101", "1000", "05/11/2026"],
+        vec!["NO-EXISTE-9", "101", "1000", "05/11/2026"],
+        vec![&numeros[1], "101", "1000", "05/11/2026"],
+    ]);
+    let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let v = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", ct, &hoja);
+    assert_eq!(v["estado"], "rechazada");
+    let errs = v["errores"].as_array().unwrap();
+    assert_eq!(errs.len(), 1, "{v}");
+    // Title on row 1, blank row 2, header row 3: the bad row is the sheet's row 5.
+    assert_eq!(
+        (errs[0]["archivo"].as_str(), errs[0]["row"].as_i64()),
+        (Some("glosas.xlsx"), Some(5))
+    );
+    assert!(errs[0]["message"].as_str().unwrap().contains("NO-EXISTE-9"), "{v}");
+    for n in &numeros[..2] {
+        assert_eq!(
+            factura_por_numero(&app, &e.cartera, n)["glosas"]
+                .as_array()
+                .unwrap()
+                .len(),
+            0,
+            "nothing written"
+        );
+    }
+    // A dry run of a good sheet counts and writes nothing.
+    let buena = xlsx(&[
+        vec!["numero_factura", "codigo", "valor", "fecha_formulacion"],
+        vec![&numeros[0], "101", "1000", "05/11/2026"],
+    ]);
+    let s = importar(
+        &app,
+        &e.cartera,
+        "tipo=glosas_xlsx&archivo=buena.xlsx&simular=true",
+        ct,
+        &buena,
+    );
+    assert_eq!(
+        (s["estado"].as_str(), s["creados"].as_i64()),
+        (Some("simulada"), Some(1))
+    );
+    assert_eq!(
+        factura_por_numero(&app, &e.cartera, &numeros[0])["glosas"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    // ...and the same file imported for real afterwards is not taken for a duplicate.
+    let r = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=buena.xlsx", ct, &buena);
+    assert_eq!(
+        (r["estado"].as_str(), r["creados"].as_i64()),
+        (Some("terminada"), Some(1)),
+        "{r}"
+    );
+}
+
+#[test]
+fn imports_are_refused_by_role_size_and_zip_bombs() {
+    let app = TestApp::spawn_with(&[
+        ("TRAZO_IMPORTACIONES__MAX_BYTES", "200000"),
+        ("TRAZO_RELOJ__FECHA_FIJA", "2026-11-20"),
+    ]);
+    let Lote { e, zip, .. } = facturas(&app);
+    app.request(
+        "POST",
+        "/api/v1/importaciones?tipo=dian_xml",
+        Some(&e.cartera),
+        Some("application/zip"),
+        Some(&zip),
+    )
+    .problem(403);
+    app.request(
+        "POST",
+        "/api/v1/importaciones?tipo=glosas_xlsx",
+        Some(&e.facturacion),
+        Some("text/csv"),
+        Some(b"x"),
+    )
+    .problem(403);
+    app.request(
+        "POST",
+        "/api/v1/importaciones?tipo=dian_xml",
+        None,
+        Some("application/zip"),
+        Some(&zip),
+    )
+    .problem(401);
+    let grande = vec![b' '; 200_001];
+    app.request(
+        "POST",
+        "/api/v1/importaciones?tipo=dian_xml&archivo=a.xml",
+        Some(&e.facturacion),
+        Some("application/xml"),
+        Some(&grande),
+    )
+    .problem(413);
+    let bomba = zip_de(&[("bomba.xml".to_string(), vec![b'a'; 20 << 20])]);
+    assert!(bomba.len() < 200_000);
+    let p = app
+        .request(
+            "POST",
+            "/api/v1/importaciones?tipo=dian_xml&archivo=bomba.zip",
+            Some(&e.facturacion),
+            Some("application/zip"),
+            Some(&bomba),
+        )
+        .problem(413);
+    assert!(p["detail"].as_str().unwrap().contains("bomba"), "{p}");
+    app.request(
+        "POST",
+        "/api/v1/importaciones?tipo=glosas_xlsx&perfil=nadie",
+        Some(&e.cartera),
+        Some("text/csv"),
+        Some(b"a;b\n"),
+    )
+    .problem(422);
+    // Another prestador cannot see the run.
+    let r = app
+        .request(
+            "POST",
+            "/api/v1/importaciones?tipo=dian_xml&archivo=lote.zip",
+            Some(&e.facturacion),
+            Some("application/zip"),
+            Some(&zip),
+        )
+        .expect(202)
+        .json();
+    let otro = app.tenant();
+    app.get(
+        &format!("/api/v1/importaciones/{}", r["id"].as_str().unwrap()),
+        &otro.admin,
+    )
+    .problem(404);
+}
