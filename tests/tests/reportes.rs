@@ -155,7 +155,7 @@ fn aging_of_cartera_at_two_cut_off_dates() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|f| f["pagador"].as_str().unwrap().contains(nombre))
+            .find(|f| f["tipo"] == nombre)
             .unwrap()
             .clone();
         ["0-30", "31-60", "61-90", "91-180", "181-360", ">360"]
