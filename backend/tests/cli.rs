@@ -145,3 +145,112 @@ fn migrate_creates_the_database_in_the_data_dir() {
     // Running it again is harmless.
     assert!(trazo(dir.path(), &["migrate"], &[]).status.success());
 }
+
+#[test]
+fn import_reads_folders_and_zips_and_twice_changes_nothing() {
+    use std::io::Write;
+    use trazo_importers::dian::generador;
+
+    let dir = tempfile::tempdir().unwrap();
+    let pw = [("TRAZO_ADMIN_PASSWORD", "una-clave-larga")];
+    let init = [
+        "init",
+        "--prestador-nit",
+        "900123456-8",
+        "--prestador-nombre",
+        "Clínica Norte",
+        "--admin-email",
+        "jefe@norte.co",
+    ];
+    assert!(trazo(dir.path(), &init, &pw).status.success());
+    let add = [
+        "user",
+        "add",
+        "--prestador-nit",
+        "900123456",
+        "--email",
+        "fac@norte.co",
+        "--nombre",
+        "F",
+        "--rol",
+        "facturacion",
+    ];
+    assert!(trazo(dir.path(), &add, &[("TRAZO_USER_PASSWORD", "otra-clave-larga")])
+        .status
+        .success());
+    // The payer the files name, created as an admin would through the API.
+    let db = trazo::db::Db::connect(&dir.path().join("trazo.db").to_string_lossy(), 1).unwrap();
+    let admin = db
+        .read(|c| Ok(trazo::db::usuarios::por_email(c, "jefe@norte.co")?))
+        .unwrap()
+        .unwrap();
+    let actor = trazo::app::Actor {
+        usuario_id: admin.id,
+        prestador_id: admin.prestador_id,
+        rol: trazo::domain::rol::Rol::Admin,
+    };
+    let n = trazo::app::pagadores::NuevoPagador {
+        nit: "800250119".into(),
+        nombre: "EPS".into(),
+        tipo: trazo::domain::pagador::TipoPagador::Otro,
+    };
+    trazo::app::pagadores::crear(&db, &actor, n).unwrap();
+
+    let carpeta = dir.path().join("xml");
+    std::fs::create_dir_all(carpeta.join("sub")).unwrap();
+    for i in 1..=3 {
+        std::fs::write(
+            carpeta.join("sub").join(format!("f{i}.xml")),
+            generador::attached_document(i, "900123456", "800250119"),
+        )
+        .unwrap();
+    }
+    let zip_path = dir.path().join("mas.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    for i in 4..=5 {
+        w.start_file(format!("f{i}.xml"), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(generador::attached_document(i, "900123456", "800250119").as_bytes())
+            .unwrap();
+    }
+    w.finish().unwrap();
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "import",
+            "dian_xml",
+            carpeta.to_str().unwrap(),
+            zip_path.to_str().unwrap(),
+            "--prestador-nit",
+            "900123456",
+            "--usuario",
+            "fac@norte.co",
+        ];
+        a.extend_from_slice(extra);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let env = [("TRAZO_RELOJ__FECHA_FIJA", "2026-11-20")];
+    let run = |a: Vec<String>| trazo(dir.path(), &a.iter().map(String::as_str).collect::<Vec<_>>(), &env);
+    let o = run(args(&["--simular"]));
+    assert!(
+        o.status.success() && text(&o).contains("simulada; 5 creados"),
+        "{}",
+        text(&o)
+    );
+    let o = run(args(&[]));
+    assert!(
+        o.status.success() && text(&o).contains("terminada; 5 creados, 0 ya estaban"),
+        "{}",
+        text(&o)
+    );
+    let o = run(args(&[]));
+    assert!(
+        o.status.success() && text(&o).contains("terminada; 0 creados, 5 ya estaban"),
+        "{}",
+        text(&o)
+    );
+    // A broken file: nothing written, its name in the answer, a failing exit code.
+    std::fs::write(carpeta.join("roto.xml"), "<Invoice>").unwrap();
+    let o = run(args(&[]));
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("roto.xml"), "{}", text(&o));
+}

@@ -247,7 +247,22 @@ enum Falla {
 
 impl From<AppError> for Falla {
     fn from(e: AppError) -> Self {
-        Falla::App(e)
+        match e {
+            // A value refused by the rules is an error of the input, with its field.
+            AppError::Invalid(v) => Falla::Errores(
+                v.into_iter()
+                    .map(|x| ErrorImportacion {
+                        archivo: String::new(),
+                        row: None,
+                        line: None,
+                        path: Some(x.path.clone()),
+                        campo: Some(x.path.clone()),
+                        message: format!("{}: {}", x.path, x.message),
+                    })
+                    .collect(),
+            ),
+            other => Falla::App(other),
+        }
     }
 }
 
