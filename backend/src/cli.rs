@@ -274,8 +274,9 @@ fn explain(e: AppError) -> anyhow::Error {
     }
 }
 
-/// Every file under the given paths (folders read recursively), zips opened with the limits.
-fn archivos(rutas: &[PathBuf], settings: &Settings) -> anyhow::Result<Vec<trazo_importers::archivo::Archivo>> {
+/// Every file under the given paths (folders read recursively; zips opened with the
+/// limits), to be read when its turn comes.
+fn archivos(rutas: &[PathBuf], settings: &Settings) -> anyhow::Result<Vec<trazo_importers::archivo::Origen>> {
     fn recorrer(p: &std::path::Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if p.is_dir() {
             let mut hijos: Vec<_> = std::fs::read_dir(p)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -296,10 +297,8 @@ fn archivos(rutas: &[PathBuf], settings: &Settings) -> anyhow::Result<Vec<trazo_
     let limites = settings.importaciones.limites();
     let mut out = Vec::new();
     for r in rutas_archivos {
-        let bytes = std::fs::read(&r).map_err(|e| anyhow::anyhow!("no se pudo leer {}: {e}", r.display()))?;
-        let nombre = r.to_string_lossy().into_owned();
         out.extend(
-            trazo_importers::archivo::expandir(&nombre, bytes, &limites).map_err(|e| match e {
+            trazo_importers::archivo::origenes_de_ruta(&r, &limites).map_err(|e| match e {
                 trazo_importers::archivo::ErrorArchivo::Limite(e)
                 | trazo_importers::archivo::ErrorArchivo::Formato(e) => {
                     anyhow::anyhow!("{e}")

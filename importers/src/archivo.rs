@@ -2,7 +2,10 @@
 //! server (number of entries, size of each and of all, compression ratio), because a small
 //! upload can expand to gigabytes (a "zip bomb").
 
-use std::io::Read;
+use std::io::{Read, Seek};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use crate::error::{ImportError, Ubicacion};
 
@@ -47,18 +50,103 @@ pub fn es_zip(nombre: &str, bytes: &[u8]) -> bool {
     nombre.to_ascii_lowercase().ends_with(".zip") && bytes.starts_with(b"PK")
 }
 
-/// The files of an upload: the upload itself, or the entries of a zip (folders inside it are
-/// flattened into `carpeta/archivo.xml` names; system clutter such as `__MACOSX/` is skipped).
-pub fn expandir(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<Archivo>, ErrorArchivo> {
-    if !es_zip(nombre, &bytes) {
-        return Ok(vec![Archivo {
-            nombre: nombre.to_string(),
-            bytes,
-        }]);
+/// A zip opened once and read entry by entry, by whoever needs an entry.
+pub struct ZipAbierto {
+    nombre: String,
+    zip: Mutex<zip::ZipArchive<Box<dyn LeerBuscar>>>,
+    limites: LimitesArchivo,
+    /// Bytes expanded so far, against `max_bytes_total`.
+    expandidos: AtomicU64,
+}
+
+/// What a zip is read from: bytes in memory or a file on disk.
+pub trait LeerBuscar: Read + Seek + Send {}
+impl<T: Read + Seek + Send> LeerBuscar for T {}
+
+/// A file of an upload, whose bytes are read only when they are needed, so a run of many
+/// thousand files never holds them all at once.
+pub enum Origen {
+    Bytes(Archivo),
+    Ruta(PathBuf),
+    EntradaZip {
+        zip: Arc<ZipAbierto>,
+        indice: usize,
+        nombre: String,
+    },
+}
+
+impl Origen {
+    pub fn nombre(&self) -> String {
+        match self {
+            Origen::Bytes(a) => a.nombre.clone(),
+            Origen::Ruta(p) => p.to_string_lossy().into_owned(),
+            Origen::EntradaZip { nombre, .. } => nombre.clone(),
+        }
     }
+
+    /// The file's bytes, enforcing the zip's limits on what an entry really expands to.
+    pub fn leer(&self) -> Result<Archivo, ErrorArchivo> {
+        match self {
+            Origen::Bytes(a) => Ok(a.clone()),
+            Origen::Ruta(p) => std::fs::read(p)
+                .map(|bytes| Archivo {
+                    nombre: self.nombre(),
+                    bytes,
+                })
+                .map_err(|e| {
+                    ErrorArchivo::Formato(ImportError::new(
+                        &self.nombre(),
+                        Ubicacion::Archivo,
+                        None,
+                        format!("no se pudo leer: {e}"),
+                    ))
+                }),
+            Origen::EntradaZip { zip, indice, nombre } => zip.leer(*indice, nombre),
+        }
+    }
+}
+
+impl ZipAbierto {
+    fn leer(&self, indice: usize, ruta: &str) -> Result<Archivo, ErrorArchivo> {
+        let l = &self.limites;
+        let mut zip = self.zip.lock().unwrap_or_else(|p| p.into_inner());
+        let formato = |m: String| ErrorArchivo::Formato(ImportError::new(ruta, Ubicacion::Archivo, None, m));
+        let mut entrada = zip
+            .by_index(indice)
+            .map_err(|e| formato(format!("la entrada está dañada: {e}")))?;
+        let comprimido = entrada.compressed_size().max(1);
+        // Declared sizes can lie: read at most one byte past the limit to find out.
+        let mut buf = Vec::with_capacity(entrada.size().min(l.max_bytes_entrada) as usize);
+        (&mut entrada)
+            .take(l.max_bytes_entrada + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| formato(format!("no se pudo leer: {e}")))?;
+        let limite = |m: String| ErrorArchivo::Limite(ImportError::new(ruta, Ubicacion::Archivo, None, m));
+        if buf.len() as u64 > l.max_bytes_entrada || buf.len() as u64 / comprimido > l.max_razon {
+            return Err(limite("se expande más de lo que declara: parece una bomba zip".into()));
+        }
+        let total = self.expandidos.fetch_add(buf.len() as u64, Ordering::Relaxed) + buf.len() as u64;
+        if total > l.max_bytes_total {
+            return Err(ErrorArchivo::Limite(ImportError::new(
+                &self.nombre,
+                Ubicacion::Archivo,
+                None,
+                format!("el contenido del zip supera {} bytes", l.max_bytes_total),
+            )));
+        }
+        Ok(Archivo {
+            nombre: ruta.to_string(),
+            bytes: buf,
+        })
+    }
+}
+
+/// Opens a zip (its directory only) and checks what it declares against the limits; its
+/// entries are read later, one by one.
+fn abrir_zip(nombre: &str, fuente: Box<dyn LeerBuscar>, l: &LimitesArchivo) -> Result<Vec<Origen>, ErrorArchivo> {
     let err = |m: String| ImportError::new(nombre, Ubicacion::Archivo, None, m);
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| ErrorArchivo::Formato(err(format!("no es un zip legible: {e}"))))?;
+    let mut zip =
+        zip::ZipArchive::new(fuente).map_err(|e| ErrorArchivo::Formato(err(format!("no es un zip legible: {e}"))))?;
     if zip.len() > l.max_entradas {
         return Err(ErrorArchivo::Limite(err(format!(
             "el zip tiene {} archivos; el máximo es {}",
@@ -66,11 +154,11 @@ pub fn expandir(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<
             l.max_entradas
         ))));
     }
-    let mut total: u64 = 0;
-    let mut out = Vec::new();
+    let mut entradas = Vec::new();
+    let mut declarado: u64 = 0;
     for i in 0..zip.len() {
-        let mut entrada = zip
-            .by_index(i)
+        let entrada = zip
+            .by_index_raw(i)
             .map_err(|e| ErrorArchivo::Formato(err(format!("la entrada {} está dañada: {e}", i + 1))))?;
         let ruta = entrada
             .name()
@@ -98,35 +186,64 @@ pub fn expandir(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<
                 l.max_razon
             )));
         }
-        // Declared sizes can lie: read at most one byte past the limit to find out.
-        let mut buf = Vec::with_capacity(entrada.size().min(l.max_bytes_entrada) as usize);
-        (&mut entrada)
-            .take(l.max_bytes_entrada + 1)
-            .read_to_end(&mut buf)
-            .map_err(|e| {
-                ErrorArchivo::Formato(ImportError::new(
-                    &ruta,
-                    Ubicacion::Archivo,
-                    None,
-                    format!("no se pudo leer: {e}"),
-                ))
-            })?;
-        if buf.len() as u64 > l.max_bytes_entrada || buf.len() as u64 / comprimido > l.max_razon {
-            return Err(limite("se expande más de lo que declara: parece una bomba zip".into()));
-        }
-        total += buf.len() as u64;
-        if total > l.max_bytes_total {
+        declarado += entrada.size();
+        if declarado > l.max_bytes_total {
             return Err(ErrorArchivo::Limite(err(format!(
                 "el contenido del zip supera {} bytes",
                 l.max_bytes_total
             ))));
         }
-        out.push(Archivo {
-            nombre: ruta,
-            bytes: buf,
-        });
+        entradas.push((i, ruta));
     }
-    Ok(out)
+    let abierto = Arc::new(ZipAbierto {
+        nombre: nombre.to_string(),
+        zip: Mutex::new(zip),
+        limites: l.clone(),
+        expandidos: AtomicU64::new(0),
+    });
+    Ok(entradas
+        .into_iter()
+        .map(|(indice, nombre)| Origen::EntradaZip {
+            zip: abierto.clone(),
+            indice,
+            nombre,
+        })
+        .collect())
+}
+
+/// The files of an upload: the upload itself, or the entries of a zip (folders inside it are
+/// flattened into `carpeta/archivo.xml` names; system clutter such as `__MACOSX/` is skipped).
+pub fn origenes(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<Origen>, ErrorArchivo> {
+    if !es_zip(nombre, &bytes) {
+        return Ok(vec![Origen::Bytes(Archivo {
+            nombre: nombre.to_string(),
+            bytes,
+        })]);
+    }
+    abrir_zip(nombre, Box::new(std::io::Cursor::new(bytes)), l)
+}
+
+/// The same for a file on disk, read only when its turn comes.
+pub fn origenes_de_ruta(ruta: &Path, l: &LimitesArchivo) -> Result<Vec<Origen>, ErrorArchivo> {
+    let nombre = ruta.to_string_lossy().into_owned();
+    let es_zip_nombre = nombre.to_ascii_lowercase().ends_with(".zip");
+    if !es_zip_nombre {
+        return Ok(vec![Origen::Ruta(ruta.to_path_buf())]);
+    }
+    let f = std::fs::File::open(ruta).map_err(|e| {
+        ErrorArchivo::Formato(ImportError::new(
+            &nombre,
+            Ubicacion::Archivo,
+            None,
+            format!("no se pudo abrir: {e}"),
+        ))
+    })?;
+    abrir_zip(&nombre, Box::new(std::io::BufReader::new(f)), l)
+}
+
+/// Every file of an upload, read now (for callers that need them all at once).
+pub fn expandir(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<Archivo>, ErrorArchivo> {
+    origenes(nombre, bytes, l)?.iter().map(Origen::leer).collect()
 }
 
 #[cfg(test)]

@@ -90,7 +90,7 @@ pub async fn crear(
     let (st, actor_run, o_run) = (state.clone(), actor.clone(), o.clone());
     let (id, archivos) = blocking(move || {
         let (actor, o) = (actor_run, o_run);
-        let archivos = archivo::expandir(&nombre, bytes, &st.importaciones.limites).map_err(|e| match e {
+        let archivos = archivo::origenes(&nombre, bytes, &st.importaciones.limites).map_err(|e| match e {
             ErrorArchivo::Limite(e) => AppError::Excedido(e.to_string()),
             ErrorArchivo::Formato(e) => AppError::Invalid(vec![Violation::new(e.archivo.clone(), e.mensaje)]),
         })?;

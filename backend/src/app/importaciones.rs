@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use trazo_importers::archivo::Archivo;
+use trazo_importers::archivo::{Archivo, ErrorArchivo, Origen};
 use trazo_importers::sheets::Perfil;
 use trazo_importers::{dian, rips, sheets, ImportError, Ubicacion};
 use utoipa::ToSchema;
@@ -200,6 +200,24 @@ pub fn cargar_perfiles(dir: &Path) -> anyhow::Result<Vec<Perfil>> {
     Ok(v)
 }
 
+/// Progress of the runs working in this process: a run writes in one transaction, so its
+/// row cannot show progress until it ends.
+static PROGRESO: std::sync::Mutex<Option<HashMap<String, (usize, usize)>>> = std::sync::Mutex::new(None);
+
+fn progreso_de(id: &str) -> Option<(usize, usize)> {
+    PROGRESO.lock().ok()?.as_ref()?.get(id).copied()
+}
+
+fn marcar_progreso(id: &str, avance: Option<(usize, usize)>) {
+    if let Ok(mut m) = PROGRESO.lock() {
+        let m = m.get_or_insert_with(HashMap::new);
+        match avance {
+            Some(a) => m.insert(id.to_string(), a),
+            None => m.remove(id),
+        };
+    }
+}
+
 /// Registers a run (before its work starts) and returns its id.
 pub fn crear(db: &Db, actor: &Actor, o: &Opciones, archivo: &str) -> Result<String, AppError> {
     exigir_rol(actor, o.tipo)?;
@@ -225,10 +243,16 @@ pub fn crear(db: &Db, actor: &Actor, o: &Opciones, archivo: &str) -> Result<Stri
 }
 
 pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ImportacionVista, AppError> {
-    db.read(|c| {
-        db::importaciones::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una importación"))
-    })
-    .map(vista)
+    let mut v = db
+        .read(|c| {
+            db::importaciones::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una importación"))
+        })
+        .map(vista)?;
+    if let (EstadoImportacion::EnCurso, Some((procesados, total))) = (v.estado, progreso_de(id)) {
+        v.procesados = procesados as i32;
+        v.total = total as i32;
+    }
+    Ok(v)
 }
 
 /// What a run did.
@@ -287,21 +311,13 @@ pub fn ejecutar(
     actor: &Actor,
     id: &str,
     o: &Opciones,
-    archivos: Vec<Archivo>,
+    archivos: Vec<Origen>,
     progreso: &dyn Fn(usize, usize),
 ) -> Result<ImportacionVista, AppError> {
     let total = archivos.len();
     let marcar = |procesados: usize| {
         progreso(procesados, total);
-        let _ = cx.db.write(|c| {
-            Ok(db::importaciones::progreso(
-                c,
-                id,
-                EstadoImportacion::EnCurso.as_str(),
-                procesados as i32,
-                total as i32,
-            )?)
-        });
+        marcar_progreso(id, Some((procesados, total)));
     };
     marcar(0);
     let (estado, resumen, errores) = match procesar(cx, actor, id, o, archivos, &marcar) {
@@ -321,6 +337,7 @@ pub fn ejecutar(
             )
         }
     };
+    marcar_progreso(id, None);
     let errores_json = serde_json::to_string(&errores).unwrap_or_else(|_| "[]".into());
     cx.db.write(|c| {
         db::importaciones::progreso(c, id, estado.as_str(), total as i32, total as i32)?;
@@ -347,9 +364,13 @@ fn procesar(
     actor: &Actor,
     id: &str,
     o: &Opciones,
-    archivos: Vec<Archivo>,
+    origenes: Vec<Origen>,
     marcar: &dyn Fn(usize),
 ) -> Result<Resumen, Falla> {
+    if o.tipo == TipoImportacion::DianXml {
+        return procesar_dian(cx, actor, id, o, origenes, marcar);
+    }
+    let archivos = leer(&origenes)?;
     // Files already imported whole are skipped: the same file twice changes nothing.
     let hashes: Vec<String> = archivos.iter().map(|a| hash(&a.bytes)).collect();
     let ya: HashSet<String> = cx
@@ -376,24 +397,10 @@ fn procesar(
     }
     let total = nuevos.len() + duplicados_archivo;
     let resumen = match o.tipo {
-        TipoImportacion::DianXml => {
-            let docs = parsear_paralelo(
-                &nuevos,
-                |a| dian::parse(&a.bytes, &a.nombre),
-                duplicados_archivo,
-                marcar,
-            )?;
-            escribir(cx, actor, id, o, &nuevos, |c| {
-                importar_dian(c, cx, actor, &nuevos, docs)
-            })?
-        }
+        TipoImportacion::DianXml => unreachable!("DIAN runs stream, above"),
         TipoImportacion::RipsJson => {
-            let docs = parsear_paralelo(
-                &nuevos,
-                |a| rips::parse_json(&a.bytes, &a.nombre),
-                duplicados_archivo,
-                marcar,
-            )?;
+            let docs = parsear_todo(&nuevos, |a| rips::parse_json(&a.bytes, &a.nombre))?;
+            marcar(total);
             escribir(cx, actor, id, o, &nuevos, |c| {
                 let docs = docs
                     .into_iter()
@@ -425,22 +432,14 @@ fn procesar(
         TipoImportacion::GlosasXlsx | TipoImportacion::PagosXlsx => {
             let perfil = perfil(cx.perfiles, o.perfil.as_deref())?;
             if o.tipo == TipoImportacion::GlosasXlsx {
-                let filas = parsear_paralelo(
-                    &nuevos,
-                    |a| sheets::leer_glosas(&a.bytes, &a.nombre, perfil),
-                    duplicados_archivo,
-                    marcar,
-                )?;
+                let filas = parsear_todo(&nuevos, |a| sheets::leer_glosas(&a.bytes, &a.nombre, perfil))?;
+                marcar(total);
                 escribir(cx, actor, id, o, &nuevos, |c| {
                     importar_glosas(c, cx, actor, &nuevos, filas)
                 })?
             } else {
-                let filas = parsear_paralelo(
-                    &nuevos,
-                    |a| sheets::leer_pagos(&a.bytes, &a.nombre, perfil),
-                    duplicados_archivo,
-                    marcar,
-                )?;
+                let filas = parsear_todo(&nuevos, |a| sheets::leer_pagos(&a.bytes, &a.nombre, perfil))?;
+                marcar(total);
                 escribir(cx, actor, id, o, &nuevos, |c| {
                     importar_pagos(c, cx, actor, &nuevos, filas)
                 })?
@@ -453,47 +452,128 @@ fn procesar(
     })
 }
 
+/// Reads every file of a run now; unreadable ones are errors of the run.
+fn leer(origenes: &[Origen]) -> Result<Vec<Archivo>, Falla> {
+    let mut archivos = Vec::with_capacity(origenes.len());
+    let mut errs = Vec::new();
+    for o in origenes {
+        match o.leer() {
+            Ok(a) => archivos.push(a),
+            Err(ErrorArchivo::Limite(e) | ErrorArchivo::Formato(e)) => errs.push(ErrorImportacion::from(&e)),
+        }
+    }
+    if errs.is_empty() {
+        Ok(archivos)
+    } else {
+        Err(Falla::Errores(errs))
+    }
+}
+
+/// Files a batch has not seen before, with their hashes; counts the rest as duplicates.
+fn sin_repetir(
+    c: &mut AnyConnection,
+    actor: &Actor,
+    tipo: TipoImportacion,
+    archivos: Vec<Archivo>,
+    vistos: &mut HashSet<String>,
+    duplicados: &mut usize,
+) -> Result<Vec<(Archivo, String)>, Falla> {
+    let hashes: Vec<String> = archivos.iter().map(|a| hash(&a.bytes)).collect();
+    let ya: HashSet<String> = db::importaciones::hashes_importados(c, &actor.prestador_id, tipo.as_str(), &hashes)?
+        .into_iter()
+        .collect();
+    let mut nuevos = Vec::new();
+    for (a, h) in archivos.into_iter().zip(hashes) {
+        if ya.contains(&h) || !vistos.insert(h.clone()) {
+            *duplicados += 1;
+        } else {
+            nuevos.push((a, h));
+        }
+    }
+    Ok(nuevos)
+}
+
+/// Files per batch of a streamed run: enough to keep all cores busy, few enough that memory
+/// does not grow with the run.
+const TANDA: usize = 1000;
+
+/// A DIAN run, streamed: batch after batch is read, parsed, checked and written in one
+/// transaction; errors of every batch are collected, and any error rolls all of it back.
+fn procesar_dian(
+    cx: &Contexto,
+    actor: &Actor,
+    id: &str,
+    o: &Opciones,
+    origenes: Vec<Origen>,
+    marcar: &dyn Fn(usize),
+) -> Result<Resumen, Falla> {
+    cx.db.write_con(|c| {
+        let mut imp = ImportDian::nuevo(c, actor)?;
+        let mut errs: Vec<ErrorImportacion> = Vec::new();
+        let (mut vistos, mut duplicados) = (HashSet::new(), 0);
+        for (n, tanda) in origenes.chunks(TANDA).enumerate() {
+            let mut archivos = Vec::with_capacity(tanda.len());
+            for o in tanda {
+                match o.leer() {
+                    Ok(a) => archivos.push(a),
+                    Err(ErrorArchivo::Limite(e) | ErrorArchivo::Formato(e)) => errs.push(ErrorImportacion::from(&e)),
+                }
+            }
+            let nuevos = sin_repetir(c, actor, o.tipo, archivos, &mut vistos, &mut duplicados)?;
+            let (docs, e) = parsear_paralelo(&nuevos, |a| dian::parse(&a.bytes, &a.nombre));
+            errs.extend(e);
+            imp.tanda(c, cx, actor, &nuevos, docs, &mut errs)?;
+            registrar_archivos(c, actor, id, o.tipo, &nuevos)?;
+            marcar(n * TANDA + tanda.len());
+        }
+        imp.notas(c, cx, actor, &mut errs)?;
+        if !errs.is_empty() {
+            return Err(Falla::Errores(errs));
+        }
+        let r = Resumen {
+            creados: imp.creados,
+            duplicados: imp.duplicados + duplicados,
+        };
+        if o.simular {
+            return Err(Falla::Simulada(r));
+        }
+        Ok(r)
+    })
+}
+
 fn errores(v: Vec<ImportError>) -> Falla {
     Falla::Errores(v.iter().map(Into::into).collect())
 }
 
-/// Parses every file on all cores; all errors of all files are collected.
+/// Parses files on all cores: what parsed, and every error of every file.
 fn parsear_paralelo<T: Send>(
     archivos: &[(Archivo, String)],
     parse: impl Fn(&Archivo) -> Result<T, Vec<ImportError>> + Sync,
-    ya: usize,
-    marcar: &dyn Fn(usize),
-) -> Result<Vec<(usize, T)>, Falla> {
+) -> (Vec<(usize, T)>, Vec<ErrorImportacion>) {
     let hilos = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    let mut resultados: Vec<(usize, Result<T, Vec<ImportError>>)> = Vec::with_capacity(archivos.len());
-    for (n, tanda) in archivos.chunks(2000).enumerate() {
-        let base = n * 2000;
-        let por_hilo = tanda.len().div_ceil(hilos).max(1);
-        let parse = &parse;
-        let mut parte: Vec<(usize, Result<T, Vec<ImportError>>)> = std::thread::scope(|s| {
-            let hs: Vec<_> = tanda
-                .chunks(por_hilo)
-                .enumerate()
-                .map(|(k, trozo)| {
-                    s.spawn(move || {
-                        trozo
-                            .iter()
-                            .enumerate()
-                            .map(|(j, (a, _))| (base + k * por_hilo + j, parse(a)))
-                            .collect::<Vec<_>>()
-                    })
+    let por_hilo = archivos.len().div_ceil(hilos).max(1);
+    let parse = &parse;
+    let resultados: Vec<(usize, Result<T, Vec<ImportError>>)> = std::thread::scope(|s| {
+        let hs: Vec<_> = archivos
+            .chunks(por_hilo)
+            .enumerate()
+            .map(|(k, trozo)| {
+                s.spawn(move || {
+                    trozo
+                        .iter()
+                        .enumerate()
+                        .map(|(j, (a, _))| (k * por_hilo + j, parse(a)))
+                        .collect::<Vec<_>>()
                 })
-                .collect();
-            hs.into_iter()
-                .flat_map(|h| h.join().expect("a parser does not panic"))
-                .collect()
-        });
-        resultados.append(&mut parte);
-        marcar(ya + base + tanda.len());
-    }
+            })
+            .collect();
+        hs.into_iter()
+            .flat_map(|h| h.join().expect("a parser does not panic"))
+            .collect()
+    });
     let mut ok = Vec::with_capacity(resultados.len());
     let mut errs = Vec::new();
     for (i, r) in resultados {
@@ -502,11 +582,41 @@ fn parsear_paralelo<T: Send>(
             Err(e) => errs.extend(e.iter().map(ErrorImportacion::from)),
         }
     }
-    if errs.is_empty() {
-        Ok(ok)
-    } else {
-        Err(Falla::Errores(errs))
+    (ok, errs)
+}
+
+/// [`parsear_paralelo`] for runs read whole: any error stops the run.
+fn parsear_todo<T: Send>(
+    archivos: &[(Archivo, String)],
+    parse: impl Fn(&Archivo) -> Result<T, Vec<ImportError>> + Sync,
+) -> Result<Vec<(usize, T)>, Falla> {
+    match parsear_paralelo(archivos, parse) {
+        (ok, errs) if errs.is_empty() => Ok(ok),
+        (_, errs) => Err(Falla::Errores(errs)),
     }
+}
+
+/// Records the files a run landed, by content hash, so importing them again changes nothing.
+fn registrar_archivos(
+    c: &mut AnyConnection,
+    actor: &Actor,
+    id: &str,
+    tipo: TipoImportacion,
+    archivos: &[(Archivo, String)],
+) -> Result<(), Falla> {
+    let filas: Vec<_> = archivos
+        .iter()
+        .map(|(a, h)| db::importaciones::ArchivoImportado {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            importacion_id: id.to_string(),
+            tipo: tipo.as_str().into(),
+            nombre: a.nombre.clone(),
+            hash: h.clone(),
+            creado_en: db::now(),
+        })
+        .collect();
+    Ok(db::importaciones::insertar_archivos(c, &filas)?)
 }
 
 /// Runs the writes of a run in one transaction and records its files; a dry run rolls back.
@@ -520,19 +630,7 @@ fn escribir(
 ) -> Result<Resumen, Falla> {
     cx.db.write_con(|c| {
         let r = f(c)?;
-        let filas: Vec<_> = archivos
-            .iter()
-            .map(|(a, h)| db::importaciones::ArchivoImportado {
-                id: db::new_id(),
-                prestador_id: actor.prestador_id.clone(),
-                importacion_id: id.to_string(),
-                tipo: o.tipo.as_str().into(),
-                nombre: a.nombre.clone(),
-                hash: h.clone(),
-                creado_en: db::now(),
-            })
-            .collect();
-        db::importaciones::insertar_archivos(c, &filas)?;
+        registrar_archivos(c, actor, id, o.tipo, archivos)?;
         if o.simular {
             return Err(Falla::Simulada(r));
         }
@@ -577,227 +675,258 @@ impl Numeros {
     }
 }
 
-fn importar_dian(
-    c: &mut AnyConnection,
-    cx: &Contexto,
-    actor: &Actor,
-    archivos: &[(Archivo, String)],
-    docs: Vec<(usize, dian::DocumentoDian)>,
-) -> Result<Resumen, Falla> {
-    let prestador =
-        db::prestadores::por_id(c, &actor.prestador_id)?.ok_or_else(|| AppError::not_found("el prestador"))?;
-    let pagadores: HashMap<String, String> =
-        db::pagadores::listar(c, &actor.prestador_id, &Default::default(), 0, i64::MAX)?
-            .0
+/// A DIAN run, batch after batch in one transaction: what it has seen and done so far.
+struct ImportDian {
+    prestador_nit: String,
+    pagadores: HashMap<String, String>,
+    contratos: HashMap<(String, String), String>,
+    /// numero → CUFE of the invoices of this run.
+    vistos: HashMap<String, String>,
+    /// Notas crédito wait for every invoice of the run to exist.
+    notas: Vec<(String, dian::DocumentoDian)>,
+    creados: usize,
+    duplicados: usize,
+}
+
+impl ImportDian {
+    fn nuevo(c: &mut AnyConnection, actor: &Actor) -> Result<ImportDian, Falla> {
+        let prestador =
+            db::prestadores::por_id(c, &actor.prestador_id)?.ok_or_else(|| AppError::not_found("el prestador"))?;
+        let pagadores: HashMap<String, String> =
+            db::pagadores::listar(c, &actor.prestador_id, &Default::default(), 0, i64::MAX)?
+                .0
+                .into_iter()
+                .map(|p| (p.nit, p.id))
+                .collect();
+        let contratos: HashMap<(String, String), String> =
+            db::contratos::listar(c, &actor.prestador_id, None, 0, i64::MAX)?
+                .0
+                .into_iter()
+                .map(|x| ((x.pagador_id, x.numero), x.id))
+                .collect();
+        Ok(ImportDian {
+            prestador_nit: prestador.nit,
+            pagadores,
+            contratos,
+            vistos: HashMap::new(),
+            notas: Vec::new(),
+            creados: 0,
+            duplicados: 0,
+        })
+    }
+
+    /// Checks one batch of parsed documents; writes its invoices when the run has no error yet.
+    fn tanda(
+        &mut self,
+        c: &mut AnyConnection,
+        cx: &Contexto,
+        actor: &Actor,
+        archivos: &[(Archivo, String)],
+        docs: Vec<(usize, dian::DocumentoDian)>,
+        errs: &mut Vec<ErrorImportacion>,
+    ) -> Result<(), Falla> {
+        let (prestador_nit, pagadores, contratos) = (&self.prestador_nit, &self.pagadores, &self.contratos);
+        let numeros: Vec<String> = docs.iter().map(|(_, d)| d.numero.trim().to_uppercase()).collect();
+        let existentes: HashMap<String, Option<String>> = db::facturas::por_numeros(c, &actor.prestador_id, &numeros)?
             .into_iter()
-            .map(|p| (p.nit, p.id))
+            .map(|f| (f.numero, f.cufe))
             .collect();
-    let contratos: HashMap<(String, String), String> =
-        db::contratos::listar(c, &actor.prestador_id, None, 0, i64::MAX)?
-            .0
-            .into_iter()
-            .map(|x| ((x.pagador_id, x.numero), x.id))
-            .collect();
-    let numeros: Vec<String> = docs.iter().map(|(_, d)| d.numero.trim().to_uppercase()).collect();
-    let existentes: HashMap<String, Option<String>> = db::facturas::por_numeros(c, &actor.prestador_id, &numeros)?
-        .into_iter()
-        .map(|f| (f.numero, f.cufe))
-        .collect();
-    let mut errs = Vec::new();
-    let mut lote = Vec::new();
-    let mut notas = Vec::new();
-    let mut vistos: HashMap<String, String> = HashMap::new();
-    let mut duplicados = 0;
-    let xp = |p: &str| Ubicacion::XPath(p.to_string());
-    for (i, d) in docs {
-        let archivo = archivos[i].0.nombre.clone();
-        let numero = d.numero.trim().to_uppercase();
-        match Nit::parse(&d.nit_emisor) {
-            Ok(n) if n.as_str() == prestador.nit => {}
-            _ => {
+        let mut lote = Vec::new();
+        let (vistos, notas, duplicados) = (&mut self.vistos, &mut self.notas, &mut self.duplicados);
+        let xp = |p: &str| Ubicacion::XPath(p.to_string());
+        for (i, d) in docs {
+            let archivo = archivos[i].0.nombre.clone();
+            let numero = d.numero.trim().to_uppercase();
+            match Nit::parse(&d.nit_emisor) {
+                Ok(n) if n.as_str() == *prestador_nit => {}
+                _ => {
+                    errs.push(error(
+                        &archivo,
+                        xp("/Invoice/cac:AccountingSupplierParty//cbc:CompanyID"),
+                        Some("CompanyID"),
+                        format!(
+                            "la factura es del NIT {}, no del prestador ({})",
+                            d.nit_emisor, prestador_nit
+                        ),
+                    ));
+                    continue;
+                }
+            }
+            match d.tipo {
+                dian::TipoDocumento::NotaDebito => {
+                    errs.push(error(
+                        &archivo,
+                        xp("/DebitNote"),
+                        None,
+                        "las notas débito aún no se registran en Trazo; retire este archivo",
+                    ));
+                    continue;
+                }
+                dian::TipoDocumento::NotaCredito => {
+                    notas.push((archivo, d));
+                    continue;
+                }
+                dian::TipoDocumento::Factura => {}
+            }
+            let cufe = d.cufe.to_lowercase();
+            if let Some(otro) = existentes.get(&numero) {
+                if otro.as_deref() == Some(cufe.as_str()) {
+                    *duplicados += 1;
+                } else {
+                    errs.push(error(
+                        &archivo,
+                        xp("/Invoice/cbc:UUID"),
+                        Some("UUID"),
+                        format!("ya existe la factura {numero} con otro CUFE"),
+                    ));
+                }
+                continue;
+            }
+            if let Some(otro) = vistos.get(&numero) {
+                if *otro == cufe {
+                    *duplicados += 1;
+                } else {
+                    errs.push(error(
+                        &archivo,
+                        xp("/Invoice/cbc:ID"),
+                        Some("ID"),
+                        format!("la factura {numero} viene dos veces con distinto CUFE"),
+                    ));
+                }
+                continue;
+            }
+            vistos.insert(numero.clone(), cufe.clone());
+            let Some(pagador_id) = Nit::parse(&d.nit_adquirente)
+                .ok()
+                .and_then(|n| pagadores.get(n.as_str()).cloned())
+            else {
                 errs.push(error(
                     &archivo,
-                    xp("/Invoice/cac:AccountingSupplierParty//cbc:CompanyID"),
+                    xp("/Invoice/cac:AccountingCustomerParty//cbc:CompanyID"),
                     Some("CompanyID"),
                     format!(
-                        "la factura es del NIT {}, no del prestador ({})",
-                        d.nit_emisor, prestador.nit
+                        "el pagador NIT {} no está registrado; créelo en Pagadores e importe de nuevo",
+                        d.nit_adquirente
                     ),
                 ));
                 continue;
-            }
-        }
-        match d.tipo {
-            dian::TipoDocumento::NotaDebito => {
+            };
+            let s = &d.salud;
+            let cero = rust_decimal::Decimal::ZERO;
+            let copagos =
+                s.copago.unwrap_or(cero) + s.cuota_recuperacion.unwrap_or(cero) + s.pagos_compartidos.unwrap_or(cero);
+            let cuotas = s.cuota_moderadora.unwrap_or(cero);
+            let valor_total = d.valor_bruto + d.impuestos;
+            // What the payer owes by the invoice must be what Trazo will say it owes.
+            if valor_total - copagos - cuotas != d.valor_a_pagar {
                 errs.push(error(
                     &archivo,
-                    xp("/DebitNote"),
-                    None,
-                    "las notas débito aún no se registran en Trazo; retire este archivo",
-                ));
-                continue;
-            }
-            dian::TipoDocumento::NotaCredito => {
-                notas.push((archivo, d));
-                continue;
-            }
-            dian::TipoDocumento::Factura => {}
-        }
-        let cufe = d.cufe.to_lowercase();
-        if let Some(otro) = existentes.get(&numero) {
-            if otro.as_deref() == Some(cufe.as_str()) {
-                duplicados += 1;
-            } else {
-                errs.push(error(
-                    &archivo,
-                    xp("/Invoice/cbc:UUID"),
-                    Some("UUID"),
-                    format!("ya existe la factura {numero} con otro CUFE"),
-                ));
-            }
-            continue;
-        }
-        if let Some(otro) = vistos.get(&numero) {
-            if *otro == cufe {
-                duplicados += 1;
-            } else {
-                errs.push(error(
-                    &archivo,
-                    xp("/Invoice/cbc:ID"),
-                    Some("ID"),
-                    format!("la factura {numero} viene dos veces con distinto CUFE"),
-                ));
-            }
-            continue;
-        }
-        vistos.insert(numero.clone(), cufe.clone());
-        let Some(pagador_id) = Nit::parse(&d.nit_adquirente)
-            .ok()
-            .and_then(|n| pagadores.get(n.as_str()).cloned())
-        else {
-            errs.push(error(
-                &archivo,
-                xp("/Invoice/cac:AccountingCustomerParty//cbc:CompanyID"),
-                Some("CompanyID"),
-                format!(
-                    "el pagador NIT {} no está registrado; créelo en Pagadores e importe de nuevo",
-                    d.nit_adquirente
-                ),
-            ));
-            continue;
-        };
-        let s = &d.salud;
-        let cero = rust_decimal::Decimal::ZERO;
-        let copagos =
-            s.copago.unwrap_or(cero) + s.cuota_recuperacion.unwrap_or(cero) + s.pagos_compartidos.unwrap_or(cero);
-        let cuotas = s.cuota_moderadora.unwrap_or(cero);
-        let valor_total = d.valor_bruto + d.impuestos;
-        // What the payer owes by the invoice must be what Trazo will say it owes.
-        if valor_total - copagos - cuotas != d.valor_a_pagar {
-            errs.push(error(
-                &archivo,
-                xp("/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"),
-                Some("PayableAmount"),
-                format!(
+                    xp("/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount"),
+                    Some("PayableAmount"),
+                    format!(
                     "el valor a pagar ({}) no es el valor de la factura ({valor_total}) menos copagos y cuotas ({})",
                     d.valor_a_pagar,
                     copagos + cuotas
                 ),
-            ));
-            continue;
-        }
-        let items = if d.impuestos.is_zero() {
-            d.lineas
-                .iter()
-                .map(|l| ItemEntrada {
-                    codigo: l.codigo.clone(),
-                    descripcion: l.descripcion.clone(),
-                    cantidad: l.cantidad,
-                    valor_unitario: l.valor_unitario,
-                    valor_total: l.valor_total,
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let entrada = FacturaEntrada {
-            numero: numero.clone(),
-            fecha_expedicion: d.fecha_emision,
-            valor_total,
-            copagos,
-            cuotas_moderadoras: cuotas,
-            cufe: Some(cufe),
-            items,
-        };
-        match dominio::validar(entrada, cx.hoy) {
-            Ok(factura) => {
-                let contrato_id = s
-                    .numero_contrato
-                    .as_ref()
-                    .and_then(|n| contratos.get(&(pagador_id.clone(), n.trim().to_string())).cloned());
-                lote.push(FacturaLista {
-                    factura,
-                    pagador_id,
-                    contrato_id,
-                });
+                ));
+                continue;
             }
-            Err(v) => errs.extend(
-                v.into_iter()
-                    .map(|x| error(&archivo, xp("/Invoice"), Some(&x.path), x.message)),
-            ),
-        }
-    }
-    if !errs.is_empty() {
-        return Err(Falla::Errores(errs));
-    }
-    let creados = super::facturas::insertar(c, actor, cx.terminos, lote)?.len();
-    // Notas crédito, once their invoices exist.
-    let mut notas_creadas = 0;
-    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
-    for (archivo, d) in notas {
-        let ubic = xp("/CreditNote/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID");
-        let Some(fid) = d
-            .factura_referenciada
-            .as_deref()
-            .and_then(|n| numeros.buscar(n))
-            .cloned()
-        else {
-            errs.push(error(
-                &archivo,
-                ubic,
-                Some("ID"),
-                format!(
-                    "la nota {} se refiere a la factura {}, que no está en Trazo",
-                    d.numero,
-                    d.factura_referenciada.clone().unwrap_or_default()
+            let items = if d.impuestos.is_zero() {
+                d.lineas
+                    .iter()
+                    .map(|l| ItemEntrada {
+                        codigo: l.codigo.clone(),
+                        descripcion: l.descripcion.clone(),
+                        cantidad: l.cantidad,
+                        valor_unitario: l.valor_unitario,
+                        valor_total: l.valor_total,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let entrada = FacturaEntrada {
+                numero: numero.clone(),
+                fecha_expedicion: d.fecha_emision,
+                valor_total,
+                copagos,
+                cuotas_moderadoras: cuotas,
+                cufe: Some(cufe),
+                items,
+            };
+            match dominio::validar(entrada, cx.hoy) {
+                Ok(factura) => {
+                    let contrato_id = s
+                        .numero_contrato
+                        .as_ref()
+                        .and_then(|n| contratos.get(&(pagador_id.clone(), n.trim().to_string())).cloned());
+                    lote.push(FacturaLista {
+                        factura,
+                        pagador_id,
+                        contrato_id,
+                    });
+                }
+                Err(v) => errs.extend(
+                    v.into_iter()
+                        .map(|x| error(&archivo, xp("/Invoice"), Some(&x.path), x.message)),
                 ),
-            ));
-            continue;
-        };
-        if db::notas::existe_numero(c, &actor.prestador_id, &d.numero.trim().to_uppercase())? {
-            duplicados += 1;
-            continue;
+            }
         }
-        let n = super::notas::NuevaNota {
-            numero: d.numero.clone(),
-            cude: Some(d.cufe.to_lowercase()),
-            valor: d.valor_a_pagar,
-            fecha: d.fecha_emision,
-            motivo: "Nota crédito importada (DIAN)".into(),
-            anulacion: false,
-        };
-        match super::notas::nota_credito_en(c, cx.terminos, cx.hoy, actor, &fid, &n) {
-            Ok(()) => notas_creadas += 1,
-            Err(e) => errs.extend(en(&archivo, ubic, e)),
+        if errs.is_empty() {
+            self.creados += super::facturas::insertar(c, actor, cx.terminos, lote)?.len();
         }
+        Ok(())
     }
-    if !errs.is_empty() {
-        return Err(Falla::Errores(errs));
+
+    /// Notas crédito, once every invoice of the run exists.
+    fn notas(
+        &mut self,
+        c: &mut AnyConnection,
+        cx: &Contexto,
+        actor: &Actor,
+        errs: &mut Vec<ErrorImportacion>,
+    ) -> Result<(), Falla> {
+        let xp = |p: &str| Ubicacion::XPath(p.to_string());
+        let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+        for (archivo, d) in std::mem::take(&mut self.notas) {
+            let ubic = xp("/CreditNote/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID");
+            let Some(fid) = d
+                .factura_referenciada
+                .as_deref()
+                .and_then(|n| numeros.buscar(n))
+                .cloned()
+            else {
+                errs.push(error(
+                    &archivo,
+                    ubic,
+                    Some("ID"),
+                    format!(
+                        "la nota {} se refiere a la factura {}, que no está en Trazo",
+                        d.numero,
+                        d.factura_referenciada.clone().unwrap_or_default()
+                    ),
+                ));
+                continue;
+            };
+            if db::notas::existe_numero(c, &actor.prestador_id, &d.numero.trim().to_uppercase())? {
+                self.duplicados += 1;
+                continue;
+            }
+            let n = super::notas::NuevaNota {
+                numero: d.numero.clone(),
+                cude: Some(d.cufe.to_lowercase()),
+                valor: d.valor_a_pagar,
+                fecha: d.fecha_emision,
+                motivo: "Nota crédito importada (DIAN)".into(),
+                anulacion: false,
+            };
+            match super::notas::nota_credito_en(c, cx.terminos, cx.hoy, actor, &fid, &n) {
+                Ok(()) => self.creados += 1,
+                Err(e) => errs.extend(en(&archivo, ubic, e)),
+            }
+        }
+        Ok(())
     }
-    Ok(Resumen {
-        creados: creados + notas_creadas,
-        duplicados,
-    })
 }
 
 enum Rips {
