@@ -410,3 +410,68 @@ fn imports_are_refused_by_role_size_and_zip_bombs() {
     )
     .problem(404);
 }
+
+#[test]
+fn a_rips_lands_on_its_invoice_once() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let Lote { e, zip, numeros } = facturas(&app);
+    importar(
+        &app,
+        &e.facturacion,
+        "tipo=dian_xml&archivo=lote.zip",
+        "application/zip",
+        &zip,
+    );
+    // A public-format RIPS (fixture of the importers), pointed at this prestador and invoice.
+    let rips = include_str!("../../importers/tests/fixtures/rips/json/completo.json")
+        .replace("\"900000001\"", &format!("\"{}\"", e.tenant.nit))
+        .replace("\"FE2001\"", &format!("\"{}\"", numeros[0]));
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=rips.json",
+        "application/json",
+        rips.as_bytes(),
+    );
+    assert_eq!(
+        (v["estado"].as_str(), v["creados"].as_i64()),
+        (Some("terminada"), Some(1)),
+        "{v}"
+    );
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=rips-otra-vez.json",
+        "application/json",
+        rips.as_bytes(),
+    );
+    assert_eq!((v["creados"].as_i64(), v["duplicados"].as_i64()), (Some(0), Some(1)));
+    let f = factura_por_numero(&app, &e.cartera, &numeros[0]);
+    let t = app
+        .get(
+            &format!("/api/v1/facturas/{}/trazabilidad", f["id"].as_str().unwrap()),
+            &e.auditor,
+        )
+        .expect(200)
+        .json();
+    let rips_ev = t["eventos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tipo"] == "rips_registrado")
+        .expect("rips event")
+        .clone();
+    assert_eq!(rips_ev["fecha"], "2026-11-20");
+    assert!(rips_ev["detalle"]["servicios"].as_i64().unwrap() >= 1);
+    // A RIPS of an invoice Trazo does not have is refused, naming it.
+    let ajeno = rips.replace(&format!("\"{}\"", numeros[0]), "\"ZZ999\"");
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=ajeno.json",
+        "application/json",
+        ajeno.as_bytes(),
+    );
+    assert_eq!(v["estado"], "rechazada");
+    assert!(v["errores"][0]["message"].as_str().unwrap().contains("ZZ999"), "{v}");
+}

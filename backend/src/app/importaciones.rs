@@ -406,7 +406,7 @@ fn procesar(
                     .into_iter()
                     .map(|(i, r)| Rips::Json(nuevos[i].0.nombre.clone(), nuevos[i].1.clone(), r))
                     .collect();
-                importar_rips(c, actor, docs)
+                importar_rips(c, cx.hoy, actor, docs)
             })?
         }
         TipoImportacion::RipsPlanos => {
@@ -424,6 +424,7 @@ fn procesar(
             escribir(cx, actor, id, o, &nuevos, |c| {
                 importar_rips(
                     c,
+                    cx.hoy,
                     actor,
                     planos.into_iter().map(|p| Rips::Plano(p, h.clone())).collect(),
                 )
@@ -936,7 +937,8 @@ enum Rips {
     Plano(rips::RipsPlano, String),
 }
 
-fn importar_rips(c: &mut AnyConnection, actor: &Actor, docs: Vec<Rips>) -> Result<Resumen, Falla> {
+/// RIPS of invoices already in Trazo; the event is dated the day it was registered (Bogotá).
+fn importar_rips(c: &mut AnyConnection, hoy: NaiveDate, actor: &Actor, docs: Vec<Rips>) -> Result<Resumen, Falla> {
     let prestador =
         db::prestadores::por_id(c, &actor.prestador_id)?.ok_or_else(|| AppError::not_found("el prestador"))?;
     let numeros = Numeros::cargar(c, &actor.prestador_id)?;
@@ -1018,7 +1020,7 @@ fn importar_rips(c: &mut AnyConnection, actor: &Actor, docs: Vec<Rips>) -> Resul
             actor,
             &f.factura_id,
             "rips_registrado",
-            chrono::Utc::now().date_naive(),
+            hoy,
             json!({"formato": f.formato, "usuarios": f.usuarios, "servicios": f.servicios, "valor_servicios": from_centavos(f.valor_servicios)}),
             saldos.get(&f.factura_id).copied().unwrap_or_default(),
         ));
