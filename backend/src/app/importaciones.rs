@@ -562,17 +562,36 @@ fn parsear_paralelo<T: Send>(
             .chunks(por_hilo)
             .enumerate()
             .map(|(k, trozo)| {
-                s.spawn(move || {
+                let h = s.spawn(move || {
                     trozo
                         .iter()
                         .enumerate()
                         .map(|(j, (a, _))| (k * por_hilo + j, parse(a)))
                         .collect::<Vec<_>>()
-                })
+                });
+                (trozo, k, h)
             })
             .collect();
+        // The parsers are fuzzed not to panic; if one still does, its files are refused with
+        // a reason instead of taking the run (or the server) down.
         hs.into_iter()
-            .flat_map(|h| h.join().expect("a parser does not panic"))
+            .flat_map(|(trozo, k, h)| {
+                h.join().unwrap_or_else(|_| {
+                    trozo
+                        .iter()
+                        .enumerate()
+                        .map(|(j, (a, _))| {
+                            let e = ImportError::new(
+                                &a.nombre,
+                                Ubicacion::Archivo,
+                                None,
+                                "no se pudo leer este archivo (falla interna del lector)",
+                            );
+                            (k * por_hilo + j, Err(vec![e]))
+                        })
+                        .collect()
+                })
+            })
             .collect()
     });
     let mut ok = Vec::with_capacity(resultados.len());
