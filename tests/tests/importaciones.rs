@@ -103,6 +103,21 @@ fn factura_por_numero(app: &TestApp, token: &str, numero: &str) -> Value {
     app.get(&format!("/api/v1/facturas/{id}"), token).expect(200).json()
 }
 
+/// Radicates the imported invoices as one lote on 3 November 2026.
+fn radicar_todas(app: &TestApp, e: &Equipo, numeros: &[String]) {
+    let ids: Vec<String> = numeros
+        .iter()
+        .map(|n| {
+            factura_por_numero(app, &e.cartera, n)["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let body = json!({"pagador_id": e.pagador_id, "numero_radicado": "R-1", "fecha_radicacion": "2026-11-03", "factura_ids": ids});
+    app.post("/api/v1/radicaciones", &e.facturacion, &body).expect(201);
+}
+
 #[test]
 fn xml_then_glosas_then_payments_and_again_changes_nothing() {
     let app = TestApp::spawn_el("2026-11-20");
@@ -137,17 +152,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
     assert_eq!(app.get("/api/v1/facturas", &e.cartera).expect(200).json()["total"], 5);
 
     // Radicated as one lote, then the payer's glosa sheet (invoice numbers without prefix).
-    let ids: Vec<String> = numeros
-        .iter()
-        .map(|n| {
-            factura_por_numero(&app, &e.cartera, n)["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    app.post("/api/v1/radicaciones", &e.facturacion, &json!({"pagador_id": e.pagador_id, "numero_radicado": "R-1", "fecha_radicacion": "2026-11-03", "factura_ids": ids}))
-        .expect(201);
+    radicar_todas(&app, &e, &numeros);
     let sin_prefijo = |n: &str| n.trim_start_matches(|c: char| c.is_ascii_alphabetic()).to_string();
     let (n0, n1) = (sin_prefijo(&numeros[0]), numeros[1].clone());
     let hoja = xlsx(&[
@@ -262,17 +267,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
         "application/zip",
         &zip,
     );
-    let ids: Vec<String> = numeros
-        .iter()
-        .map(|n| {
-            factura_por_numero(&app, &e.cartera, n)["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    app.post("/api/v1/radicaciones", &e.facturacion, &json!({"pagador_id": e.pagador_id, "numero_radicado": "R-1", "fecha_radicacion": "2026-11-03", "factura_ids": ids}))
-        .expect(201);
+    radicar_todas(&app, &e, &numeros);
     let hoja = xlsx(&[
         vec!["numero_factura", "codigo", "valor", "fecha_formulacion"],
         vec![&numeros[0], "101", "1000", "05/11/2026"],
