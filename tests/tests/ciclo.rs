@@ -489,6 +489,15 @@ fn each_action_is_refused_to_the_roles_that_may_not_take_it() {
     for tok in [&e.facturacion, &e.auditor] {
         app.post("/api/v1/pagos", tok, &pago).problem(403);
     }
+    let p = app.post("/api/v1/pagos", &e.finanzas, &pago).expect(201).json();
+    let pid = p["id"].as_str().unwrap();
+    let aplicar = json!({"aplicaciones": [{"factura_id": fid, "valor": "10.00"}]});
+    for tok in [&e.facturacion, &e.auditor] {
+        app.post(&format!("/api/v1/pagos/{pid}/aplicaciones"), tok, &aplicar)
+            .problem(403);
+    }
+    app.post(&format!("/api/v1/pagos/{pid}/aplicaciones"), &e.cartera, &aplicar)
+        .expect(201);
     let nota = json!({"numero": "NC-1", "valor": "100.00", "fecha": "2025-05-02"});
     app.post(&format!("/api/v1/facturas/{fid}/notas"), &e.cartera, &nota)
         .problem(403);
@@ -514,6 +523,11 @@ fn each_action_is_refused_to_the_roles_that_may_not_take_it() {
     app.get(&format!("/api/v1/facturas/{fid}/trazabilidad"), &otro.admin)
         .problem(404);
     app.get(&format!("/api/v1/glosas/{g}"), &otro.admin).problem(404);
+    app.get(&format!("/api/v1/pagos/{pid}"), &otro.admin).problem(404);
+    assert_eq!(app.get("/api/v1/pagos", &otro.admin).expect(200).json()["total"], 0);
+    let otro_fin = app.user(&otro, trazo::domain::rol::Rol::Finanzas);
+    app.post(&format!("/api/v1/pagos/{pid}/aplicaciones"), &otro_fin, &aplicar)
+        .problem(404);
     app.post(
         &format!("/api/v1/glosas/{g}/conciliaciones"),
         &app.user(&otro, trazo::domain::rol::Rol::Cartera),
