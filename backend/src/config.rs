@@ -19,6 +19,40 @@ pub struct Settings {
     pub log: Log,
     pub reloj: Reloj,
     pub importaciones: Importaciones,
+    pub cobro: Cobro,
+    pub smtp: Smtp,
+}
+
+/// Gestión de cobro: the stage rule and the mora interest rates.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cobro {
+    pub etapas: crate::domain::cobro::ReglaEtapas,
+    pub tasas_mora: Vec<crate::domain::cobro::TasaMora>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeguridadSmtp {
+    /// Plain SMTP: only for a relay on the same host or private network.
+    Ninguna,
+    /// SMTP upgraded with STARTTLS (port 587).
+    Starttls,
+    /// SMTP over TLS from the start (port 465).
+    Tls,
+}
+
+/// The mail server reminders go through.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Smtp {
+    /// Empty: no mail server, reminders are refused with a clear message.
+    pub host: String,
+    pub port: u16,
+    pub usuario: String,
+    pub clave: String,
+    pub remitente: String,
+    pub seguridad: SeguridadSmtp,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -149,6 +183,29 @@ impl Settings {
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "debe ser mayor que 0");
+        }
+        let e = &self.cobro.etapas;
+        if e.prejuridica.dias_mora < e.administrativa.dias_mora
+            || e.juridica
+                .as_ref()
+                .is_some_and(|j| j.dias_mora < e.prejuridica.dias_mora)
+        {
+            return bad(
+                "cobro.etapas",
+                "los días de mora de cada etapa deben ser al menos los de la anterior",
+            );
+        }
+        if self.cobro.tasas_mora.windows(2).any(|w| w[0].desde >= w[1].desde) {
+            return bad(
+                "cobro.tasas_mora",
+                "las tasas deben ir en orden de fecha, sin repetir fechas",
+            );
+        }
+        if !self.smtp.host.is_empty() && !self.smtp.remitente.contains('@') {
+            return bad(
+                "smtp.remitente",
+                "se espera la dirección de correo que envía los recordatorios",
+            );
         }
         Ok(())
     }

@@ -27,6 +27,8 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
         keys,
         terminos,
         fecha_fija: settings.fecha_fija()?,
+        cobro: settings.cobro.clone(),
+        smtp: settings.smtp.clone(),
         perfiles: crate::app::importaciones::cargar_perfiles(&settings.importaciones.perfiles_dir)?,
         importaciones: crate::api::LimitesImportacion {
             max_bytes: settings.importaciones.max_bytes,

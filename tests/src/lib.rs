@@ -88,7 +88,18 @@ impl TestApp {
 
     /// Starts a server with extra `TRAZO_*` settings.
     pub fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
+        Self::spawn_config(extra, None)
+    }
+
+    /// Starts a server with extra `TRAZO_*` settings and a configuration file (TOML text), for
+    /// settings the environment cannot express (lists).
+    pub fn spawn_config(extra: &[(&str, &str)], config: Option<&str>) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
+        let archivo = config.map(|texto| {
+            let f = dir.path().join("trazo.toml");
+            std::fs::write(&f, texto).expect("config file");
+            f
+        });
         let mut env: Vec<(String, String)> = vec![
             ("TRAZO_DATA_DIR".into(), dir.path().to_string_lossy().into_owned()),
             ("TRAZO_PORT".into(), "0".into()),
@@ -106,7 +117,7 @@ impl TestApp {
             env.push(("DATABASE_URL".into(), url));
         }
         env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let settings = Settings::load(None, env).expect("test settings");
+        let settings = Settings::load(archivo.as_deref(), env).expect("test settings");
         // TEST_LOG=1 shows the servers' logs (errors behind a 500, for one).
         if std::env::var_os("TEST_LOG").is_some() {
             trazo::telemetry::init(settings.log.format, "info");

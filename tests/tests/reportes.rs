@@ -165,42 +165,44 @@ fn aging_of_cartera_at_two_cut_off_dates() {
             .collect()
     };
     // 15 June: E's payment is later; C's glosa is past due (11 June): accepted by silence.
+    // A, never radicated, ages since its expedición (1 June): 0-30 with B.
     let r = get("2026-06-15");
     assert_eq!(
         row(&r, "eps_contributivo"),
         [
-            "1000000.00",
+            "2000000.00",
             "1800000.00",
             "1000000.00",
             "0.00",
             "0.00",
             "0.00",
-            "3800000.00"
+            "4800000.00"
         ]
     );
     assert_eq!(
         row(&r, "soat"),
         ["0.00", "0.00", "0.00", "0.00", "0.00", "1000000.00", "1000000.00"]
     );
-    assert_eq!(r["total"], "4800000.00");
+    assert_eq!(r["total"], "5800000.00");
+    assert_eq!(r["sin_radicar"], "1000000.00");
     // 30 June: E paid $300.000 and is exactly 90 days old.
     let r = get("2026-06-30");
     assert_eq!(
         row(&r, "eps_contributivo"),
         [
-            "1000000.00",
+            "2000000.00",
             "1800000.00",
             "700000.00",
             "0.00",
             "0.00",
             "0.00",
-            "3500000.00"
+            "4500000.00"
         ]
     );
     assert_eq!(r["totales"][">360"], "1000000.00");
-    assert_eq!(r["total"], "4500000.00");
-    // Before anything was radicated there is no cartera.
-    assert_eq!(get("2025-04-30")["filas"].as_array().unwrap().len(), 0);
+    assert_eq!(r["total"], "5500000.00");
+    // Before anything was issued there is no cartera.
+    assert_eq!(get("2025-04-19")["filas"].as_array().unwrap().len(), 0);
     s.app
         .get("/api/v1/reportes/cartera?por=edad", &s.e.finanzas)
         .problem(422);

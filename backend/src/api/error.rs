@@ -40,6 +40,12 @@ impl AppError {
             AppError::PayloadTooLarge(_) | AppError::Excedido(_) => {
                 (StatusCode::PAYLOAD_TOO_LARGE, "demasiado-grande", "Demasiado grande")
             }
+            AppError::NoDisponible(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "no-disponible",
+                "Servicio no configurado",
+            ),
+            AppError::Correo(_) => (StatusCode::BAD_GATEWAY, "correo", "El servidor de correo falló"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "interno", "Error interno"),
         }
     }

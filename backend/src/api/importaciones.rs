@@ -27,7 +27,7 @@ pub struct ImportQuery {
 }
 
 /// Reads the body up to `limite` bytes; more is 413 without reading the rest.
-async fn cuerpo(mut payload: web::Payload, req: &HttpRequest, limite: usize) -> Result<Vec<u8>, AppError> {
+pub async fn cuerpo(mut payload: web::Payload, req: &HttpRequest, limite: usize) -> Result<Vec<u8>, AppError> {
     let declarado = req
         .headers()
         .get("content-length")
@@ -47,15 +47,16 @@ async fn cuerpo(mut payload: web::Payload, req: &HttpRequest, limite: usize) -> 
     Ok(bytes)
 }
 
-fn nombre(q: &ImportQuery, req: &HttpRequest) -> String {
+/// The file's name: `?archivo=`, else `Content-Disposition: ...; filename=`, else "archivo".
+pub fn nombre(archivo: Option<&str>, req: &HttpRequest) -> String {
     let de_cabecera = req
         .headers()
         .get("content-disposition")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split("filename=").nth(1))
         .map(|f| f.trim_matches(|c| c == '"' || c == ' ' || c == ';').to_string());
-    q.archivo
-        .clone()
+    archivo
+        .map(str::to_string)
         .or(de_cabecera)
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "archivo".into())
@@ -81,7 +82,7 @@ pub async fn crear(
     if bytes.is_empty() {
         return Err(AppError::invalid("(cuerpo)", "el cuerpo está vacío: envíe el archivo"));
     }
-    let nombre = nombre(&q, &req);
+    let nombre = nombre(q.archivo.as_deref(), &req);
     let o = Opciones {
         tipo: q.tipo,
         perfil: q.perfil.clone(),

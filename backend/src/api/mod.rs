@@ -1,7 +1,9 @@
 //! HTTP: actix-web handlers under `/api/v1`, thin wrappers over the use cases in `app`.
 
 pub mod auth;
+pub mod cartera;
 pub mod ciclo;
+pub mod cobro;
 pub mod contratos;
 pub mod error;
 pub mod facturas;
@@ -35,6 +37,10 @@ pub struct AppState {
     pub importaciones: LimitesImportacion,
     /// A fixed "today" for demonstrations and tests (`reloj.fecha_fija`); none in production.
     pub fecha_fija: Option<chrono::NaiveDate>,
+    /// The collection stage rule and the mora interest rates.
+    pub cobro: crate::config::Cobro,
+    /// The mail server of reminders.
+    pub smtp: crate::config::Smtp,
 }
 
 impl AppState {
@@ -124,7 +130,23 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .service(pagos::listar)
                 .service(reportes::trazabilidad)
                 .service(reportes::alertas)
-                .service(reportes::cartera)
+                .service(cartera::edades)
+                .service(cartera::indicadores)
+                .service(cartera::glosas)
+                .service(cartera::segmentacion)
+                .service(cartera::recibir_estado)
+                .service(cartera::conciliacion)
+                .service(cobro::obtener)
+                .service(cobro::actualizar)
+                .service(cobro::etapa)
+                .service(cobro::aplicar_regla)
+                .service(cobro::registrar_gestion)
+                .service(cobro::gestiones)
+                .service(cobro::crear_acuerdo)
+                .service(cobro::acuerdos)
+                .service(cobro::acuerdo)
+                .service(cobro::trabajo)
+                .service(cobro::recordatorio)
                 .service(reportes::codigos)
                 .service(importaciones::crear)
                 .service(importaciones::obtener)

@@ -20,7 +20,12 @@ use utoipa_swagger_ui::SwaggerUi;
         super::glosas::glosar, super::glosas::de_factura, super::glosas::obtener, super::glosas::responder,
         super::glosas::decidir, super::glosas::conciliar,
         super::pagos::registrar, super::pagos::aplicar, super::pagos::obtener, super::pagos::listar,
-        super::reportes::trazabilidad, super::reportes::alertas, super::reportes::cartera, super::reportes::codigos,
+        super::reportes::trazabilidad, super::reportes::alertas, super::reportes::codigos,
+        super::cartera::edades, super::cartera::indicadores, super::cartera::glosas, super::cartera::segmentacion,
+        super::cartera::recibir_estado, super::cartera::conciliacion,
+        super::cobro::obtener, super::cobro::actualizar, super::cobro::etapa, super::cobro::aplicar_regla,
+        super::cobro::registrar_gestion, super::cobro::gestiones, super::cobro::crear_acuerdo, super::cobro::acuerdos,
+        super::cobro::acuerdo, super::cobro::trabajo, super::cobro::recordatorio,
         super::importaciones::crear, super::importaciones::obtener,
     ),
     modifiers(&BearerAuth, &Prefijo)

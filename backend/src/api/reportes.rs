@@ -1,4 +1,4 @@
-//! Trazabilidad, work lists, cartera and the official code tables.
+//! Trazabilidad, work lists and the official code tables.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -6,10 +6,37 @@ use utoipa::IntoParams;
 
 use super::error::Problema;
 use super::{blocking, AppState};
-use crate::app::reportes::{self, Alertas, Cartera};
+use crate::app::reportes::{self, Alertas};
 use crate::app::trazabilidad::{self as traza, Trazabilidad};
 use crate::app::{Actor, AppError};
 use crate::domain::catalogo::{Catalogo, Codigo, Manual, TipoCodigo};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Whether the client asked for a workbook: `?formato=xlsx` or an `Accept` of XLSX. Any
+/// other `formato` than json or xlsx is refused.
+pub fn quiere_xlsx(formato: Option<&str>, req: &HttpRequest) -> Result<bool, AppError> {
+    if let Some(f) = formato.filter(|f| !matches!(*f, "xlsx" | "json")) {
+        return Err(AppError::invalid(
+            "formato",
+            format!("'{f}' no es un formato; se espera json o xlsx"),
+        ));
+    }
+    Ok(formato == Some("xlsx")
+        || req
+            .headers()
+            .get("accept")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains(XLSX)))
+}
+
+/// A workbook as a download.
+pub fn xlsx(nombre: &str, bytes: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"{nombre}\"")))
+        .body(bytes)
+}
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct FormatoQuery {
@@ -29,27 +56,13 @@ pub async fn trazabilidad(
     q: web::Query<FormatoQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    let quiere_xlsx = q.formato.as_deref() == Some("xlsx")
-        || req
-            .headers()
-            .get("accept")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains(XLSX));
-    if let Some(f) = q.formato.as_deref().filter(|f| !matches!(*f, "xlsx" | "json")) {
-        return Err(AppError::invalid(
-            "formato",
-            format!("'{f}' no es un formato; se espera json o xlsx"),
-        ));
-    }
+    let quiere_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
     let t = blocking(move || traza::construir(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     if quiere_xlsx {
-        let bytes = traza::xlsx(&t)?;
-        let nombre = format!("trazabilidad-{}.xlsx", t.factura.numero);
-        return Ok(HttpResponse::Ok()
-            .content_type(XLSX)
-            .insert_header(("Content-Disposition", format!("attachment; filename=\"{nombre}\"")))
-            .body(bytes));
+        return Ok(xlsx(
+            &format!("trazabilidad-{}.xlsx", t.factura.numero),
+            traza::xlsx(&t)?,
+        ));
     }
     Ok(HttpResponse::Ok().json(t))
 }
@@ -72,34 +85,6 @@ pub async fn alertas(
     let dias = q.dias.unwrap_or(5);
     let a = blocking(move || reportes::alertas(&state.db, &actor, dias, state.hoy())).await?;
     Ok(HttpResponse::Ok().json(a))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct CarteraQuery {
-    /// Cut-off date (default today).
-    pub corte: Option<chrono::NaiveDate>,
-    /// Only `pagador` for now.
-    pub por: Option<String>,
-}
-
-/// Balances at the cut-off date by payer and age bucket since radicación.
-#[utoipa::path(tag = "reportes", params(CarteraQuery), security(("bearer" = [])), responses((status = 200, body = Cartera)))]
-#[get("/reportes/cartera")]
-pub async fn cartera(
-    state: web::Data<AppState>,
-    actor: Actor,
-    q: web::Query<CarteraQuery>,
-) -> Result<HttpResponse, AppError> {
-    if let Some(p) = q.por.as_deref().filter(|p| *p != "pagador") {
-        return Err(AppError::invalid(
-            "por",
-            format!("'{p}' no es una agrupación; se espera pagador"),
-        ));
-    }
-    let hoy = state.hoy();
-    let corte = q.corte.unwrap_or(hoy);
-    let c = blocking(move || reportes::cartera(&state.db, &state.terminos, &actor, corte)).await?;
-    Ok(HttpResponse::Ok().json(c))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -2,19 +2,27 @@
 //! acting user so that tenant and role are never forgotten.
 
 pub mod auth;
+pub mod cartera;
 pub mod ciclo;
+pub mod cobro;
 pub mod contratos;
 pub mod demo;
+pub mod estados_cuenta;
 pub mod facturas;
 pub mod glosas;
+pub mod hoja;
 pub mod importaciones;
 pub mod notas;
+pub mod numeros;
 pub mod pagadores;
 pub mod pagos;
 pub mod plazos;
 pub mod prestadores;
 pub mod radicaciones;
+pub mod recordatorios;
 pub mod reportes;
+pub mod segmentacion;
+pub mod trabajo;
 pub mod trazabilidad;
 pub mod usuarios;
 
@@ -70,6 +78,12 @@ pub enum AppError {
     /// An upload whose content would exceed the server's limits once opened (a zip bomb).
     #[error("{0}")]
     Excedido(String),
+    /// Something the deployment has not configured (a mail server).
+    #[error("{0}")]
+    NoDisponible(String),
+    /// The mail server refused or did not answer.
+    #[error("{0}")]
+    Correo(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

@@ -222,7 +222,7 @@ pub fn construir(
 /// The same story as a workbook a person can read and file.
 pub fn xlsx(t: &Trazabilidad) -> Result<Vec<u8>, AppError> {
     use rust_xlsxwriter::{Format, FormatAlign, Workbook};
-    let err = |e: rust_xlsxwriter::XlsxError| AppError::Internal(anyhow::anyhow!("xlsx: {e}"));
+    let err = super::hoja::error;
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Trazabilidad").map_err(err)?;
@@ -232,16 +232,10 @@ pub fn xlsx(t: &Trazabilidad) -> Result<Vec<u8>, AppError> {
         .set_background_color("#DCE6F1")
         .set_align(FormatAlign::Center)
         .set_text_wrap();
-    // Excel holds numbers as binary doubles: amounts are written from the exact decimal as
-    // text when they could not round-trip, which at centavo precision is beyond 90 billion.
     let money = Format::new().set_num_format("#,##0.00");
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    let put_money = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: Decimal| -> Result<(), AppError> {
-        match v.to_string().parse::<f64>() {
-            Ok(f) if f.abs() < 9.0e13 => ws.write_number_with_format(r, c, f, &money).map(|_| ()).map_err(err),
-            _ => ws.write_string(r, c, v.to_string()).map(|_| ()).map_err(err),
-        }
-    };
+    let put_money =
+        |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: Decimal| super::hoja::dinero(ws, r, c, v, &money);
     let info = [
         ("Factura", t.factura.numero.clone()),
         ("Pagador", t.factura.pagador.clone()),

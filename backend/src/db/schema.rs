@@ -263,6 +263,118 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    cobro_pagadores (pagador_id) {
+        pagador_id -> Text,
+        prestador_id -> Text,
+        etapa -> Text,
+        email_contacto -> Nullable<Text>,
+        responsable_id -> Nullable<Text>,
+        version -> Integer,
+        actualizado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    etapas (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        etapa -> Text,
+        anterior -> Text,
+        origen -> Text,
+        motivo -> Text,
+        fecha -> Date,
+        actor_id -> Text,
+        registrado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gestiones (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        tipo -> Text,
+        fecha -> Date,
+        contacto -> Text,
+        resultado -> Text,
+        compromiso -> Text,
+        proximo_paso -> Text,
+        fecha_proximo_paso -> Nullable<Date>,
+        actor_id -> Text,
+        registrado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gestion_facturas (gestion_id, factura_id) {
+        gestion_id -> Text,
+        factura_id -> Text,
+        prestador_id -> Text,
+    }
+}
+
+diesel::table! {
+    acuerdos_pago (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        numero -> Text,
+        fecha -> Date,
+        valor -> BigInt,
+        observacion -> Text,
+        actor_id -> Text,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    acuerdo_facturas (acuerdo_id, factura_id) {
+        acuerdo_id -> Text,
+        factura_id -> Text,
+        prestador_id -> Text,
+    }
+}
+
+diesel::table! {
+    cuotas (id) {
+        id -> Text,
+        prestador_id -> Text,
+        acuerdo_id -> Text,
+        numero -> Integer,
+        fecha_vencimiento -> Date,
+        valor -> BigInt,
+    }
+}
+
+diesel::table! {
+    estados_cuenta (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        corte -> Date,
+        archivo -> Text,
+        hash -> Text,
+        actor_id -> Text,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    estado_cuenta_filas (id) {
+        id -> Text,
+        prestador_id -> Text,
+        estado_cuenta_id -> Text,
+        fila -> Integer,
+        numero_factura -> Text,
+        valor_factura -> Nullable<BigInt>,
+        valor_glosado -> Nullable<BigInt>,
+        valor_pagado -> Nullable<BigInt>,
+        saldo -> BigInt,
+    }
+}
+
 diesel::joinable!(usuarios -> prestadores (prestador_id));
 diesel::joinable!(contratos -> pagadores (pagador_id));
 diesel::joinable!(facturas -> pagadores (pagador_id));
@@ -276,6 +388,14 @@ diesel::joinable!(aplicaciones -> pagos (pago_id));
 diesel::joinable!(notas -> facturas (factura_id));
 diesel::joinable!(movimientos -> facturas (factura_id));
 diesel::joinable!(pagos -> pagadores (pagador_id));
+diesel::joinable!(cobro_pagadores -> pagadores (pagador_id));
+diesel::joinable!(gestiones -> pagadores (pagador_id));
+diesel::joinable!(acuerdos_pago -> pagadores (pagador_id));
+diesel::joinable!(acuerdo_facturas -> acuerdos_pago (acuerdo_id));
+diesel::joinable!(acuerdo_facturas -> facturas (factura_id));
+diesel::joinable!(gestion_facturas -> gestiones (gestion_id));
+diesel::joinable!(cuotas -> acuerdos_pago (acuerdo_id));
+diesel::joinable!(estado_cuenta_filas -> estados_cuenta (estado_cuenta_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     prestadores,
@@ -295,4 +415,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     importaciones,
     archivos_importados,
     rips,
+    cobro_pagadores,
+    etapas,
+    gestiones,
+    gestion_facturas,
+    acuerdos_pago,
+    acuerdo_facturas,
+    cuotas,
+    estados_cuenta,
+    estado_cuenta_filas,
 );

@@ -4,6 +4,7 @@
 pub mod calendario;
 pub mod catalogo;
 pub mod ciclo;
+pub mod cobro;
 pub mod contrato;
 pub mod factura;
 pub mod glosa;

@@ -36,7 +36,7 @@ use rust_decimal::Decimal;
 pub use perfil::{normalizar, Perfil};
 
 use crate::error::{ImportError, Ubicacion};
-use perfil::{CAMPOS_GLOSAS, CAMPOS_PAGOS};
+use perfil::{CAMPOS_ESTADOS, CAMPOS_GLOSAS, CAMPOS_PAGOS};
 use tabla::{Buscado, Encabezado, Formato, Hoja, Parcial, FILAS_BUSQUEDA_ENCABEZADO};
 use valores::{Celda, Problema};
 
@@ -70,7 +70,20 @@ pub struct FilaPago {
     pub referencia: String,
 }
 
-// Field positions, in the order of CAMPOS_GLOSAS / CAMPOS_PAGOS.
+/// One invoice as a payer's statement of account shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FilaEstadoCuenta {
+    /// The row as the spreadsheet numbers it (1-based).
+    pub fila: usize,
+    pub numero_factura: String,
+    /// What the payer says it still owes.
+    pub saldo: Decimal,
+    pub valor_factura: Option<Decimal>,
+    pub valor_glosado: Option<Decimal>,
+    pub valor_pagado: Option<Decimal>,
+}
+
+// Field positions, in the order of CAMPOS_GLOSAS / CAMPOS_PAGOS / CAMPOS_ESTADOS.
 const G_FACTURA: usize = 0;
 const G_CODIGO: usize = 1;
 const G_VALOR: usize = 2;
@@ -82,6 +95,11 @@ const P_FACTURA: usize = 0;
 const P_VALOR: usize = 1;
 const P_FECHA: usize = 2;
 const P_REFERENCIA: usize = 3;
+const E_FACTURA: usize = 0;
+const E_SALDO: usize = 1;
+const E_VALOR: usize = 2;
+const E_GLOSADO: usize = 3;
+const E_PAGADO: usize = 4;
 
 /// Reads the glosas of a payer's sheet (xlsx, xls, ods or csv) with a profile: every row, or every
 /// problem found.
@@ -164,6 +182,50 @@ pub fn leer_pagos(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Result<Vec<Fi
     terminar(pagos, errores)
 }
 
+/// Reads a payer's statement of account (xlsx, xls, ods or csv) with a profile: every row, or every
+/// problem found. An invoice listed twice is a problem: the statement must say one balance.
+pub fn leer_estado_cuenta(
+    bytes: &[u8],
+    archivo: &str,
+    perfil: &Perfil,
+) -> Result<Vec<FilaEstadoCuenta>, Vec<ImportError>> {
+    let mut filas: Vec<FilaEstadoCuenta> = Vec::new();
+    let mut errores = recorrer(bytes, archivo, perfil, Tipo::EstadoCuenta, |fila| {
+        let numero_factura = fila.identificador(E_FACTURA);
+        let saldo = fila.valor(E_SALDO);
+        let opcionales = [E_VALOR, E_GLOSADO, E_PAGADO].map(|k| fila.valor_opcional(k));
+        if let (Some(numero_factura), Some(saldo), [Ok(valor_factura), Ok(valor_glosado), Ok(valor_pagado)]) =
+            (numero_factura, saldo, opcionales)
+        {
+            filas.push(FilaEstadoCuenta {
+                fila: fila.numero,
+                numero_factura,
+                saldo,
+                valor_factura,
+                valor_glosado,
+                valor_pagado,
+            });
+        }
+    })?;
+    let mut vistas: HashMap<&str, usize> = HashMap::with_capacity(filas.len());
+    for f in &filas {
+        if let Some(&primera) = vistas.get(f.numero_factura.as_str()) {
+            errores.push(ImportError::new(
+                archivo,
+                Ubicacion::Fila(f.fila),
+                Some("numero_factura"),
+                format!(
+                    "la factura {} ya está en la fila {primera}; el estado de cuenta debe dar un solo saldo por factura",
+                    f.numero_factura
+                ),
+            ));
+        } else {
+            vistas.insert(&f.numero_factura, f.fila);
+        }
+    }
+    terminar(filas, errores)
+}
+
 fn repetida(archivo: &str, fila: usize, primera: usize) -> ImportError {
     ImportError::new(
         archivo,
@@ -187,6 +249,7 @@ fn terminar<T>(filas: Vec<T>, mut errores: Vec<ImportError>) -> Result<Vec<T>, V
 enum Tipo {
     Glosas,
     Pagos,
+    EstadoCuenta,
 }
 
 impl Tipo {
@@ -194,18 +257,21 @@ impl Tipo {
         match self {
             Tipo::Glosas => CAMPOS_GLOSAS,
             Tipo::Pagos => CAMPOS_PAGOS,
+            Tipo::EstadoCuenta => CAMPOS_ESTADOS,
         }
     }
     fn nombre(self) -> &'static str {
         match self {
             Tipo::Glosas => "glosas",
             Tipo::Pagos => "pagos",
+            Tipo::EstadoCuenta => "estados_cuenta",
         }
     }
     fn columnas(self, perfil: &Perfil) -> &HashMap<String, Vec<String>> {
         match self {
             Tipo::Glosas => &perfil.glosas,
             Tipo::Pagos => &perfil.pagos,
+            Tipo::EstadoCuenta => &perfil.estados_cuenta,
         }
     }
     /// Fields of free text, where a "total" is not a label.
@@ -213,6 +279,7 @@ impl Tipo {
         match self {
             Tipo::Glosas => k == G_OBSERVACION,
             Tipo::Pagos => k == P_REFERENCIA,
+            Tipo::EstadoCuenta => false,
         }
     }
 }
@@ -229,6 +296,10 @@ fn descripcion(campo: &str) -> &'static str {
         "observacion" => "la observación",
         "fecha" => "la fecha del pago",
         "referencia" => "la referencia del pago",
+        "saldo" => "el saldo que reconoce el pagador",
+        "valor_factura" => "el valor de la factura",
+        "valor_glosado" => "el valor glosado",
+        "valor_pagado" => "el valor pagado",
         _ => "el dato",
     }
 }
@@ -303,6 +374,14 @@ impl Fila<'_, '_> {
             return None;
         }
         valores::valor(self.celdas[k]).map_err(|p| self.error(k, p)).ok()
+    }
+
+    /// An optional amount: `Ok(None)` when the cell is empty, `Err(())` on a problem (recorded).
+    fn valor_opcional(&mut self, k: usize) -> Result<Option<Decimal>, ()> {
+        if self.celdas[k].es_vacia() {
+            return Ok(None);
+        }
+        valores::valor(self.celdas[k]).map(Some).map_err(|p| self.error(k, p))
     }
 
     /// A date; an empty optional one is `Ok(None)`, a problem is `Err(())` (already recorded).

@@ -11,9 +11,12 @@
 //! [pagos]
 //! numero_factura = ["Factura"]
 //! ...
+//! [estados_cuenta]
+//! numero_factura = ["Factura"]
+//! saldo = ["Saldo"]
 //! ```
 //!
-//! Either section may be left out (a payer may only send glosas); a section that is present must
+//! Any section may be left out (a payer may only send glosas); a section that is present must
 //! name every required field of its kind. Header names are compared after [`normalizar`], so
 //! `"N° Factura"`, `"n factura"` and `"NFACTURA"` are the same header.
 
@@ -33,6 +36,15 @@ pub(crate) const CAMPOS_GLOSAS: &[(&str, bool)] = &[
     ("observacion", false),
 ];
 
+/// The fields of a row of a payer's statement of account: its view of each invoice.
+pub(crate) const CAMPOS_ESTADOS: &[(&str, bool)] = &[
+    ("numero_factura", true),
+    ("saldo", true),
+    ("valor_factura", false),
+    ("valor_glosado", false),
+    ("valor_pagado", false),
+];
+
 /// The fields of a payment row: (name, required).
 pub(crate) const CAMPOS_PAGOS: &[(&str, bool)] = &[
     ("numero_factura", true),
@@ -48,6 +60,8 @@ pub struct Perfil {
     pub nombre: String,
     pub glosas: HashMap<String, Vec<String>>,
     pub pagos: HashMap<String, Vec<String>>,
+    /// Statements of account (`[estados_cuenta]`), for the reconciliation of cartera.
+    pub estados_cuenta: HashMap<String, Vec<String>>,
 }
 
 /// The built-in generic profile: headers are exactly the field names.
@@ -81,22 +95,30 @@ impl Perfil {
             None => return Err(error("nombre", "falta el nombre del perfil (nombre = \"...\")".into())),
         };
         for clave in tabla.keys() {
-            if !matches!(clave.as_str(), "nombre" | "glosas" | "pagos") {
+            if !matches!(clave.as_str(), "nombre" | "glosas" | "pagos" | "estados_cuenta") {
                 return Err(error(
                     clave,
-                    format!("clave desconocida «{clave}»; un perfil tiene nombre, [glosas] y [pagos]"),
+                    format!(
+                        "clave desconocida «{clave}»; un perfil tiene nombre, [glosas], [pagos] y [estados_cuenta]"
+                    ),
                 ));
             }
         }
         let glosas = seccion(&tabla, "glosas", CAMPOS_GLOSAS, &error)?;
         let pagos = seccion(&tabla, "pagos", CAMPOS_PAGOS, &error)?;
-        if glosas.is_empty() && pagos.is_empty() {
+        let estados_cuenta = seccion(&tabla, "estados_cuenta", CAMPOS_ESTADOS, &error)?;
+        if glosas.is_empty() && pagos.is_empty() && estados_cuenta.is_empty() {
             return Err(error(
                 "glosas",
-                "el perfil no define columnas: se espera una sección [glosas] o [pagos]".into(),
+                "el perfil no define columnas: se espera una sección [glosas], [pagos] o [estados_cuenta]".into(),
             ));
         }
-        Ok(Perfil { nombre, glosas, pagos })
+        Ok(Perfil {
+            nombre,
+            glosas,
+            pagos,
+            estados_cuenta,
+        })
     }
 
     /// The built-in profile whose headers are exactly the field names (`numero_factura`, `codigo`,

@@ -1,0 +1,231 @@
+//! Payment reminders: an e-mail to the payer's contact with its statement of account attached
+//! (XLSX), sent through the SMTP server of the configuration, and logged as a gestión of type
+//! `correo` on every invoice of the statement.
+
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{Message, SmtpTransport, Transport};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::cobro::{GestionVista, NuevaGestion};
+use super::hoja::{self, Celda, Hoja};
+use super::{Actor, AppError};
+use crate::config::{SeguridadSmtp, Smtp};
+use crate::db::{self, cobro as dbc, Db};
+use crate::domain::cobro::TipoGestion;
+use crate::domain::money::from_centavos;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevoRecordatorio {
+    /// Default: the payer's `email_contacto`.
+    pub para: Option<String>,
+    #[serde(default)]
+    pub cc: Vec<String>,
+    /// A paragraph of the cartera user's own, added to the message.
+    #[serde(default)]
+    pub mensaje: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RecordatorioEnviado {
+    pub para: String,
+    pub asunto: String,
+    pub adjunto: String,
+    pub facturas: usize,
+    #[schema(value_type = String)]
+    pub saldo: Decimal,
+    /// The gestión that records it.
+    pub gestion: GestionVista,
+}
+
+fn direccion(campo: &str, texto: &str) -> Result<Mailbox, AppError> {
+    texto
+        .trim()
+        .parse::<Mailbox>()
+        .map_err(|_| AppError::invalid(campo, format!("'{texto}' no es una dirección de correo")))
+}
+
+/// Sends the payer its statement and records it.
+pub fn enviar(
+    db: &Db,
+    smtp: &Smtp,
+    actor: &Actor,
+    hoy: NaiveDate,
+    pagador_id: &str,
+    n: NuevoRecordatorio,
+) -> Result<RecordatorioEnviado, AppError> {
+    actor.exigir(super::cobro::GESTORES, "enviar recordatorios de pago")?;
+    if smtp.host.trim().is_empty() {
+        return Err(AppError::NoDisponible(
+            "no hay servidor de correo configurado: defina smtp.host y smtp.remitente".into(),
+        ));
+    }
+    let (prestador, pagador, cobro, facturas) = db.read(|c| {
+        let prestador = db::prestadores::por_id(c, &actor.prestador_id)?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("prestador sin fila")))?;
+        let pagador = super::pagadores::buscar(c, &actor.prestador_id, pagador_id)?;
+        let cobro = dbc::cobro_de(c, &actor.prestador_id, pagador_id)?;
+        let facturas = dbc::abiertas(c, &actor.prestador_id, pagador_id)?;
+        Ok((prestador, pagador, cobro, facturas))
+    })?;
+    let para = match n.para.as_deref().filter(|p| !p.trim().is_empty()) {
+        Some(p) => direccion("para", p)?,
+        None => match cobro.and_then(|c| c.email_contacto) {
+            Some(e) => direccion("para", &e)?,
+            None => {
+                return Err(AppError::invalid(
+                    "para",
+                    "el pagador no tiene correo de contacto: envíe 'para' o regístrelo en su gestión de cobro",
+                ))
+            }
+        },
+    };
+    let cc =
+        n.cc.iter()
+            .enumerate()
+            .map(|(i, c)| direccion(&format!("cc[{i}]"), c))
+            .collect::<Result<Vec<_>, _>>()?;
+    if facturas.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "{} no tiene facturas con saldo: no hay estado de cuenta que enviar",
+            pagador.nombre
+        )));
+    }
+    let saldo: i64 = facturas.iter().map(|f| f.saldo).sum();
+    let vencido: i64 = facturas
+        .iter()
+        .filter(|f| f.fecha_limite_pago.is_some_and(|v| v < hoy))
+        .map(|f| f.saldo)
+        .sum();
+    let adjunto = format!("estado-de-cuenta-{}-{hoy}.xlsx", pagador.nit);
+    let libro = estado_de_cuenta(&prestador.nombre, &pagador.nombre, &pagador.nit, hoy, &facturas)?;
+    let asunto = format!(
+        "Estado de cuenta de {} con {} al {hoy}",
+        pagador.nombre, prestador.nombre
+    );
+    let mut cuerpo = format!(
+        "Señores {}:\n\nAdjuntamos el estado de cuenta de {} (NIT {}) al {hoy}: {} facturas con saldo por ${}, \
+         de los cuales ${} están vencidos.\n",
+        pagador.nombre,
+        prestador.nombre,
+        prestador.nit,
+        facturas.len(),
+        from_centavos(saldo),
+        from_centavos(vencido)
+    );
+    if !n.mensaje.trim().is_empty() {
+        cuerpo.push('\n');
+        cuerpo.push_str(n.mensaje.trim());
+        cuerpo.push('\n');
+    }
+    cuerpo.push_str(&format!("\nCordialmente,\nÁrea de cartera — {}\n", prestador.nombre));
+    let remitente = direccion("smtp.remitente", &smtp.remitente)?;
+    let mut m = Message::builder().from(remitente).to(para.clone()).subject(&asunto);
+    for c in cc {
+        m = m.cc(c);
+    }
+    let tipo = ContentType::parse(XLSX).map_err(|e| AppError::Internal(anyhow::anyhow!("content type: {e}")))?;
+    let correo = m
+        .multipart(
+            MultiPart::mixed()
+                .singlepart(SinglePart::plain(cuerpo))
+                .singlepart(Attachment::new(adjunto.clone()).body(libro, tipo)),
+        )
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("mensaje: {e}")))?;
+    transporte(smtp)?
+        .send(&correo)
+        .map_err(|e| AppError::Correo(format!("el servidor de correo {} no aceptó el mensaje: {e}", smtp.host)))?;
+    // Sent: the gestión and the events record it (a failure above records nothing).
+    let gestion = NuevaGestion {
+        tipo: TipoGestion::Correo,
+        fecha: hoy,
+        contacto: para.email.to_string(),
+        resultado: format!(
+            "estado de cuenta enviado: {} facturas, saldo ${}",
+            facturas.len(),
+            from_centavos(saldo)
+        ),
+        compromiso: String::new(),
+        proximo_paso: String::new(),
+        fecha_proximo_paso: None,
+        facturas: facturas.iter().map(|f| f.id.clone()).collect(),
+    };
+    let gestion = db.write(|c| super::cobro::registrar_gestion_en(c, actor, hoy, pagador_id, &gestion))?;
+    Ok(RecordatorioEnviado {
+        para: para.email.to_string(),
+        asunto,
+        adjunto,
+        facturas: facturas.len(),
+        saldo: from_centavos(saldo),
+        gestion,
+    })
+}
+
+fn transporte(smtp: &Smtp) -> Result<SmtpTransport, AppError> {
+    let error = |e: lettre::transport::smtp::Error| AppError::Correo(format!("servidor de correo {}: {e}", smtp.host));
+    let b = match smtp.seguridad {
+        SeguridadSmtp::Ninguna => SmtpTransport::builder_dangerous(&smtp.host),
+        SeguridadSmtp::Starttls => SmtpTransport::starttls_relay(&smtp.host).map_err(error)?,
+        SeguridadSmtp::Tls => SmtpTransport::relay(&smtp.host).map_err(error)?,
+    };
+    let mut b = b.port(smtp.port).timeout(Some(Duration::from_secs(30)));
+    if !smtp.usuario.is_empty() {
+        b = b.credentials(Credentials::new(smtp.usuario.clone(), smtp.clave.clone()));
+    }
+    Ok(b.build())
+}
+
+/// The statement of account a payer receives: its open invoices with dates and balances.
+pub fn estado_de_cuenta(
+    prestador: &str,
+    pagador: &str,
+    nit: &str,
+    hoy: NaiveDate,
+    facturas: &[db::facturas::Factura],
+) -> Result<Vec<u8>, AppError> {
+    let filas = facturas
+        .iter()
+        .map(|f| {
+            vec![
+                f.numero.as_str().into(),
+                Celda::Fecha(f.fecha_expedicion),
+                f.numero_radicado.clone().unwrap_or_default().into(),
+                f.fecha_radicacion.into(),
+                f.fecha_limite_pago.into(),
+                Celda::Entero(f.fecha_limite_pago.map_or(0, |v| (hoy - v).num_days().max(0))),
+                Celda::Dinero(from_centavos(f.valor_total - f.copagos - f.cuotas_moderadoras)),
+                Celda::Dinero(from_centavos(f.en_discusion)),
+                Celda::Dinero(from_centavos(f.saldo)),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Estado de cuenta".into(),
+        encabezado: vec![
+            ("Prestador".into(), prestador.into()),
+            ("Pagador".into(), format!("{pagador} — NIT {nit}")),
+            ("Fecha".into(), hoy.to_string()),
+        ],
+        columnas: vec![
+            ("Factura", 16.0),
+            ("Expedición", 12.0),
+            ("Radicado", 16.0),
+            ("Radicación", 12.0),
+            ("Vence", 12.0),
+            ("Días de mora", 10.0),
+            ("Valor a cargo", 16.0),
+            ("En discusión (glosas)", 16.0),
+            ("Saldo", 16.0),
+        ],
+        filas,
+    }])
+}

@@ -1,0 +1,460 @@
+//! Gestión de cobro: each payer's stage and contact, the stage history, the log of actions,
+//! payment agreements with their instalments, and payers' statements of account.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{
+    acuerdo_facturas, acuerdos_pago, aplicaciones, cobro_pagadores, cuotas, estado_cuenta_filas, estados_cuenta,
+    etapas, gestion_facturas, gestiones,
+};
+use super::AnyConnection;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cobro_pagadores)]
+pub struct CobroPagador {
+    pub pagador_id: String,
+    pub prestador_id: String,
+    pub etapa: String,
+    pub email_contacto: Option<String>,
+    pub responsable_id: Option<String>,
+    pub version: i32,
+    pub actualizado_en: NaiveDateTime,
+}
+
+/// The payer's collection record; payers nobody has worked yet have none.
+pub fn cobro_de(c: &mut AnyConnection, prestador_id: &str, pagador_id: &str) -> QueryResult<Option<CobroPagador>> {
+    cobro_pagadores::table
+        .filter(
+            cobro_pagadores::prestador_id
+                .eq(prestador_id)
+                .and(cobro_pagadores::pagador_id.eq(pagador_id)),
+        )
+        .select(CobroPagador::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn cobros(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<CobroPagador>> {
+    cobro_pagadores::table
+        .filter(cobro_pagadores::prestador_id.eq(prestador_id))
+        .select(CobroPagador::as_select())
+        .load(c)
+}
+
+/// Inserts the record, or writes it if still at `version`; returns the rows changed (0 = a
+/// concurrent edit won).
+pub fn guardar_cobro(c: &mut AnyConnection, p: &CobroPagador, version: Option<i32>) -> QueryResult<usize> {
+    match version {
+        None => diesel::insert_into(cobro_pagadores::table).values(p).execute(c),
+        Some(v) => diesel::update(
+            cobro_pagadores::table.filter(
+                cobro_pagadores::prestador_id
+                    .eq(&p.prestador_id)
+                    .and(cobro_pagadores::pagador_id.eq(&p.pagador_id))
+                    .and(cobro_pagadores::version.eq(v)),
+            ),
+        )
+        .set((
+            cobro_pagadores::etapa.eq(&p.etapa),
+            cobro_pagadores::email_contacto.eq(&p.email_contacto),
+            cobro_pagadores::responsable_id.eq(&p.responsable_id),
+            cobro_pagadores::version.eq(v + 1),
+            cobro_pagadores::actualizado_en.eq(p.actualizado_en),
+        ))
+        .execute(c),
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = etapas)]
+pub struct CambioEtapa {
+    pub id: String,
+    pub prestador_id: String,
+    pub pagador_id: String,
+    pub etapa: String,
+    pub anterior: String,
+    pub origen: String,
+    pub motivo: String,
+    pub fecha: NaiveDate,
+    pub actor_id: String,
+    pub registrado_en: NaiveDateTime,
+}
+
+pub fn insertar_etapa(c: &mut AnyConnection, e: &CambioEtapa) -> QueryResult<()> {
+    diesel::insert_into(etapas::table).values(e).execute(c).map(|_| ())
+}
+
+pub fn etapas_de(c: &mut AnyConnection, prestador_id: &str, pagador_id: &str) -> QueryResult<Vec<CambioEtapa>> {
+    etapas::table
+        .filter(
+            etapas::prestador_id
+                .eq(prestador_id)
+                .and(etapas::pagador_id.eq(pagador_id)),
+        )
+        .order((etapas::registrado_en.asc(), etapas::id.asc()))
+        .select(CambioEtapa::as_select())
+        .load(c)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = gestiones)]
+pub struct Gestion {
+    pub id: String,
+    pub prestador_id: String,
+    pub pagador_id: String,
+    pub tipo: String,
+    pub fecha: NaiveDate,
+    pub contacto: String,
+    pub resultado: String,
+    pub compromiso: String,
+    pub proximo_paso: String,
+    pub fecha_proximo_paso: Option<NaiveDate>,
+    pub actor_id: String,
+    pub registrado_en: NaiveDateTime,
+}
+
+pub fn insertar_gestion(c: &mut AnyConnection, g: &Gestion, facturas: &[String]) -> QueryResult<()> {
+    diesel::insert_into(gestiones::table).values(g).execute(c)?;
+    for f in facturas {
+        diesel::insert_into(gestion_facturas::table)
+            .values((
+                gestion_facturas::gestion_id.eq(&g.id),
+                gestion_facturas::factura_id.eq(f),
+                gestion_facturas::prestador_id.eq(&g.prestador_id),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}
+
+/// The payer's actions, newest first, each with the invoices it named.
+pub fn gestiones_de(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    pagador_id: &str,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<(Gestion, Vec<String>)>, i64)> {
+    let filtro = gestiones::prestador_id
+        .eq(prestador_id)
+        .and(gestiones::pagador_id.eq(pagador_id));
+    let total = gestiones::table.filter(filtro).count().get_result(c)?;
+    let filas: Vec<Gestion> = gestiones::table
+        .filter(filtro)
+        .order((gestiones::fecha.desc(), gestiones::registrado_en.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Gestion::as_select())
+        .load(c)?;
+    let ids: Vec<&String> = filas.iter().map(|g| &g.id).collect();
+    let pares: Vec<(String, String)> = gestion_facturas::table
+        .filter(
+            gestion_facturas::prestador_id
+                .eq(prestador_id)
+                .and(gestion_facturas::gestion_id.eq_any(ids)),
+        )
+        .select((gestion_facturas::gestion_id, gestion_facturas::factura_id))
+        .load(c)?;
+    let items = filas
+        .into_iter()
+        .map(|g| {
+            let f = pares
+                .iter()
+                .filter(|(gid, _)| *gid == g.id)
+                .map(|(_, f)| f.clone())
+                .collect();
+            (g, f)
+        })
+        .collect();
+    Ok((items, total))
+}
+
+/// The latest action of each payer of the prestador: (pagador_id, fecha, próximo paso, su fecha).
+pub fn ultimas_gestiones(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+) -> QueryResult<Vec<(String, NaiveDate, String, Option<NaiveDate>)>> {
+    let filas: Vec<(String, NaiveDate, NaiveDateTime, String, Option<NaiveDate>)> = gestiones::table
+        .filter(gestiones::prestador_id.eq(prestador_id))
+        .order((
+            gestiones::pagador_id.asc(),
+            gestiones::fecha.desc(),
+            gestiones::registrado_en.desc(),
+        ))
+        .select((
+            gestiones::pagador_id,
+            gestiones::fecha,
+            gestiones::registrado_en,
+            gestiones::proximo_paso,
+            gestiones::fecha_proximo_paso,
+        ))
+        .load(c)?;
+    let mut out: Vec<(String, NaiveDate, String, Option<NaiveDate>)> = Vec::new();
+    for (p, f, _, paso, fp) in filas {
+        if out.last().is_none_or(|u| u.0 != p) {
+            out.push((p, f, paso, fp));
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = acuerdos_pago)]
+pub struct Acuerdo {
+    pub id: String,
+    pub prestador_id: String,
+    pub pagador_id: String,
+    pub numero: String,
+    pub fecha: NaiveDate,
+    pub valor: i64,
+    pub observacion: String,
+    pub actor_id: String,
+    pub creado_en: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = cuotas)]
+pub struct Cuota {
+    pub id: String,
+    pub prestador_id: String,
+    pub acuerdo_id: String,
+    pub numero: i32,
+    pub fecha_vencimiento: NaiveDate,
+    pub valor: i64,
+}
+
+pub fn insertar_acuerdo(c: &mut AnyConnection, a: &Acuerdo, facturas: &[String], cs: &[Cuota]) -> QueryResult<()> {
+    diesel::insert_into(acuerdos_pago::table).values(a).execute(c)?;
+    for f in facturas {
+        diesel::insert_into(acuerdo_facturas::table)
+            .values((
+                acuerdo_facturas::acuerdo_id.eq(&a.id),
+                acuerdo_facturas::factura_id.eq(f),
+                acuerdo_facturas::prestador_id.eq(&a.prestador_id),
+            ))
+            .execute(c)?;
+    }
+    for q in cs {
+        diesel::insert_into(cuotas::table).values(q).execute(c)?;
+    }
+    Ok(())
+}
+
+pub fn acuerdo_por_numero(c: &mut AnyConnection, prestador_id: &str, numero: &str) -> QueryResult<Option<Acuerdo>> {
+    acuerdos_pago::table
+        .filter(
+            acuerdos_pago::prestador_id
+                .eq(prestador_id)
+                .and(acuerdos_pago::numero.eq(numero)),
+        )
+        .select(Acuerdo::as_select())
+        .first(c)
+        .optional()
+}
+
+/// Agreements of the prestador (of one payer if given), oldest first.
+pub fn acuerdos(c: &mut AnyConnection, prestador_id: &str, pagador_id: Option<&str>) -> QueryResult<Vec<Acuerdo>> {
+    let mut q = acuerdos_pago::table
+        .filter(acuerdos_pago::prestador_id.eq(prestador_id))
+        .into_boxed();
+    if let Some(p) = pagador_id {
+        q = q.filter(acuerdos_pago::pagador_id.eq(p));
+    }
+    q.order((acuerdos_pago::fecha.asc(), acuerdos_pago::id.asc()))
+        .select(Acuerdo::as_select())
+        .load(c)
+}
+
+pub fn acuerdo(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<Option<Acuerdo>> {
+    acuerdos_pago::table
+        .filter(
+            acuerdos_pago::prestador_id
+                .eq(prestador_id)
+                .and(acuerdos_pago::id.eq(id)),
+        )
+        .select(Acuerdo::as_select())
+        .first(c)
+        .optional()
+}
+
+/// An agreement's instalments in order, its invoices, and the payments applied to those
+/// invoices from its date: (fecha, valor).
+pub type DetalleAcuerdo = (Vec<Cuota>, Vec<String>, Vec<(NaiveDate, i64)>);
+
+pub fn detalle_acuerdo(c: &mut AnyConnection, a: &Acuerdo) -> QueryResult<DetalleAcuerdo> {
+    let cs = cuotas::table
+        .filter(
+            cuotas::prestador_id
+                .eq(&a.prestador_id)
+                .and(cuotas::acuerdo_id.eq(&a.id)),
+        )
+        .order(cuotas::numero.asc())
+        .select(Cuota::as_select())
+        .load(c)?;
+    let facturas: Vec<String> = acuerdo_facturas::table
+        .filter(
+            acuerdo_facturas::prestador_id
+                .eq(&a.prestador_id)
+                .and(acuerdo_facturas::acuerdo_id.eq(&a.id)),
+        )
+        .select(acuerdo_facturas::factura_id)
+        .load(c)?;
+    let pagos = aplicaciones::table
+        .filter(
+            aplicaciones::prestador_id
+                .eq(&a.prestador_id)
+                .and(aplicaciones::factura_id.eq_any(&facturas))
+                .and(aplicaciones::fecha.ge(a.fecha)),
+        )
+        .select((aplicaciones::fecha, aplicaciones::valor))
+        .load(c)?;
+    Ok((cs, facturas, pagos))
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = estados_cuenta)]
+pub struct EstadoCuenta {
+    pub id: String,
+    pub prestador_id: String,
+    pub pagador_id: String,
+    pub corte: NaiveDate,
+    pub archivo: String,
+    pub hash: String,
+    pub actor_id: String,
+    pub creado_en: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = estado_cuenta_filas)]
+pub struct FilaEstadoCuenta {
+    pub id: String,
+    pub prestador_id: String,
+    pub estado_cuenta_id: String,
+    pub fila: i32,
+    pub numero_factura: String,
+    pub valor_factura: Option<i64>,
+    pub valor_glosado: Option<i64>,
+    pub valor_pagado: Option<i64>,
+    pub saldo: i64,
+}
+
+pub fn insertar_estado_cuenta(c: &mut AnyConnection, e: &EstadoCuenta, filas: &[FilaEstadoCuenta]) -> QueryResult<()> {
+    diesel::insert_into(estados_cuenta::table).values(e).execute(c)?;
+    for lote in filas.chunks(super::LOTE) {
+        super::por_backend!(&mut *c, |conn| diesel::insert_into(estado_cuenta_filas::table)
+            .values(lote)
+            .execute(conn))?;
+    }
+    Ok(())
+}
+
+pub fn estado_cuenta_por_hash(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    pagador_id: &str,
+    hash: &str,
+) -> QueryResult<Option<EstadoCuenta>> {
+    estados_cuenta::table
+        .filter(
+            estados_cuenta::prestador_id
+                .eq(prestador_id)
+                .and(estados_cuenta::pagador_id.eq(pagador_id))
+                .and(estados_cuenta::hash.eq(hash)),
+        )
+        .select(EstadoCuenta::as_select())
+        .first(c)
+        .optional()
+}
+
+pub fn estado_cuenta(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    id: &str,
+) -> QueryResult<Option<(EstadoCuenta, Vec<FilaEstadoCuenta>)>> {
+    let Some(e) = estados_cuenta::table
+        .filter(
+            estados_cuenta::prestador_id
+                .eq(prestador_id)
+                .and(estados_cuenta::id.eq(id)),
+        )
+        .select(EstadoCuenta::as_select())
+        .first(c)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let filas = estado_cuenta_filas::table
+        .filter(
+            estado_cuenta_filas::prestador_id
+                .eq(prestador_id)
+                .and(estado_cuenta_filas::estado_cuenta_id.eq(id)),
+        )
+        .order(estado_cuenta_filas::fila.asc())
+        .select(FilaEstadoCuenta::as_select())
+        .load(c)?;
+    Ok(Some((e, filas)))
+}
+
+/// The payer's invoices with something owed (not annulled or written off): what a stage,
+/// an agreement or a reminder is about.
+pub fn abiertas(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    pagador_id: &str,
+) -> QueryResult<Vec<super::facturas::Factura>> {
+    use super::schema::facturas;
+    facturas::table
+        .filter(
+            facturas::prestador_id
+                .eq(prestador_id)
+                .and(facturas::pagador_id.eq(pagador_id))
+                .and(facturas::saldo.gt(0))
+                .and(facturas::estado.ne_all(["anulada", "castigada"])),
+        )
+        .order((facturas::fecha_expedicion.asc(), facturas::numero.asc()))
+        .select(super::facturas::Factura::as_select())
+        .load(c)
+}
+
+/// What each payer has overdue at `hoy`: the oldest due date among its overdue invoices and
+/// the overdue balance.
+#[derive(Debug, QueryableByName)]
+pub struct Vencido {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub pagador_id: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub primer_vencimiento: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub vencido: i64,
+}
+
+pub fn vencidos(c: &mut AnyConnection, prestador_id: &str, hoy: NaiveDate) -> QueryResult<Vec<Vencido>> {
+    use super::cartera::Param;
+    super::cartera::consultar(
+        c,
+        "SELECT pagador_id, MIN(fecha_limite_pago) AS primer_vencimiento, CAST(SUM(saldo) AS BIGINT) AS vencido \
+         FROM facturas WHERE prestador_id = ? AND fecha_limite_pago < ? AND saldo > 0 \
+           AND estado NOT IN ('anulada', 'castigada', 'devuelta') GROUP BY pagador_id",
+        &[Param::Texto(prestador_id.into()), Param::Fecha(hoy)],
+    )
+}
+
+/// Each payer's balance (open invoices): (pagador_id, saldo).
+pub fn saldos(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<(String, i64)>> {
+    use super::cartera::Param;
+    #[derive(QueryableByName)]
+    struct Fila {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pagador_id: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        saldo: i64,
+    }
+    let filas: Vec<Fila> = super::cartera::consultar(
+        c,
+        "SELECT pagador_id, CAST(SUM(saldo) AS BIGINT) AS saldo FROM facturas \
+         WHERE prestador_id = ? AND saldo > 0 AND estado NOT IN ('anulada', 'castigada') GROUP BY pagador_id",
+        &[Param::Texto(prestador_id.into())],
+    )?;
+    Ok(filas.into_iter().map(|f| (f.pagador_id, f.saldo)).collect())
+}

@@ -1,0 +1,10 @@
+DROP INDEX movimientos_fecha;
+DROP TABLE estado_cuenta_filas;
+DROP TABLE estados_cuenta;
+DROP TABLE cuotas;
+DROP TABLE acuerdo_facturas;
+DROP TABLE acuerdos_pago;
+DROP TABLE gestion_facturas;
+DROP TABLE gestiones;
+DROP TABLE etapas;
+DROP TABLE cobro_pagadores;
