@@ -156,7 +156,7 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: bool, f:
             Param::Fecha(corte),
         ]);
         (
-            "LEFT JOIN (SELECT factura_id, SUM(valor) AS valor FROM glosas \
+            "LEFT JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM glosas \
                WHERE prestador_id = ? AND fecha_limite_respuesta < ? \
                  AND (fecha_respuesta IS NULL OR fecha_respuesta > ?) GROUP BY factura_id) t ON t.factura_id = f.id",
             " - COALESCE(t.valor, 0)",
@@ -174,7 +174,7 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: bool, f:
                 m.valor{menos} AS saldo \
          FROM facturas f \
          JOIN pagadores p ON p.id = f.pagador_id \
-         JOIN (SELECT factura_id, SUM(valor) AS valor FROM movimientos \
+         JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM movimientos \
                WHERE prestador_id = ? AND fecha <= ? GROUP BY factura_id) m ON m.factura_id = f.id \
          {tacito} \
          WHERE f.prestador_id = ?{filtro}"

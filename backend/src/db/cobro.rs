@@ -128,6 +128,12 @@ pub fn insertar_gestion(c: &mut AnyConnection, g: &Gestion, facturas: &[String])
     Ok(())
 }
 
+/// An action and the invoices it named.
+pub type GestionConFacturas = (Gestion, Vec<String>);
+
+/// The payer's latest action: (pagador_id, fecha, próximo paso, su fecha).
+pub type UltimaGestion = (String, NaiveDate, String, Option<NaiveDate>);
+
 /// The payer's actions, newest first, each with the invoices it named.
 pub fn gestiones_de(
     c: &mut AnyConnection,
@@ -135,7 +141,7 @@ pub fn gestiones_de(
     pagador_id: &str,
     offset: i64,
     limit: i64,
-) -> QueryResult<(Vec<(Gestion, Vec<String>)>, i64)> {
+) -> QueryResult<(Vec<GestionConFacturas>, i64)> {
     let filtro = gestiones::prestador_id
         .eq(prestador_id)
         .and(gestiones::pagador_id.eq(pagador_id));
@@ -170,11 +176,8 @@ pub fn gestiones_de(
     Ok((items, total))
 }
 
-/// The latest action of each payer of the prestador: (pagador_id, fecha, próximo paso, su fecha).
-pub fn ultimas_gestiones(
-    c: &mut AnyConnection,
-    prestador_id: &str,
-) -> QueryResult<Vec<(String, NaiveDate, String, Option<NaiveDate>)>> {
+/// The latest action of each payer of the prestador.
+pub fn ultimas_gestiones(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<UltimaGestion>> {
     let filas: Vec<(String, NaiveDate, NaiveDateTime, String, Option<NaiveDate>)> = gestiones::table
         .filter(gestiones::prestador_id.eq(prestador_id))
         .order((
@@ -190,7 +193,7 @@ pub fn ultimas_gestiones(
             gestiones::fecha_proximo_paso,
         ))
         .load(c)?;
-    let mut out: Vec<(String, NaiveDate, String, Option<NaiveDate>)> = Vec::new();
+    let mut out: Vec<UltimaGestion> = Vec::new();
     for (p, f, _, paso, fp) in filas {
         if out.last().is_none_or(|u| u.0 != p) {
             out.push((p, f, paso, fp));

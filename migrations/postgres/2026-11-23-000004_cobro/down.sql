@@ -1,4 +1,4 @@
-DROP INDEX movimientos_fecha;
+DROP INDEX movimientos_saldo;
 DROP TABLE estado_cuenta_filas;
 DROP TABLE estados_cuenta;
 DROP TABLE cuotas;

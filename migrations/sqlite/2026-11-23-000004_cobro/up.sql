@@ -113,8 +113,9 @@ CREATE TABLE estado_cuenta_filas (
 );
 CREATE INDEX estado_cuenta_filas_estado ON estado_cuenta_filas (prestador_id, estado_cuenta_id);
 
--- The aging report reads the ledger up to a date for every invoice of the prestador.
-CREATE INDEX movimientos_fecha ON movimientos (prestador_id, fecha, factura_id, valor);
+-- The aging report sums the ledger up to a date invoice by invoice: this index holds all it
+-- reads, in the order it groups.
+CREATE INDEX movimientos_saldo ON movimientos (prestador_id, factura_id, fecha, valor);
 
 CREATE TRIGGER etapas_sin_update BEFORE UPDATE ON etapas
 BEGIN SELECT RAISE(ABORT, 'etapas es de solo inserción'); END;

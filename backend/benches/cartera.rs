@@ -1,0 +1,145 @@
+//! The aging report over a large cartera, run on demand (never in CI):
+//!
+//! ```sh
+//! cargo bench -p trazo --bench cartera -- sqlite 1000000
+//! cargo bench -p trazo --bench cartera -- postgres 1000000   # PostgreSQL on 127.0.0.1:5432, trust auth
+//! ```
+//!
+//! Generates (in SQL) one prestador with 20 payers and N invoices over two and a half years:
+//! 90% radicated, a third of those with a partial payment, one in twenty with a glosa; then
+//! runs the aging report by payer at a cut-off 10 times and prints p50, p95 and the slowest.
+//! PostgreSQL gets a database of its own, dropped at the end. Results go to BENCHMARKS.md.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use diesel::connection::SimpleConnection;
+use diesel::Connection;
+use trazo::app::cartera::{self, Filtros};
+use trazo::app::{self, Actor};
+use trazo::db::cartera::Base;
+use trazo::db::{self, Db};
+use trazo::domain::rol::Rol;
+use trazo::domain::terminos::Terminos;
+
+const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+const PG_DB: &str = "trazo_bench_cartera";
+
+/// The data, written once for both backends: `serie` is a table `s(n)` of 1..=N, `dia(x)` a
+/// date x days after 2024-01-01. (ANALYZE keeps the planner's statistics current, as a running
+/// server's autovacuum would.)
+fn datos(sqlite: bool, n: u64, prestador: &str) -> String {
+    let serie = if sqlite {
+        format!("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {n})")
+    } else {
+        format!("WITH s(n) AS (SELECT generate_series(1, {n}))")
+    };
+    let dia = |x: &str| {
+        if sqlite {
+            format!("date('2024-01-01', '+' || ({x}) || ' days')")
+        } else {
+            format!("(DATE '2024-01-01' + ({x})::int)")
+        }
+    };
+    let ahora = "'2026-06-30 12:00:00'";
+    let exp = dia("n % 900");
+    let rad = dia("n % 900 + 5");
+    let vence = dia("n % 900 + 50");
+    let pago = dia("n % 900 + 40");
+    let limite_resp = dia("n % 900 + 30");
+    let recibida = dia("n % 900 + 10");
+    format!(
+        "INSERT INTO pagadores (id, prestador_id, nit, nombre, tipo, version, creado_en, actualizado_en)
+           {serie} SELECT 'p' || n, '{prestador}', CAST(800000000 + n AS TEXT), 'Pagador ' || n,
+                   CASE WHEN n % 5 = 0 THEN 'adres' ELSE 'eps_contributivo' END, 1, {ahora}, {ahora}
+           FROM s WHERE n <= 20;
+         INSERT INTO facturas (id, prestador_id, pagador_id, numero, fecha_expedicion, valor_total, copagos,
+                 cuotas_moderadoras, estado, version, creado_en, numero_radicado, fecha_radicacion,
+                 fecha_limite_pago, saldo, en_discusion)
+           {serie} SELECT 'f' || n, '{prestador}', 'p' || (n % 20 + 1), 'FE-' || n, {exp}, 100000 + (n % 97) * 10000,
+                   0, 0, CASE WHEN n % 10 = 0 THEN 'expedida' ELSE 'radicada' END, 1, {ahora},
+                   CASE WHEN n % 10 = 0 THEN NULL ELSE 'R-' || n END,
+                   CASE WHEN n % 10 = 0 THEN NULL ELSE {rad} END,
+                   CASE WHEN n % 10 = 0 THEN NULL ELSE {vence} END,
+                   100000 + (n % 97) * 10000, 0
+           FROM s;
+         INSERT INTO movimientos (id, prestador_id, factura_id, tipo, valor, fecha, creado_en)
+           {serie} SELECT 'mc' || n, '{prestador}', 'f' || n, 'cargo', 100000 + (n % 97) * 10000, {exp}, {ahora} FROM s;
+         INSERT INTO movimientos (id, prestador_id, factura_id, tipo, valor, fecha, creado_en)
+           {serie} SELECT 'mp' || n, '{prestador}', 'f' || n, 'pago', -50000, {pago}, {ahora}
+           FROM s WHERE n % 3 = 0 AND n % 10 <> 0;
+         INSERT INTO glosas (id, prestador_id, factura_id, codigo, valor, fecha_formulacion, fecha_recepcion,
+                 fecha_limite_respuesta, extemporanea, observacion, estado, version, creado_en)
+           {serie} SELECT 'g' || n, '{prestador}', 'f' || n, '101', 20000, {recibida}, {recibida}, {limite_resp},
+                   false, '', 'formulada', 1, {ahora}
+           FROM s WHERE n % 20 = 1;
+         ANALYZE;"
+    )
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let backend = args.first().map(String::as_str).unwrap_or("sqlite");
+    let n: u64 = args.get(1).and_then(|x| x.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let url = match backend {
+        "sqlite" => dir.path().join("bench.db").to_string_lossy().into_owned(),
+        "postgres" => {
+            let mut c = diesel::pg::PgConnection::establish(PG_ADMIN).expect("PostgreSQL on 127.0.0.1:5432");
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {PG_DB}; CREATE DATABASE {PG_DB}"))
+                .unwrap();
+            format!("postgres://postgres@127.0.0.1:5432/{PG_DB}")
+        }
+        otro => panic!("backend '{otro}': se espera sqlite o postgres"),
+    };
+    let db = Db::connect(&url, 4).unwrap();
+    let prestador =
+        app::prestadores::crear(&db, "900123456", "IPS Bench", "admin@bench.co", "clave-larga-123").unwrap();
+    let usuario = db
+        .read(|c| Ok(db::usuarios::por_email(c, "admin@bench.co")?))
+        .unwrap()
+        .unwrap()
+        .id;
+    let t0 = Instant::now();
+    db.write(|c| Ok(c.batch_execute(&datos(backend == "sqlite", n, &prestador))?))
+        .unwrap();
+    println!(
+        "{backend}: {n} facturas generadas en {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+    let actor = Actor {
+        usuario_id: usuario,
+        prestador_id: prestador,
+        rol: Rol::Finanzas,
+    };
+    let terminos = Terminos::por_defecto();
+    let corte: NaiveDate = "2026-06-30".parse().unwrap();
+    let filtros = Filtros::default();
+    let correr = || {
+        let t = Instant::now();
+        let r = cartera::por_pagador(&db, &terminos, &actor, corte, Base::Radicacion, &filtros).unwrap();
+        (t.elapsed(), r)
+    };
+    let (_, r) = correr();
+    println!(
+        "cartera al {corte}: {} pagadores, {} facturas con saldo, total {}",
+        r.filas.len(),
+        r.filas.iter().map(|f| f.facturas).sum::<i64>(),
+        r.total
+    );
+    let mut tiempos: Vec<Duration> = (0..10).map(|_| correr().0).collect();
+    tiempos.sort();
+    let p = |q: f64| tiempos[((tiempos.len() as f64 * q).ceil() as usize).saturating_sub(1)];
+    println!(
+        "reporte de edades por pagador ({} corridas): p50 {:.0} ms, p95 {:.0} ms, máx {:.0} ms",
+        tiempos.len(),
+        p(0.50).as_secs_f64() * 1000.0,
+        p(0.95).as_secs_f64() * 1000.0,
+        tiempos.last().unwrap().as_secs_f64() * 1000.0
+    );
+    drop(db);
+    if backend == "postgres" {
+        let mut c = diesel::pg::PgConnection::establish(PG_ADMIN).unwrap();
+        c.batch_execute(&format!("DROP DATABASE IF EXISTS {PG_DB}")).unwrap();
+    }
+}
