@@ -311,7 +311,7 @@ fn profile_errors_name_the_file_and_the_key() {
     let e = Perfil::parse("nombre = \"X\"\n", "x.toml").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "x.toml, glosas: el perfil no define columnas: se espera una sección [glosas] o [pagos]"
+        "x.toml, glosas: el perfil no define columnas: se espera una sección [glosas], [pagos] o [estados_cuenta]"
     );
 }
 
