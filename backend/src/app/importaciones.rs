@@ -19,6 +19,7 @@ use trazo_importers::{dian, rips, sheets, ImportError, Ubicacion};
 use utoipa::ToSchema;
 
 use super::facturas::FacturaLista;
+use super::numeros::Numeros;
 use super::{ciclo, Actor, AppError};
 use crate::db::{self, AnyConnection, Db};
 use crate::domain::factura::{self as dominio, FacturaEntrada, ItemEntrada};
@@ -658,43 +659,6 @@ fn escribir(
     })
 }
 
-fn digitos(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_ascii_digit())
-        .collect::<String>()
-        .trim_start_matches('0')
-        .to_string()
-}
-
-/// Finds invoices by the number a payer wrote: exactly, or — payers often drop the prefix —
-/// by its digits when exactly one invoice of the prestador has them.
-struct Numeros {
-    exacto: HashMap<String, String>,
-    por_digitos: HashMap<String, Option<String>>,
-}
-
-impl Numeros {
-    fn cargar(c: &mut AnyConnection, prestador_id: &str) -> Result<Numeros, AppError> {
-        let mut exacto = HashMap::new();
-        let mut por_digitos: HashMap<String, Option<String>> = HashMap::new();
-        for (numero, id) in db::facturas::numeros(c, prestador_id)? {
-            por_digitos
-                .entry(digitos(&numero))
-                .and_modify(|v| *v = None)
-                .or_insert_with(|| Some(id.clone()));
-            exacto.insert(numero, id);
-        }
-        Ok(Numeros { exacto, por_digitos })
-    }
-
-    fn buscar(&self, numero: &str) -> Option<&String> {
-        let n = numero.trim().to_uppercase();
-        self.exacto
-            .get(&n)
-            .or_else(|| self.por_digitos.get(&digitos(&n)).and_then(Option::as_ref))
-    }
-}
-
 /// A DIAN run, batch after batch in one transaction: what it has seen and done so far.
 struct ImportDian {
     prestador_nit: String,
@@ -907,7 +871,7 @@ impl ImportDian {
         errs: &mut Vec<ErrorImportacion>,
     ) -> Result<(), Falla> {
         let xp = |p: &str| Ubicacion::XPath(p.to_string());
-        let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+        let numeros = Numeros::de(db::facturas::numeros(c, &actor.prestador_id)?);
         for (archivo, d) in std::mem::take(&mut self.notas) {
             let ubic = xp("/CreditNote/cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID");
             let Some(fid) = d
@@ -960,7 +924,7 @@ enum Rips {
 fn importar_rips(c: &mut AnyConnection, hoy: NaiveDate, actor: &Actor, docs: Vec<Rips>) -> Result<Resumen, Falla> {
     let prestador =
         db::prestadores::por_id(c, &actor.prestador_id)?.ok_or_else(|| AppError::not_found("el prestador"))?;
-    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+    let numeros = Numeros::de(db::facturas::numeros(c, &actor.prestador_id)?);
     let mut errs = Vec::new();
     let mut filas = Vec::new();
     let mut eventos = Vec::new();
@@ -1060,7 +1024,7 @@ fn importar_glosas(
     filas: Vec<(usize, Vec<sheets::FilaGlosa>)>,
 ) -> Result<Resumen, Falla> {
     use super::glosas::{entrada, preparar, NuevaGlosa};
-    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+    let numeros = Numeros::de(db::facturas::numeros(c, &actor.prestador_id)?);
     let mut errs = Vec::new();
     let mut ids = Vec::new();
     for (a, fs) in &filas {
@@ -1152,7 +1116,7 @@ fn importar_pagos(
     filas: Vec<(usize, Vec<sheets::FilaPago>)>,
 ) -> Result<Resumen, Falla> {
     use super::pagos::{registrar_en, NuevaAplicacion, NuevoPago};
-    let numeros = Numeros::cargar(c, &actor.prestador_id)?;
+    let numeros = Numeros::de(db::facturas::numeros(c, &actor.prestador_id)?);
     let ids: Vec<String> = filas
         .iter()
         .flat_map(|(_, fs)| fs.iter().filter_map(|f| numeros.buscar(&f.numero_factura).cloned()))
