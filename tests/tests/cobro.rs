@@ -659,6 +659,25 @@ fn collection_log_work_list_and_segmentation() {
     s.app
         .get("/api/v1/reportes/segmentacion", &s.e.facturacion)
         .problem(403);
+    // Another prestador reaches none of this payer's collection.
+    let otro = s.app.tenant();
+    s.app
+        .get(&format!("/api/v1/pagadores/{pagador}/gestiones"), &otro.admin)
+        .problem(404);
+    s.app
+        .patch(
+            &format!("/api/v1/pagadores/{pagador}/cobro"),
+            &otro.admin,
+            &json!({"email_contacto": "x@y.co", "version": 1}),
+        )
+        .problem(404);
+    s.app
+        .post(
+            &format!("/api/v1/pagadores/{pagador}/gestiones"),
+            &otro.admin,
+            &json!({"tipo": "llamada", "fecha": "2026-06-20", "resultado": "x"}),
+        )
+        .problem(404);
 }
 
 /// A one-connection-at-a-time SMTP server that keeps the messages it receives.
@@ -921,4 +940,30 @@ fn reconciliation_with_the_payers_statement_names_each_difference() {
         &otro.admin,
     )
     .problem(404);
+}
+
+#[test]
+fn a_statement_larger_than_the_upload_limit_is_refused_before_reading_it() {
+    let app = TestApp::spawn_with(&[
+        ("TRAZO_RELOJ__FECHA_FIJA", "2026-06-30"),
+        ("TRAZO_IMPORTACIONES__MAX_BYTES", "1024"),
+    ]);
+    let e = app.equipo();
+    let grande = format!("numero_factura;saldo\n{}", "R-1;1\n".repeat(400));
+    app.request(
+        "POST",
+        &format!("/api/v1/pagadores/{}/estados-cuenta?corte=2026-06-30", e.pagador_id),
+        Some(&e.cartera),
+        Some("text/csv"),
+        Some(grande.as_bytes()),
+    )
+    .problem(413);
+    app.request(
+        "POST",
+        &format!("/api/v1/pagadores/{}/estados-cuenta?corte=2026-06-30", e.pagador_id),
+        None,
+        Some("text/csv"),
+        Some(b"numero_factura;saldo\n"),
+    )
+    .problem(401);
 }

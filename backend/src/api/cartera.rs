@@ -8,7 +8,7 @@ use utoipa::IntoParams;
 
 use super::error::Problema;
 use super::importaciones::{cuerpo, nombre};
-use super::reportes::{quiere_xlsx, xlsx};
+use super::reportes::{quiere_xlsx, xlsx, FormatoQuery};
 use super::{blocking, AppState, PaginaQuery};
 use crate::app::cartera::{self, Cartera, Filtros, ReporteGlosas, ReporteIndicadores, SaldoFactura};
 use crate::app::estados_cuenta::{self, Conciliacion};
@@ -231,11 +231,6 @@ pub async fn recibir_estado(
         return Ok(HttpResponse::Ok().json(r));
     }
     Ok(super::created(format!("/api/v1/estados-cuenta/{}", r.id), r))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct FormatoQuery {
-    pub formato: Option<String>,
 }
 
 /// The reconciliation of a statement received, as the books stand now (`?formato=xlsx`: the

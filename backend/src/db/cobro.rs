@@ -116,14 +116,21 @@ pub struct Gestion {
 
 pub fn insertar_gestion(c: &mut AnyConnection, g: &Gestion, facturas: &[String]) -> QueryResult<()> {
     diesel::insert_into(gestiones::table).values(g).execute(c)?;
-    for f in facturas {
-        diesel::insert_into(gestion_facturas::table)
-            .values((
+    // A reminder names every open invoice of the payer: one INSERT per batch, not per invoice.
+    let filas: Vec<_> = facturas
+        .iter()
+        .map(|f| {
+            (
                 gestion_facturas::gestion_id.eq(&g.id),
                 gestion_facturas::factura_id.eq(f),
                 gestion_facturas::prestador_id.eq(&g.prestador_id),
-            ))
-            .execute(c)?;
+            )
+        })
+        .collect();
+    for lote in filas.chunks(super::LOTE) {
+        super::por_backend!(&mut *c, |conn| diesel::insert_into(gestion_facturas::table)
+            .values(lote)
+            .execute(conn))?;
     }
     Ok(())
 }
@@ -229,17 +236,25 @@ pub struct Cuota {
 
 pub fn insertar_acuerdo(c: &mut AnyConnection, a: &Acuerdo, facturas: &[String], cs: &[Cuota]) -> QueryResult<()> {
     diesel::insert_into(acuerdos_pago::table).values(a).execute(c)?;
-    for f in facturas {
-        diesel::insert_into(acuerdo_facturas::table)
-            .values((
+    let filas: Vec<_> = facturas
+        .iter()
+        .map(|f| {
+            (
                 acuerdo_facturas::acuerdo_id.eq(&a.id),
                 acuerdo_facturas::factura_id.eq(f),
                 acuerdo_facturas::prestador_id.eq(&a.prestador_id),
-            ))
-            .execute(c)?;
+            )
+        })
+        .collect();
+    for lote in filas.chunks(super::LOTE) {
+        super::por_backend!(&mut *c, |conn| diesel::insert_into(acuerdo_facturas::table)
+            .values(lote)
+            .execute(conn))?;
     }
-    for q in cs {
-        diesel::insert_into(cuotas::table).values(q).execute(c)?;
+    for lote in cs.chunks(super::LOTE) {
+        super::por_backend!(&mut *c, |conn| diesel::insert_into(cuotas::table)
+            .values(lote)
+            .execute(conn))?;
     }
     Ok(())
 }
