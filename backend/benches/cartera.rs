@@ -9,6 +9,8 @@
 //! 90% radicated, a third of those with a partial payment, one in twenty with a glosa; then
 //! runs the aging report by payer at a cut-off 10 times and prints p50, p95 and the slowest.
 //! PostgreSQL gets a database of its own, dropped at the end. Results go to BENCHMARKS.md.
+//! With `CARTERA_BD` set, the data stays to study query plans: the SQLite file at that path,
+//! or the PostgreSQL database `trazo_bench_cartera`.
 
 use std::time::{Duration, Instant};
 
@@ -83,11 +85,15 @@ fn main() {
     let n: u64 = args.get(1).and_then(|x| x.parse().ok()).unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
     let url = match backend {
-        "sqlite" => dir.path().join("bench.db").to_string_lossy().into_owned(),
+        // CARTERA_BD keeps the generated database at that path, to study its query plans.
+        "sqlite" => {
+            std::env::var("CARTERA_BD").unwrap_or_else(|_| dir.path().join("bench.db").to_string_lossy().into_owned())
+        }
         "postgres" => {
             let mut c = diesel::pg::PgConnection::establish(PG_ADMIN).expect("PostgreSQL on 127.0.0.1:5432");
-            c.batch_execute(&format!("DROP DATABASE IF EXISTS {PG_DB}; CREATE DATABASE {PG_DB}"))
-                .unwrap();
+            // One statement each: PostgreSQL runs a multi-statement string as one transaction.
+            c.batch_execute(&format!("DROP DATABASE IF EXISTS {PG_DB}")).unwrap();
+            c.batch_execute(&format!("CREATE DATABASE {PG_DB}")).unwrap();
             format!("postgres://postgres@127.0.0.1:5432/{PG_DB}")
         }
         otro => panic!("backend '{otro}': se espera sqlite o postgres"),
@@ -138,7 +144,7 @@ fn main() {
         tiempos.last().unwrap().as_secs_f64() * 1000.0
     );
     drop(db);
-    if backend == "postgres" {
+    if backend == "postgres" && std::env::var("CARTERA_BD").is_err() {
         let mut c = diesel::pg::PgConnection::establish(PG_ADMIN).unwrap();
         c.batch_execute(&format!("DROP DATABASE IF EXISTS {PG_DB}")).unwrap();
     }

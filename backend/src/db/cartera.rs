@@ -63,13 +63,14 @@ impl Filtro {
     /// `AND ...` over invoice `f` and payer `p`, with its parameters appended to `params`.
     fn sql(&self, params: &mut Vec<Param>) -> String {
         let mut s = String::new();
-        for (col, v) in [
-            ("f.pagador_id", &self.pagador_id),
-            ("p.tipo", &self.tipo),
-            ("f.contrato_id", &self.contrato_id),
+        // The payer type through a subquery, so that queries need not join the payers.
+        for (cond, v) in [
+            ("f.pagador_id = ?", &self.pagador_id),
+            ("f.pagador_id IN (SELECT id FROM pagadores WHERE tipo = ?)", &self.tipo),
+            ("f.contrato_id = ?", &self.contrato_id),
         ] {
             if let Some(v) = v {
-                s.push_str(&format!(" AND {col} = ?"));
+                s.push_str(&format!(" AND {cond}"));
                 params.push(Param::Texto(v.clone()));
             }
         }
@@ -167,15 +168,14 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: bool, f:
     params.push(Param::Texto(prestador_id.into()));
     let filtro = f.sql(&mut params);
     let sql = format!(
-        "SELECT f.id AS factura_id, f.numero AS numero, f.pagador_id AS pagador_id, p.nombre AS pagador, \
-                p.tipo AS tipo, f.fecha_expedicion AS fecha_expedicion, \
+        "SELECT f.id AS factura_id, f.numero AS numero, f.pagador_id AS pagador_id, \
+                f.fecha_expedicion AS fecha_expedicion, \
                 CASE WHEN f.fecha_radicacion <= ? THEN f.fecha_radicacion ELSE NULL END AS fecha_radicacion, \
                 {fecha_base} AS fecha_base, f.fecha_limite_pago AS fecha_limite_pago, f.estado AS estado, \
                 m.valor{menos} AS saldo \
-         FROM facturas f \
-         JOIN pagadores p ON p.id = f.pagador_id \
-         JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM movimientos \
-               WHERE prestador_id = ? AND fecha <= ? GROUP BY factura_id) m ON m.factura_id = f.id \
+         FROM (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM movimientos \
+               WHERE prestador_id = ? AND fecha <= ? GROUP BY factura_id) m \
+         JOIN facturas f ON f.id = m.factura_id \
          {tacito} \
          WHERE f.prestador_id = ?{filtro}"
     );
@@ -197,17 +197,22 @@ pub fn edades(
     let mut params: Vec<Param> = limites.iter().map(|l| Param::Fecha(*l)).collect();
     params.push(Param::Fecha(corte));
     params.extend(inner_params);
+    // Grouped by payer id first and named after: the payers are joined to 120 rows, not to
+    // every invoice (a quarter of the time over a million invoices on SQLite).
     let sql = format!(
-        "SELECT x.pagador_id AS pagador_id, x.pagador AS pagador, x.tipo AS tipo, \
+        "SELECT y.pagador_id AS pagador_id, p.nombre AS pagador, p.tipo AS tipo, y.edad AS edad, \
+                y.facturas AS facturas, y.saldo AS saldo, y.vencido AS vencido, y.sin_radicar AS sin_radicar \
+         FROM (SELECT x.pagador_id AS pagador_id, \
                 CASE WHEN x.fecha_base >= ? THEN 0 WHEN x.fecha_base >= ? THEN 1 WHEN x.fecha_base >= ? THEN 2 \
                      WHEN x.fecha_base >= ? THEN 3 WHEN x.fecha_base >= ? THEN 4 ELSE 5 END AS edad, \
                 COUNT(*) AS facturas, CAST(SUM(x.saldo) AS BIGINT) AS saldo, \
                 CAST(SUM(CASE WHEN x.fecha_limite_pago < ? THEN x.saldo ELSE 0 END) AS BIGINT) AS vencido, \
                 CAST(SUM(CASE WHEN x.fecha_radicacion IS NULL THEN x.saldo ELSE 0 END) AS BIGINT) AS sin_radicar \
-         FROM ({inner}) x \
-         WHERE x.saldo > 0 \
-         GROUP BY x.pagador_id, x.pagador, x.tipo, edad \
-         ORDER BY x.pagador, x.pagador_id, edad"
+               FROM ({inner}) x \
+               WHERE x.saldo > 0 \
+               GROUP BY x.pagador_id, edad) y \
+         JOIN pagadores p ON p.id = y.pagador_id \
+         ORDER BY p.nombre, y.pagador_id, y.edad"
     );
     consultar(c, &sql, &params)
 }
@@ -242,7 +247,10 @@ pub fn saldos_por_factura(
     p.extend([Param::Entero(limit), Param::Entero(offset)]);
     let filas = consultar(
         c,
-        &format!("SELECT * FROM ({inner}) x WHERE x.saldo > 0 ORDER BY x.fecha_base, x.numero LIMIT ? OFFSET ?"),
+        &format!(
+            "SELECT x.*, p.nombre AS pagador FROM ({inner}) x JOIN pagadores p ON p.id = x.pagador_id \
+             WHERE x.saldo > 0 ORDER BY x.fecha_base, x.numero LIMIT ? OFFSET ?"
+        ),
         &p,
     )?;
     Ok((filas, total))
