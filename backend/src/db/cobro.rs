@@ -121,17 +121,13 @@ pub fn insertar_gestion(c: &mut AnyConnection, g: &Gestion, facturas: &[String])
         .iter()
         .map(|f| {
             (
-                gestion_facturas::gestion_id.eq(&g.id),
-                gestion_facturas::factura_id.eq(f),
-                gestion_facturas::prestador_id.eq(&g.prestador_id),
+                gestion_facturas::gestion_id.eq(g.id.clone()),
+                gestion_facturas::factura_id.eq(f.clone()),
+                gestion_facturas::prestador_id.eq(g.prestador_id.clone()),
             )
         })
         .collect();
-    for lote in filas.chunks(super::LOTE) {
-        super::por_backend!(&mut *c, |conn| diesel::insert_into(gestion_facturas::table)
-            .values(lote)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, gestion_facturas::table, filas);
     Ok(())
 }
 
@@ -240,22 +236,14 @@ pub fn insertar_acuerdo(c: &mut AnyConnection, a: &Acuerdo, facturas: &[String],
         .iter()
         .map(|f| {
             (
-                acuerdo_facturas::acuerdo_id.eq(&a.id),
-                acuerdo_facturas::factura_id.eq(f),
-                acuerdo_facturas::prestador_id.eq(&a.prestador_id),
+                acuerdo_facturas::acuerdo_id.eq(a.id.clone()),
+                acuerdo_facturas::factura_id.eq(f.clone()),
+                acuerdo_facturas::prestador_id.eq(a.prestador_id.clone()),
             )
         })
         .collect();
-    for lote in filas.chunks(super::LOTE) {
-        super::por_backend!(&mut *c, |conn| diesel::insert_into(acuerdo_facturas::table)
-            .values(lote)
-            .execute(conn))?;
-    }
-    for lote in cs.chunks(super::LOTE) {
-        super::por_backend!(&mut *c, |conn| diesel::insert_into(cuotas::table)
-            .values(lote)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, acuerdo_facturas::table, filas);
+    super::insertar_en_lotes!(c, cuotas::table, cs);
     Ok(())
 }
 
@@ -359,11 +347,7 @@ pub struct FilaEstadoCuenta {
 
 pub fn insertar_estado_cuenta(c: &mut AnyConnection, e: &EstadoCuenta, filas: &[FilaEstadoCuenta]) -> QueryResult<()> {
     diesel::insert_into(estados_cuenta::table).values(e).execute(c)?;
-    for lote in filas.chunks(super::LOTE) {
-        super::por_backend!(&mut *c, |conn| diesel::insert_into(estado_cuenta_filas::table)
-            .values(lote)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, estado_cuenta_filas::table, filas);
     Ok(())
 }
 

@@ -23,11 +23,7 @@ pub struct Evento {
 }
 
 pub fn insertar(c: &mut AnyConnection, e: &[Evento]) -> QueryResult<()> {
-    for chunk in e.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(eventos::table)
-            .values(chunk)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, eventos::table, e);
     Ok(())
 }
 

@@ -70,16 +70,8 @@ pub struct Filtro {
 }
 
 pub fn insertar(c: &mut AnyConnection, f: &[Factura], items: &[Item]) -> QueryResult<()> {
-    for chunk in f.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(facturas::table)
-            .values(chunk)
-            .execute(conn))?;
-    }
-    for chunk in items.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(factura_items::table)
-            .values(chunk)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, facturas::table, f);
+    super::insertar_en_lotes!(c, factura_items::table, items);
     Ok(())
 }
 

@@ -39,9 +39,7 @@ pub struct Glosa {
 }
 
 pub fn insertar(c: &mut AnyConnection, g: &[Glosa]) -> QueryResult<()> {
-    for chunk in g.chunks(super::LOTE / 2) {
-        super::por_backend!(c, |conn| diesel::insert_into(glosas::table).values(chunk).execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, glosas::table, g);
     Ok(())
 }
 

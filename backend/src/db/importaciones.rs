@@ -125,18 +125,12 @@ pub fn hashes_importados(
 }
 
 pub fn insertar_archivos(c: &mut AnyConnection, a: &[ArchivoImportado]) -> QueryResult<()> {
-    for chunk in a.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(archivos_importados::table)
-            .values(chunk)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, archivos_importados::table, a);
     Ok(())
 }
 
 pub fn insertar_rips(c: &mut AnyConnection, r: &[Rips]) -> QueryResult<()> {
-    for chunk in r.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(rips::table).values(chunk).execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, rips::table, r);
     Ok(())
 }
 

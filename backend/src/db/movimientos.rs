@@ -40,11 +40,7 @@ impl Movimiento {
 }
 
 pub fn insertar(c: &mut AnyConnection, m: &[Movimiento]) -> QueryResult<()> {
-    for chunk in m.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(movimientos::table)
-            .values(chunk)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, movimientos::table, m);
     Ok(())
 }
 

@@ -37,11 +37,7 @@ pub fn insertar(c: &mut AnyConnection, p: &Pago) -> QueryResult<()> {
 }
 
 pub fn insertar_aplicaciones(c: &mut AnyConnection, a: &[Aplicacion]) -> QueryResult<()> {
-    for chunk in a.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(aplicaciones::table)
-            .values(chunk)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, aplicaciones::table, a);
     Ok(())
 }
 

@@ -31,11 +31,7 @@ pub struct Devolucion {
 }
 
 pub fn insertar(c: &mut AnyConnection, r: &[Radicacion]) -> QueryResult<()> {
-    for chunk in r.chunks(super::LOTE) {
-        super::por_backend!(c, |conn| diesel::insert_into(radicaciones::table)
-            .values(chunk)
-            .execute(conn))?;
-    }
+    super::insertar_en_lotes!(c, radicaciones::table, r);
     Ok(())
 }
 
