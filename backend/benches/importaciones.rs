@@ -289,6 +289,13 @@ fn bench_parse() {
 }
 
 fn main() {
+    // RUST_LOG=trazo=debug shows the time of each phase of an import.
+    if std::env::var("RUST_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let n = |d: u64| args.get(1).and_then(|x| x.parse().ok()).unwrap_or(d);
     match args.first().map(String::as_str) {
