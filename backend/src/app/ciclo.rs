@@ -177,6 +177,41 @@ pub fn saldos(e: &Expediente, reglas: &Reglas) -> (i64, i64) {
     (e.dominio.saldo(hoy, &r), e.dominio.en_discusion(hoy, &r))
 }
 
+/// The state as recorded (without silence, like [`saldos`]).
+fn estado_registrado(e: &Expediente, reglas: &Reglas) -> String {
+    e.dominio
+        .estado(e.dominio.fecha_expedicion, &registrado(reglas))
+        .as_str()
+        .to_string()
+}
+
+/// [`guardar`] for many invoices whose radicación did not change (a glosa sheet), in a few
+/// statements; 409 if someone changed any of them since they were loaded.
+pub fn guardar_saldos(c: &mut AnyConnection, es: &[&Expediente], reglas: &Reglas) -> Result<(), AppError> {
+    let Some(primera) = es.first() else {
+        return Ok(());
+    };
+    let filas: Vec<db::facturas::Saldo> = es
+        .iter()
+        .map(|e| {
+            let (saldo, en_discusion) = saldos(e, reglas);
+            db::facturas::Saldo {
+                id: &e.fila.id,
+                version: e.fila.version,
+                estado: estado_registrado(e, reglas),
+                saldo,
+                en_discusion,
+            }
+        })
+        .collect();
+    if db::facturas::guardar_saldos(c, &primera.fila.prestador_id, &filas)? < filas.len() {
+        return Err(AppError::Conflict(
+            "otro usuario modificó alguna de estas facturas al mismo tiempo; repita la importación".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Saves the invoice's derived state after a change, refusing with 409 if someone changed
 /// it since it was loaded. Returns (saldo, en_discusion) as recorded.
 pub fn guardar(
@@ -187,11 +222,7 @@ pub fn guardar(
 ) -> Result<(i64, i64), AppError> {
     let (saldo, en_discusion) = saldos(e, reglas);
     let cambios = db::facturas::Cambios {
-        estado: e
-            .dominio
-            .estado(e.dominio.fecha_expedicion, &registrado(reglas))
-            .as_str()
-            .to_string(),
+        estado: estado_registrado(e, reglas),
         numero_radicado: radicado
             .map(|r| r.0.to_string())
             .or_else(|| e.fila.numero_radicado.clone()),

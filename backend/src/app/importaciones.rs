@@ -1137,9 +1137,8 @@ fn importar_glosas(
     let mut tocadas: Vec<&str> = nuevas.iter().map(|g| g.factura_id.as_str()).collect();
     tocadas.sort_unstable();
     tocadas.dedup();
-    for id in tocadas {
-        ciclo::guardar(c, &exps[id], &cx.terminos.reglas, None)?;
-    }
+    let tocadas: Vec<&ciclo::Expediente> = tocadas.into_iter().map(|id| &exps[id]).collect();
+    ciclo::guardar_saldos(c, &tocadas, &cx.terminos.reglas)?;
     fases.marcar("saldos");
     Ok(Resumen {
         creados: nuevas.len(),
