@@ -1049,13 +1049,15 @@ fn importar_glosas(
     let numeros = Numeros::de(db::facturas::numeros(c, &actor.prestador_id)?);
     fases.marcar("numeros");
     let mut errs = Vec::new();
-    let mut ids = Vec::new();
-    for (a, fs) in &filas {
+    // The rows of each invoice in the sheet's order: an invoice's glosas are checked one after
+    // the other (each sees the ones before it), different invoices on different cores.
+    let mut por_factura: HashMap<String, Vec<(usize, sheets::FilaGlosa)>> = HashMap::new();
+    for (a, fs) in filas {
         for f in fs {
             match numeros.buscar(&f.numero_factura) {
-                Some(id) => ids.push(id.clone()),
+                Some(id) => por_factura.entry(id.clone()).or_default().push((a, f)),
                 None => errs.push(error(
-                    &archivos[*a].0.nombre,
+                    &archivos[a].0.nombre,
                     Ubicacion::Fila(f.fila),
                     Some("numero_factura"),
                     format!("la factura {} no está en Trazo", f.numero_factura),
@@ -1063,23 +1065,12 @@ fn importar_glosas(
             }
         }
     }
-    ids.sort();
-    ids.dedup();
+    let ids: Vec<String> = por_factura.keys().cloned().collect();
     let mut exps: HashMap<String, ciclo::Expediente> = ciclo::cargar_varias(c, &actor.prestador_id, &ids)?
         .into_iter()
         .map(|e| (e.fila.id.clone(), e))
         .collect();
     fases.marcar("facturas");
-    // The rows of each invoice in the sheet's order: an invoice's glosas are checked one after
-    // the other (each sees the ones before it), different invoices on different cores.
-    let mut por_factura: HashMap<String, Vec<(usize, sheets::FilaGlosa)>> = HashMap::new();
-    for (a, fs) in filas {
-        for f in fs {
-            if let Some(id) = numeros.buscar(&f.numero_factura) {
-                por_factura.entry(id.clone()).or_default().push((a, f));
-            }
-        }
-    }
     let mut trabajo: Vec<_> = exps
         .iter_mut()
         .filter_map(|(id, e)| por_factura.remove(id).map(|fs| (e, fs)))
@@ -1089,18 +1080,9 @@ fn importar_glosas(
     trabajo.sort_unstable_by(|x, y| x.0.fila.id.cmp(&y.0.fila.id));
     let hilos = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     let por_hilo = trabajo.len().div_ceil(hilos).max(1);
-    let mut trozos: Vec<Vec<_>> = Vec::new();
-    let mut pendientes = trabajo.into_iter();
-    loop {
-        let t: Vec<_> = pendientes.by_ref().take(por_hilo).collect();
-        if t.is_empty() {
-            break;
-        }
-        trozos.push(t);
-    }
     let partes: Vec<Reglas> = std::thread::scope(|s| {
-        let hs: Vec<_> = trozos
-            .into_iter()
+        let hs: Vec<_> = trabajo
+            .chunks_mut(por_hilo)
             .map(|t| s.spawn(move || Reglas::de(t, cx, actor)))
             .collect();
         hs.into_iter()
@@ -1158,13 +1140,13 @@ struct Reglas {
 
 impl Reglas {
     fn de(
-        trabajo: Vec<(&mut ciclo::Expediente, Vec<(usize, sheets::FilaGlosa)>)>,
+        trabajo: &mut [(&mut ciclo::Expediente, Vec<(usize, sheets::FilaGlosa)>)],
         cx: &Contexto,
         actor: &Actor,
     ) -> Self {
         let mut r = Reglas::default();
         for (e, fs) in trabajo {
-            for (a, f) in fs {
+            for (a, f) in std::mem::take(fs) {
                 r.fila(e, cx, actor, a, f);
             }
         }
