@@ -57,19 +57,11 @@ fn batched_balances_are_written_only_at_the_loaded_version() {
     use trazo::db::facturas::{guardar_saldos, Saldo};
     use trazo::db::schema::facturas;
     let app = TestApp::spawn();
-    let t = app.tenant();
-    let tok = app.user(&t, Rol::Facturacion);
-    let pid = app.pagador(&t.admin, "otro")["id"].as_str().unwrap().to_string();
+    let e = app.equipo();
     // More than one full batch (64 rows) and a remainder.
     let ids: Vec<String> = (0..70)
         .map(|i| {
-            app.post(
-                "/api/v1/facturas",
-                &tok,
-                &json!({"numero": format!("SB-{i}"), "pagador_id": pid, "fecha_expedicion": "2026-11-02", "valor_total": "100.00"}),
-            )
-            .expect(201)
-            .json()["id"]
+            app.factura(&e, &format!("SB-{i}"), "2026-11-02")["id"]
                 .as_str()
                 .unwrap()
                 .to_string()
