@@ -35,32 +35,63 @@ enum Regla {
     PascuaLunes { dias: i64 },
 }
 
+/// A holiday the law names: the rule that places it in a year, and the first year it exists.
+#[derive(Debug, Clone, Copy)]
+struct Festivo {
+    // Read by the tests, which name the rule that failed.
+    #[cfg_attr(not(test), allow(dead_code))]
+    nombre: &'static str,
+    regla: Regla,
+    desde: i32,
+}
+
+const fn festivo(nombre: &'static str, regla: Regla) -> Festivo {
+    Festivo {
+        nombre,
+        regla,
+        desde: ANIO_MIN,
+    }
+}
+
 /// Every holiday the law names, with the rule that places it in a given year.
-const REGLAS: [(&str, Regla); 18] = [
+const REGLAS: [Festivo; 19] = [
     // Decreto 2663/1950 (CST) art. 177, as amended by Ley 51/1983 art. 1: these stay on their date.
-    ("Año Nuevo", Regla::Fija { mes: 1, dia: 1 }),
-    ("Día del Trabajo", Regla::Fija { mes: 5, dia: 1 }),
-    ("Independencia", Regla::Fija { mes: 7, dia: 20 }),
-    ("Batalla de Boyacá", Regla::Fija { mes: 8, dia: 7 }),
-    ("Inmaculada Concepción", Regla::Fija { mes: 12, dia: 8 }),
-    ("Navidad", Regla::Fija { mes: 12, dia: 25 }),
+    festivo("Año Nuevo", Regla::Fija { mes: 1, dia: 1 }),
+    festivo("Día del Trabajo", Regla::Fija { mes: 5, dia: 1 }),
+    festivo("Independencia", Regla::Fija { mes: 7, dia: 20 }),
+    festivo("Batalla de Boyacá", Regla::Fija { mes: 8, dia: 7 }),
+    festivo("Inmaculada Concepción", Regla::Fija { mes: 12, dia: 8 }),
+    festivo("Navidad", Regla::Fija { mes: 12, dia: 25 }),
     // Ley 51/1983 art. 1: "cuando no caigan en día lunes se trasladarán al lunes siguiente".
-    ("Reyes Magos", Regla::Lunes { mes: 1, dia: 6 }),
-    ("San José", Regla::Lunes { mes: 3, dia: 19 }),
-    ("San Pedro y San Pablo", Regla::Lunes { mes: 6, dia: 29 }),
-    ("Asunción de la Virgen", Regla::Lunes { mes: 8, dia: 15 }),
-    ("Día de la Raza", Regla::Lunes { mes: 10, dia: 12 }),
-    ("Todos los Santos", Regla::Lunes { mes: 11, dia: 1 }),
-    ("Independencia de Cartagena", Regla::Lunes { mes: 11, dia: 11 }),
+    festivo("Reyes Magos", Regla::Lunes { mes: 1, dia: 6 }),
+    festivo("San José", Regla::Lunes { mes: 3, dia: 19 }),
+    festivo("San Pedro y San Pablo", Regla::Lunes { mes: 6, dia: 29 }),
+    festivo("Asunción de la Virgen", Regla::Lunes { mes: 8, dia: 15 }),
+    festivo("Día de la Raza", Regla::Lunes { mes: 10, dia: 12 }),
+    festivo("Todos los Santos", Regla::Lunes { mes: 11, dia: 1 }),
+    festivo("Independencia de Cartagena", Regla::Lunes { mes: 11, dia: 11 }),
+    // Ley 2578 de 2026 (1 June 2026) art. 6: Día de Nuestra Señora del Rosario de
+    // Chiquinquirá, 9 July, moved to the following Monday like the ones above (Ley 51/1983),
+    // from 2026 (13 July 2026).
+    Festivo {
+        nombre: "Nuestra Señora del Rosario de Chiquinquirá",
+        regla: Regla::Lunes { mes: 7, dia: 9 },
+        desde: 2026,
+    },
     // Ley 51/1983 art. 1: Jueves and Viernes Santo are not moved.
-    ("Jueves Santo", Regla::Pascua { dias: -3 }),
-    ("Viernes Santo", Regla::Pascua { dias: -2 }),
+    festivo("Jueves Santo", Regla::Pascua { dias: -3 }),
+    festivo("Viernes Santo", Regla::Pascua { dias: -2 }),
     // Ley 51/1983 art. 1: the movable feasts fall on a Thursday (E+39, E+60) or a Friday
     // (E+68), so moving them always lands on E+43, E+64 and E+71.
-    ("Ascensión del Señor", Regla::PascuaLunes { dias: 39 }),
-    ("Corpus Christi", Regla::PascuaLunes { dias: 60 }),
-    ("Sagrado Corazón", Regla::PascuaLunes { dias: 68 }),
+    festivo("Ascensión del Señor", Regla::PascuaLunes { dias: 39 }),
+    festivo("Corpus Christi", Regla::PascuaLunes { dias: 60 }),
+    festivo("Sagrado Corazón", Regla::PascuaLunes { dias: 68 }),
 ];
+
+/// The rules that place a holiday in `anio`: those the law had created by then.
+fn reglas_de(anio: i32) -> impl Iterator<Item = &'static Festivo> {
+    REGLAS.iter().filter(move |f| anio >= f.desde)
+}
 
 /// Easter Sunday of `anio` in the Gregorian calendar (anonymous Gregorian algorithm, as given
 /// by Meeus, Jones and Butcher). Valid for any Gregorian year; Euclidean division keeps it
@@ -94,10 +125,7 @@ pub fn pascua(anio: i32) -> NaiveDate {
 /// what was observed then.
 pub fn festivos(anio: i32) -> Vec<NaiveDate> {
     let pascua = pascua(anio);
-    let mut dias: Vec<NaiveDate> = REGLAS
-        .iter()
-        .map(|(_, regla)| observado(anio, pascua, *regla))
-        .collect();
+    let mut dias: Vec<NaiveDate> = reglas_de(anio).map(|f| observado(anio, pascua, f.regla)).collect();
     dias.sort_unstable();
     dias.dedup();
     dias
@@ -334,6 +362,7 @@ mod tests {
                 (6, 8),
                 (6, 15),
                 (6, 29),
+                (7, 13), // Chiquinquirá (Ley 2578/2026 art. 6): 9 July, a Thursday, moved
                 (7, 20),
                 (8, 7),
                 (8, 17),
@@ -345,6 +374,96 @@ mod tests {
             ],
         );
         assert_eq!(festivos(2026), esperado);
+        assert_eq!(festivos(2026).len(), 19);
+    }
+
+    #[test]
+    fn festivos_2027_contados_a_mano() {
+        // Easter 28 March 2027. Reyes Wed 6 Jan → 11 Jan; San José Fri 19 Mar → 22 Mar; Holy
+        // Thursday/Friday 25–26 Mar; Ascensión E+43 = 10 May; Corpus E+64 = 31 May; Sagrado
+        // Corazón E+71 = 7 Jun; San Pedro Tue 29 Jun → 5 Jul; Chiquinquirá Fri 9 Jul → 12 Jul;
+        // Asunción Sun 15 Aug → 16 Aug; Raza Tue 12 Oct → 18 Oct; Todos los Santos is a Monday
+        // (1 Nov); Cartagena Thu 11 Nov → 15 Nov. 1 May, 7 Aug and 25 Dec fall on Saturdays.
+        let esperado = lista(
+            2027,
+            &[
+                (1, 1),
+                (1, 11),
+                (3, 22),
+                (3, 25),
+                (3, 26),
+                (5, 1),
+                (5, 10),
+                (5, 31),
+                (6, 7),
+                (7, 5),
+                (7, 12),
+                (7, 20),
+                (8, 7),
+                (8, 16),
+                (10, 18),
+                (11, 1),
+                (11, 15),
+                (12, 8),
+                (12, 25),
+            ],
+        );
+        assert_eq!(festivos(2027), esperado);
+    }
+
+    #[test]
+    fn chiquinquira_desde_2026_en_el_lunes_siguiente() {
+        // DOMAIN.md's dates for Ley 2578/2026 art. 6.
+        for d in [
+            ymd(2026, 7, 13),
+            ymd(2027, 7, 12),
+            ymd(2028, 7, 10),
+            ymd(2029, 7, 9),
+            ymd(2030, 7, 15),
+        ] {
+            assert!(es_festivo(d), "{d}");
+        }
+        // Not a holiday before the law: 9 July 2025 was a Wednesday, 14 July 2025 a Monday.
+        assert!(es_dia_habil(ymd(2025, 7, 9)) && es_dia_habil(ymd(2025, 7, 14)));
+        // Issue 11's example: a glosa term of 20 días hábiles from radicación on Wednesday
+        // 1 July 2026 skips 13 and 20 July: 2,3 | 6-10 | 14-17 | 21-24 | 27-31 → Friday 31 July.
+        assert_eq!(add_dias_habiles(ymd(2026, 7, 1), 20), ymd(2026, 7, 31));
+    }
+
+    /// The holidays of a year computed from the law's words with none of the code under test:
+    /// a day-by-day walk to the next Monday, and Gauss's Easter.
+    fn festivos_segun_la_ley(anio: i32) -> Vec<NaiveDate> {
+        let siguiente_lunes = |mut d: NaiveDate| {
+            while d.weekday() != Weekday::Mon {
+                d = d.succ_opt().unwrap();
+            }
+            d
+        };
+        let e = pascua_gauss(anio);
+        let mut v: Vec<NaiveDate> = [(1, 1), (5, 1), (7, 20), (8, 7), (12, 8), (12, 25)]
+            .iter()
+            .map(|&(m, d)| ymd(anio, m, d))
+            .collect();
+        let mut trasladables = vec![(1, 6), (3, 19), (6, 29), (8, 15), (10, 12), (11, 1), (11, 11)];
+        if anio >= 2026 {
+            trasladables.push((7, 9));
+        }
+        v.extend(trasladables.iter().map(|&(m, d)| siguiente_lunes(ymd(anio, m, d))));
+        v.push(e - Days::new(3));
+        v.push(e - Days::new(2));
+        for k in [39, 60, 68] {
+            v.push(siguiente_lunes(e + Days::new(k)));
+        }
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn cada_anio_de_1984_a_2100_coincide_con_la_ley_calculada_aparte() {
+        for anio in ANIO_MIN..=ANIO_MAX {
+            assert_eq!(festivos(anio), festivos_segun_la_ley(anio), "{anio}");
+        }
     }
 
     #[test]
@@ -397,10 +516,17 @@ mod tests {
     }
 
     #[test]
-    fn cada_anio_tiene_17_o_18_festivos_en_lunes_salvo_los_fijos_y_semana_santa() {
+    fn cada_anio_tiene_sus_festivos_en_lunes_salvo_los_fijos_y_semana_santa() {
         for anio in ANIO_MIN..=ANIO_MAX {
             let dias = festivos(anio);
-            assert!((17..=18).contains(&dias.len()), "{anio}: {} festivos", dias.len());
+            // 18 rules before Ley 2578/2026, 19 from 2026; one fewer when two share a Monday.
+            let reglas = reglas_de(anio).count();
+            assert_eq!(reglas, if anio >= 2026 { 19 } else { 18 }, "{anio}");
+            assert!(
+                (reglas - 1..=reglas).contains(&dias.len()),
+                "{anio}: {} festivos",
+                dias.len()
+            );
             assert!(dias.windows(2).all(|w| w[0] < w[1]), "{anio}: not sorted and distinct");
             assert!(
                 dias.iter().all(|d| d.year() == anio),
@@ -419,8 +545,8 @@ mod tests {
                 );
             }
             // Only a shared Monday can make a year have 17: check that is what happened.
-            let sin_deduplicar: Vec<NaiveDate> = REGLAS.iter().map(|(_, r)| observado(anio, e, *r)).collect();
-            assert_eq!(sin_deduplicar.len() - dias.len(), usize::from(dias.len() == 17));
+            let sin_deduplicar: Vec<NaiveDate> = reglas_de(anio).map(|f| observado(anio, e, f.regla)).collect();
+            assert_eq!(sin_deduplicar.len() - dias.len(), usize::from(dias.len() == reglas - 1));
         }
     }
 
@@ -428,7 +554,7 @@ mod tests {
     fn los_trasladados_caen_en_lunes_sin_adelantarse() {
         for anio in ANIO_MIN..=ANIO_MAX {
             let e = pascua(anio);
-            for (nombre, regla) in REGLAS {
+            for &Festivo { nombre, regla, .. } in reglas_de(anio) {
                 let nominal = match regla {
                     Regla::Lunes { mes, dia } => ymd(anio, mes, dia),
                     Regla::PascuaLunes { dias } => e + Days::new(dias as u64),
