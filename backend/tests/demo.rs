@@ -53,7 +53,7 @@ fn the_demo_covers_every_state_and_every_alert() {
         prestador_id,
         rol: Rol::Cartera,
     };
-    let alertas = reportes::alertas(&db, &actor, 5, hoy).unwrap();
+    let alertas = reportes::alertas(&db, &Terminos::por_defecto(), &actor, 5, hoy).unwrap();
     let kinds: BTreeSet<String> = alertas
         .items
         .iter()
@@ -62,8 +62,15 @@ fn the_demo_covers_every_state_and_every_alert() {
     let esperadas: BTreeSet<String> = [
         "glosa_por_responder",
         "glosa_vencida",
+        "glosa_extemporanea",
         "radicacion_por_vencer",
         "decision_vencida",
+        "subsanacion_por_vencer",
+        "devolucion_por_responder",
+        "devolucion_extemporanea",
+        "nota_credito_pendiente",
+        "devolucion_injustificada",
+        "pago_anticipo_vencido",
         "pago_vencido",
     ]
     .map(String::from)

@@ -41,14 +41,21 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         .expect(201)
         .json()
     };
-    let g1 = glosa("201", "150000.00", Some(2));
+    // Application codes of the Res. 2284/2023 manual, in force for an invoice of 2025.
+    let g1 = glosa("TA0101", "150000.00", Some(2));
     assert_eq!(
         g1["fecha_limite_respuesta"], "2025-05-07",
         "15 días hábiles skipping Holy Week and 1 May"
     );
     assert_eq!(g1["extemporanea"], false);
-    assert_eq!(g1["descripcion_codigo"], "Estancia");
-    let g2 = glosa("101", "50000.00", None);
+    assert!(
+        g1["descripcion_codigo"]
+            .as_str()
+            .unwrap()
+            .starts_with("El cargo por estancias u observación de urgencias"),
+        "{g1}"
+    );
+    let g2 = glosa("FA0101", "50000.00", None);
     let (g1, g2) = (id(&g1), id(&g2));
     // Trazo's today is 15 July: unanswered since 7 May, both glosas are accepted by silence.
     let fact = app
@@ -64,13 +71,26 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         (Some("glosada"), Some("0.00"), Some("800000.00"))
     );
     assert_eq!(fact["glosas"][0]["aceptada_tacitamente"], true);
+    // The earliest deadline is the payer's 50% (Ley 1122/2007 art. 13 lit. d): 5 días hábiles
+    // from Friday 11 April skip Holy Thursday and Friday → 22 April, missed.
+    let plazo = |nombre: &str| {
+        fact["plazos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["termino"] == nombre)
+            .cloned()
+            .unwrap_or_else(|| panic!("no plazo {nombre}: {fact}"))
+    };
+    assert_eq!(fact["plazos"][0]["termino"], "pago_anticipo");
     assert_eq!(
         (
-            fact["plazos"][0]["termino"].as_str(),
-            fact["plazos"][0]["vencido"].as_bool()
+            plazo("pago_anticipo")["vence"].as_str(),
+            plazo("pago_anticipo")["vencido"].as_bool()
         ),
-        (Some("respuesta"), Some(true))
+        (Some("2025-04-22"), Some(true))
     );
+    assert_eq!(plazo("respuesta")["vencido"], true);
     // Their answers were sent on 30 April, in time: recorded with that date, silence no longer counts.
 
     // Answers: partial acceptance of the first, total of the second.
@@ -85,8 +105,8 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         (Some("respondida"), Some("2025-05-15"))
     );
     resp(&g2, "RE9702", "50000.00", "0.00", "2025-04-30").expect(201);
-    // The payer's decision on the $100.000 sustained was due 15 May: as of 15 July, silence
-    // lifted it (still owed, no longer disputed) until the payer's decision is recorded.
+    // The payer's decision on the $100.000 sustained was due 15 May: as of 15 July it is
+    // overdue, and no norm gives that silence an effect: the glosa stays in discussion.
     let fact = app
         .get(&format!("/api/v1/facturas/{fid}"), &e.auditor)
         .expect(200)
@@ -97,12 +117,13 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
             fact["en_discusion"].as_str(),
             fact["saldo"].as_str()
         ),
-        (Some("respondida"), Some("0.00"), Some("900000.00"))
+        (Some("respondida"), Some("100000.00"), Some("900000.00"))
     );
-    assert_eq!(fact["glosas"][0]["levantada_tacitamente"], true);
+    assert_eq!(fact["glosas"][0]["levantada_tacitamente"], false);
+    assert_eq!(fact["glosas"][0]["decision_vencida"], true);
     // A date after Trazo's today is refused.
     let g3 = app.post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera,
-        &json!({"codigo": "101", "valor": "1.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-07-16"})).problem(422);
+        &json!({"codigo": "FA0101", "valor": "1.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-07-16"})).problem(422);
     assert_eq!(g3["errors"][0]["path"], "fecha_recepcion");
 
     // The payer lifts $60.000 and ratifies $40.000; conciliation splits $25.000 / $15.000.
@@ -269,7 +290,7 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         .iter()
         .map(|a| a["nombre"].as_str().unwrap())
         .collect();
-    assert_eq!(abre, ["devolucion", "glosa", "pago"]);
+    assert_eq!(abre, ["devolucion", "glosa", "pago_anticipo", "pago"]);
     assert_eq!(
         (ev[2]["cierra"]["nombre"].as_str(), ev[2]["cumplido"].as_bool()),
         (Some("glosa"), Some(true))
@@ -338,7 +359,7 @@ fn a_returned_invoice_is_radicated_again() {
         .post(
             &format!("/api/v1/facturas/{fid}/devoluciones"),
             &e.cartera,
-            &json!({"codigo": "816", "fecha": "2025-04-15", "observacion": "usuario de otro plan"}),
+            &json!({"codigo": "DE1601", "fecha": "2025-04-15", "observacion": "usuario de otro plan"}),
         )
         .expect(201)
         .json();
@@ -347,13 +368,13 @@ fn a_returned_invoice_is_radicated_again() {
     app.post(
         &format!("/api/v1/facturas/{fid}/glosas"),
         &e.cartera,
-        &json!({"codigo": "101", "valor": "1.00", "fecha_formulacion": "2025-04-16", "fecha_recepcion": "2025-04-16"}),
+        &json!({"codigo": "FA0101", "valor": "1.00", "fecha_formulacion": "2025-04-16", "fecha_recepcion": "2025-04-16"}),
     )
     .problem(409);
     app.post(
         &format!("/api/v1/facturas/{fid}/devoluciones"),
         &e.cartera,
-        &json!({"codigo": "816", "fecha": "2025-04-16"}),
+        &json!({"codigo": "DE1601", "fecha": "2025-04-16"}),
     )
     .problem(409);
     // A radicated invoice cannot be radicated twice.
@@ -388,7 +409,7 @@ fn a_returned_invoice_is_radicated_again() {
         (ev[2]["termino"].as_str(), ev[2]["cumplido"].as_bool()),
         (Some("devolucion"), Some(true))
     );
-    assert_eq!(ev[2]["detalle"]["codigo"], "816");
+    assert_eq!(ev[2]["detalle"]["codigo"], "DE1601");
     assert_eq!(ev[3]["detalle"]["numero_radicado"], "RAD-2");
     assert_eq!(ev[3]["abre"][1]["vence"], "2025-05-20");
 }
@@ -452,7 +473,7 @@ fn each_action_is_refused_to_the_roles_that_may_not_take_it() {
             .problem(403);
     }
     radicar(&app, &e, &fid, "R", "2025-04-10");
-    let glosa = json!({"codigo": "101", "valor": "1000.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"});
+    let glosa = json!({"codigo": "FA0101", "valor": "1000.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"});
     for tok in [&e.facturacion, &e.finanzas, &e.auditor] {
         app.post(&format!("/api/v1/facturas/{fid}/glosas"), tok, &glosa)
             .problem(403);
@@ -460,7 +481,7 @@ fn each_action_is_refused_to_the_roles_that_may_not_take_it() {
     app.post(
         &format!("/api/v1/facturas/{fid}/devoluciones"),
         &e.auditor,
-        &json!({"codigo": "816", "fecha": "2025-04-11"}),
+        &json!({"codigo": "DE1601", "fecha": "2025-04-11"}),
     )
     .problem(403);
     let g = id(&app
@@ -544,7 +565,7 @@ fn two_concurrent_answers_to_one_glosa_give_one_409() {
     radicar(&app, &e, &fid, "R", "2025-04-10");
     for n in 0..4 {
         let g = id(&app
-            .post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera, &json!({"codigo": "101", "valor": "1000.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"}))
+            .post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera, &json!({"codigo": "FA0101", "valor": "1000.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"}))
             .expect(201)
             .json());
         let statuses: Vec<u16> = std::thread::scope(|s| {
@@ -596,7 +617,7 @@ fn codes_are_checked_against_the_official_tables() {
         .post(
             &format!("/api/v1/glosas/{g}/respuestas"),
             &e.cartera,
-            &json!({"codigo": "997", "valor_aceptado": "400.00", "valor_sustentado": "600.00", "fecha": "2025-04-20"}),
+            &json!({"codigo": "RE9702", "valor_aceptado": "400.00", "valor_sustentado": "600.00", "fecha": "2025-04-20"}),
         )
         .problem(422);
     assert_eq!(p["errors"][0]["path"], "codigo");
@@ -611,11 +632,8 @@ fn codes_are_checked_against_the_official_tables() {
         .map(|c| c["codigo"].as_str().unwrap())
         .collect();
     assert!(codigos.contains(&"996") && codigos.contains(&"RE9602"), "{codigos:?}");
-    assert!(cat["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|c| c["tipo"] == "respuesta" && c["efecto_respuesta"].is_string()));
+    assert!(cat["items"].as_array().unwrap().iter().all(|c| c["tipo"] == "respuesta"
+        && (c["efecto_respuesta"].is_string() || c["emisor"] == "pagador" || c["nivel"] == "especifico")));
     let glosas_2284 = app
         .get("/api/v1/catalogos/codigos?tipo=devolucion&manual=res3047", &e.auditor)
         .expect(200)
@@ -623,4 +641,496 @@ fn codes_are_checked_against_the_official_tables() {
     assert!(glosas_2284["total"].as_u64().unwrap() >= 5);
     app.get("/api/v1/catalogos/codigos?manual=res9999", &e.auditor)
         .problem(422);
+}
+
+// ---- The law, exactly (Res. 2284/2023 arts. 4, 6 and 7; Ley 1438/2011 art. 57; Ley 1122/2007
+// art. 13 lit. d). Holidays of July-August 2026: 13 July (Chiquinquirá, Ley 2578/2026), 20 July,
+// 7 August, 17 August.
+
+fn alertas(app: &TestApp, tok: &str) -> Vec<Value> {
+    app.get("/api/v1/alertas?dias=5", tok).expect(200).json()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn factura_ver(app: &TestApp, tok: &str, f: &str) -> Value {
+    app.get(&format!("/api/v1/facturas/{f}"), tok).expect(200).json()
+}
+
+fn devolver(app: &TestApp, e: &Equipo, f: &str, codigo: &str, fecha: &str) -> trazo_tests::Resp {
+    app.post(
+        &format!("/api/v1/facturas/{f}/devoluciones"),
+        &e.facturacion,
+        &json!({"codigo": codigo, "fecha": fecha, "observacion": "sin soportes"}),
+    )
+}
+
+#[test]
+fn devoluciones_follow_res_2284_art_6() {
+    let app = TestApp::spawn_el("2026-08-31");
+    let e = app.equipo();
+
+    // A: radicated Wednesday 1 July; returned on the last day of the payer's term, 8 July
+    // (2, 3, 6, 7, 8). The prestador answers within 5 días hábiles: 9, 10, (13 is a holiday),
+    // 14, 15, 16 → 16 July.
+    let a = id(&app.factura(&e, "DV-A", "2026-06-01"));
+    radicar(&app, &e, &a, "R-A", "2026-07-01");
+    // Only the manual in force, and only devolución codes.
+    for (codigo, dice) in [("FA0101", "FA0101"), ("816", "3047"), ("DE99", "DE99")] {
+        let p = devolver(&app, &e, &a, codigo, "2026-07-08").problem(422);
+        assert_eq!(p["errors"][0]["path"], "codigo", "{p}");
+        assert!(p["errors"][0]["message"].as_str().unwrap().contains(dice), "{p}");
+    }
+    let v = devolver(&app, &e, &a, "DE1601", "2026-07-08").expect(201).json();
+    assert_eq!(v["estado"], "devuelta");
+    let d = &v["devoluciones"][0];
+    assert_eq!(
+        (d["extemporanea"].as_bool(), d["fecha_limite_respuesta"].as_str()),
+        (Some(false), Some("2026-07-16"))
+    );
+    let da = id(d);
+    // Once only (art. 6.1).
+    let p = devolver(&app, &e, &a, "DE5601", "2026-07-08").problem(409);
+    assert!(p["detail"].as_str().unwrap().contains("única vez"), "{p}");
+    // The answer's code must answer a devolución, and RE9501 only a late one.
+    let responder = |dv: &str, codigo: &str, fecha: &str| {
+        app.post(
+            &format!("/api/v1/devoluciones/{dv}/respuestas"),
+            &e.cartera,
+            &json!({"codigo": codigo, "fecha": fecha, "justificacion": "soportes completos"}),
+        )
+    };
+    for codigo in ["RE9602", "RE9501", "RE2201"] {
+        let p = responder(&da, codigo, "2026-07-10").problem(422);
+        assert_eq!(p["errors"][0]["path"], "codigo", "{codigo}: {p}");
+    }
+    for tok in [&e.auditor, &e.finanzas] {
+        app.post(
+            &format!("/api/v1/devoluciones/{da}/respuestas"),
+            tok,
+            &json!({"codigo": "RE9601", "fecha": "2026-07-10"}),
+        )
+        .problem(403);
+    }
+    // RE9601 on Friday 10 July: the payer has 14, 15, 16, 17, (20 is a holiday), 21 July to
+    // accept it or reiterate. It said nothing: from 22 July the devolución was unjustified and
+    // the invoice is back in the payer's process (art. 6.3).
+    let v = responder(&da, "RE9601", "2026-07-10").expect(201).json();
+    assert_eq!(v["estado"], "radicada");
+    let d = &v["devoluciones"][0];
+    assert_eq!(
+        (
+            d["estado"].as_str(),
+            d["fecha_limite_reiteracion"].as_str(),
+            d["injustificada_por_silencio"].as_bool()
+        ),
+        (Some("injustificada"), Some("2026-07-21"), Some(true))
+    );
+    responder(&da, "RE9701", "2026-07-11").problem(409);
+    // Its glosa term ran at the same time (art. 6 parágrafo): a glosa on 31 July is in time.
+    let g = app
+        .post(&format!("/api/v1/facturas/{a}/glosas"), &e.cartera,
+            &json!({"codigo": "FA0101", "valor": "1000.00", "fecha_formulacion": "2026-07-31", "fecha_recepcion": "2026-07-31"}))
+        .expect(201)
+        .json();
+    assert_eq!(g["extemporanea"], false);
+    let t = app
+        .get(&format!("/api/v1/facturas/{a}/trazabilidad"), &e.auditor)
+        .expect(200)
+        .json();
+    let ev = t["eventos"].as_array().unwrap();
+    let respondida = ev.iter().find(|x| x["tipo"] == "devolucion_respondida").unwrap();
+    assert_eq!(
+        (respondida["termino"].as_str(), respondida["cumplido"].as_bool()),
+        (Some("respuesta_devolucion"), Some(true))
+    );
+    assert_eq!(respondida["abre"][0]["vence"], "2026-07-21");
+    let silencio = ev.iter().find(|x| x["tipo"] == "devolucion_injustificada").unwrap();
+    assert_eq!(
+        (silencio["fecha"].as_str(), silencio["actor"].as_str()),
+        (Some("2026-07-22"), Some("regla"))
+    );
+    assert!(silencio["detalle"]["fuente"].as_str().unwrap().contains("art. 6.3"));
+
+    // B: returned on 9 July, after the term: recorded, no effect; answered RE9501.
+    let b = id(&app.factura(&e, "DV-B", "2026-06-01"));
+    radicar(&app, &e, &b, "R-B", "2026-07-01");
+    let v = devolver(&app, &e, &b, "DE1601", "2026-07-09").expect(201).json();
+    assert_eq!(v["estado"], "radicada");
+    assert_eq!(
+        (
+            v["devoluciones"][0]["extemporanea"].as_bool(),
+            v["devoluciones"][0]["estado"].as_str()
+        ),
+        (Some(true), Some("extemporanea"))
+    );
+    let db = id(&v["devoluciones"][0]);
+    let al = alertas(&app, &e.cartera);
+    let x = al
+        .iter()
+        .find(|x| x["numero"] == "DV-B" && x["tipo"] == "devolucion_extemporanea")
+        .expect("an alert for DV-B");
+    assert!(x["accion"].as_str().unwrap().contains("RE9501"), "{x}");
+    responder(&db, "RE9601", "2026-07-10").problem(422);
+    responder(&db, "RE9501", "2026-07-10").expect(201);
+    assert!(alertas(&app, &e.cartera)
+        .iter()
+        .all(|x| !(x["numero"] == "DV-B" && x["tipo"] == "devolucion_extemporanea")));
+
+    // C: returned 5 August, never answered: the answer was due 6, (7), 10, 11, 12, 13 → 13
+    // August; silence accepted it (art. 6.2): a nota crédito is due.
+    let c = id(&app.factura(&e, "DV-C", "2026-07-01"));
+    radicar(&app, &e, &c, "R-C", "2026-08-03");
+    let dc = id(&devolver(&app, &e, &c, "DE5601", "2026-08-05").expect(201).json()["devoluciones"][0]);
+    let v = factura_ver(&app, &e.cartera, &c);
+    assert_eq!(
+        (
+            v["estado"].as_str(),
+            v["nota_credito_debida"].as_bool(),
+            v["devoluciones"][0]["aceptada_tacitamente"].as_bool()
+        ),
+        (Some("devuelta"), Some(true), Some(true))
+    );
+    let x = alertas(&app, &e.cartera)
+        .into_iter()
+        .find(|x| x["numero"] == "DV-C" && x["devolucion_id"].is_string())
+        .expect("an alert for DV-C");
+    assert_eq!(
+        (x["tipo"].as_str(), x["vence"].as_str()),
+        (Some("nota_credito_pendiente"), Some("2026-08-13"))
+    );
+    let p = responder(&dc, "RE9601", "2026-08-20").problem(409);
+    assert!(p["detail"].as_str().unwrap().contains("2026-08-13"), "{p}");
+    // The payer's notice RE2201 is recorded as such; RE2202 is about glosas.
+    let aviso = |dv: &str, codigo: &str| {
+        app.post(
+            &format!("/api/v1/devoluciones/{dv}/avisos"),
+            &e.cartera,
+            &json!({"codigo": codigo, "fecha": "2026-08-20"}),
+        )
+    };
+    aviso(&dc, "RE2202").problem(422);
+    aviso(&da, "RE2201").problem(409);
+    aviso(&dc, "RE2201").expect(201);
+    let t = app
+        .get(&format!("/api/v1/facturas/{c}/trazabilidad"), &e.auditor)
+        .expect(200)
+        .json();
+    let tipos: Vec<&str> = t["eventos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["tipo"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tipos,
+        [
+            "expedida",
+            "radicada",
+            "devuelta",
+            "aviso_pagador",
+            "devolucion_aceptada_tacitamente"
+        ]
+    );
+
+    // D: answered, then reiterated by the payer: the devolución stands; the corrected invoice is
+    // radicated again, and cannot be returned a second time.
+    let f_d = id(&app.factura(&e, "DV-D", "2026-07-01"));
+    radicar(&app, &e, &f_d, "R-D", "2026-08-03");
+    let dd = id(&devolver(&app, &e, &f_d, "DE1601", "2026-08-04").expect(201).json()["devoluciones"][0]);
+    responder(&dd, "RE9601", "2026-08-05").expect(201);
+    let decision = json!({"decision": "reitera", "fecha": "2026-08-10"});
+    app.post(&format!("/api/v1/devoluciones/{dd}/decisiones"), &e.auditor, &decision)
+        .problem(403);
+    let otro = app.tenant();
+    let otra_cartera = app.user(&otro, trazo::domain::rol::Rol::Cartera);
+    app.post(
+        &format!("/api/v1/devoluciones/{dd}/decisiones"),
+        &otra_cartera,
+        &decision,
+    )
+    .problem(404);
+    app.post(
+        &format!("/api/v1/devoluciones/{dd}/respuestas"),
+        &otra_cartera,
+        &json!({"codigo": "RE9701", "fecha": "2026-08-05"}),
+    )
+    .problem(404);
+    let v = app
+        .post(&format!("/api/v1/devoluciones/{dd}/decisiones"), &e.cartera, &decision)
+        .expect(201)
+        .json();
+    assert_eq!(
+        (v["estado"].as_str(), v["devoluciones"][0]["estado"].as_str()),
+        (Some("devuelta"), Some("reiterada"))
+    );
+    let r = radicar(&app, &e, &f_d, "R-D2", "2026-08-24");
+    assert_eq!(r["estado"], "reradicada");
+    devolver(&app, &e, &f_d, "DE1601", "2026-08-25").problem(409);
+}
+
+#[test]
+fn glosas_codes_and_silence_as_the_law_writes_them() {
+    let app = TestApp::spawn_el("2026-09-30");
+    let e = app.equipo();
+    // Radicated Wednesday 1 July 2026: the glosa term is 20 días hábiles, to Friday 31 July
+    // (13 and 20 July are holidays).
+    let f = id(&app.factura(&e, "GL-1", "2026-06-15"));
+    radicar(&app, &e, &f, "R-1", "2026-07-01");
+    let glosa = |codigo: &str, valor: &str, recibida: &str| {
+        app.post(
+            &format!("/api/v1/facturas/{f}/glosas"),
+            &e.cartera,
+            &json!({"codigo": codigo, "valor": valor, "fecha_formulacion": "2026-07-31", "fecha_recepcion": recibida}),
+        )
+    };
+    // Res. 2284/2023 art. 4: the list is closed; only application codes are imputed; the old
+    // manual is for invoices issued before October 2024. A code with an accent is refused too.
+    for (codigo, dice) in [
+        ("FA9999", "FA9999"),
+        ("101", "3047"),
+        ("FA01", "FA0101"),
+        ("AÑ123", "AÑ123"),
+    ] {
+        let p = glosa(codigo, "1000.00", "2026-07-31").problem(422);
+        assert_eq!(p["errors"][0]["path"], "codigo", "{p}");
+        assert!(
+            p["errors"][0]["message"].as_str().unwrap().contains(dice),
+            "{codigo}: {p}"
+        );
+    }
+    // Received on the last legal day: in time. Its answer is due 15 días hábiles later: 3-6,
+    // (7), 10-14, (17), 18-21, 24, 25 August → 25 August.
+    let g1 = glosa("FA0101", "150000.00", "2026-07-31").expect(201).json();
+    assert_eq!(
+        (g1["extemporanea"].as_bool(), g1["fecha_limite_respuesta"].as_str()),
+        (Some(false), Some("2026-08-25"))
+    );
+    // Received Monday 3 August: extemporánea. Silence does not accept it; it asks for RE9502.
+    let g2 = glosa("TA0101", "100000.00", "2026-08-03").expect(201).json();
+    assert_eq!(
+        (g2["extemporanea"].as_bool(), g2["responder_re9502"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let (g1, g2) = (id(&g1), id(&g2));
+    let v = factura_ver(&app, &e.cartera, &f);
+    assert_eq!(
+        (
+            v["saldo"].as_str(),
+            v["en_discusion"].as_str(),
+            v["glosas"][0]["aceptada_tacitamente"].as_bool(),
+            v["glosas"][1]["aceptada_tacitamente"].as_bool()
+        ),
+        (Some("850000.00"), Some("100000.00"), Some(true), Some(false))
+    );
+    let x = alertas(&app, &e.cartera)
+        .into_iter()
+        .find(|x| x["glosa_id"] == g2.as_str())
+        .expect("an alert for the extemporánea glosa");
+    assert_eq!(x["tipo"], "glosa_extemporanea");
+    assert!(x["accion"].as_str().unwrap().contains("RE9502"));
+    let trabajo = app.get("/api/v1/cobro/trabajo?dias=5", &e.cartera).expect(200).json();
+    assert!(
+        trabajo["glosas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["glosa_id"] == g2.as_str() && x["tipo"] == "glosa_extemporanea"),
+        "{trabajo}"
+    );
+
+    let responder = |g: &str, codigo: &str, a: &str, s: &str| {
+        app.post(
+            &format!("/api/v1/glosas/{g}/respuestas"),
+            &e.cartera,
+            &json!({"codigo": codigo, "valor_aceptado": a, "valor_sustentado": s, "fecha": "2026-09-01"}),
+        )
+    };
+    // A devolución's code, or RE9502 on a glosa in time, is refused.
+    for codigo in ["RE9601", "RE9502", "RE2202", "996"] {
+        let p = responder(&g1, codigo, "0", "150000.00").problem(422);
+        assert_eq!(p["errors"][0]["path"], "codigo", "{codigo}: {p}");
+    }
+    // Answered on 1 September, after its term: recorded as late, and the acceptance by silence
+    // stands (RE2202): the whole $150.000 stays lost.
+    let r = responder(&g1, "RE9602", "0", "150000.00").expect(201).json();
+    assert_eq!(
+        (
+            r["estado"].as_str(),
+            r["respuesta_extemporanea"].as_bool(),
+            r["valor_aceptado"].as_str(),
+            r["fecha_limite_decision"].as_str()
+        ),
+        (Some("aceptada"), Some(true), Some("150000.00"), None)
+    );
+    assert_eq!(factura_ver(&app, &e.cartera, &f)["saldo"], "850000.00");
+    // The extemporánea glosa is answered RE9502; the payer's decision is due 10 días hábiles
+    // later (2-4, 7-11, 14, 15 September) and never comes: it stays in discussion.
+    let r = responder(&g2, "RE9502", "0", "100000.00").expect(201).json();
+    assert_eq!(
+        (r["estado"].as_str(), r["fecha_limite_decision"].as_str()),
+        (Some("respondida"), Some("2026-09-15"))
+    );
+    let v = factura_ver(&app, &e.cartera, &f);
+    assert_eq!(
+        (v["en_discusion"].as_str(), v["glosas"][1]["decision_vencida"].as_bool()),
+        (Some("100000.00"), Some(true))
+    );
+    assert!(alertas(&app, &e.cartera)
+        .iter()
+        .any(|x| x["glosa_id"] == g2.as_str() && x["tipo"] == "decision_vencida"));
+    // The payer's notice RE2202 fits the late answer, not the extemporánea glosa.
+    let aviso = |g: &str, codigo: &str| {
+        app.post(
+            &format!("/api/v1/glosas/{g}/avisos"),
+            &e.cartera,
+            &json!({"codigo": codigo, "fecha": "2026-09-02"}),
+        )
+    };
+    aviso(&g1, "RE2201").problem(422);
+    aviso(&g2, "RE2202").problem(409);
+    aviso(&g1, "RE2202").expect(201);
+    let t = app
+        .get(&format!("/api/v1/facturas/{f}/trazabilidad"), &e.auditor)
+        .expect(200)
+        .json();
+    let ev = t["eventos"].as_array().unwrap();
+    let tardia = ev
+        .iter()
+        .find(|x| x["tipo"] == "glosa_respondida" && x["detalle"]["glosa_id"] == g1.as_str())
+        .unwrap();
+    assert_eq!(
+        (
+            tardia["cumplido"].as_bool(),
+            tardia["detalle"]["valor_sustentado"].as_str(),
+            tardia["detalle"]["aceptacion_tacita"]["desde"].as_str()
+        ),
+        (Some(false), Some("150000.00"), Some("2026-08-26"))
+    );
+    assert!(ev
+        .iter()
+        .any(|x| x["tipo"] == "aviso_pagador" && x["detalle"]["codigo"] == "RE2202"));
+    assert!(ev.iter().any(|x| x["tipo"] == "decision_vencida"));
+
+    // An invoice issued before 1 October 2024 keeps the Res. 3047 manual.
+    let vieja = id(&app.factura(&e, "GL-OLD", "2024-09-20"));
+    radicar(&app, &e, &vieja, "R-OLD", "2024-09-25");
+    app.post(
+        &format!("/api/v1/facturas/{vieja}/glosas"),
+        &e.cartera,
+        &json!({"codigo": "101", "valor": "1000.00", "fecha_formulacion": "2024-10-01", "fecha_recepcion": "2024-10-01"}),
+    )
+    .expect(201);
+}
+
+#[test]
+fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_oldest() {
+    let app = TestApp::spawn_el("2026-07-20");
+    let e = app.equipo();
+    // Ley 1122/2007 art. 13 lit. d: radicated 1 July, half is due 8 July (2, 3, 6, 7, 8).
+    let an = id(&app.factura(&e, "AN-1", "2026-06-25"));
+    radicar(&app, &e, &an, "R-AN", "2026-07-01");
+    // Under a cápita contract the rule is a month in advance, not the 50%.
+    let contrato = app
+        .post("/api/v1/contratos", &e.facturacion, &json!({"pagador_id": e.pagador_id, "numero": "CT-CAP", "modalidad": "capita", "fecha_inicio": "2026-01-01"}))
+        .expect(201)
+        .json();
+    let ca = id(&app
+        .post("/api/v1/facturas", &e.facturacion, &json!({"numero": "CA-1", "pagador_id": e.pagador_id, "contrato_id": id(&contrato), "fecha_expedicion": "2026-06-25", "valor_total": "1000000.00"}))
+        .expect(201)
+        .json());
+    radicar(&app, &e, &ca, "R-CA", "2026-07-01");
+    let al = alertas(&app, &e.cartera);
+    let x = al
+        .iter()
+        .find(|x| x["numero"] == "AN-1" && x["tipo"] == "pago_anticipo_vencido")
+        .expect("the 50% alert");
+    assert_eq!(
+        (x["vence"].as_str(), x["valor"].as_str(), x["dias_mora"].as_i64()),
+        (Some("2026-07-08"), Some("500000.00"), Some(12))
+    );
+    assert!(al.iter().all(|x| x["numero"] != "CA-1"), "{al:?}");
+    let v = factura_ver(&app, &e.cartera, &an);
+    let plazo = v["plazos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["termino"] == "pago_anticipo")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (plazo["vence"].as_str(), plazo["vencido"].as_bool()),
+        (Some("2026-07-08"), Some(true))
+    );
+    assert_eq!(v["fecha_limite_pago"], "2026-08-18");
+    assert!(factura_ver(&app, &e.cartera, &ca)["plazos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["termino"] != "pago_anticipo"));
+    // Half paid: the alert goes.
+    app.post(
+        "/api/v1/pagos",
+        &e.finanzas,
+        &json!({"pagador_id": e.pagador_id, "fecha": "2026-07-15", "valor": "500000.00",
+        "aplicaciones": [{"factura_id": an, "valor": "500000.00"}]}),
+    )
+    .expect(201);
+    assert!(alertas(&app, &e.cartera).iter().all(|x| x["numero"] != "AN-1"));
+
+    // Res. 2284/2023 art. 7: two invoices whose glosa terms are over (accepted tacitly), and
+    // AN-1, still in its glosa term (to 31 July): not accepted yet, even half paid.
+    let old1 = id(&app.factura(&e, "OLD-1", "2026-04-01"));
+    radicar(&app, &e, &old1, "R-O1", "2026-04-06");
+    let old2 = id(&app.factura(&e, "OLD-2", "2026-04-15"));
+    radicar(&app, &e, &old2, "R-O2", "2026-04-20");
+    let pago = |valor: &str| {
+        id(&app
+            .post("/api/v1/pagos", &e.finanzas, &json!({"pagador_id": e.pagador_id, "fecha": "2026-07-15", "valor": valor, "referencia": "SIN-DETALLE", "medio": "transferencia"}))
+            .expect(201)
+            .json())
+    };
+    let p1 = pago("1500000.00");
+    let url = |p: &str| format!("/api/v1/pagos/{p}/aplicacion-sin-detalle");
+    app.post(&url(&p1), &e.auditor, &json!({})).problem(403);
+    let otro = app.tenant();
+    app.post(
+        &url(&p1),
+        &app.user(&otro, trazo::domain::rol::Rol::Finanzas),
+        &json!({}),
+    )
+    .problem(404);
+    let r = app.post(&url(&p1), &e.finanzas, &json!({})).expect(201).json();
+    let apl: Vec<(&str, &str)> = r["aplicaciones"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["factura_id"].as_str().unwrap(), a["valor"].as_str().unwrap()))
+        .collect();
+    assert_eq!(apl, [(old1.as_str(), "1000000.00"), (old2.as_str(), "500000.00")]);
+    assert_eq!(r["sin_aplicar"], "0.00");
+    // A payment larger than what the accepted invoices owe: the rest stays on the payment.
+    let p2 = pago("900000.00");
+    let r = app.post(&url(&p2), &e.cartera, &json!({})).expect(201).json();
+    assert_eq!(
+        (r["aplicado"].as_str(), r["sin_aplicar"].as_str()),
+        (Some("500000.00"), Some("400000.00"))
+    );
+    let p = app.post(&url(&p2), &e.cartera, &json!({})).problem(409);
+    assert!(p["detail"].as_str().unwrap().contains("art. 7"), "{p}");
+    let t = app
+        .get(&format!("/api/v1/facturas/{old2}/trazabilidad"), &e.auditor)
+        .expect(200)
+        .json();
+    let pagos: Vec<&Value> = t["eventos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["tipo"] == "pago_aplicado")
+        .collect();
+    assert_eq!(pagos.len(), 2);
+    assert!(pagos[0]["detalle"]["regla"].as_str().unwrap().contains("art. 7"));
+    assert_eq!(factura_ver(&app, &e.cartera, &old2)["estado"], "pagada");
+    assert_eq!(factura_ver(&app, &e.cartera, &an)["saldo"], "500000.00");
 }

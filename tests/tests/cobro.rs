@@ -4,10 +4,10 @@
 //! One payer, five invoices of $1.000.000 (two lines: 890202 $600.000, 881302 $400.000):
 //! - P1 issued 2026-01-10, radicated 2026-01-15 (payment due 2026-02-26); $400.000 paid 2026-05-10.
 //! - P2 issued 2026-02-01, radicated 2026-02-05; paid in full 2026-04-20.
-//! - P3 issued 2026-04-10, radicated 2026-04-15 (due 2026-05-29); glosa 202 of $200.000 received
+//! - P3 issued 2026-04-10, radicated 2026-04-15 (due 2026-05-29); glosa TA0201 of $200.000 received
 //!   2026-04-25, answered 2026-05-05 accepting $50.000, lifted ($150.000) 2026-05-12; $300.000
 //!   paid 2026-06-10.
-//! - P4 issued 2026-05-25, radicated 2026-06-05 (not due yet); glosa 602 of $100.000 on line 1
+//! - P4 issued 2026-05-25, radicated 2026-06-05 (not due yet); glosa CL0201 of $100.000 on line 1
 //!   received 2026-06-10, unanswered (due 2026-07-03).
 //! - P5 issued 2026-06-20, not radicated.
 
@@ -82,11 +82,11 @@ fn escenario_con(extra: &[(&str, &str)]) -> Escenario {
     pagar(&app, &e, &p2, "2026-04-20", "1000000.00");
     let p3 = id(&app.factura(&e, "P-3", "2026-04-10"));
     radicar(&app, &e, &p3, "2026-04-15");
-    let g3 = glosar(&app, &e, &p3, "202", "200000.00", "2026-04-25", None);
+    let g3 = glosar(&app, &e, &p3, "TA0201", "200000.00", "2026-04-25", None);
     app.post(
         &format!("/api/v1/glosas/{g3}/respuestas"),
         &e.cartera,
-        &json!({"codigo": "998", "valor_aceptado": "50000.00", "valor_sustentado": "150000.00", "justificacion": "tarifa pactada", "fecha": "2026-05-05"}),
+        &json!({"codigo": "RE9801", "valor_aceptado": "50000.00", "valor_sustentado": "150000.00", "justificacion": "tarifa pactada", "fecha": "2026-05-05"}),
     )
     .expect(201);
     app.post(
@@ -98,7 +98,7 @@ fn escenario_con(extra: &[(&str, &str)]) -> Escenario {
     pagar(&app, &e, &p3, "2026-06-10", "300000.00");
     let p4 = id(&app.factura(&e, "P-4", "2026-05-25"));
     radicar(&app, &e, &p4, "2026-06-05");
-    glosar(&app, &e, &p4, "602", "100000.00", "2026-06-10", Some(1));
+    glosar(&app, &e, &p4, "CL0201", "100000.00", "2026-06-10", Some(1));
     let p5 = id(&app.factura(&e, "P-5", "2026-06-20"));
     // An agreement on P1 before its payment: $300.000 by 15 May, $300.000 by 15 June, $400.000
     // by 15 July. The $400.000 of 10 May pays the first and $100.000 of the second.
@@ -247,14 +247,25 @@ fn indicators_of_the_quarter_to_the_decimal() {
         ("rotacion", "1.14"),
         // (2.000.000 + 3.000.000 − 3.250.000) / (2.000.000 + 3.000.000 − 2.000.000) × 100
         ("cei", "58.33"),
-        // P1: $1.000.000 from 27 Feb to 10 May (73 days at 24.40%) = 48.666,67; $600.000 from 11 to
-        // 31 May (21 days at 24.40%) = 8.400,00 and in June (30 days at 36.60%) = 18.000,00.
-        // P3: $950.000 on 30-31 May (2 days at 24.40%) = 1.266,67; $950.000 on 1-10 June (10 days
-        // at 36.60%) = 9.500,00; $650.000 on 11-30 June (20 days at 36.60%) = 13.000,00.
-        // P2, paid late on 20 April: $1.000.000 from 20 March to 20 April (32 days at 24.40%) =
-        // 21.333,33 — paid without its interest, which is still owed.
-        // 75.066,67 + 23.766,67 + 21.333,33 = 120.166,67
-        ("interes_mora", "120166.67"),
+        // Each invoice owes 50% within 5 días hábiles of radicación and the rest at its payment
+        // term (Ley 1122/2007 art. 13 lit. d): until the term, only what exceeds the allowed
+        // half bears interest.
+        // P1 (radicated 15 Jan; half due 22 Jan): $500.000 from 23 Jan to 26 Feb (35 days at
+        // 24.40%) = 11.666,67; $1.000.000 from 27 Feb to 10 May (73 days) = 48.666,67; $600.000
+        // from 11 to 31 May (21 days) = 8.400,00 and in June (30 days at 36.60%) = 18.000,00.
+        // P2 (radicated 5 Feb; half due 12 Feb), paid late on 20 April: $500.000 from 13 Feb to
+        // 19 March (35 days at 24.40%) = 11.666,67; $1.000.000 from 20 March to 20 April (32
+        // days) = 21.333,33 — paid without its interest, which is still owed.
+        // P3 (radicated 15 April; half due 22 April, Holy Thursday and Friday were 2-3 April):
+        // $1.000.000 − $500.000 from 23 April to 5 May (13 days at 24.40%) = 4.333,33; $950.000 −
+        // $500.000 from 6 to 29 May (24 days) = 7.200,00; then in full: $950.000 on 30-31 May
+        // (2 days at 24.40%) = 1.266,67; $950.000 on 1-10 June (10 days at 36.60%) = 9.500,00;
+        // $650.000 on 11-30 June (20 days) = 13.000,00.
+        // P4 (radicated Friday 5 June; 8 and 15 June are holidays: half due 16 June): $500.000
+        // from 17 to 30 June (14 days at 36.60%) = 7.000,00 (its $100.000 glosa is less than the
+        // half still allowed unpaid).
+        // 86.733,33 + 33.000,00 + 35.300,00 + 7.000,00 = 162.033,33
+        ("interes_mora", "162033.33"),
     ];
     for (k, v) in esperado {
         assert_eq!(campo(k).as_deref(), Some(v), "{k}");
@@ -307,13 +318,16 @@ fn glosas_by_code_and_by_service_show_where_money_is_lost() {
     assert_eq!(
         filas,
         [
-            ("202", "200000.00", "50000.00", "150000.00", "0.00", "66.67"),
-            ("602", "100000.00", "0.00", "0.00", "100000.00", "33.33"),
+            ("TA0201", "200000.00", "50000.00", "150000.00", "0.00", "66.67"),
+            ("CL0201", "100000.00", "0.00", "0.00", "100000.00", "33.33"),
         ]
     );
-    assert_eq!(
-        r["filas"][0]["descripcion"],
-        "Consultas, interconsultas y visitas médicas"
+    assert!(
+        r["filas"][0]["descripcion"]
+            .as_str()
+            .unwrap()
+            .starts_with("El cargo por consulta, interconsulta o atención (visita) domiciliaria"),
+        "{r}"
     );
     assert_eq!(r["principales_causas"].as_array().unwrap().len(), 1);
     assert_eq!(r["principales_causas"][0]["perdido"], "50000.00");
@@ -337,7 +351,13 @@ fn glosas_by_code_and_by_service_show_where_money_is_lost() {
         &s.e.cartera,
     );
     let principales = hoja(&xlsx, "Principales causas");
-    assert_eq!(principales.iter().filter(|f| f[0] == "202" || f[0] == "602").count(), 1);
+    assert_eq!(
+        principales
+            .iter()
+            .filter(|f| f[0] == "TA0201" || f[0] == "CL0201")
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -823,11 +843,11 @@ fn reconciliation_with_the_payers_statement_names_each_difference() {
     }
     pagar(&app, &e, &r[0], "2026-05-10", "400000.00");
     pagar(&app, &e, &r[4], "2026-05-10", "1000000.00");
-    glosar(&app, &e, &r[2], "602", "100000.00", "2026-06-10", Some(1));
+    glosar(&app, &e, &r[2], "CL0201", "100000.00", "2026-06-10", Some(1));
     app.post(
         &format!("/api/v1/facturas/{}/devoluciones", r[7]),
         &e.cartera,
-        &json!({"codigo": "816", "fecha": "2026-06-09", "observacion": "sin soportes"}),
+        &json!({"codigo": "DE1601", "fecha": "2026-06-09", "observacion": "sin soportes"}),
     )
     .expect(201);
     // The payer's statement: R-1001 written without prefix; R-1004 and R-1006 missing; an

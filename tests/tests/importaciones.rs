@@ -167,7 +167,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         ],
         vec![
             &n0,
-            "101",
+            "FA0102",
             "1.000,00",
             "05/11/2026",
             "06/11/2026",
@@ -270,9 +270,9 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
     radicar_todas(&app, &e, &numeros);
     let hoja = xlsx(&[
         vec!["numero_factura", "codigo", "valor", "fecha_formulacion"],
-        vec![&numeros[0], "101", "1000", "05/11/2026"],
-        vec!["NO-EXISTE-9", "101", "1000", "05/11/2026"],
-        vec![&numeros[1], "101", "1000", "05/11/2026"],
+        vec![&numeros[0], "FA0101", "1000", "05/11/2026"],
+        vec!["NO-EXISTE-9", "FA0101", "1000", "05/11/2026"],
+        vec![&numeros[1], "FA0101", "1000", "05/11/2026"],
     ]);
     let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
     let v = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", ct, &hoja);
@@ -298,7 +298,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
     // A dry run of a good sheet counts and writes nothing.
     let buena = xlsx(&[
         vec!["numero_factura", "codigo", "valor", "fecha_formulacion"],
-        vec![&numeros[0], "101", "1000", "05/11/2026"],
+        vec![&numeros[0], "FA0101", "1000", "05/11/2026"],
     ]);
     let s = importar(
         &app,

@@ -39,7 +39,7 @@ fn escenario() -> Escenario {
     };
     let glosa = |f: &str, recibida: &str| {
         id(&app
-            .post(&format!("/api/v1/facturas/{f}/glosas"), &e.cartera, &json!({"codigo": "101", "valor": "150000.00", "fecha_formulacion": recibida, "fecha_recepcion": recibida}))
+            .post(&format!("/api/v1/facturas/{f}/glosas"), &e.cartera, &json!({"codigo": "FA0101", "valor": "150000.00", "fecha_formulacion": recibida, "fecha_recepcion": recibida}))
             .expect(201)
             .json())
     };
@@ -56,7 +56,7 @@ fn escenario() -> Escenario {
     app.post(
         &format!("/api/v1/glosas/{gd}/respuestas"),
         &e.cartera,
-        &json!({"codigo": "998", "valor_aceptado": "50000.00", "valor_sustentado": "100000.00", "fecha": "2026-05-25"}),
+        &json!({"codigo": "RE9801", "valor_aceptado": "50000.00", "valor_sustentado": "100000.00", "fecha": "2026-05-25"}),
     )
     .expect(201);
     let f_e = id(&app.factura(&e, "E-1", "2026-03-20"));
@@ -102,16 +102,41 @@ fn the_work_list_shows_every_kind_of_alert_in_order() {
             )
         })
         .collect();
+    // The first half of each radicated invoice was due 5 días hábiles after its radicación
+    // (Ley 1122/2007 art. 13 lit. d): C and D on 25 May (Friday 15 May; Monday 18 May is a
+    // holiday: 19-22, 25), B on 18 June (Wednesday 10 June; 15 June skipped: 11, 12, 16-18).
+    // E's payment term is over, so it shows as pago_vencido instead.
     assert_eq!(
         items,
         [
             ("pago_vencido", "E-1", "2026-05-19", true, -27),
+            ("pago_anticipo_vencido", "C-1", "2026-05-25", true, -23),
+            ("pago_anticipo_vencido", "D-1", "2026-05-25", true, -23),
             ("decision_vencida", "D-1", "2026-06-09", true, -13),
             ("glosa_vencida", "C-1", "2026-06-11", true, -11),
+            ("pago_anticipo_vencido", "B-1", "2026-06-18", true, -7),
             ("radicacion_por_vencer", "A-1", "2026-07-06", false, 4),
             ("glosa_por_responder", "B-1", "2026-07-07", false, 5),
         ]
     );
+    let c1 = al["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["numero"] == "C-1" && x["tipo"] == "pago_anticipo_vencido")
+        .unwrap();
+    // Half of $1.000.000 unpaid, 36 calendar days after 25 May.
+    assert_eq!(
+        (c1["dias_mora"].as_i64(), c1["valor"].as_str()),
+        (Some(36), Some("500000.00"))
+    );
+    let d1 = al["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tipo"] == "decision_vencida")
+        .unwrap();
+    assert!(d1["accion"].as_str().unwrap().contains("sigue en discusión"), "{d1}");
     let e1 = al["items"]
         .as_array()
         .unwrap()
@@ -234,12 +259,16 @@ fn silence_shows_in_the_trazabilidad_as_what_the_rule_decided() {
         .get(&format!("/api/v1/facturas/{}/trazabilidad", s.d), &s.e.auditor)
         .expect(200)
         .json();
+    // The payer's decision was due 9 June; no norm gives its silence an effect: the step
+    // shows the missed term, and the $100.000 sustained stay in discussion.
+    let ultimo = t["eventos"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(ultimo["tipo"], "decision_vencida");
     assert_eq!(
-        t["eventos"].as_array().unwrap().last().unwrap()["tipo"],
-        "levantamiento_tacito"
+        (ultimo["fecha"].as_str(), ultimo["cierra"]["vencia"].as_str()),
+        (Some("2026-06-10"), Some("2026-06-09"))
     );
     assert_eq!(
         (t["saldo"].as_str(), t["en_discusion"].as_str()),
-        (Some("950000.00"), Some("0.00"))
+        (Some("950000.00"), Some("100000.00"))
     );
 }

@@ -1,4 +1,4 @@
-//! Radicaciones, devoluciones, notas crédito and castigos of invoices.
+//! Radicaciones, notas crédito and castigos of invoices.
 
 use actix_web::{post, web, HttpResponse};
 
@@ -7,7 +7,7 @@ use super::json::Json;
 use super::{blocking, AppState};
 use crate::app::facturas::FacturaVista;
 use crate::app::notas::{self, NuevaNota, NuevoCastigo};
-use crate::app::radicaciones::{self, NuevaDevolucion, NuevaRadicacion, RadicacionLote, ResultadoLote};
+use crate::app::radicaciones::{self, NuevaRadicacion, RadicacionLote, ResultadoLote};
 use crate::app::{Actor, AppError};
 
 /// Files the invoice with its payer (facturacion); starts the payer's legal terms. A
@@ -38,21 +38,6 @@ pub async fn radicar_lote(
     let r =
         blocking(move || radicaciones::radicar_lote(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
     Ok(HttpResponse::Created().json(r))
-}
-
-/// The payer returned the whole invoice (facturacion, cartera).
-#[utoipa::path(tag = "ciclo", request_body = NuevaDevolucion, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
-#[post("/facturas/{id}/devoluciones")]
-pub async fn devolver(
-    state: web::Data<AppState>,
-    actor: Actor,
-    id: web::Path<String>,
-    body: Json<NuevaDevolucion>,
-) -> Result<HttpResponse, AppError> {
-    let f =
-        blocking(move || radicaciones::devolver(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
-    Ok(HttpResponse::Created().json(f))
 }
 
 /// A nota crédito lowers the invoice's balance, or annuls it (facturacion).

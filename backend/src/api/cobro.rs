@@ -149,7 +149,7 @@ pub async fn trabajo(
     q: web::Query<TrabajoQuery>,
 ) -> Result<HttpResponse, AppError> {
     let dias = q.dias.unwrap_or(5);
-    let v = blocking(move || crate::app::trabajo::lista(&state.db, &actor, dias, state.hoy())).await?;
+    let v = blocking(move || crate::app::trabajo::lista(&state.db, &state.terminos, &actor, dias, state.hoy())).await?;
     Ok(HttpResponse::Ok().json(v))
 }
 

@@ -5,6 +5,7 @@ pub mod cartera;
 pub mod ciclo;
 pub mod cobro;
 pub mod contratos;
+pub mod devoluciones;
 pub mod error;
 pub mod facturas;
 pub mod glosas;
@@ -115,7 +116,11 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .service(facturas::obtener)
                 .service(ciclo::radicar)
                 .service(ciclo::radicar_lote)
-                .service(ciclo::devolver)
+                .service(devoluciones::devolver)
+                .service(devoluciones::responder)
+                .service(devoluciones::decidir)
+                .service(devoluciones::avisar)
+                .service(devoluciones::avisar_glosa)
                 .service(ciclo::nota)
                 .service(ciclo::castigar)
                 .service(glosas::glosar)
@@ -126,6 +131,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .service(glosas::conciliar)
                 .service(pagos::registrar)
                 .service(pagos::aplicar)
+                .service(pagos::aplicar_sin_detalle)
                 .service(pagos::obtener)
                 .service(pagos::listar)
                 .service(reportes::trazabilidad)

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState, PaginaQuery};
-use crate::app::pagos::{self, NuevasAplicaciones, NuevoPago, PagoVista};
+use crate::app::pagos::{self, AplicacionSinDetalle, NuevasAplicaciones, NuevoPago, PagoVista};
 use crate::app::{Actor, AppError, Lista};
 
 /// Records a payment and how it applies (cartera, finanzas). The unapplied rest is kept;
@@ -35,6 +35,23 @@ pub async fn aplicar(
     body: Json<NuevasAplicaciones>,
 ) -> Result<HttpResponse, AppError> {
     let p = blocking(move || pagos::aplicar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
+    Ok(HttpResponse::Created().json(p))
+}
+
+/// Applies a payment that came without the payer's detail by the rule of Res. 2284/2023
+/// art. 7: to the payer's oldest invoice accepted expressly or tacitly, pending payment and
+/// not prescribed, then the next, each up to its saldo; the rest stays unapplied.
+#[utoipa::path(tag = "pagos", request_body = AplicacionSinDetalle, security(("bearer" = [])),
+    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+#[post("/pagos/{id}/aplicacion-sin-detalle")]
+pub async fn aplicar_sin_detalle(
+    state: web::Data<AppState>,
+    actor: Actor,
+    id: web::Path<String>,
+    body: Json<AplicacionSinDetalle>,
+) -> Result<HttpResponse, AppError> {
+    let p = blocking(move || pagos::aplicar_sin_detalle(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0))
+        .await?;
     Ok(HttpResponse::Created().json(p))
 }
 

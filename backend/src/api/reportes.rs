@@ -83,7 +83,7 @@ pub async fn alertas(
     q: web::Query<AlertasQuery>,
 ) -> Result<HttpResponse, AppError> {
     let dias = q.dias.unwrap_or(5);
-    let a = blocking(move || reportes::alertas(&state.db, &actor, dias, state.hoy())).await?;
+    let a = blocking(move || reportes::alertas(&state.db, &state.terminos, &actor, dias, state.hoy())).await?;
     Ok(HttpResponse::Ok().json(a))
 }
 
@@ -96,7 +96,7 @@ pub struct CodigosQuery {
 }
 
 /// The official codes of both manuals (Res. 3047/2008 anexo 6 and Res. 2284/2023).
-#[utoipa::path(tag = "catalogos", params(CodigosQuery), security(("bearer" = [])), responses((status = 200, description = "Codes: {codigo, manual, tipo, concepto, descripcion, efecto_respuesta}")))]
+#[utoipa::path(tag = "catalogos", params(CodigosQuery), security(("bearer" = [])), responses((status = 200, description = "Codes: {codigo, manual, tipo, nivel, concepto, descripcion, efecto_respuesta, responde_a, emisor}. Only `nivel = aplicacion` codes are imputed; `emisor = pagador` marks the payer's notices RE2201/RE2202")))]
 #[get("/catalogos/codigos")]
 pub async fn codigos(_actor: Actor, q: web::Query<CodigosQuery>) -> Result<HttpResponse, AppError> {
     let tipo = q

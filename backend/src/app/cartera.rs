@@ -18,7 +18,7 @@ use crate::domain::cobro::{self, TasaMora};
 use crate::domain::money::from_centavos;
 use crate::domain::pagador::TipoPagador;
 use crate::domain::rol::Rol;
-use crate::domain::terminos::Terminos;
+use crate::domain::terminos::{Reglas, Terminos};
 
 /// Who reads cartera reports: finance, the cartera team, admins and auditors.
 pub const LECTORES: &[Rol] = &[Rol::Finanzas, Rol::Cartera, Rol::Admin, Rol::Auditor];
@@ -173,6 +173,15 @@ fn nombre_base(b: Base) -> String {
     .into()
 }
 
+/// How silence counts in the reports, from the rules in force.
+pub fn silencio(r: &Reglas) -> db::cartera::Silencio {
+    db::cartera::Silencio {
+        aceptacion: r.aceptacion_tacita,
+        aceptacion_extemporanea: r.aceptacion_tacita_glosa_extemporanea,
+        levantamiento: r.levantamiento_tacito,
+    }
+}
+
 fn limites(corte: NaiveDate) -> [NaiveDate; 5] {
     // Bucket k holds base dates on or after corte − its upper bound in days.
     [30, 60, 90, 180, 360].map(|d| corte - Duration::days(d))
@@ -186,7 +195,7 @@ fn edades_en(
     b: Base,
     f: &Filtro,
 ) -> Result<Cartera, AppError> {
-    let celdas = db::cartera::edades(c, prestador_id, corte, limites(corte), b, t.reglas.aceptacion_tacita, f)?;
+    let celdas = db::cartera::edades(c, prestador_id, corte, limites(corte), b, silencio(&t.reglas), f)?;
     let mut filas: Vec<FilaCartera> = Vec::new();
     let mut totales = Edades::default();
     let (mut total, mut vencido, mut sin_radicar) = (from_centavos(0), from_centavos(0), from_centavos(0));
@@ -300,7 +309,7 @@ pub fn por_factura(
             &actor.prestador_id,
             corte,
             b,
-            t.reglas.aceptacion_tacita,
+            silencio(&t.reglas),
             &filtro,
             offset,
             limit,
@@ -523,20 +532,31 @@ impl Cifras {
     }
 }
 
-/// Mora interest per payer at `hasta` over the overdue invoices' ledger.
+/// Mora interest per payer at `hasta` over the overdue invoices' ledger: from the day after
+/// the first share was due where the 50% rule applies (Ley 1122/2007 art. 13 lit. d), from the
+/// day after the payment term otherwise.
 pub fn intereses(
     c: &mut AnyConnection,
+    t: &Terminos,
     prestador_id: &str,
     hasta: NaiveDate,
     tasas: &[TasaMora],
     f: &Filtro,
 ) -> Result<HashMap<String, i64>, AppError> {
-    let movs = db::cartera::movimientos_vencidos(c, prestador_id, hasta, f)?;
+    let radicadas_hasta = t.pago_anticipo.ultimo_inicio_vencido(hasta);
+    let movs = db::cartera::movimientos_vencidos(c, prestador_id, hasta, radicadas_hasta, f)?;
     let mut out: HashMap<String, i64> = HashMap::new();
     for grupo in movs.chunk_by(|a, b| a.factura_id == b.factura_id) {
         let m: Vec<(NaiveDate, i64)> = grupo.iter().map(|x| (x.fecha, x.valor)).collect();
         let x = &grupo[0];
-        *out.entry(x.pagador_id.clone()).or_default() += cobro::interes_mora(&m, x.en_discusion, x.vence, hasta, tasas);
+        let venc = cobro::Vencimiento {
+            vence: x.vence,
+            anticipo: x
+                .fecha_radicacion
+                .filter(|_| !x.capita)
+                .map(|r| (t.pago_anticipo.vence(r), x.a_cargo - t.valor_anticipo(x.a_cargo))),
+        };
+        *out.entry(x.pagador_id.clone()).or_default() += cobro::interes_mora(&m, x.en_discusion, &venc, hasta, tasas);
     }
     Ok(out)
 }
@@ -580,8 +600,7 @@ pub fn indicadores(
             desde,
             hasta,
             hoy,
-            t.reglas.aceptacion_tacita,
-            t.reglas.levantamiento_tacito,
+            silencio(&t.reglas),
             &filtro,
         )? {
             let x = cifras.entry(g.clave).or_default();
@@ -602,7 +621,7 @@ pub fn indicadores(
                 }
             }
         }
-        for (p, i) in intereses(c, pid, hasta, tasas, &filtro)? {
+        for (p, i) in intereses(c, t, pid, hasta, tasas, &filtro)? {
             cifras.entry(p).or_default().interes = i;
         }
         // Names of payers that only had flows in the period.
@@ -776,8 +795,7 @@ pub fn glosas(
             desde,
             hasta,
             hoy,
-            t.reglas.aceptacion_tacita,
-            t.reglas.levantamiento_tacito,
+            silencio(&t.reglas),
             &filtro,
         )?)
     })?;

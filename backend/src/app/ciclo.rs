@@ -9,10 +9,13 @@ use serde_json::Value;
 
 use super::{Actor, AppError};
 use crate::db::{self, facturas::Factura as Fila, glosas::Glosa as GlosaFila, AnyConnection};
+use crate::domain::catalogo::{Catalogo, EfectoRespuesta};
 use crate::domain::ciclo::Factura;
+use crate::domain::contrato::Modalidad;
+use crate::domain::devolucion::{DecisionDevolucion, Devolucion, RespuestaDevolucion};
 use crate::domain::factura::{a_cargo_pagador, EstadoFactura};
 use crate::domain::glosa::{EstadoGlosa, Glosa, ResultadoDecision};
-use crate::domain::terminos::Reglas;
+use crate::domain::terminos::{Reglas, Terminos};
 use crate::domain::Rechazo;
 
 impl From<Rechazo> for AppError {
@@ -32,6 +35,9 @@ pub struct Expediente {
     pub glosas: Vec<GlosaFila>,
     pub radicaciones: Vec<db::radicaciones::Radicacion>,
     pub devoluciones: Vec<db::radicaciones::Devolucion>,
+    /// Under a cápita contract, paid a month in advance: the 50% within 5 days of Ley
+    /// 1122/2007 art. 13 lit. d is for the other modalities.
+    pub capita: bool,
     pub dominio: Factura,
 }
 
@@ -61,6 +67,43 @@ pub fn glosa_dominio(g: &GlosaFila) -> Glosa {
     }
 }
 
+/// A stored devolución as the rules see it, its terms derived by the terms in force. The
+/// answer's meaning comes from its code: RE9701 (and 997) accept it, the others sustain.
+pub fn devolucion_dominio(d: &db::radicaciones::Devolucion, t: &Terminos) -> Result<Devolucion, AppError> {
+    let respuesta = match (&d.respuesta_codigo, d.respuesta_fecha) {
+        (Some(codigo), Some(fecha)) => {
+            let acepta = Catalogo::oficial()
+                .buscar(codigo)
+                .is_some_and(|c| c.efecto_respuesta == Some(EfectoRespuesta::AceptaTotal));
+            Some(RespuestaDevolucion {
+                codigo: codigo.clone(),
+                efecto: if acepta {
+                    EfectoRespuesta::AceptaTotal
+                } else {
+                    EfectoRespuesta::NoAcepta
+                },
+                fecha,
+            })
+        }
+        _ => None,
+    };
+    let decision = match (&d.decision, d.decision_fecha) {
+        (Some(x), Some(f)) => Some((
+            x.parse::<DecisionDevolucion>()
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("devoluciones.decision de {}: {e}", d.id)))?,
+            f,
+        )),
+        _ => None,
+    };
+    Ok(Devolucion::con_terminos(
+        d.fecha,
+        d.extemporanea,
+        respuesta,
+        decision,
+        t,
+    ))
+}
+
 /// Copies what the rules changed back into the row.
 pub fn glosa_a_fila(g: &Glosa, fila: &mut GlosaFila) {
     fila.estado = g.estado.as_str().to_string();
@@ -79,15 +122,25 @@ pub fn glosa_a_fila(g: &Glosa, fila: &mut GlosaFila) {
 
 /// Loads these invoices of the tenant (missing ids are simply absent), a few thousand per
 /// round of queries so no statement exceeds the backends' limits on parameters.
-pub fn cargar_varias(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Result<Vec<Expediente>, AppError> {
+pub fn cargar_varias(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    prestador_id: &str,
+    ids: &[String],
+) -> Result<Vec<Expediente>, AppError> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(4000) {
-        out.extend(cargar_lote(c, prestador_id, chunk)?);
+        out.extend(cargar_lote(c, t, prestador_id, chunk)?);
     }
     Ok(out)
 }
 
-fn cargar_lote(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Result<Vec<Expediente>, AppError> {
+fn cargar_lote(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    prestador_id: &str,
+    ids: &[String],
+) -> Result<Vec<Expediente>, AppError> {
     let filas = db::facturas::por_ids(c, prestador_id, ids)?;
     let ids: Vec<String> = filas.iter().map(|f| f.id.clone()).collect();
     let mut items = agrupar(db::facturas::items_de(c, prestador_id, &ids)?, |i| i.factura_id.clone());
@@ -101,11 +154,17 @@ fn cargar_lote(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Res
         db::radicaciones::devoluciones_de_facturas(c, prestador_id, &ids)?,
         |d| d.factura_id.clone(),
     );
+    let contratos: Vec<String> = filas.iter().filter_map(|f| f.contrato_id.clone()).collect();
+    let capita: std::collections::HashSet<String> = db::contratos::modalidades(c, prestador_id, &contratos)?
+        .into_iter()
+        .filter(|(_, m)| m == Modalidad::Capita.as_str())
+        .map(|(id, _)| id)
+        .collect();
     let mut sumas: HashMap<String, HashMap<String, i64>> = HashMap::new();
     for (f, tipo, s) in db::movimientos::sumas(c, prestador_id, &ids)? {
         sumas.entry(f).or_default().insert(tipo, s);
     }
-    Ok(filas
+    filas
         .into_iter()
         .map(|fila| {
             let items = items.remove(&fila.id).unwrap_or_default();
@@ -115,9 +174,10 @@ fn cargar_lote(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Res
             let s = sumas.remove(&fila.id).unwrap_or_default();
             let reduccion = |tipo: &str| -s.get(tipo).copied().unwrap_or(0);
             let ultima = radicaciones.last();
-            let devuelta_en = ultima
+            let devolucion = ultima
                 .and_then(|r| devoluciones.iter().find(|d| d.radicacion_id == r.id))
-                .map(|d| d.fecha);
+                .map(|d| devolucion_dominio(d, t))
+                .transpose()?;
             let dominio = Factura {
                 numero: fila.numero.clone(),
                 a_cargo: a_cargo_pagador(fila.valor_total, fila.copagos, fila.cuotas_moderadoras),
@@ -125,23 +185,25 @@ fn cargar_lote(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Res
                 items: items.iter().map(|i| (i.linea, i.valor_total)).collect(),
                 fecha_radicacion: ultima.map(|r| r.fecha),
                 radicaciones: radicaciones.len() as u32,
-                devuelta_en,
+                devolucion,
+                devoluciones: devoluciones.len() as u32,
                 glosas: glosas.iter().map(glosa_dominio).collect(),
                 pagado: reduccion(db::movimientos::PAGO),
                 notas: reduccion(db::movimientos::NOTA_CREDITO),
                 castigado: reduccion(db::movimientos::CASTIGO),
                 anulada: fila.estado == EstadoFactura::Anulada.as_str(),
             };
-            Expediente {
+            Ok(Expediente {
+                capita: fila.contrato_id.as_ref().is_some_and(|c| capita.contains(c)),
                 fila,
                 items,
                 glosas,
                 radicaciones,
                 devoluciones,
                 dominio,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 fn agrupar<T>(v: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>> {
@@ -153,8 +215,8 @@ fn agrupar<T>(v: Vec<T>, key: impl Fn(&T) -> String) -> HashMap<String, Vec<T>> 
 }
 
 /// One invoice of the tenant, or 404.
-pub fn cargar(c: &mut AnyConnection, prestador_id: &str, id: &str) -> Result<Expediente, AppError> {
-    cargar_varias(c, prestador_id, &[id.to_string()])?
+pub fn cargar(c: &mut AnyConnection, t: &Terminos, prestador_id: &str, id: &str) -> Result<Expediente, AppError> {
+    cargar_varias(c, t, prestador_id, &[id.to_string()])?
         .pop()
         .ok_or_else(|| AppError::not_found("una factura"))
 }
@@ -165,6 +227,8 @@ pub fn registrado(reglas: &Reglas) -> Reglas {
     Reglas {
         aceptacion_tacita: false,
         levantamiento_tacito: false,
+        devolucion_aceptacion_tacita: false,
+        devolucion_injustificada_por_silencio: false,
         ..reglas.clone()
     }
 }

@@ -200,8 +200,9 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
                 fecha_expedicion: fecha,
                 valor_total: total,
                 copagos: Decimal::ZERO,
+                // Never the whole invoice: a small one must still leave something to the payer.
                 cuotas_moderadoras: if contributivo {
-                    Decimal::from(4_700).min(total)
+                    Decimal::from(4_700).min(total / Decimal::from(2))
                 } else {
                     Decimal::ZERO
                 },
@@ -288,9 +289,23 @@ enum Meta {
     Pagada,
     Castigada,
     Anulada,
+    /// Issued four weeks ago: its radicación term ends within days.
+    ExpedidaPorVencer,
+    /// Radicated days ago: the 50% is overdue, the rest is not due yet.
+    RadicadaReciente,
+    /// Returned two days ago: its answer is due within days.
+    DevueltaReciente,
+    /// Returned after the payer's term: to answer RE9501.
+    DevueltaTarde,
+    /// Returned, answered RE9601, and the payer let its term pass: unjustified.
+    DevolucionInjustificada,
+    /// A glosa received after the payer's term: to answer RE9502.
+    GlosaExtemporanea,
+    /// Ratified days ago: the prestador may still cure it.
+    Subsanable,
 }
 
-const METAS: [Meta; 16] = [
+const METAS: [Meta; 23] = [
     Meta::Radicada,
     Meta::Expedida,
     Meta::Devuelta,
@@ -307,6 +322,13 @@ const METAS: [Meta; 16] = [
     Meta::Pagada,
     Meta::Castigada,
     Meta::Anulada,
+    Meta::ExpedidaPorVencer,
+    Meta::RadicadaReciente,
+    Meta::DevueltaReciente,
+    Meta::DevueltaTarde,
+    Meta::DevolucionInjustificada,
+    Meta::GlosaExtemporanea,
+    Meta::Subsanable,
 ];
 
 impl Meta {
@@ -319,6 +341,10 @@ impl Meta {
             Meta::RespondidaReciente => 62,
             Meta::Castigada => rng.gen_range(380..420),
             Meta::Radicada | Meta::PagadaParcial | Meta::Pagada => rng.gen_range(40..400),
+            Meta::ExpedidaPorVencer => 28,
+            Meta::RadicadaReciente | Meta::DevueltaReciente => 15,
+            Meta::DevueltaTarde | Meta::DevolucionInjustificada => 40,
+            Meta::GlosaExtemporanea | Meta::Subsanable => 90,
             _ => rng.gen_range(160..400),
         }
     }
@@ -334,8 +360,9 @@ fn recorrer(
     meta: Meta,
     i: usize,
 ) -> Result<(), AppError> {
+    use super::devoluciones::{self, NuevaDevolucion};
     use super::glosas::{self, NuevaConciliacion, NuevaDecision, NuevaGlosa, NuevaRespuesta};
-    use super::radicaciones::{self, NuevaDevolucion, NuevaRadicacion};
+    use super::radicaciones::{self, NuevaRadicacion};
     use crate::domain::glosa::ResultadoDecision;
     let exp = f.fecha_expedicion;
     let dia = |d: i64| exp + Duration::days(d);
@@ -351,7 +378,8 @@ fn recorrer(
     // A fifth of the invoice, in whole pesos, on the whole invoice.
     let valor_glosa = f.saldo / 5 / 100 * 100;
     let glosar = |recepcion: NaiveDate| {
-        let codigos = ["101", "201", "301", "FA0101", "SO0201", "603"];
+        // Application codes of the Res. 2284/2023 manual (art. 4: a closed list).
+        let codigos = ["FA0101", "TA0101", "SO0101", "AU0101", "CO0101", "CL0101"];
         let n = NuevaGlosa {
             codigo: codigos[i % codigos.len()].into(),
             valor: pesos(valor_glosa),
@@ -412,17 +440,58 @@ fn recorrer(
         decidir(&g, resultado, levantado, antes(lejos - 28))?;
         Ok(g)
     };
+    let devolver = |fecha: NaiveDate| {
+        let n = NuevaDevolucion {
+            codigo: "DE1601".into(),
+            fecha,
+            observacion: "Usuario de otro plan".into(),
+        };
+        devoluciones::devolver(db, t, hoy, &eq.cartera, &f.id, n)
+    };
+    // The devolución of the invoice as it stands after `devolver`.
+    let devolucion_id = || -> Result<String, AppError> {
+        let v = super::facturas::obtener(db, t, hoy, &eq.cartera, &f.id)?;
+        v.devoluciones
+            .and_then(|d| d.last().map(|d| d.id.clone()))
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("demo: la factura {} no tiene devolución", f.numero)))
+    };
     match meta {
-        Meta::Expedida => Ok(()),
+        Meta::Expedida | Meta::ExpedidaPorVencer => Ok(()),
         Meta::Radicada => radicar(dia(7), "RAD"),
+        Meta::RadicadaReciente => radicar(antes(12), "RAD"),
+        Meta::DevueltaReciente => {
+            radicar(antes(4), "RAD")?;
+            devolver(antes(2)).map(|_| ())
+        }
+        Meta::DevueltaTarde => {
+            // Res. 2284/2023 art. 6.1: returned 20 days after radicación, out of its term.
+            radicar(antes(30), "RAD")?;
+            devolver(antes(10)).map(|_| ())
+        }
+        Meta::DevolucionInjustificada => {
+            radicar(antes(25), "RAD")?;
+            devolver(antes(24))?;
+            let n = super::devoluciones::NuevaRespuestaDevolucion {
+                codigo: "RE9601".into(),
+                fecha: antes(23),
+                justificacion: "El usuario estaba afiliado a la EPS en la fecha de la atención".into(),
+            };
+            super::devoluciones::responder(db, t, hoy, &eq.cartera, &devolucion_id()?, n).map(|_| ())
+        }
+        Meta::GlosaExtemporanea => {
+            // Received 40 days after radicación: past the 20 días hábiles of Ley 1438/2011 art. 57.
+            radicar(antes(80), "RAD")?;
+            glosar(antes(40)).map(|_| ())
+        }
+        Meta::Subsanable => {
+            radicar(antes(60), "RAD")?;
+            let g = glosar(antes(50))?;
+            responder(&g, "RE9602", 0, antes(40))?;
+            decidir(&g, ResultadoDecision::Ratificada, 0, antes(6))
+        }
         Meta::Devuelta | Meta::Reradicada => {
             radicar(dia(5), "RAD")?;
-            let n = NuevaDevolucion {
-                codigo: "816".into(),
-                fecha: dia(7),
-                observacion: "Usuario de otro plan".into(),
-            };
-            radicaciones::devolver(db, t, hoy, &eq.cartera, &f.id, n)?;
+            devolver(dia(7))?;
             match meta {
                 Meta::Reradicada => radicar(dia(13), "RAD2"),
                 _ => Ok(()),

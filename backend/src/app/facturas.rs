@@ -98,6 +98,13 @@ pub struct FacturaVista {
     /// The invoice's glosas (when one invoice is read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub glosas: Option<Vec<super::glosas::GlosaVista>>,
+    /// The invoice's devoluciones (when one invoice is read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub devoluciones: Option<Vec<super::devoluciones::DevolucionVista>>,
+    /// A devolución was accepted (RE9701 or silence, Res. 2284/2023 art. 6.2): issue the nota
+    /// crédito or radicate the corrected invoice again (when one invoice is read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nota_credito_debida: Option<bool>,
     /// Deadlines still running or missed (when one invoice is read).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plazos: Option<Vec<super::plazos::Plazo>>,
@@ -127,6 +134,8 @@ fn vista(f: Factura, saldo: i64, en_discusion: i64) -> FacturaVista {
         version: f.version,
         items: None,
         glosas: None,
+        devoluciones: None,
+        nota_credito_debida: None,
         plazos: None,
     }
 }
@@ -143,20 +152,24 @@ fn item_vista(i: Item) -> ItemVista {
 }
 
 /// The full view of one loaded invoice: lines, glosas and running deadlines.
-pub fn vista_completa(e: Expediente, t: &Terminos, hoy: chrono::NaiveDate) -> FacturaVista {
+pub fn vista_completa(e: Expediente, t: &Terminos, hoy: chrono::NaiveDate) -> Result<FacturaVista, AppError> {
     let saldo = e.dominio.saldo(hoy, &t.reglas);
     let en_discusion = e.dominio.en_discusion(hoy, &t.reglas);
     let plazos = super::plazos::de_factura(&e, t, hoy);
-    let glosas = e
-        .glosas
-        .iter()
-        .map(|g| super::glosas::vista(g, hoy, &t.reglas))
-        .collect();
+    let glosas = e.glosas.iter().map(|g| super::glosas::vista(g, hoy, t)).collect();
+    let devoluciones = super::devoluciones::de_expediente(&e, t, hoy)?;
+    let estado = e.dominio.estado(hoy, &t.reglas);
+    let nota_credito_debida = e.dominio.nota_credito_debida(hoy, &t.reglas);
     let mut v = vista(e.fila, saldo, en_discusion);
+    // Silence moves the state as days pass (a devolución found unjustified puts the invoice
+    // back with the payer): the stored one is as recorded.
+    v.estado = estado;
+    v.nota_credito_debida = Some(nota_credito_debida);
     v.items = Some(e.items.into_iter().map(item_vista).collect());
     v.glosas = Some(glosas);
+    v.devoluciones = Some(devoluciones);
     v.plazos = Some(plazos);
-    v
+    Ok(v)
 }
 
 /// An invoice checked against the domain and the tenant's payers, ready to insert.
@@ -308,8 +321,8 @@ pub fn crear(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevaFactu
 }
 
 pub fn obtener(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<FacturaVista, AppError> {
-    let e = db.read(|c| super::ciclo::cargar(c, &actor.prestador_id, id))?;
-    Ok(vista_completa(e, t, hoy))
+    let e = db.read(|c| super::ciclo::cargar(c, t, &actor.prestador_id, id))?;
+    vista_completa(e, t, hoy)
 }
 
 pub fn listar(

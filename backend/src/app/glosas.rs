@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use super::ciclo::{self, glosa_a_fila, glosa_dominio, Expediente};
 use super::{Actor, AppError};
 use crate::db::{self, glosas::Glosa as Fila, AnyConnection, Db};
-use crate::domain::catalogo::{Catalogo, CodigoUsado, TipoCodigo};
+use crate::domain::catalogo::{Catalogo, CodigoUsado, RespondeA};
 use crate::domain::ciclo::NuevaGlosa as NuevaGlosaDominio;
 use crate::domain::glosa::{self, EstadoGlosa, ResultadoDecision};
 use crate::domain::money::{from_centavos, to_centavos_no_negativo};
@@ -23,16 +23,15 @@ fn centavos(path: &str, v: Decimal) -> Result<i64, AppError> {
     to_centavos_no_negativo(v).map_err(|e| AppError::invalid(path, e.to_string()))
 }
 
-fn codigo(path: &str, codigo: &str, tipo: TipoCodigo) -> Result<crate::domain::catalogo::CodigoUsado, AppError> {
-    Catalogo::oficial()
-        .validar(codigo, tipo)
-        .map_err(|m| AppError::invalid(path, m))
+fn codigo(r: Result<CodigoUsado, String>) -> Result<CodigoUsado, AppError> {
+    r.map_err(|m| AppError::invalid("codigo", m))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NuevaGlosa {
-    /// Glosa code of either manual (`101`, `FA0101`).
+    /// An application code of the manual in force for the invoice (Res. 2284/2023: `FA0101`;
+    /// Res. 3047/2008 codes such as `101` only for invoices issued before 2024-10-01).
     #[schema(example = "FA0101")]
     pub codigo: String,
     #[schema(value_type = String, example = "150000.00")]
@@ -52,7 +51,8 @@ pub struct NuevaGlosa {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NuevaRespuesta {
-    /// Response code: 996-999 or RE9502, RE9602, RE9702, RE9801, RE9901...
+    /// Response code answering a glosa: RE9602, RE9702, RE9801, RE9901, RE9502 (only for an
+    /// extemporánea glosa); 996-999 for invoices issued before 2024-10-01.
     #[schema(example = "RE9801")]
     pub codigo: String,
     #[schema(value_type = String, example = "50000.00")]
@@ -103,10 +103,17 @@ pub struct GlosaVista {
     pub extemporanea: bool,
     pub observacion: String,
     pub estado: EstadoGlosa,
-    /// Not answered in time: taken as accepted (as of today).
+    /// Not answered in time: accepted by silence (as of today; after a late answer the
+    /// acceptance is recorded and the glosa is `aceptada`).
     pub aceptada_tacitamente: bool,
-    /// Answered but not decided in time: taken as lifted (as of today).
+    /// Answered but not decided in time, where a deployment takes that as lifted.
     pub levantada_tacitamente: bool,
+    /// The payer's decision is overdue (as of today): the glosa stays in discussion.
+    pub decision_vencida: bool,
+    /// An extemporánea glosa still unanswered: answer it RE9502.
+    pub responder_re9502: bool,
+    /// Last day to cure a ratified glosa (subsanación, Ley 1438/2011 art. 57).
+    pub fecha_limite_subsanacion: Option<chrono::NaiveDate>,
     pub respuesta_codigo: Option<String>,
     #[schema(value_type = String)]
     pub valor_aceptado: Decimal,
@@ -130,7 +137,8 @@ pub struct GlosaVista {
     pub version: i32,
 }
 
-pub fn vista(f: &Fila, hoy: chrono::NaiveDate, reglas: &Reglas) -> GlosaVista {
+pub fn vista(f: &Fila, hoy: chrono::NaiveDate, t: &Terminos) -> GlosaVista {
+    let reglas = &t.reglas;
     let g = glosa_dominio(f);
     GlosaVista {
         id: f.id.clone(),
@@ -147,6 +155,9 @@ pub fn vista(f: &Fila, hoy: chrono::NaiveDate, reglas: &Reglas) -> GlosaVista {
         estado: g.estado,
         aceptada_tacitamente: g.aceptada_tacitamente(hoy, reglas),
         levantada_tacitamente: g.levantada_tacitamente(hoy, reglas),
+        decision_vencida: g.decision_vencida(hoy),
+        responder_re9502: g.pide_re9502(reglas),
+        fecha_limite_subsanacion: g.fecha_limite_subsanacion(t),
         respuesta_codigo: f.respuesta_codigo.clone(),
         valor_aceptado: from_centavos(f.valor_aceptado),
         valor_sustentado: from_centavos(f.valor_sustentado),
@@ -216,9 +227,10 @@ pub fn preparar(
         "glosa_recibida",
         n.fecha_recepcion,
         json!({
-            "glosa_id": fila.id, "codigo": fila.codigo, "codigo_verificado": cod.verificado,
+            "glosa_id": fila.id, "codigo": fila.codigo,
             "valor": from_centavos(valor), "item": n.item, "fecha_formulacion": n.fecha_formulacion,
             "extemporanea": g.extemporanea, "hecho_nuevo": n.hecho_nuevo, "observacion": fila.observacion,
+            "responder": g.pide_re9502(&t.reglas).then_some("RE9502"),
             "termino": {"nombre": "respuesta", "abre": true, "vence": g.fecha_limite_respuesta, "fuente": t.respuesta.fuente},
             "cierra": e.fila.fecha_limite_glosa.map(|l| json!({"nombre": "glosa", "vencia": l, "cumplido": !g.extemporanea, "fuente": t.glosa.fuente})),
         }),
@@ -227,10 +239,11 @@ pub fn preparar(
     Ok((fila, evento))
 }
 
-/// Checks a glosa's code and value as the user sent them.
-pub fn entrada(n: &NuevaGlosa) -> Result<(CodigoUsado, i64), AppError> {
+/// Checks a glosa's code against the manual in force for an invoice issued on
+/// `fecha_expedicion` (Res. 2284/2023 arts. 4 and 12), and its value.
+pub fn entrada(n: &NuevaGlosa, fecha_expedicion: NaiveDate) -> Result<(CodigoUsado, i64), AppError> {
     Ok((
-        codigo("codigo", &n.codigo, TipoCodigo::Glosa)?,
+        codigo(Catalogo::oficial().validar_glosa(&n.codigo, fecha_expedicion))?,
         centavos("valor", n.valor)?,
     ))
 }
@@ -246,16 +259,16 @@ pub fn glosar(
 ) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar glosas")?;
     super::no_futura("fecha_recepcion", n.fecha_recepcion, hoy)?;
-    let (cod, valor) = entrada(&n)?;
     let fila = db.write(|c| {
-        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
+        let (cod, valor) = entrada(&n, e.dominio.fecha_expedicion)?;
         let (fila, evento) = preparar(&mut e, t, actor, &cod, &n, valor)?;
         db::glosas::insertar(c, std::slice::from_ref(&fila))?;
         ciclo::guardar(c, &e, &t.reglas, None)?;
         db::eventos::insertar(c, &[evento])?;
         Ok(fila)
     })?;
-    Ok(vista(&fila, hoy, &t.reglas))
+    Ok(vista(&fila, hoy, t))
 }
 
 /// Loads a glosa and its invoice, applies `cambio` to the glosa, saves both with an event.
@@ -265,12 +278,16 @@ fn cambiar(
     hoy: NaiveDate,
     actor: &Actor,
     glosa_id: &str,
-    cambio: impl FnOnce(&mut glosa::Glosa, &mut Fila) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
+    cambio: impl FnOnce(
+        &crate::domain::ciclo::Factura,
+        &mut glosa::Glosa,
+        &mut Fila,
+    ) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
 ) -> Result<GlosaVista, AppError> {
     let fila = db.write(|c: &mut AnyConnection| {
         let mut fila =
             db::glosas::por_id(c, &actor.prestador_id, glosa_id)?.ok_or_else(|| AppError::not_found("una glosa"))?;
-        let mut e = ciclo::cargar(c, &actor.prestador_id, &fila.factura_id)?;
+        let mut e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
         let pos = e
             .glosas
             .iter()
@@ -278,7 +295,7 @@ fn cambiar(
             .expect("the glosa belongs to its invoice");
         let mut g = glosa_dominio(&fila);
         let antes = g.contra_prestador(fila.fecha_recepcion, &ciclo::registrado(&t.reglas));
-        let (tipo, fecha, datos) = cambio(&mut g, &mut fila)?;
+        let (tipo, fecha, datos) = cambio(&e.dominio, &mut g, &mut fila)?;
         glosa_a_fila(&g, &mut fila);
         let version = fila.version;
         if db::glosas::guardar(c, &fila, version)? == 0 {
@@ -312,7 +329,7 @@ fn cambiar(
         ciclo::evento(c, actor, &fila.factura_id, &tipo, fecha, datos, saldos)?;
         Ok(fila)
     })?;
-    Ok(vista(&fila, hoy, &t.reglas))
+    Ok(vista(&fila, hoy, t))
 }
 
 pub fn responder(
@@ -325,19 +342,28 @@ pub fn responder(
 ) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "responder glosas")?;
     super::no_futura("fecha", n.fecha, hoy)?;
-    let cod = codigo("codigo", &n.codigo, TipoCodigo::Respuesta)?;
-    let r = glosa::Respuesta {
-        codigo: cod.codigo.clone(),
-        efecto: cod
-            .efecto_respuesta
-            .ok_or_else(|| AppError::invalid("codigo", "el código de respuesta no tiene efecto"))?,
-        valor_aceptado: centavos("valor_aceptado", n.valor_aceptado)?,
-        valor_sustentado: centavos("valor_sustentado", n.valor_sustentado)?,
-        fecha: n.fecha,
-    };
-    cambiar(db, t, hoy, actor, glosa_id, |g, fila| {
+    let valor_aceptado = centavos("valor_aceptado", n.valor_aceptado)?;
+    let valor_sustentado = centavos("valor_sustentado", n.valor_sustentado)?;
+    cambiar(db, t, hoy, actor, glosa_id, |f, g, fila| {
+        // Res. 2284/2023 Anexo Técnico 3: the code must answer a glosa, and RE9502 only an
+        // extemporánea one.
+        let cod = codigo(Catalogo::oficial().validar_respuesta(
+            &n.codigo,
+            RespondeA::Glosa,
+            g.extemporanea,
+            f.fecha_expedicion,
+        ))?;
+        let r = glosa::Respuesta {
+            codigo: cod.codigo.clone(),
+            efecto: cod
+                .efecto_respuesta
+                .ok_or_else(|| AppError::invalid("codigo", "el código de respuesta no tiene efecto"))?,
+            valor_aceptado,
+            valor_sustentado,
+            fecha: n.fecha,
+        };
         let limite = g.fecha_limite_respuesta;
-        g.responder(&r, t)?;
+        let tacita = g.responder(&r, t)?;
         fila.respuesta_codigo = Some(r.codigo.clone());
         fila.justificacion = Some(n.justificacion.trim().to_string());
         Ok((
@@ -349,7 +375,42 @@ pub fn responder(
                 "extemporanea": g.respuesta_extemporanea,
                 "cierra": {"nombre": "respuesta", "vencia": limite, "cumplido": !g.respuesta_extemporanea, "fuente": t.respuesta.fuente},
                 "termino": g.fecha_limite_decision.map(|v| json!({"nombre": "decision", "abre": true, "vence": v, "fuente": t.decision.fuente})),
+                // The answer came after the term: silence had accepted the glosa and the
+                // acceptance stands (RE2202); what the answer said is kept here.
+                "aceptacion_tacita": tacita.then(|| json!({"desde": limite + chrono::Duration::days(1),
+                    "valor": from_centavos(g.valor), "regla": t.reglas.aceptacion_tacita_tras_respuesta_tardia_fuente})),
             }),
+        ))
+    })
+}
+
+/// The payer's notice RE2202: the answer came late, so silence accepted the glosa. Recorded
+/// in the trazabilidad; refused when the glosa was answered in time.
+pub fn avisar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    n: super::devoluciones::NuevoAviso,
+) -> Result<GlosaVista, AppError> {
+    actor.exigir(CARTERA, "registrar avisos del pagador")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
+    let cod = codigo(Catalogo::oficial().validar_aviso(&n.codigo, RespondeA::Glosa))?;
+    cambiar(db, t, hoy, actor, glosa_id, |_, g, _| {
+        let tacita = g.aceptada_tacitamente(n.fecha, &t.reglas)
+            || (g.estado == EstadoGlosa::Aceptada && g.respuesta_extemporanea && g.valor_aceptado == g.valor);
+        if !tacita {
+            return Err(AppError::Conflict(format!(
+                "{}: la glosa no quedó aceptada tácitamente (se respondió en término, o es extemporánea); el aviso no procede",
+                cod.codigo
+            )));
+        }
+        Ok((
+            "aviso_pagador".into(),
+            n.fecha,
+            json!({"codigo": cod.codigo, "descripcion": cod.descripcion, "observacion": n.observacion.trim(),
+                "regla": t.reglas.aceptacion_tacita_fuente}),
         ))
     })
 }
@@ -369,7 +430,7 @@ pub fn decidir(
         valor_levantado: centavos("valor_levantado", n.valor_levantado)?,
         fecha: n.fecha,
     };
-    cambiar(db, t, hoy, actor, glosa_id, |g, _| {
+    cambiar(db, t, hoy, actor, glosa_id, |_, g, _| {
         let limite = g.fecha_limite_decision;
         g.decidir(&d)?;
         let cumplido = limite.is_none_or(|l| n.fecha <= l);
@@ -382,6 +443,7 @@ pub fn decidir(
                 "cierra": limite.map(|l| json!({"nombre": "decision", "vencia": l, "cumplido": cumplido, "fuente": t.decision.fuente})),
                 "termino": (d.valor_levantado > 0).then(|| json!({"nombre": "pago_levantado", "abre": true,
                     "vence": t.pago_levantado.vence(n.fecha), "fuente": t.pago_levantado.fuente})),
+                "terminos": g.fecha_limite_subsanacion(t).map(|v| vec![json!({"nombre": "subsanacion", "abre": true, "vence": v, "fuente": t.subsanacion.fuente})]),
             }),
         ))
     })
@@ -410,13 +472,15 @@ pub fn conciliar(
         a_favor_pagador: q,
         fecha: n.fecha,
     };
-    cambiar(db, t, hoy, actor, glosa_id, |g, fila| {
+    cambiar(db, t, hoy, actor, glosa_id, |_, g, fila| {
+        let subsanacion = g.fecha_limite_subsanacion(t);
         g.conciliar(&conc)?;
         fila.acta_conciliacion = n.acta.clone().or(fila.acta_conciliacion.take());
         let (tipo, datos) = if g.estado == EstadoGlosa::EnConciliacion {
             (
                 "conciliacion_iniciada",
                 json!({"acta": n.acta, "valor_ratificado": from_centavos(g.ratificado()),
+                    "cierra": subsanacion.map(|l| json!({"nombre": "subsanacion", "vencia": l, "cumplido": n.fecha <= l, "fuente": t.subsanacion.fuente})),
                     "termino": {"nombre": "conciliacion", "abre": true, "vence": t.conciliacion.vence(n.fecha), "fuente": t.conciliacion.fuente}}),
             )
         } else {
@@ -433,7 +497,7 @@ pub fn conciliar(
 pub fn obtener(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<GlosaVista, AppError> {
     let f =
         db.read(|c| db::glosas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una glosa")))?;
-    Ok(vista(&f, hoy, &t.reglas))
+    Ok(vista(&f, hoy, t))
 }
 
 pub fn de_factura(
@@ -443,6 +507,6 @@ pub fn de_factura(
     actor: &Actor,
     factura_id: &str,
 ) -> Result<Vec<GlosaVista>, AppError> {
-    let e = db.read(|c| ciclo::cargar(c, &actor.prestador_id, factura_id))?;
-    Ok(e.glosas.iter().map(|g| vista(g, hoy, &t.reglas)).collect())
+    let e = db.read(|c| ciclo::cargar(c, t, &actor.prestador_id, factura_id))?;
+    Ok(e.glosas.iter().map(|g| vista(g, hoy, t)).collect())
 }

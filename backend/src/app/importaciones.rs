@@ -1066,7 +1066,7 @@ fn importar_glosas(
         }
     }
     let ids: Vec<String> = por_factura.keys().cloned().collect();
-    let mut exps: HashMap<String, ciclo::Expediente> = ciclo::cargar_varias(c, &actor.prestador_id, &ids)?
+    let mut exps: HashMap<String, ciclo::Expediente> = ciclo::cargar_varias(c, cx.terminos, &actor.prestador_id, &ids)?
         .into_iter()
         .map(|e| (e.fila.id.clone(), e))
         .collect();
@@ -1166,11 +1166,12 @@ impl Reglas {
             observacion: f.observacion,
             hecho_nuevo: false,
         };
-        let (cod, valor) =
-            match entrada(&n).and_then(|x| super::no_futura("fecha_recepcion", n.fecha_recepcion, cx.hoy).map(|_| x)) {
-                Ok(x) => x,
-                Err(err) => return self.errores.push((a, f.fila, err)),
-            };
+        let (cod, valor) = match entrada(&n, e.dominio.fecha_expedicion)
+            .and_then(|x| super::no_futura("fecha_recepcion", n.fecha_recepcion, cx.hoy).map(|_| x))
+        {
+            Ok(x) => x,
+            Err(err) => return self.errores.push((a, f.fila, err)),
+        };
         // The same glosa already in Trazo (a sheet imported again, or typed by hand).
         if e.glosas.iter().any(|g| {
             g.codigo == cod.codigo

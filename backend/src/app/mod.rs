@@ -7,6 +7,7 @@ pub mod ciclo;
 pub mod cobro;
 pub mod contratos;
 pub mod demo;
+pub mod devoluciones;
 pub mod estados_cuenta;
 pub mod facturas;
 pub mod glosas;

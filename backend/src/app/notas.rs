@@ -55,7 +55,7 @@ pub fn nota_credito_en(
     if numero.is_empty() {
         return Err(AppError::invalid("numero", "falta el número de la nota crédito"));
     }
-    let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+    let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
     e.dominio.nota_credito(valor, n.anulacion, hoy, &t.reglas)?;
     if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
         return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
@@ -113,9 +113,9 @@ pub fn nota_credito(
     actor.exigir(&[Rol::Facturacion], "registrar notas crédito")?;
     let e = db.write(|c| {
         nota_credito_en(c, t, hoy, actor, factura_id, &n)?;
-        ciclo::cargar(c, &actor.prestador_id, factura_id)
+        ciclo::cargar(c, t, &actor.prestador_id, factura_id)
     })?;
-    Ok(super::facturas::vista_completa(e, t, hoy))
+    super::facturas::vista_completa(e, t, hoy)
 }
 
 pub fn castigar(
@@ -132,7 +132,7 @@ pub fn castigar(
         return Err(AppError::invalid("acta", "el castigo requiere el acta que lo autoriza"));
     }
     let e = db.write(|c| {
-        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
         let valor = e.dominio.castigar(hoy, &t.reglas)?;
         let m = db::movimientos::Movimiento::new(
             &actor.prestador_id,
@@ -153,7 +153,7 @@ pub fn castigar(
             json!({"valor": from_centavos(valor), "acta": n.acta.trim(), "motivo": n.motivo.trim()}),
             saldos,
         )?;
-        ciclo::cargar(c, &actor.prestador_id, factura_id)
+        ciclo::cargar(c, t, &actor.prestador_id, factura_id)
     })?;
-    Ok(super::facturas::vista_completa(e, t, hoy))
+    super::facturas::vista_completa(e, t, hoy)
 }

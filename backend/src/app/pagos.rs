@@ -100,6 +100,7 @@ fn vista(p: Pago, apl: Option<Vec<Aplicacion>>) -> PagoVista {
 
 /// Applies values of `pago` to invoices in the caller's transaction; every problem of every
 /// line is reported at once and nothing is written if there is one.
+#[allow(clippy::too_many_arguments)]
 fn aplicar_en(
     c: &mut AnyConnection,
     t: &Terminos,
@@ -108,6 +109,7 @@ fn aplicar_en(
     pago: &Pago,
     aplicaciones: &[NuevaAplicacion],
     fecha: chrono::NaiveDate,
+    regla: Option<&str>,
 ) -> Result<i64, AppError> {
     let mut errs = Vec::new();
     let mut valores = Vec::with_capacity(aplicaciones.len());
@@ -121,7 +123,7 @@ fn aplicar_en(
         }
     }
     let ids: Vec<String> = aplicaciones.iter().map(|a| a.factura_id.clone()).collect();
-    let mut cargadas = ciclo::cargar_varias(c, &actor.prestador_id, &ids)?;
+    let mut cargadas = ciclo::cargar_varias(c, t, &actor.prestador_id, &ids)?;
     for (i, (a, v)) in aplicaciones.iter().zip(&valores).enumerate() {
         let path = format!("aplicaciones[{i}]");
         let Some(e) = cargadas.iter_mut().find(|e| e.fila.id == a.factura_id) else {
@@ -206,6 +208,7 @@ fn aplicar_en(
             "pago_aplicado",
             fecha,
             json!({"pago_id": pago.id, "valor": from_centavos(aplicado), "referencia": pago.referencia, "medio": pago.medio,
+                "regla": regla,
                 "cierra": vencia.filter(|_| saldos.0 == 0).map(|l| json!({"nombre": "pago", "vencia": l, "cumplido": fecha <= l}))}),
             saldos,
         )?;
@@ -241,7 +244,7 @@ pub fn registrar_en(
     };
     db::pagos::insertar(c, &pago)?;
     if !n.aplicaciones.is_empty() {
-        let aplicado = aplicar_en(c, t, hoy, actor, &pago, &n.aplicaciones, n.fecha)?;
+        let aplicado = aplicar_en(c, t, hoy, actor, &pago, &n.aplicaciones, n.fecha, None)?;
         if db::pagos::sumar_aplicado(c, &actor.prestador_id, &pago.id, 1, aplicado)? == 0 {
             return Err(AppError::Conflict("el pago cambió mientras se aplicaba".into()));
         }
@@ -274,20 +277,94 @@ pub fn aplicar(
     }
     db.write(|c| {
         let pago = db::pagos::por_id(c, &actor.prestador_id, pago_id)?.ok_or_else(|| AppError::not_found("un pago"))?;
-        let aplicado = aplicar_en(c, t, hoy, actor, &pago, &n.aplicaciones, n.fecha.unwrap_or(pago.fecha))?;
-        if db::pagos::sumar_aplicado(
+        let aplicado = aplicar_en(
             c,
-            &actor.prestador_id,
-            &pago.id,
-            pago.version,
-            pago.valor_aplicado + aplicado,
-        )? == 0
-        {
-            return Err(AppError::Conflict(
-                "otro usuario aplicó este pago al mismo tiempo; vuelva a leerlo".into(),
-            ));
+            t,
+            hoy,
+            actor,
+            &pago,
+            &n.aplicaciones,
+            n.fecha.unwrap_or(pago.fecha),
+            None,
+        )?;
+        sumar(c, actor, &pago, aplicado)
+    })?;
+    obtener(db, actor, pago_id)
+}
+
+/// Adds `aplicado` to the payment's applied value at the version it was read.
+fn sumar(c: &mut AnyConnection, actor: &Actor, pago: &Pago, aplicado: i64) -> Result<(), AppError> {
+    if db::pagos::sumar_aplicado(
+        c,
+        &actor.prestador_id,
+        &pago.id,
+        pago.version,
+        pago.valor_aplicado + aplicado,
+    )? == 0
+    {
+        return Err(AppError::Conflict(
+            "otro usuario aplicó este pago al mismo tiempo; vuelva a leerlo".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AplicacionSinDetalle {
+    /// Date of the application; the payment's date when absent. Invoices are judged as of it.
+    pub fecha: Option<chrono::NaiveDate>,
+}
+
+/// Applies the unapplied rest of a payment that came without the payer's detail by the rule
+/// of Res. 2284/2023 art. 7: to the payer's oldest invoice accepted expressly or tacitly,
+/// pending payment and not prescribed, then the next, each up to its saldo. What is left stays
+/// unapplied. 409 when nothing is left to apply or no invoice qualifies.
+pub fn aplicar_sin_detalle(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    pago_id: &str,
+    n: AplicacionSinDetalle,
+) -> Result<PagoVista, AppError> {
+    actor.exigir(REGISTRAN, "aplicar pagos")?;
+    if let Some(f) = n.fecha {
+        super::no_futura("fecha", f, hoy)?;
+    }
+    db.write(|c| {
+        let pago = db::pagos::por_id(c, &actor.prestador_id, pago_id)?.ok_or_else(|| AppError::not_found("un pago"))?;
+        let fecha = n.fecha.unwrap_or(pago.fecha);
+        let resto = pago.valor - pago.valor_aplicado;
+        if resto <= 0 {
+            return Err(AppError::Conflict("el pago ya está aplicado por completo".into()));
         }
-        Ok(())
+        let ids = db::facturas::con_saldo_de_pagador(c, &actor.prestador_id, &pago.pagador_id)?;
+        let candidatas: Vec<(String, NaiveDate, String, i64)> = ciclo::cargar_varias(c, t, &actor.prestador_id, &ids)?
+            .into_iter()
+            .filter(|e| e.dominio.aplicable_sin_detalle(fecha, t))
+            .map(|e| {
+                let saldo = e.dominio.saldo(fecha, &t.reglas);
+                (e.fila.id, e.fila.fecha_expedicion, e.fila.numero, saldo)
+            })
+            .collect();
+        let reparto = crate::domain::ciclo::repartir_sin_detalle(candidatas, resto);
+        if reparto.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "el pagador no tiene facturas aceptadas, pendientes de pago y no prescritas al {fecha} \
+                 (Res. 2284 de 2023, art. 7); aplique el pago a mano"
+            )));
+        }
+        let aplicaciones: Vec<NuevaAplicacion> = reparto
+            .into_iter()
+            .map(|(factura_id, v)| NuevaAplicacion {
+                factura_id,
+                valor: from_centavos(v),
+            })
+            .collect();
+        let regla = "Res. 2284/2023 art. 7: pago sin detalle aplicado a la factura más antigua aceptada, pendiente y no prescrita";
+        let aplicado = aplicar_en(c, t, hoy, actor, &pago, &aplicaciones, fecha, Some(regla))?;
+        sumar(c, actor, &pago, aplicado)
     })?;
     obtener(db, actor, pago_id)
 }

@@ -1,4 +1,4 @@
-//! Radicación (one invoice, or many of one payer under one radicado) and devolución.
+//! Radicación: one invoice, or many of one payer under one radicado.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 use super::ciclo::{self, Expediente};
 use super::facturas::FacturaVista;
 use super::{Actor, AppError};
-use crate::db::{self, radicaciones::Devolucion, radicaciones::Radicacion, AnyConnection, Db};
-use crate::domain::catalogo::TipoCodigo;
+use crate::db::{self, radicaciones::Radicacion, AnyConnection, Db};
 use crate::domain::rol::Rol;
 use crate::domain::terminos::Terminos;
 use crate::domain::Violation;
@@ -36,16 +35,6 @@ pub struct RadicacionLote {
 pub struct ResultadoLote {
     pub numero_radicado: String,
     pub radicadas: usize,
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NuevaDevolucion {
-    /// Devolución code of either manual (`816`, `DE1601`).
-    pub codigo: String,
-    pub fecha: chrono::NaiveDate,
-    #[serde(default)]
-    pub observacion: String,
 }
 
 const RADICAN: &[Rol] = &[Rol::Facturacion];
@@ -82,7 +71,7 @@ fn radicar_en(
     db::radicaciones::insertar(c, std::slice::from_ref(&r))?;
     e.dominio.fecha_radicacion = Some(fecha);
     e.dominio.radicaciones += 1;
-    e.dominio.devuelta_en = None;
+    e.dominio.devolucion = None;
     let saldos = ciclo::guardar(
         c,
         &e,
@@ -102,6 +91,8 @@ fn radicar_en(
             "terminos": [
                 {"nombre": "devolucion", "abre": true, "vence": plan.fecha_limite_devolucion, "fuente": t.devolucion.fuente},
                 {"nombre": "glosa", "abre": true, "vence": plan.fecha_limite_glosa, "fuente": t.glosa.fuente},
+                (!e.capita).then(|| json!({"nombre": "pago_anticipo", "abre": true, "vence": plan.fecha_limite_anticipo,
+                    "porcentaje": t.reglas.pago_anticipo_porcentaje, "fuente": t.pago_anticipo.fuente})),
                 {"nombre": "pago", "abre": true, "vence": plan.fecha_limite_pago, "fuente": t.pago.fuente},
             ],
         }),
@@ -121,11 +112,11 @@ pub fn radicar(
     super::no_futura("fecha_radicacion", n.fecha_radicacion, hoy)?;
     let numero = numero(&n.numero_radicado)?;
     let e = db.write(|c| {
-        let e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
         radicar_en(c, t, actor, e, &numero, n.fecha_radicacion)?;
-        ciclo::cargar(c, &actor.prestador_id, factura_id)
+        ciclo::cargar(c, t, &actor.prestador_id, factura_id)
     })?;
-    Ok(super::facturas::vista_completa(e, t, hoy))
+    super::facturas::vista_completa(e, t, hoy)
 }
 
 /// Radicates many invoices of one payer under one radicado: all of them, or none with the
@@ -145,7 +136,7 @@ pub fn radicar_lote(
     }
     db.write(|c| {
         super::pagadores::buscar(c, &actor.prestador_id, &n.pagador_id)?;
-        let cargadas = ciclo::cargar_varias(c, &actor.prestador_id, &n.factura_ids)?;
+        let cargadas = ciclo::cargar_varias(c, t, &actor.prestador_id, &n.factura_ids)?;
         let mut errs = Vec::new();
         for (i, id) in n.factura_ids.iter().enumerate() {
             match cargadas.iter().find(|e| &e.fila.id == id) {
@@ -182,51 +173,4 @@ pub fn radicar_lote(
             radicadas: total,
         })
     })
-}
-
-pub fn devolver(
-    db: &Db,
-    t: &Terminos,
-    hoy: NaiveDate,
-    actor: &Actor,
-    factura_id: &str,
-    n: NuevaDevolucion,
-) -> Result<FacturaVista, AppError> {
-    actor.exigir(&[Rol::Facturacion, Rol::Cartera], "registrar devoluciones")?;
-    super::no_futura("fecha", n.fecha, hoy)?;
-    let cod = crate::domain::catalogo::Catalogo::oficial()
-        .validar(&n.codigo, TipoCodigo::Devolucion)
-        .map_err(|m| AppError::invalid("codigo", m))?;
-    let e = db.write(|c| {
-        let mut e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
-        let extemporanea = e.dominio.devolver(n.fecha, t)?;
-        let radicacion = e.radicaciones.last().expect("a radicated invoice has a radicación");
-        let limite = t.devolucion.vence(radicacion.fecha);
-        let d = Devolucion {
-            id: db::new_id(),
-            prestador_id: actor.prestador_id.clone(),
-            factura_id: factura_id.to_string(),
-            radicacion_id: radicacion.id.clone(),
-            codigo: cod.codigo.clone(),
-            fecha: n.fecha,
-            observacion: n.observacion.trim().to_string(),
-            extemporanea,
-            creado_en: db::now(),
-        };
-        db::radicaciones::insertar_devolucion(c, &d)?;
-        e.dominio.devuelta_en = Some(n.fecha);
-        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
-        ciclo::evento(
-            c,
-            actor,
-            factura_id,
-            "devuelta",
-            n.fecha,
-            json!({"codigo": d.codigo, "codigo_verificado": cod.verificado, "observacion": d.observacion, "extemporanea": extemporanea,
-                "cierra": {"nombre": "devolucion", "vencia": limite, "cumplido": !extemporanea, "fuente": t.devolucion.fuente}}),
-            saldos,
-        )?;
-        ciclo::cargar(c, &actor.prestador_id, factura_id)
-    })?;
-    Ok(super::facturas::vista_completa(e, t, hoy))
 }

@@ -8,19 +8,37 @@ use utoipa::ToSchema;
 use super::{Actor, AppError};
 use crate::db::{self, Db};
 use crate::domain::calendario::{add_dias_habiles, dias_habiles_entre};
+use crate::domain::devolucion::EstadoDevolucion;
+use crate::domain::factura::EstadoFactura;
 use crate::domain::money::from_centavos;
+use crate::domain::terminos::Terminos;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TipoAlerta {
     /// A glosa whose answer is due within the window (the prestador must act).
     GlosaPorResponder,
-    /// A glosa whose answer is overdue: accepted by silence unless the law reads otherwise.
+    /// A glosa whose answer is overdue: accepted by silence (Ley 1438/2011 art. 57).
     GlosaVencida,
+    /// An extemporánea glosa still unanswered: silence does not accept it; answer RE9502.
+    GlosaExtemporanea,
     /// An issued invoice near or past its radicación term.
     RadicacionPorVencer,
-    /// The payer did not decide on an answer within its term.
+    /// The payer did not decide on an answer within its term: the glosa stays in discussion.
     DecisionVencida,
+    /// A ratified glosa the prestador may still cure (subsanación, 7 días hábiles).
+    SubsanacionPorVencer,
+    /// A devolución whose answer is due within the window (Res. 2284/2023 art. 6.2).
+    DevolucionPorResponder,
+    /// A devolución after the payer's term, unanswered: answer RE9501 (art. 6.1).
+    DevolucionExtemporanea,
+    /// A devolución accepted (RE9701 or silence): issue the nota crédito or radicate again.
+    NotaCreditoPendiente,
+    /// The payer neither accepted the answer nor reiterated in time: the devolución was
+    /// unjustified and the invoice is back in its process (art. 6.3).
+    DevolucionInjustificada,
+    /// The first share (50%) was not paid within its term (Ley 1122/2007 art. 13 lit. d).
+    PagoAnticipoVencido,
     /// The payer did not pay within its term.
     PagoVencido,
 }
@@ -32,15 +50,18 @@ pub struct Alerta {
     pub numero: String,
     pub pagador_id: String,
     pub glosa_id: Option<String>,
+    pub devolucion_id: Option<String>,
     pub vence: NaiveDate,
     pub vencida: bool,
     /// Días hábiles left (negative when overdue).
     pub dias_habiles_restantes: i64,
-    /// Calendar days since the payment term ended (pago_vencido only): días de mora.
+    /// Calendar days since a payment term ended (pago_vencido, pago_anticipo_vencido): días de mora.
     pub dias_mora: Option<i64>,
     /// The value at stake.
     #[schema(value_type = String)]
     pub valor: Decimal,
+    /// What to do, in words a clerk acts on.
+    pub accion: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,76 +76,207 @@ pub struct Alertas {
 /// Overdue glosas older than this are money already lost; the list shows the recent ones.
 const DIAS_GLOSAS_VENCIDAS: i64 = 30;
 
-pub fn alertas(db: &Db, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<Alertas, AppError> {
+impl TipoAlerta {
+    fn accion(self) -> &'static str {
+        match self {
+            TipoAlerta::GlosaPorResponder => "responder la glosa antes de que venza el término",
+            TipoAlerta::GlosaVencida => "la glosa quedó aceptada tácitamente; el valor se pierde (RE2202)",
+            TipoAlerta::GlosaExtemporanea => "responder RE9502: la glosa es extemporánea y no procede",
+            TipoAlerta::RadicacionPorVencer => "radicar la factura con sus soportes",
+            TipoAlerta::DecisionVencida => {
+                "decisión del pagador vencida: la glosa sigue en discusión; pedir la decisión o conciliar"
+            }
+            TipoAlerta::SubsanacionPorVencer => "subsanar la glosa ratificada, si es subsanable",
+            TipoAlerta::DevolucionPorResponder => {
+                "responder la devolución (RE9601 si es injustificada, RE9701 si se acepta)"
+            }
+            TipoAlerta::DevolucionExtemporanea => "responder RE9501: la devolución es extemporánea y no procede",
+            TipoAlerta::NotaCreditoPendiente => {
+                "devolución aceptada: expedir la nota crédito o radicar de nuevo la factura corregida"
+            }
+            TipoAlerta::DevolucionInjustificada => {
+                "el pagador no reiteró a tiempo: la devolución fue injustificada y la factura sigue en su trámite"
+            }
+            TipoAlerta::PagoAnticipoVencido => "cobrar el 50% que debía pagarse dentro de los 5 días de la radicación",
+            TipoAlerta::PagoVencido => "cobrar la factura vencida",
+        }
+    }
+
+    /// Kinds that are about a glosa or a devolución: the work list's first section.
+    pub fn de_glosa_o_devolucion(self) -> bool {
+        !matches!(
+            self,
+            TipoAlerta::RadicacionPorVencer | TipoAlerta::PagoAnticipoVencido | TipoAlerta::PagoVencido
+        )
+    }
+}
+
+struct Fuente {
+    tipo: TipoAlerta,
+    factura_id: String,
+    numero: String,
+    pagador_id: String,
+    glosa_id: Option<String>,
+    devolucion_id: Option<String>,
+    vence: NaiveDate,
+    valor: i64,
+}
+
+pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<Alertas, AppError> {
     if dias > 60 {
         return Err(AppError::invalid("dias", "se esperan hasta 60 días hábiles"));
     }
     let hasta = add_dias_habiles(hoy, dias);
     let pid = &actor.prestador_id;
-    let (por_responder, vencidas, decisiones, radicaciones, pagos) = db.read(|c| {
-        Ok((
-            db::reportes::glosas_por_vencer(c, pid, "formulada", false, Some(hoy), hasta)?,
-            db::reportes::glosas_por_vencer(
-                c,
-                pid,
-                "formulada",
-                false,
-                Some(hoy - Duration::days(DIAS_GLOSAS_VENCIDAS)),
-                hoy - Duration::days(1),
-            )?,
-            db::reportes::glosas_por_vencer(c, pid, "respondida", true, None, hoy - Duration::days(1))?,
-            db::reportes::radicacion_por_vencer(c, pid, hasta)?,
-            db::reportes::pagos_vencidos(c, pid, hoy)?,
-        ))
-    })?;
-    let mut items = Vec::new();
-    let alerta = |tipo,
-                  factura_id: String,
-                  numero: String,
-                  pagador_id: String,
-                  glosa_id: Option<String>,
-                  vence: NaiveDate,
-                  valor: i64| Alerta {
+    let reciente = hoy - Duration::days(DIAS_GLOSAS_VENCIDAS);
+    let radicadas_hasta = t.pago_anticipo.ultimo_inicio_vencido(hoy);
+    let (por_responder, vencidas, extemporaneas, decisiones, ratificadas, devoluciones, radicaciones, anticipos, pagos) =
+        db.read(|c| {
+            Ok((
+                db::reportes::glosas_por_vencer(c, pid, "formulada", false, Some(hoy), hasta)?,
+                db::reportes::glosas_por_vencer(c, pid, "formulada", false, Some(reciente), hoy - Duration::days(1))?,
+                db::reportes::glosas_extemporaneas(c, pid)?,
+                db::reportes::glosas_por_vencer(c, pid, "respondida", true, None, hoy - Duration::days(1))?,
+                db::reportes::glosas_ratificadas(c, pid, reciente)?,
+                db::radicaciones::abiertas(c, pid)?,
+                db::reportes::radicacion_por_vencer(c, pid, hasta)?,
+                db::reportes::anticipos_pendientes(c, pid, radicadas_hasta, hoy)?,
+                db::reportes::pagos_vencidos(c, pid, hoy)?,
+            ))
+        })?;
+    let mut fuentes: Vec<Fuente> = Vec::new();
+    let glosa = |tipo, g: db::reportes::GlosaAlerta, vence| Fuente {
         tipo,
-        factura_id,
-        numero,
-        pagador_id,
-        glosa_id,
+        factura_id: g.factura_id,
+        numero: g.numero,
+        pagador_id: g.pagador_id,
+        glosa_id: Some(g.glosa_id),
+        devolucion_id: None,
         vence,
-        vencida: hoy > vence,
-        dias_habiles_restantes: dias_habiles_entre(hoy, vence),
-        dias_mora: (tipo == TipoAlerta::PagoVencido).then(|| (hoy - vence).num_days()),
-        valor: from_centavos(valor),
+        valor: g.valor,
     };
+    // Silence does not accept an extemporánea glosa: it has its own kind, whatever its term.
+    let (ext_reglas, acepta_ext) = (&t.reglas, t.reglas.aceptacion_tacita_glosa_extemporanea);
     for (tipo, lista) in [
         (TipoAlerta::GlosaPorResponder, por_responder),
         (TipoAlerta::GlosaVencida, vencidas),
-        (TipoAlerta::DecisionVencida, decisiones),
     ] {
-        for g in lista {
+        for g in lista.into_iter().filter(|g| acepta_ext || !g.extemporanea) {
             if let Some(v) = g.vence {
-                items.push(alerta(
-                    tipo,
-                    g.factura_id,
-                    g.numero,
-                    g.pagador_id,
-                    Some(g.glosa_id),
-                    v,
-                    g.valor,
-                ));
+                fuentes.push(glosa(tipo, g, v));
             }
         }
     }
-    for (tipo, lista) in [
-        (TipoAlerta::RadicacionPorVencer, radicaciones),
-        (TipoAlerta::PagoVencido, pagos),
-    ] {
-        for (id, numero, pagador_id, vence, saldo) in lista {
-            if let Some(v) = vence {
-                items.push(alerta(tipo, id, numero, pagador_id, None, v, saldo));
+    if ext_reglas.aceptacion_tacita && !acepta_ext {
+        for g in extemporaneas {
+            if let Some(v) = g.vence {
+                fuentes.push(glosa(TipoAlerta::GlosaExtemporanea, g, v));
             }
         }
     }
+    for g in decisiones {
+        if let Some(v) = g.vence {
+            fuentes.push(glosa(TipoAlerta::DecisionVencida, g, v));
+        }
+    }
+    for g in ratificadas {
+        if let Some(decidida) = g.vence {
+            let v = t.subsanacion.vence(decidida);
+            if v >= hoy && v <= hasta {
+                fuentes.push(glosa(TipoAlerta::SubsanacionPorVencer, g, v));
+            }
+        }
+    }
+    for (fila, numero, pagador_id, estado) in devoluciones {
+        let d = super::ciclo::devolucion_dominio(&fila, t)?;
+        // A timely devolución matters while it holds the invoice as recorded: once the
+        // invoice was radicated again (or closed) there is nothing left to do on it.
+        if !fila.extemporanea && estado != EstadoFactura::Devuelta.as_str() {
+            continue;
+        }
+        let (tipo, vence) = match d.estado(hoy, &t.reglas) {
+            EstadoDevolucion::Extemporanea if fila.respuesta_codigo.is_none() => {
+                (TipoAlerta::DevolucionExtemporanea, fila.fecha)
+            }
+            EstadoDevolucion::Comunicada => match d.fecha_limite_respuesta {
+                Some(l) if l <= hasta => (TipoAlerta::DevolucionPorResponder, l),
+                _ => continue,
+            },
+            EstadoDevolucion::Aceptada => (
+                TipoAlerta::NotaCreditoPendiente,
+                d.fecha_limite_respuesta.unwrap_or(fila.fecha),
+            ),
+            EstadoDevolucion::Injustificada => match d.fecha_limite_reiteracion {
+                Some(l) if l >= reciente && d.injustificada_por_silencio(hoy, &t.reglas) => {
+                    (TipoAlerta::DevolucionInjustificada, l)
+                }
+                _ => continue,
+            },
+            _ => continue,
+        };
+        fuentes.push(Fuente {
+            tipo,
+            factura_id: fila.factura_id,
+            numero,
+            pagador_id,
+            glosa_id: None,
+            devolucion_id: Some(fila.id),
+            vence,
+            valor: 0,
+        });
+    }
+    let factura = |tipo, (id, numero, pagador_id, vence, saldo): db::reportes::FacturaAlerta| {
+        vence.map(|v| Fuente {
+            tipo,
+            factura_id: id,
+            numero,
+            pagador_id,
+            glosa_id: None,
+            devolucion_id: None,
+            vence: v,
+            valor: saldo,
+        })
+    };
+    fuentes.extend(
+        radicaciones
+            .into_iter()
+            .filter_map(|f| factura(TipoAlerta::RadicacionPorVencer, f)),
+    );
+    for a in anticipos {
+        // Ley 1122/2007 art. 13 lit. d: the first share, less what was paid, up to the saldo.
+        let falta = (t.valor_anticipo(a.a_cargo) - a.pagado).min(a.saldo);
+        if falta > 0 {
+            fuentes.push(Fuente {
+                tipo: TipoAlerta::PagoAnticipoVencido,
+                factura_id: a.id,
+                numero: a.numero,
+                pagador_id: a.pagador_id,
+                glosa_id: None,
+                devolucion_id: None,
+                vence: t.pago_anticipo.vence(a.fecha_radicacion),
+                valor: falta,
+            });
+        }
+    }
+    fuentes.extend(pagos.into_iter().filter_map(|f| factura(TipoAlerta::PagoVencido, f)));
+    let mut items: Vec<Alerta> = fuentes
+        .into_iter()
+        .map(|f| Alerta {
+            vencida: hoy > f.vence,
+            dias_habiles_restantes: dias_habiles_entre(hoy, f.vence),
+            dias_mora: matches!(f.tipo, TipoAlerta::PagoVencido | TipoAlerta::PagoAnticipoVencido)
+                .then(|| (hoy - f.vence).num_days()),
+            valor: from_centavos(f.valor),
+            accion: f.tipo.accion().to_string(),
+            tipo: f.tipo,
+            factura_id: f.factura_id,
+            numero: f.numero,
+            pagador_id: f.pagador_id,
+            glosa_id: f.glosa_id,
+            devolucion_id: f.devolucion_id,
+            vence: f.vence,
+        })
+        .collect();
     items.sort_by(|a, b| a.vence.cmp(&b.vence).then(a.numero.cmp(&b.numero)));
     Ok(Alertas {
         hoy,

@@ -101,8 +101,7 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
             desde,
             hoy,
             hoy,
-            t.reglas.aceptacion_tacita,
-            t.reglas.levantamiento_tacito,
+            super::cartera::silencio(&t.reglas),
             &Filtro::default(),
         )?;
         Ok((pagadores, etapas, vencidos, saldos, dias, radicado, glosado))

@@ -7,11 +7,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::reportes::{self, Alerta, TipoAlerta};
+use super::reportes::{self, Alerta};
 use super::{Actor, AppError};
 use crate::db::{self, cobro as dbc, Db};
 use crate::domain::cobro::{EstadoCuota, Etapa};
 use crate::domain::money::from_centavos;
+use crate::domain::terminos::Terminos;
 
 /// A payer whose debt is overdue with no action for this long needs a call.
 const DIAS_SIN_GESTION: i64 = 15;
@@ -45,16 +46,17 @@ pub struct PagadorPorLlamar {
 pub struct ListaTrabajo {
     pub hoy: NaiveDate,
     pub hasta: NaiveDate,
-    /// Glosas to answer (or overdue), and payer decisions overdue.
+    /// Glosas and devoluciones to act on: answers due or overdue (RE9502, RE9501 included),
+    /// payer decisions overdue, subsanaciones, notas crédito due.
     pub glosas: Vec<Alerta>,
     pub cuotas: Vec<CuotaPorVencer>,
     pub llamar: Vec<PagadorPorLlamar>,
 }
 
 /// The list of the calling user for the next `dias` días hábiles.
-pub fn lista(db: &Db, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<ListaTrabajo, AppError> {
+pub fn lista(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<ListaTrabajo, AppError> {
     actor.exigir(super::cobro::GESTORES, "ver la lista de trabajo de cartera")?;
-    let alertas = reportes::alertas(db, actor, dias, hoy)?;
+    let alertas = reportes::alertas(db, t, actor, dias, hoy)?;
     let hasta = alertas.hasta;
     let pid = &actor.prestador_id;
     let (pagadores, cobros, vencidos, ultimas) = db.read(|c| {
@@ -81,12 +83,7 @@ pub fn lista(db: &Db, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<ListaT
     let glosas = alertas
         .items
         .into_iter()
-        .filter(|a| {
-            matches!(
-                a.tipo,
-                TipoAlerta::GlosaPorResponder | TipoAlerta::GlosaVencida | TipoAlerta::DecisionVencida
-            ) && es_mio(&a.pagador_id)
-        })
+        .filter(|a| a.tipo.de_glosa_o_devolucion() && es_mio(&a.pagador_id))
         .collect();
     let mut cuotas = Vec::new();
     for a in super::cobro::acuerdos(db, actor, hoy, None)? {

@@ -114,7 +114,7 @@ pub fn construir(
     factura_id: &str,
 ) -> Result<Trazabilidad, AppError> {
     let (e, eventos, pagador, emails) = db.read(|c| {
-        let e = ciclo::cargar(c, &actor.prestador_id, factura_id)?;
+        let e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
         let eventos = db::eventos::de_factura(c, &actor.prestador_id, factura_id)?;
         let pagador = super::pagadores::buscar(c, &actor.prestador_id, &e.fila.pagador_id)?;
         let ids: Vec<String> = eventos.iter().map(|e| e.actor_id.clone()).collect();
@@ -164,14 +164,14 @@ pub fn construir(
     // What silence decided: it has no event because nobody did anything.
     let saldo = from_centavos(e.dominio.saldo(hoy, &t.reglas));
     let en_discusion = from_centavos(e.dominio.en_discusion(hoy, &t.reglas));
-    for fila in &e.glosas {
-        let g = glosa_dominio(fila);
-        let derivado = |tipo: &str, vencia: NaiveDate, nombre: &str, fuente: &str| EventoVista {
+    let derivado = |tipo: &str, vencia: NaiveDate, nombre: &str, fuente: &str, mut detalle: Value| {
+        detalle["fuente"] = Value::String(fuente.to_string());
+        EventoVista {
             tipo: tipo.to_string(),
             fecha: vencia + Duration::days(1),
             registrado_en: None,
             actor: "regla".into(),
-            detalle: serde_json::json!({"glosa_id": fila.id, "valor": from_centavos(fila.valor), "fuente": fuente}),
+            detalle,
             termino: Some(nombre.to_string()),
             cumplido: Some(false),
             abre: vec![],
@@ -182,21 +182,51 @@ pub fn construir(
             }),
             saldo,
             en_discusion,
-        };
+        }
+    };
+    for fila in &e.glosas {
+        let g = glosa_dominio(fila);
+        let detalle = || serde_json::json!({"glosa_id": fila.id, "valor": from_centavos(fila.valor)});
         if g.aceptada_tacitamente(hoy, &t.reglas) {
             vistas.push(derivado(
                 "aceptacion_tacita",
                 g.fecha_limite_respuesta,
                 "respuesta",
                 &t.reglas.aceptacion_tacita_fuente,
+                detalle(),
             ));
         }
-        if let (true, Some(l)) = (g.levantada_tacitamente(hoy, &t.reglas), g.fecha_limite_decision) {
+        if let (true, Some(l)) = (g.decision_vencida(hoy), g.fecha_limite_decision) {
+            // Lifted only where a deployment says so; by default the glosa stays disputed.
+            let (tipo, fuente) = if g.levantada_tacitamente(hoy, &t.reglas) {
+                ("levantamiento_tacito", &t.reglas.levantamiento_tacito_fuente)
+            } else {
+                ("decision_vencida", &t.reglas.levantamiento_tacito_fuente)
+            };
+            vistas.push(derivado(tipo, l, "decision", fuente, detalle()));
+        }
+    }
+    // Only the devolución of the radicación in force: radicating again ended an earlier one.
+    let ultima = e.radicaciones.last().map(|r| &r.id);
+    for fila in e.devoluciones.iter().filter(|d| Some(&d.radicacion_id) == ultima) {
+        let d = super::ciclo::devolucion_dominio(fila, t)?;
+        let detalle = || serde_json::json!({"devolucion_id": fila.id, "codigo": fila.codigo});
+        if let (true, Some(l)) = (d.aceptada_tacitamente(hoy, &t.reglas), d.fecha_limite_respuesta) {
             vistas.push(derivado(
-                "levantamiento_tacito",
+                "devolucion_aceptada_tacitamente",
                 l,
-                "decision",
-                &t.reglas.levantamiento_tacito_fuente,
+                "respuesta_devolucion",
+                &t.reglas.devolucion_aceptacion_tacita_fuente,
+                detalle(),
+            ));
+        }
+        if let (true, Some(l)) = (d.injustificada_por_silencio(hoy, &t.reglas), d.fecha_limite_reiteracion) {
+            vistas.push(derivado(
+                "devolucion_injustificada",
+                l,
+                "reiteracion_devolucion",
+                &t.reglas.devolucion_injustificada_por_silencio_fuente,
+                detalle(),
             ));
         }
     }

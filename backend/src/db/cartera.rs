@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Date, Integer, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
 
 use super::AnyConnection;
 
@@ -134,10 +134,32 @@ pub struct CeldaEdad {
     pub sin_radicar: i64,
 }
 
+/// How silence counts in a report: the switches of `terminos.toml` (Ley 1438/2011 art. 57).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silencio {
+    /// A glosa unanswered past its term is accepted.
+    pub aceptacion: bool,
+    /// ... even an extemporánea one (off by default: it "no procede", RE9502).
+    pub aceptacion_extemporanea: bool,
+    /// An answer undecided past the payer's term lifts the glosa (off by default).
+    pub levantamiento: bool,
+}
+
+impl Silencio {
+    /// The condition, on glosas aliased `g`, that silence may accept a glosa at all.
+    fn aceptable(self, g: &str) -> String {
+        if self.aceptacion_extemporanea {
+            String::new()
+        } else {
+            format!(" AND NOT {g}extemporanea")
+        }
+    }
+}
+
 /// The balances at `corte`: the ledger up to that date, less glosas unanswered past their
 /// term at that date when silence counts as acceptance (`tacita`). Yields the inner SELECT and
 /// its parameters: one row per invoice with a balance.
-fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: bool, f: &Filtro) -> (String, Vec<Param>) {
+fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: Silencio, f: &Filtro) -> (String, Vec<Param>) {
     // Parameters in the order their `?` appear: fecha_radicacion, fecha_base, the ledger, the
     // glosas taken by silence, the tenant and the filters.
     let mut params = vec![Param::Fecha(corte)];
@@ -150,20 +172,23 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: bool, f:
     };
     params.push(Param::Texto(prestador_id.into()));
     params.push(Param::Fecha(corte));
-    let (tacito, menos) = if tacita {
+    let (tacito, menos) = if tacita.aceptacion {
         params.extend([
             Param::Texto(prestador_id.into()),
             Param::Fecha(corte),
             Param::Fecha(corte),
         ]);
         (
-            "LEFT JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM glosas \
-               WHERE prestador_id = ? AND fecha_limite_respuesta < ? \
-                 AND (fecha_respuesta IS NULL OR fecha_respuesta > ?) GROUP BY factura_id) t ON t.factura_id = f.id",
+            format!(
+                "LEFT JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM glosas \
+                   WHERE prestador_id = ? AND fecha_limite_respuesta < ? \
+                     AND (fecha_respuesta IS NULL OR fecha_respuesta > ?){} GROUP BY factura_id) t ON t.factura_id = f.id",
+                tacita.aceptable("")
+            ),
             " - COALESCE(t.valor, 0)",
         )
     } else {
-        ("", "")
+        (String::new(), "")
     };
     params.push(Param::Texto(prestador_id.into()));
     let filtro = f.sql(&mut params);
@@ -190,7 +215,7 @@ pub fn edades(
     corte: NaiveDate,
     limites: [NaiveDate; 5],
     base: Base,
-    tacita: bool,
+    tacita: Silencio,
     f: &Filtro,
 ) -> QueryResult<Vec<CeldaEdad>> {
     let (inner, inner_params) = saldos_sql(prestador_id, corte, base, tacita, f);
@@ -230,7 +255,7 @@ pub fn saldos_por_factura(
     prestador_id: &str,
     corte: NaiveDate,
     base: Base,
-    tacita: bool,
+    tacita: Silencio,
     f: &Filtro,
     offset: i64,
     limit: i64,
@@ -349,18 +374,20 @@ pub fn glosas(
     desde: NaiveDate,
     hasta: NaiveDate,
     hoy: NaiveDate,
-    aceptacion_tacita: bool,
-    levantamiento_tacito: bool,
+    silencio: Silencio,
     f: &Filtro,
 ) -> QueryResult<Vec<GrupoGlosas>> {
     let mut params = vec![];
-    let aceptado = if aceptacion_tacita {
+    let aceptado = if silencio.aceptacion {
         params.push(Param::Fecha(hoy));
-        "CASE WHEN g.estado = 'formulada' AND g.fecha_limite_respuesta < ? THEN g.valor ELSE g.valor_aceptado END"
+        format!(
+            "CASE WHEN g.estado = 'formulada' AND g.fecha_limite_respuesta < ?{} THEN g.valor ELSE g.valor_aceptado END",
+            silencio.aceptable("g.")
+        )
     } else {
-        "g.valor_aceptado"
+        "g.valor_aceptado".to_string()
     };
-    let levantado = if levantamiento_tacito {
+    let levantado = if silencio.levantamiento {
         params.push(Param::Fecha(hoy));
         "g.valor_levantado + g.valor_conciliado_prestador + \
          CASE WHEN g.estado = 'respondida' AND g.fecha_limite_decision < ? THEN g.valor_sustentado ELSE 0 END"
@@ -401,6 +428,14 @@ pub struct MovimientoVencido {
     pub pagador_id: String,
     #[diesel(sql_type = Date)]
     pub vence: NaiveDate,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub fecha_radicacion: Option<NaiveDate>,
+    /// What the payer was billed (value less copagos and cuotas).
+    #[diesel(sql_type = BigInt)]
+    pub a_cargo: i64,
+    /// Under a cápita contract (no 50% rule: paid in advance).
+    #[diesel(sql_type = Bool)]
+    pub capita: bool,
     #[diesel(sql_type = BigInt)]
     pub en_discusion: i64,
     #[diesel(sql_type = Date)]
@@ -409,25 +444,34 @@ pub struct MovimientoVencido {
     pub valor: i64,
 }
 
-/// The ledger up to `hasta` of the invoices whose payment term ended before it, in order.
+/// The ledger up to `hasta` of the invoices whose payment term ended before it, or whose
+/// first share (Ley 1122/2007 art. 13 lit. d, not for cápita) did: those radicated on or before
+/// `radicadas_hasta`. In order.
 pub fn movimientos_vencidos(
     c: &mut AnyConnection,
     prestador_id: &str,
     hasta: NaiveDate,
+    radicadas_hasta: NaiveDate,
     f: &Filtro,
 ) -> QueryResult<Vec<MovimientoVencido>> {
     let mut params = vec![
         Param::Texto(prestador_id.into()),
         Param::Fecha(hasta),
+        Param::Fecha(radicadas_hasta),
         Param::Fecha(hasta),
     ];
     let filtro = f.sql(&mut params);
     let sql = format!(
         "SELECT f.id AS factura_id, f.pagador_id AS pagador_id, f.fecha_limite_pago AS vence, \
+                f.fecha_radicacion AS fecha_radicacion, \
+                f.valor_total - f.copagos - f.cuotas_moderadoras AS a_cargo, \
+                CASE WHEN k.modalidad = 'capita' THEN TRUE ELSE FALSE END AS capita, \
                 f.en_discusion AS en_discusion, m.fecha AS fecha, m.valor AS valor \
          FROM movimientos m JOIN facturas f ON f.id = m.factura_id JOIN pagadores p ON p.id = f.pagador_id \
-         WHERE m.prestador_id = ? AND f.fecha_limite_pago < ? AND m.fecha <= ? \
-           AND f.estado NOT IN ('anulada', 'castigada'){filtro} \
+         LEFT JOIN contratos k ON k.id = f.contrato_id \
+         WHERE m.prestador_id = ? AND f.fecha_limite_pago IS NOT NULL \
+           AND (f.fecha_limite_pago < ? OR (f.fecha_radicacion <= ? AND COALESCE(k.modalidad, '') <> 'capita')) \
+           AND m.fecha <= ? AND f.estado NOT IN ('anulada', 'castigada'){filtro} \
          ORDER BY f.id, m.fecha"
     );
     consultar(c, &sql, &params)

@@ -71,3 +71,11 @@ pub fn listar(
         .load(c)?;
     Ok((items, total))
 }
+
+/// (id, modalidad) of these contracts of the tenant.
+pub fn modalidades(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    contratos::table
+        .filter(contratos::prestador_id.eq(prestador_id).and(contratos::id.eq_any(ids)))
+        .select((contratos::id, contratos::modalidad))
+        .load(c)
+}

@@ -28,6 +28,13 @@ pub struct Devolucion {
     pub observacion: String,
     pub extemporanea: bool,
     pub creado_en: chrono::NaiveDateTime,
+    pub respuesta_codigo: Option<String>,
+    pub respuesta_fecha: Option<chrono::NaiveDate>,
+    pub respuesta_justificacion: Option<String>,
+    /// `acepta_respuesta` or `reitera` (domain::devolucion::DecisionDevolucion).
+    pub decision: Option<String>,
+    pub decision_fecha: Option<chrono::NaiveDate>,
+    pub version: i32,
 }
 
 pub fn insertar(c: &mut AnyConnection, r: &[Radicacion]) -> QueryResult<()> {
@@ -40,6 +47,61 @@ pub fn insertar_devolucion(c: &mut AnyConnection, d: &Devolucion) -> QueryResult
         .values(d)
         .execute(c)
         .map(|_| ())
+}
+
+/// One devolución of the tenant.
+pub fn devolucion_por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<Option<Devolucion>> {
+    devoluciones::table
+        .filter(devoluciones::prestador_id.eq(prestador_id).and(devoluciones::id.eq(id)))
+        .select(Devolucion::as_select())
+        .first(c)
+        .optional()
+}
+
+/// Saves the answer and the payer's decision of a devolución if nobody changed it since
+/// `version`; returns the rows written (0: someone did).
+pub fn guardar_devolucion(c: &mut AnyConnection, d: &Devolucion, version: i32) -> QueryResult<usize> {
+    diesel::update(
+        devoluciones::table.filter(
+            devoluciones::prestador_id
+                .eq(&d.prestador_id)
+                .and(devoluciones::id.eq(&d.id))
+                .and(devoluciones::version.eq(version)),
+        ),
+    )
+    .set((
+        devoluciones::respuesta_codigo.eq(&d.respuesta_codigo),
+        devoluciones::respuesta_fecha.eq(d.respuesta_fecha),
+        devoluciones::respuesta_justificacion.eq(&d.respuesta_justificacion),
+        devoluciones::decision.eq(&d.decision),
+        devoluciones::decision_fecha.eq(d.decision_fecha),
+        devoluciones::version.eq(version + 1),
+    ))
+    .execute(c)
+}
+
+/// Devoluciones of the tenant that may still need someone to act: not decided by the payer,
+/// on invoices not closed. Few at any time (one per invoice at most), for the work lists.
+/// Each with its invoice's (numero, pagador_id, estado as recorded).
+pub fn abiertas(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<(Devolucion, String, String, String)>> {
+    use super::schema::facturas;
+    devoluciones::table
+        .inner_join(facturas::table)
+        .filter(
+            devoluciones::prestador_id
+                .eq(prestador_id)
+                .and(devoluciones::decision.is_null())
+                .and(facturas::estado.ne_all(["anulada", "castigada", "pagada"])),
+        )
+        .select((
+            Devolucion::as_select(),
+            facturas::numero,
+            facturas::pagador_id,
+            facturas::estado,
+        ))
+        .order((devoluciones::fecha.asc(), devoluciones::id.asc()))
+        .limit(5000)
+        .load(c)
 }
 
 /// Radicaciones of these invoices, oldest first.

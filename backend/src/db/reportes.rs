@@ -15,6 +15,7 @@ pub struct GlosaAlerta {
     pub pagador_id: String,
     pub vence: Option<NaiveDate>,
     pub valor: i64,
+    pub extemporanea: bool,
 }
 
 /// Glosas in `estado` whose deadline column is on or before `hasta` (and on or after `desde`).
@@ -42,6 +43,7 @@ pub fn glosas_por_vencer(
             facturas::pagador_id,
             glosas::fecha_limite_decision,
             glosas::valor_sustentado,
+            glosas::extemporanea,
         ))
     } else {
         let mut q = base.filter(glosas::fecha_limite_respuesta.le(hasta));
@@ -55,6 +57,7 @@ pub fn glosas_por_vencer(
             facturas::pagador_id,
             glosas::fecha_limite_respuesta.nullable(),
             glosas::valor,
+            glosas::extemporanea,
         ))
     };
     q.order(glosas::fecha_limite_respuesta.asc()).limit(5000).load(c)
@@ -106,6 +109,108 @@ pub fn pagos_vencidos(c: &mut AnyConnection, prestador_id: &str, hoy: NaiveDate)
             facturas::saldo,
         ))
         .order(facturas::fecha_limite_pago.asc())
+        .limit(5000)
+        .load(c)
+}
+
+/// Ratified glosas decided on or after `desde`, for the subsanación term (few: recent ones).
+pub fn glosas_ratificadas(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    desde: NaiveDate,
+) -> QueryResult<Vec<GlosaAlerta>> {
+    glosas::table
+        .inner_join(facturas::table)
+        .filter(
+            glosas::prestador_id
+                .eq(prestador_id)
+                .and(glosas::estado.eq("ratificada"))
+                .and(glosas::fecha_decision.ge(desde)),
+        )
+        .select((
+            glosas::id,
+            glosas::factura_id,
+            facturas::numero,
+            facturas::pagador_id,
+            glosas::fecha_decision,
+            glosas::valor_sustentado,
+            glosas::extemporanea,
+        ))
+        .order(glosas::fecha_decision.asc())
+        .limit(5000)
+        .load(c)
+}
+
+/// An invoice whose first share (Ley 1122/2007 art. 13 lit. d) is unpaid.
+#[derive(Debug, QueryableByName)]
+pub struct AnticipoPendiente {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub numero: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub pagador_id: String,
+    #[diesel(sql_type = diesel::sql_types::Date)]
+    pub fecha_radicacion: NaiveDate,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub a_cargo: i64,
+    /// Payments applied so far.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub pagado: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub saldo: i64,
+}
+
+/// Invoices radicated on or before `radicadas_hasta`, not under cápita, whose payment term has
+/// not ended by `hoy` (after it they are `pagos_vencidos`), in the payer's hands, with a saldo:
+/// the caller keeps those paid less than the first share.
+pub fn anticipos_pendientes(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    radicadas_hasta: NaiveDate,
+    hoy: NaiveDate,
+) -> QueryResult<Vec<AnticipoPendiente>> {
+    use super::cartera::{consultar, Param};
+    consultar(
+        c,
+        "SELECT f.id AS id, f.numero AS numero, f.pagador_id AS pagador_id, f.fecha_radicacion AS fecha_radicacion, \
+                f.valor_total - f.copagos - f.cuotas_moderadoras AS a_cargo, \
+                COALESCE((SELECT CAST(-SUM(m.valor) AS BIGINT) FROM movimientos m \
+                          WHERE m.factura_id = f.id AND m.tipo = ?), 0) AS pagado, f.saldo AS saldo \
+         FROM facturas f LEFT JOIN contratos k ON k.id = f.contrato_id \
+         WHERE f.prestador_id = ? AND f.fecha_radicacion <= ? AND f.fecha_limite_pago >= ? AND f.saldo > 0 \
+           AND f.estado NOT IN ('anulada', 'castigada', 'devuelta', 'pagada') \
+           AND COALESCE(k.modalidad, '') <> 'capita' \
+         ORDER BY f.fecha_radicacion, f.numero LIMIT 5000",
+        &[
+            Param::Texto(super::movimientos::PAGO.into()),
+            Param::Texto(prestador_id.into()),
+            Param::Fecha(radicadas_hasta),
+            Param::Fecha(hoy),
+        ],
+    )
+}
+
+/// Extemporánea glosas still unanswered (to be answered RE9502), oldest first.
+pub fn glosas_extemporaneas(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<GlosaAlerta>> {
+    glosas::table
+        .inner_join(facturas::table)
+        .filter(
+            glosas::prestador_id
+                .eq(prestador_id)
+                .and(glosas::estado.eq("formulada"))
+                .and(glosas::extemporanea.eq(true)),
+        )
+        .select((
+            glosas::id,
+            glosas::factura_id,
+            facturas::numero,
+            facturas::pagador_id,
+            glosas::fecha_limite_respuesta.nullable(),
+            glosas::valor,
+            glosas::extemporanea,
+        ))
+        .order(glosas::fecha_limite_respuesta.asc())
         .limit(5000)
         .load(c)
 }

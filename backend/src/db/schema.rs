@@ -127,6 +127,12 @@ diesel::table! {
         observacion -> Text,
         extemporanea -> Bool,
         creado_en -> Timestamp,
+        respuesta_codigo -> Nullable<Text>,
+        respuesta_fecha -> Nullable<Date>,
+        respuesta_justificacion -> Nullable<Text>,
+        decision -> Nullable<Text>,
+        decision_fecha -> Nullable<Date>,
+        version -> Integer,
     }
 }
 

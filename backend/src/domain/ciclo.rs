@@ -4,6 +4,7 @@
 
 use chrono::NaiveDate;
 
+use super::devolucion::{Devolucion, EstadoDevolucion};
 use super::factura::EstadoFactura;
 use super::glosa::{EstadoGlosa, Glosa};
 use super::money::from_centavos;
@@ -22,8 +23,11 @@ pub struct Factura {
     /// Date of the radicación in force, if any.
     pub fecha_radicacion: Option<NaiveDate>,
     pub radicaciones: u32,
-    /// Date of the devolución of the radicación in force, if it was returned.
-    pub devuelta_en: Option<NaiveDate>,
+    /// The devolución of the radicación in force, if the payer returned it.
+    pub devolucion: Option<Devolucion>,
+    /// Devoluciones ever recorded for the invoice, timely or not (Res. 2284/2023 art. 6.1
+    /// allows one).
+    pub devoluciones: u32,
     pub glosas: Vec<Glosa>,
     pub pagado: i64,
     pub notas: i64,
@@ -40,6 +44,8 @@ pub struct PlanRadicacion {
     pub en_termino: bool,
     pub fecha_limite_devolucion: NaiveDate,
     pub fecha_limite_glosa: NaiveDate,
+    /// Ley 1122/2007 art. 13 lit. d: the share due within `pago_anticipo` (non-capitated).
+    pub fecha_limite_anticipo: NaiveDate,
     pub fecha_limite_pago: NaiveDate,
 }
 
@@ -73,9 +79,24 @@ impl Factura {
         Ok(())
     }
 
-    /// Radicated and not returned: the payer has it.
-    fn radicada_vigente(&self) -> Option<NaiveDate> {
-        self.fecha_radicacion.filter(|_| self.devuelta_en.is_none())
+    /// Whether a devolución keeps the invoice out of the payer's process as of `hoy`.
+    pub fn devuelta(&self, hoy: NaiveDate, reglas: &Reglas) -> bool {
+        self.devolucion.as_ref().is_some_and(|d| d.vigente(hoy, reglas))
+    }
+
+    /// Radicated and not returned as of `hoy`: the payer has it.
+    fn radicada_vigente(&self, hoy: NaiveDate, reglas: &Reglas) -> Option<NaiveDate> {
+        self.fecha_radicacion.filter(|_| !self.devuelta(hoy, reglas))
+    }
+
+    /// A devolución accepted by the prestador (RE9701 or silence, Res. 2284/2023 art. 6.2)
+    /// obliges it to issue the nota crédito, unless it radicates the corrected invoice again.
+    pub fn nota_credito_debida(&self, hoy: NaiveDate, reglas: &Reglas) -> bool {
+        !self.anulada
+            && self
+                .devolucion
+                .as_ref()
+                .is_some_and(|d| d.estado(hoy, reglas) == EstadoDevolucion::Aceptada)
     }
 
     /// What the prestador has lost for good through glosas as of `hoy`.
@@ -130,10 +151,10 @@ impl Factura {
             return E::Levantada;
         }
         // With no glosa process open the payer holds the invoice to pay it.
-        match (self.fecha_radicacion, self.devuelta_en, self.radicaciones) {
+        match (self.fecha_radicacion, self.devuelta(hoy, reglas), self.radicaciones) {
             (None, _, _) => E::Expedida,
-            (Some(_), Some(_), _) => E::Devuelta,
-            (Some(_), None, n) if n > 1 => E::Reradicada,
+            (Some(_), true, _) => E::Devuelta,
+            (Some(_), false, n) if n > 1 => E::Reradicada,
             _ => E::Radicada,
         }
     }
@@ -142,7 +163,7 @@ impl Factura {
     /// the payer's terms start from this date (Ley 1438/2011 art. 57).
     pub fn radicar(&self, fecha: NaiveDate, t: &Terminos) -> Result<PlanRadicacion, Rechazo> {
         self.cerrada()?;
-        if let Some(r) = self.radicada_vigente() {
+        if let Some(r) = self.radicada_vigente(fecha, &t.reglas) {
             return Err(Rechazo::Estado(format!(
                 "la factura {} ya está radicada desde {r}; solo se radica de nuevo después de una devolución",
                 self.numero
@@ -157,7 +178,8 @@ impl Factura {
                 ),
             ));
         }
-        if let Some(dev) = self.devuelta_en {
+        let devuelta_en = self.devolucion.as_ref().map(|d| d.fecha);
+        if let Some(dev) = devuelta_en {
             if fecha < dev {
                 return Err(Rechazo::uno(
                     "fecha_radicacion",
@@ -165,7 +187,7 @@ impl Factura {
                 ));
             }
         }
-        let reradicacion = self.devuelta_en.is_some();
+        let reradicacion = devuelta_en.is_some();
         // The prestador's term to radicate runs from expedición (first radicación only).
         let limite = (!reradicacion).then(|| t.radicacion.vence(self.fecha_expedicion));
         Ok(PlanRadicacion {
@@ -174,15 +196,25 @@ impl Factura {
             en_termino: limite.is_none_or(|l| fecha <= l),
             fecha_limite_devolucion: t.devolucion.vence(fecha),
             fecha_limite_glosa: t.glosa.vence(fecha),
+            fecha_limite_anticipo: t.pago_anticipo.vence(fecha),
             fecha_limite_pago: t.pago.vence(fecha),
         })
     }
 
     /// The payer returns the whole invoice. Returns whether it did so after its term
-    /// (Ley 1438/2011 art. 57, `terminos.devolucion`); a late devolución is recorded and marked.
+    /// (Res. 2284/2023 art. 6.1, `terminos.devolucion`): a late devolución is recorded and
+    /// marked, and leaves the invoice in the payer's process.
     pub fn devolver(&self, fecha: NaiveDate, t: &Terminos) -> Result<bool, Rechazo> {
         self.cerrada()?;
-        let Some(radicada) = self.radicada_vigente() else {
+        // Res. 2284/2023 art. 6.1: "por una única vez".
+        if self.devoluciones > 0 {
+            return Err(Rechazo::Estado(format!(
+                "el pagador ya devolvió la factura {} una vez; la devolución procede por una única vez \
+                 (Res. 2284 de 2023, art. 6.1)",
+                self.numero
+            )));
+        }
+        let Some(radicada) = self.radicada_vigente(fecha, &t.reglas) else {
             return Err(Rechazo::Estado(format!(
                 "la factura {} no está en poder del pagador (no está radicada, o ya fue devuelta)",
                 self.numero
@@ -209,7 +241,7 @@ impl Factura {
     /// (Ley 1438/2011 art. 57).
     pub fn glosar(&self, n: &NuevaGlosa, t: &Terminos) -> Result<Glosa, Rechazo> {
         self.cerrada()?;
-        let Some(radicada) = self.radicada_vigente() else {
+        let Some(radicada) = self.radicada_vigente(n.fecha_recepcion, &t.reglas) else {
             return Err(Rechazo::Estado(format!(
                 "la factura {} no está radicada (o fue devuelta): no se puede glosar",
                 self.numero
@@ -328,7 +360,7 @@ impl Factura {
         }
         let saldo = self.saldo(hoy, reglas);
         if anulacion {
-            if self.radicada_vigente().is_some() || self.pagado > 0 || !self.glosas.is_empty() {
+            if self.radicada_vigente(hoy, reglas).is_some() || self.pagado > 0 || !self.glosas.is_empty() {
                 return Err(Rechazo::Estado(format!(
                     "la factura {} está en poder del pagador o ya tiene glosas o pagos: no se anula, se ajusta con notas",
                     self.numero
@@ -349,6 +381,30 @@ impl Factura {
         Ok(())
     }
 
+    /// Whether a payment without application detail may go to this invoice as of `hoy`
+    /// (Res. 2284/2023 art. 7): "aceptada expresa o tácitamente, que se encuentre pendiente
+    /// de pago y sobre la cual no haya operado la prescripción". Accepted: in the payer's
+    /// hands with no glosa still disputed, and either its glosa term is over (tacit) or the
+    /// payer already audited it (glosas formulated and resolved: express). The 50% paid within
+    /// 5 días (Ley 1122/2007 art. 13 lit. d) is owed before any audit, so a payment alone
+    /// does not make an invoice accepted. Not prescribed: its
+    /// payment term ended less than `terminos.prescripcion` ago.
+    pub fn aplicable_sin_detalle(&self, hoy: NaiveDate, t: &Terminos) -> bool {
+        let Some(radicada) = self.radicada_vigente(hoy, &t.reglas) else {
+            return false;
+        };
+        if self.cerrada().is_err() || self.saldo(hoy, &t.reglas) <= 0 {
+            return false;
+        }
+        let disputa = self
+            .glosas
+            .iter()
+            .any(|g| g.abierta() && !g.aceptada_tacitamente(hoy, &t.reglas));
+        let aceptada = hoy > t.glosa.vence(radicada) || !self.glosas.is_empty();
+        let prescrita = hoy > t.prescripcion.vence(t.pago.vence(radicada));
+        aceptada && !disputa && !prescrita
+    }
+
     /// Writes off what is owed. Returns the value written off.
     pub fn castigar(&self, hoy: NaiveDate, reglas: &Reglas) -> Result<i64, Rechazo> {
         self.cerrada()?;
@@ -364,6 +420,27 @@ impl Factura {
         }
         Ok(saldo)
     }
+}
+
+/// Res. 2284/2023 art. 7: a payment without application detail goes to the oldest invoice
+/// first, each up to its saldo, until the payment is used up. `facturas` are (key, expedición,
+/// número, saldo) of the invoices it may go to; returns (key, value) in the order applied.
+/// What is left of the payment stays unapplied.
+pub fn repartir_sin_detalle<K: Clone>(mut facturas: Vec<(K, NaiveDate, String, i64)>, pago: i64) -> Vec<(K, i64)> {
+    facturas.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.2.cmp(&b.2)));
+    let mut resto = pago;
+    let mut out = Vec::new();
+    for (k, _, _, saldo) in facturas {
+        if resto <= 0 {
+            break;
+        }
+        let v = saldo.min(resto);
+        if v > 0 {
+            out.push((k, v));
+            resto -= v;
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -389,7 +466,8 @@ mod tests {
             items: vec![(1, 600_000 * P), (2, 400_000 * P)],
             fecha_radicacion: None,
             radicaciones: 0,
-            devuelta_en: None,
+            devolucion: None,
+            devoluciones: 0,
             glosas: vec![],
             pagado: 0,
             notas: 0,
@@ -404,9 +482,11 @@ mod tests {
             ..expedida()
         }
     }
+    /// Returned in time on 2025-04-15 (radicated 2025-04-11), not yet answered.
     fn devuelta() -> Factura {
         Factura {
-            devuelta_en: Some(d("2025-04-15")),
+            devolucion: Some(Devolucion::con_terminos(d("2025-04-15"), false, None, None, &t())),
+            devoluciones: 1,
             ..radicada()
         }
     }
@@ -488,6 +568,7 @@ mod tests {
         };
         let reradicada = Factura {
             radicaciones: 2,
+            devoluciones: 1,
             fecha_radicacion: Some(d("2025-04-16")),
             ..radicada()
         };
@@ -510,7 +591,7 @@ mod tests {
             ("devuelta", devuelta(), Glosar, false),
             ("devuelta", devuelta(), Anular, true),
             ("reradicada", reradicada.clone(), Radicar, false),
-            ("reradicada", reradicada.clone(), Devolver, true),
+            ("reradicada", reradicada.clone(), Devolver, false),
             ("reradicada", reradicada, Glosar, true),
             ("glosada", glosada(), Radicar, false),
             ("glosada", glosada(), Devolver, false),
@@ -574,16 +655,80 @@ mod tests {
         let re = Factura {
             fecha_radicacion: Some(d("2025-04-21")),
             radicaciones: 2,
-            devuelta_en: None,
+            devolucion: None,
             ..f
         };
         assert_eq!(re.estado(d("2025-04-21"), &reglas()), EstadoFactura::Reradicada);
+        // Res. 2284/2023 art. 6.1: once only, even after radicating again.
+        assert!(matches!(
+            re.devolver(d("2025-04-22"), &t()),
+            Err(Rechazo::Estado(m)) if m.contains("única vez")
+        ));
     }
 
     #[test]
-    fn a_late_devolucion_is_recorded_as_extemporanea() {
+    fn a_late_devolucion_is_recorded_as_extemporanea_and_leaves_the_invoice_with_the_payer() {
+        // Radicated Friday 2025-04-11: 14, 15, 16, (Holy Thursday and Friday), 21, 22 → the
+        // devolución term ends 2025-04-22.
         assert!(!radicada().devolver(d("2025-04-22"), &t()).unwrap());
         assert!(radicada().devolver(d("2025-04-23"), &t()).unwrap());
+        let f = Factura {
+            devolucion: Some(Devolucion::con_terminos(d("2025-04-23"), true, None, None, &t())),
+            devoluciones: 1,
+            ..radicada()
+        };
+        assert_eq!(f.estado(d("2025-04-23"), &reglas()), EstadoFactura::Radicada);
+        // Still in the payer's process: it can be glosado and not radicated again.
+        assert!(f.glosar(&nueva(P, "2025-04-24"), &t()).is_ok());
+        assert!(matches!(f.radicar(d("2025-04-24"), &t()), Err(Rechazo::Estado(_))));
+    }
+
+    fn nueva(valor: i64, recibida: &str) -> NuevaGlosa {
+        NuevaGlosa {
+            item_linea: None,
+            valor,
+            fecha_formulacion: d("2025-04-11"),
+            fecha_recepcion: d(recibida),
+            hecho_nuevo: false,
+        }
+    }
+
+    #[test]
+    fn the_prestadors_silence_accepts_a_devolucion_and_a_nota_credito_is_due() {
+        // Returned 2025-04-15; the answer is due 5 días hábiles later: 16, 21, 22, 23, 24
+        // (Holy Thursday 17 and Friday 18 skipped) → 2025-04-24.
+        let f = devuelta();
+        let r = reglas();
+        assert!(!f.nota_credito_debida(d("2025-04-24"), &r));
+        assert!(f.nota_credito_debida(d("2025-04-25"), &r));
+        assert_eq!(f.estado(d("2025-04-25"), &r), EstadoFactura::Devuelta);
+        // Radicating the corrected invoice again ends it.
+        let p = f.radicar(d("2025-04-28"), &t()).unwrap();
+        assert!(p.reradicacion);
+    }
+
+    #[test]
+    fn the_payers_silence_after_an_answer_puts_the_invoice_back_in_its_process() {
+        // Answered RE9601 on 2025-04-16; the payer's 5 días hábiles: 21, 22, 23, 24, 25 →
+        // 2025-04-25. From the 26th the devolución was unjustified: the invoice is radicada
+        // with its first radicación, and its glosa term ran at the same time (art. 6 parágrafo).
+        let mut f = devuelta();
+        let dv = f.devolucion.as_mut().unwrap();
+        dv.responder(
+            &crate::domain::devolucion::RespuestaDevolucion {
+                codigo: "RE9601".into(),
+                efecto: EfectoRespuesta::NoAcepta,
+                fecha: d("2025-04-16"),
+            },
+            &t(),
+        )
+        .unwrap();
+        let r = reglas();
+        assert_eq!(f.estado(d("2025-04-25"), &r), EstadoFactura::Devuelta);
+        assert!(f.glosar(&nueva(P, "2025-04-25"), &t()).is_err());
+        assert_eq!(f.estado(d("2025-04-26"), &r), EstadoFactura::Radicada);
+        assert!(f.glosar(&nueva(P, "2025-04-28"), &t()).is_ok());
+        assert!(!f.nota_credito_debida(d("2025-04-28"), &r));
     }
 
     #[test]
@@ -735,8 +880,7 @@ mod tests {
     }
 
     #[test]
-    fn an_undecided_answer_is_lifted_by_silence() {
-        let r = reglas();
+    fn an_undecided_answer_stays_in_discussion_unless_a_deployment_lifts_it() {
         let mut f = glosada();
         f.glosas[0]
             .responder(
@@ -744,6 +888,13 @@ mod tests {
                 &t(),
             )
             .unwrap();
+        // Decision due 2025-05-15: the payer's silence has no legal effect by default.
+        assert_eq!(f.en_discusion(d("2025-05-16"), &reglas()), 150_000 * P);
+        assert_eq!(f.estado(d("2025-05-16"), &reglas()), EstadoFactura::Respondida);
+        let r = Reglas {
+            levantamiento_tacito: true,
+            ..reglas()
+        };
         assert_eq!(f.en_discusion(d("2025-05-15"), &r), 150_000 * P);
         assert_eq!(f.en_discusion(d("2025-05-16"), &r), 0);
         assert_eq!(
@@ -780,6 +931,93 @@ mod tests {
         f.glosas[0].decidir(&dec).unwrap();
         assert_eq!(f.estado(d("2025-05-05"), &r), EstadoFactura::Levantada);
         assert_eq!(f.saldo(d("2025-05-05"), &r), 1_000_000 * P);
+    }
+
+    #[test]
+    fn a_payment_without_detail_goes_to_the_oldest_accepted_invoice_first() {
+        // Res. 2284/2023 art. 7. Three invoices of $300, $500 and $200 (two issued the same
+        // day: by number); a payment of $1.200 pays all three ($1.000) and $200 stays
+        // unapplied — a payment larger than the balance.
+        let f = |k: &str, exp: &str, n: &str, saldo: i64| (k.to_string(), d(exp), n.to_string(), saldo);
+        let facturas = vec![
+            f("c", "2025-03-01", "FE-3", 200),
+            f("a", "2025-01-10", "FE-1", 300),
+            f("b", "2025-01-10", "FE-2", 500),
+        ];
+        let r = repartir_sin_detalle(facturas.clone(), 1_200);
+        assert_eq!(
+            r,
+            vec![("a".to_string(), 300), ("b".to_string(), 500), ("c".to_string(), 200)]
+        );
+        assert_eq!(1_200 - r.iter().map(|x| x.1).sum::<i64>(), 200);
+        // A smaller payment pays part of the second oldest.
+        let r = repartir_sin_detalle(facturas, 450);
+        assert_eq!(r, vec![("a".to_string(), 300), ("b".to_string(), 150)]);
+    }
+
+    #[test]
+    fn which_invoices_take_a_payment_without_detail() {
+        let t = t();
+        // Radicated 2025-04-11: glosa term ends 2025-05-14. Before it, nothing was accepted.
+        let f = radicada();
+        assert!(!f.aplicable_sin_detalle(d("2025-05-14"), &t));
+        assert!(f.aplicable_sin_detalle(d("2025-05-15"), &t), "accepted tacitly");
+        // A glosa still disputed keeps it out; one accepted by silence does not.
+        let g = glosada(); // $150.000 received 2025-04-11, answer due 2025-05-07
+        assert!(g.aplicable_sin_detalle(d("2025-05-08"), &t));
+        let mut respondida = glosada();
+        respondida.glosas[0]
+            .responder(&respuesta(0, 150_000 * P, EfectoRespuesta::NoAcepta, "2025-04-30"), &t)
+            .unwrap();
+        assert!(!respondida.aplicable_sin_detalle(d("2025-06-01"), &t));
+        // Returned, closed or prescribed invoices never take it. The payment term ended
+        // 2025-05-28; three years later (1,095 days) it has prescribed.
+        assert!(!devuelta().aplicable_sin_detalle(d("2025-06-01"), &t));
+        assert!(f.aplicable_sin_detalle(d("2028-05-27"), &t));
+        assert!(!f.aplicable_sin_detalle(d("2028-05-28"), &t));
+        let pagada = Factura {
+            pagado: 1_000_000 * P,
+            ..radicada()
+        };
+        assert!(!pagada.aplicable_sin_detalle(d("2025-06-01"), &t));
+    }
+
+    #[test]
+    fn radicated_on_1_july_2026_across_chiquinquira() {
+        // Issue 11's example: the glosa term of a radicación on Wednesday 2026-07-01 ends
+        // Friday 2026-07-31, not the 30th: 13 July (Chiquinquirá) and 20 July are skipped.
+        // The 50% is due 5 días hábiles later (2, 3, 6, 7, 8 July) and the rest 30 días hábiles
+        // later (7 and 17 August skipped too): 2026-08-18.
+        let f = Factura {
+            fecha_expedicion: d("2026-06-25"),
+            ..expedida()
+        };
+        let p = f.radicar(d("2026-07-01"), &t()).unwrap();
+        assert_eq!(p.fecha_limite_glosa, d("2026-07-31"));
+        assert_eq!(p.fecha_limite_devolucion, d("2026-07-08"));
+        assert_eq!(p.fecha_limite_anticipo, d("2026-07-08"));
+        assert_eq!(p.fecha_limite_pago, d("2026-08-18"));
+        // A glosa received on the last legal day is in time.
+        let r = Factura {
+            fecha_radicacion: Some(d("2026-07-01")),
+            radicaciones: 1,
+            ..f
+        };
+        let g = |recibida: &str| {
+            r.glosar(
+                &NuevaGlosa {
+                    item_linea: None,
+                    valor: P,
+                    fecha_formulacion: d("2026-07-01"),
+                    fecha_recepcion: d(recibida),
+                    hecho_nuevo: false,
+                },
+                &t(),
+            )
+            .unwrap()
+        };
+        assert!(!g("2026-07-31").extemporanea);
+        assert!(g("2026-08-03").extemporanea);
     }
 
     #[test]

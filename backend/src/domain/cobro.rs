@@ -88,6 +88,28 @@ pub struct TasaMora {
     pub tasa: Decimal,
 }
 
+/// When an invoice's balance falls due: all of it at `vence` (Ley 1122/2007 art. 13 lit. d:
+/// 30 días after presentation); where the 50% rule of the same article applies, everything but
+/// `resto` is due already at `anticipo`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Vencimiento {
+    pub vence: NaiveDate,
+    /// (due date of the first share, what may remain unpaid until `vence`).
+    pub anticipo: Option<(NaiveDate, i64)>,
+}
+
+impl Vencimiento {
+    /// Everything due at one date.
+    pub fn total(vence: NaiveDate) -> Vencimiento {
+        Vencimiento { vence, anticipo: None }
+    }
+
+    /// The first day of mora: the day after the first due date.
+    pub fn primer_dia(&self) -> NaiveDate {
+        self.anticipo.map_or(self.vence, |(a, _)| a.min(self.vence)) + Duration::days(1)
+    }
+}
+
 /// Mora interest on an invoice's overdue balance.
 ///
 /// Ley 1438/2011 art. 56 and Decreto-Ley 1281/2002 art. 4: late payments to prestadores earn
@@ -97,18 +119,21 @@ pub struct TasaMora {
 /// prescribes; interest does not capitalise. The base of a day is the balance at the end of the
 /// previous day (`movimientos` are the dated changes of the balance, the first being the
 /// charge), less what is still in dispute (`en_discusion`: glosas are not due until lifted,
-/// Ley 1438/2011 art. 57). Days run from the day after `vence` to `hasta`, both included.
+/// Ley 1438/2011 art. 57). Days run from the day after the first due date to `hasta`, both
+/// included; until `vence` only what exceeds the unpaid rest allowed by the 50% rule bears
+/// interest (and never what is in dispute).
 /// Returns centavos, rounded half away from zero, and zero with no rate configured.
 pub fn interes_mora(
     movimientos: &[(NaiveDate, i64)],
     en_discusion: i64,
-    vence: NaiveDate,
+    venc: &Vencimiento,
     hasta: NaiveDate,
     tasas: &[TasaMora],
 ) -> i64 {
     let dias_anio = Decimal::from(366);
     let mut total = Decimal::ZERO;
-    let mut dia = vence + Duration::days(1);
+    let vence = venc.vence;
+    let mut dia = venc.primer_dia();
     while dia <= hasta {
         // Segments of constant balance and rate, to avoid a loop per day per invoice.
         let saldo: i64 = movimientos.iter().filter(|(f, _)| *f < dia).map(|(_, v)| v).sum();
@@ -118,7 +143,8 @@ pub fn interes_mora(
             .filter(|f| *f > dia)
             .min();
         let proxima_tasa = tasas.iter().map(|t| t.desde).filter(|f| *f > dia).min();
-        let fin = [Some(hasta + Duration::days(1)), proximo_mov, proxima_tasa]
+        let todo_vencido = Some(vence + Duration::days(1)).filter(|f| *f > dia);
+        let fin = [Some(hasta + Duration::days(1)), proximo_mov, proxima_tasa, todo_vencido]
             .into_iter()
             .flatten()
             .min()
@@ -129,7 +155,12 @@ pub fn interes_mora(
             .filter(|t| t.desde <= dia)
             .max_by_key(|t| t.desde)
             .map(|t| t.tasa);
-        let base = (saldo - en_discusion).max(0);
+        // Before `vence` only the first share is due: what exceeds the allowed rest.
+        let no_exigible = match venc.anticipo {
+            Some((_, resto)) if dia <= vence => en_discusion.max(resto),
+            _ => en_discusion,
+        };
+        let base = (saldo - no_exigible).max(0);
         if let Some(tasa) = tasa {
             total += Decimal::from(base) * tasa / Decimal::ONE_HUNDRED * Decimal::from(dias) / dias_anio;
         }
@@ -505,24 +536,70 @@ mod tests {
         // 1.000.000 × (0.244 × 10 + 0.366 × 5) / 366 = 11.666,67 → 11.666,67 pesos.
         let cargo = [(d("2025-12-01"), 100_000_000)];
         assert_eq!(
-            interes_mora(&cargo, 0, d("2026-01-21"), d("2026-02-05"), &tasas),
+            interes_mora(&cargo, 0, &Vencimiento::total(d("2026-01-21")), d("2026-02-05"), &tasas),
             1_166_667
         );
         // Half paid on 2026-01-31: from 1 February the base is $500.000.
         let con_pago = [(d("2025-12-01"), 100_000_000), (d("2026-01-31"), -50_000_000)];
         // 1.000.000 × 0.244 × 10 / 366 + 500.000 × 0.366 × 5 / 366 = 6.666,67 + 2.500 = 9.166,67
         assert_eq!(
-            interes_mora(&con_pago, 0, d("2026-01-21"), d("2026-02-05"), &tasas),
+            interes_mora(
+                &con_pago,
+                0,
+                &Vencimiento::total(d("2026-01-21")),
+                d("2026-02-05"),
+                &tasas
+            ),
             916_667
         );
         // What is in dispute is not due: $400.000 of glosas leave a base of $600.000.
         assert_eq!(
-            interes_mora(&cargo, 40_000_000, d("2026-01-21"), d("2026-01-31"), &tasas),
+            interes_mora(
+                &cargo,
+                40_000_000,
+                &Vencimiento::total(d("2026-01-21")),
+                d("2026-01-31"),
+                &tasas
+            ),
             400_000
         );
         // Not due yet, or no rate: nothing.
-        assert_eq!(interes_mora(&cargo, 0, d("2026-02-05"), d("2026-02-05"), &tasas), 0);
-        assert_eq!(interes_mora(&cargo, 0, d("2026-01-21"), d("2026-02-05"), &[]), 0);
+        assert_eq!(
+            interes_mora(&cargo, 0, &Vencimiento::total(d("2026-02-05")), d("2026-02-05"), &tasas),
+            0
+        );
+        assert_eq!(
+            interes_mora(&cargo, 0, &Vencimiento::total(d("2026-01-21")), d("2026-02-05"), &[]),
+            0
+        );
+    }
+
+    #[test]
+    fn the_first_half_bears_interest_from_its_own_due_date() {
+        // Ley 1122/2007 art. 13 lit. d. $1.000.000 radicated Wednesday 2026-07-01: 50% due 5
+        // días hábiles later, 2026-07-08 (2, 3, 6, 7, 8); the rest 30 días hábiles later,
+        // 2026-08-18 (13 July Chiquinquirá, 20 July, 7 August and 17 August skipped). At 36.60%
+        // a year, $500.000 overdue from 9 July to 18 August (41 days) = 500.000 × 0.366 × 41 /
+        // 366 = 20.500; then $1.000.000 for 19-23 August (5 days) = 5.000 → 25.500,00.
+        let tasas = [TasaMora {
+            desde: d("2026-01-01"),
+            tasa: dec("36.60"),
+        }];
+        let venc = Vencimiento {
+            vence: d("2026-08-18"),
+            anticipo: Some((d("2026-07-08"), 50_000_000)),
+        };
+        let cargo = [(d("2026-07-01"), 100_000_000)];
+        assert_eq!(venc.primer_dia(), d("2026-07-09"));
+        assert_eq!(interes_mora(&cargo, 0, &venc, d("2026-08-23"), &tasas), 2_550_000);
+        // The half paid on 2026-07-08 leaves nothing overdue until the rest is due:
+        // $500.000 × 0.366 × 5 / 366 = 2.500,00.
+        let pagado = [(d("2026-07-01"), 100_000_000), (d("2026-07-08"), -50_000_000)];
+        assert_eq!(interes_mora(&pagado, 0, &venc, d("2026-08-23"), &tasas), 250_000);
+        // A payment larger than the half (70%) is more than the law asked for: no interest
+        // before the full term, and only on the 30% left after it: 300.000 × 0.366 × 5 / 366.
+        let mas = [(d("2026-07-01"), 100_000_000), (d("2026-07-03"), -70_000_000)];
+        assert_eq!(interes_mora(&mas, 0, &venc, d("2026-08-23"), &tasas), 150_000);
     }
 
     fn regla() -> ReglaEtapas {

@@ -125,18 +125,36 @@ impl Glosa {
         self.valor_sustentado - self.valor_levantado
     }
 
-    /// Not answered within the term: taken as accepted (Res. 2284/2023, `reglas.aceptacion_tacita`),
-    /// until an answer, even a late one, is recorded.
+    /// Whether silence can accept this glosa at all: an extemporánea glosa "no procede" and is
+    /// answered RE9502, so by default silence does not accept it (Ley 1438/2011 art. 57;
+    /// Res. 2284/2023 Anexo Técnico 3, `reglas.aceptacion_tacita_glosa_extemporanea`).
+    fn silencio_acepta(&self, reglas: &Reglas) -> bool {
+        reglas.aceptacion_tacita && (!self.extemporanea || reglas.aceptacion_tacita_glosa_extemporanea)
+    }
+
+    /// Not answered within the term: accepted by the prestador's silence (Ley 1438/2011
+    /// art. 57, `reglas.aceptacion_tacita`). Once a late answer is recorded the acceptance is
+    /// a recorded fact (see [`Glosa::responder`]); until then it is applied as of `hoy`.
     pub fn aceptada_tacitamente(&self, hoy: NaiveDate, reglas: &Reglas) -> bool {
-        reglas.aceptacion_tacita && self.estado == EstadoGlosa::Formulada && hoy > self.fecha_limite_respuesta
+        self.silencio_acepta(reglas) && self.estado == EstadoGlosa::Formulada && hoy > self.fecha_limite_respuesta
+    }
+
+    /// An extemporánea glosa still unanswered: the prestador should answer RE9502.
+    pub fn pide_re9502(&self, reglas: &Reglas) -> bool {
+        self.extemporanea && self.estado == EstadoGlosa::Formulada && !self.silencio_acepta(reglas)
+    }
+
+    /// Answered but not decided within the payer's term: taken as lifted only where a
+    /// deployment says so (`reglas.levantamiento_tacito`, off by default: Ley 1438/2011 art. 57
+    /// sets the term without giving the payer's silence an effect).
+    pub fn decision_vencida(&self, hoy: NaiveDate) -> bool {
+        self.estado == EstadoGlosa::Respondida && self.fecha_limite_decision.is_some_and(|l| hoy > l)
     }
 
     /// Answered but not decided within the payer's term: taken as lifted
-    /// (Ley 1438/2011 art. 57, `reglas.levantamiento_tacito`).
+    /// (`reglas.levantamiento_tacito`; see [`Glosa::decision_vencida`]).
     pub fn levantada_tacitamente(&self, hoy: NaiveDate, reglas: &Reglas) -> bool {
-        reglas.levantamiento_tacito
-            && self.estado == EstadoGlosa::Respondida
-            && self.fecha_limite_decision.is_some_and(|l| hoy > l)
+        reglas.levantamiento_tacito && self.decision_vencida(hoy)
     }
 
     /// What the prestador has lost for good through this glosa as of `hoy`: accepted,
@@ -179,8 +197,12 @@ impl Glosa {
     }
 
     /// Records the prestador's answer (Ley 1438/2011 art. 57: within 15 días hábiles of
-    /// receiving the glosa; a late answer is recorded and marked `respuesta_extemporanea`).
-    pub fn responder(&mut self, r: &Respuesta, t: &Terminos) -> Result<(), Rechazo> {
+    /// receiving the glosa). A late answer is recorded and marked `respuesta_extemporanea`;
+    /// where silence had already accepted the glosa it stays accepted in full (the payer
+    /// notifies RE2202; `reglas.aceptacion_tacita_tras_respuesta_tardia`) and the glosa is
+    /// closed as `aceptada`: what the answer said stays in its event. Returns whether that
+    /// happened.
+    pub fn responder(&mut self, r: &Respuesta, t: &Terminos) -> Result<bool, Rechazo> {
         if self.estado != EstadoGlosa::Formulada {
             return Err(Rechazo::Estado(format!(
                 "la glosa ya fue respondida (estado: {}); una glosa se responde una sola vez",
@@ -224,10 +246,17 @@ impl Glosa {
         if !errs.is_empty() {
             return Err(Rechazo::Valores(errs));
         }
-        self.valor_aceptado = r.valor_aceptado;
-        self.valor_sustentado = r.valor_sustentado;
+        let tacita = self.aceptada_tacitamente(r.fecha, &t.reglas) && t.reglas.aceptacion_tacita_tras_respuesta_tardia;
         self.fecha_respuesta = Some(r.fecha);
         self.respuesta_extemporanea = r.fecha > self.fecha_limite_respuesta;
+        if tacita {
+            self.valor_aceptado = self.valor;
+            self.valor_sustentado = 0;
+            self.estado = EstadoGlosa::Aceptada;
+            return Ok(true);
+        }
+        self.valor_aceptado = r.valor_aceptado;
+        self.valor_sustentado = r.valor_sustentado;
         if r.valor_sustentado == 0 {
             self.estado = EstadoGlosa::Aceptada;
         } else {
@@ -235,7 +264,16 @@ impl Glosa {
             // Ley 1438/2011 art. 57: the payer decides within 10 días hábiles of the answer.
             self.fecha_limite_decision = Some(t.decision.vence(r.fecha));
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// Last day to cure a glosa the payer did not lift (Ley 1438/2011 art. 57: subsanación
+    /// within 7 días hábiles), while it is ratified and not yet in conciliation.
+    pub fn fecha_limite_subsanacion(&self, t: &Terminos) -> Option<NaiveDate> {
+        match (self.estado, self.fecha_decision) {
+            (EstadoGlosa::Ratificada, Some(d)) => Some(t.subsanacion.vence(d)),
+            _ => None,
+        }
     }
 
     /// Records the payer's decision on the answer (Ley 1438/2011 art. 57).
@@ -417,17 +455,93 @@ mod tests {
     }
 
     #[test]
-    fn a_late_answer_is_recorded_and_marked() {
+    fn a_late_answer_is_recorded_and_the_tacit_acceptance_stands() {
+        // Received Friday 2025-04-11; 15 días hábiles skip Holy Thursday/Friday (17-18 April)
+        // and 1 May → due Wednesday 2025-05-07. Answered on the 8th: late.
         let t = Terminos::por_defecto();
         let mut g = formulada(1000);
-        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-08"), &t)
-            .unwrap();
+        assert!(g
+            .responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-08"), &t)
+            .unwrap());
         assert!(g.respuesta_extemporanea);
-        assert_eq!(g.estado, EstadoGlosa::Respondida);
+        // RE2202: the acceptance by silence is kept; the whole glosa is lost.
+        assert_eq!(
+            (g.estado, g.valor_aceptado, g.valor_sustentado),
+            (EstadoGlosa::Aceptada, 1000, 0)
+        );
+        assert_eq!(g.fecha_limite_decision, None, "nothing for the payer to decide");
+        assert_eq!(g.contra_prestador(d("2025-05-08"), &t.reglas), 1000);
+        // On the last day it is in time.
         let mut g = formulada(1000);
-        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-07"), &t)
-            .unwrap();
+        assert!(!g
+            .responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-07"), &t)
+            .unwrap());
         assert!(!g.respuesta_extemporanea);
+        assert_eq!(g.estado, EstadoGlosa::Respondida);
+        // A deployment that reads RE2202 otherwise lets the late answer open the decision.
+        let mut otra = t.clone();
+        otra.reglas.aceptacion_tacita_tras_respuesta_tardia = false;
+        let mut g = formulada(1000);
+        assert!(!g
+            .responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-05-08"), &otra)
+            .unwrap());
+        assert_eq!((g.estado, g.respuesta_extemporanea), (EstadoGlosa::Respondida, true));
+    }
+
+    #[test]
+    fn silence_does_not_accept_an_extemporanea_glosa() {
+        let t = Terminos::por_defecto();
+        let g = Glosa::formulada(None, 1000, d("2025-04-10"), d("2025-04-11"), d("2025-05-07"), true);
+        assert!(!g.aceptada_tacitamente(d("2025-06-01"), &t.reglas));
+        assert_eq!(g.en_discusion(d("2025-06-01"), &t.reglas), 1000);
+        assert!(g.pide_re9502(&t.reglas));
+        // A late RE9502 does not lose it either.
+        let mut g2 = g.clone();
+        assert!(!g2
+            .responder(&r("RE9502", EfectoRespuesta::NoAcepta, 0, 1000, "2025-06-01"), &t)
+            .unwrap());
+        assert_eq!(g2.estado, EstadoGlosa::Respondida);
+        let mut otra = t.clone();
+        otra.reglas.aceptacion_tacita_glosa_extemporanea = true;
+        assert!(g.aceptada_tacitamente(d("2025-06-01"), &otra.reglas));
+        assert!(!g.pide_re9502(&otra.reglas));
+    }
+
+    #[test]
+    fn the_payers_silence_keeps_the_glosa_in_discussion() {
+        // Answered 2025-04-30; the decision is due 10 días hábiles later, 2025-05-15 (1 May
+        // skipped). On the 16th it is overdue, and the glosa is still disputed.
+        let t = Terminos::por_defecto();
+        let mut g = formulada(1000);
+        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-04-30"), &t)
+            .unwrap();
+        assert_eq!(g.fecha_limite_decision, Some(d("2025-05-15")));
+        assert!(!g.decision_vencida(d("2025-05-15")));
+        assert!(g.decision_vencida(d("2025-05-16")));
+        assert!(!g.levantada_tacitamente(d("2025-05-16"), &t.reglas));
+        assert_eq!(g.en_discusion(d("2025-05-16"), &t.reglas), 1000);
+        let mut otra = t.clone();
+        otra.reglas.levantamiento_tacito = true;
+        assert!(g.levantada_tacitamente(d("2025-05-16"), &otra.reglas));
+        assert_eq!(g.en_discusion(d("2025-05-16"), &otra.reglas), 0);
+    }
+
+    #[test]
+    fn a_ratified_glosa_may_be_cured_within_seven_dias_habiles() {
+        // Ratified Friday 2025-06-27: Mon 30 June is a holiday (San Pedro and Sagrado Corazón),
+        // so 1, 2, 3, 4, 7, 8, 9 July → due 2025-07-09.
+        let t = Terminos::por_defecto();
+        let mut g = formulada(1000);
+        g.responder(&r("X", EfectoRespuesta::NoAcepta, 0, 1000, "2025-04-30"), &t)
+            .unwrap();
+        assert_eq!(g.fecha_limite_subsanacion(&t), None);
+        g.decidir(&Decision {
+            resultado: ResultadoDecision::Ratificada,
+            valor_levantado: 0,
+            fecha: d("2025-06-27"),
+        })
+        .unwrap();
+        assert_eq!(g.fecha_limite_subsanacion(&t), Some(d("2025-07-09")));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod catalogo;
 pub mod ciclo;
 pub mod cobro;
 pub mod contrato;
+pub mod devolucion;
 pub mod factura;
 pub mod glosa;
 pub mod money;

@@ -1,0 +1,351 @@
+//! Devoluciones as Res. 2284/2023 art. 6 writes them: the payer returns the invoice once
+//! (6.1), the prestador answers (6.2), the payer accepts the answer or reiterates (6.3); and
+//! the payer's notice RE2201 when the prestador's silence accepted it. Each step is one
+//! transaction with its event.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::ciclo::{self, devolucion_dominio, Expediente};
+use super::facturas::FacturaVista;
+use super::{Actor, AppError};
+use crate::db::{self, radicaciones::Devolucion as Fila, AnyConnection, Db};
+use crate::domain::catalogo::{Catalogo, Manual, RespondeA};
+use crate::domain::devolucion::{DecisionDevolucion, EstadoDevolucion, RespuestaDevolucion};
+use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
+
+const REGISTRAN: &[Rol] = &[Rol::Facturacion, Rol::Cartera];
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaDevolucion {
+    /// Devolución code of the manual in force for the invoice (`DE1601`; `816` for invoices
+    /// issued before 2024-10-01).
+    #[schema(example = "DE5601")]
+    pub codigo: String,
+    /// When the payer communicated it: its term ran 5 días hábiles from radicación.
+    pub fecha: chrono::NaiveDate,
+    #[serde(default)]
+    pub observacion: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaRespuestaDevolucion {
+    /// RE9601 (unjustified, with evidence), RE9701 (accepted), RE9501 (the devolución was
+    /// extemporánea); 996/997 for old invoices.
+    #[schema(example = "RE9601")]
+    pub codigo: String,
+    pub fecha: chrono::NaiveDate,
+    #[serde(default)]
+    pub justificacion: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevaDecisionDevolucion {
+    /// `acepta_respuesta` (the devolución is withdrawn) or `reitera`.
+    pub decision: DecisionDevolucion,
+    pub fecha: chrono::NaiveDate,
+}
+
+/// A notice the payer sends: RE2201 (a devolución accepted by the prestador's silence) or
+/// RE2202 (a glosa accepted by silence after a late answer). Recorded as a fact of the
+/// trazabilidad; it changes no value, the silence already did.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NuevoAviso {
+    #[schema(example = "RE2202")]
+    pub codigo: String,
+    pub fecha: chrono::NaiveDate,
+    #[serde(default)]
+    pub observacion: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DevolucionVista {
+    pub id: String,
+    pub codigo: String,
+    pub descripcion_codigo: Option<String>,
+    pub fecha: NaiveDate,
+    /// After the payer's 5 días hábiles (art. 6.1): no effect on the invoice; answer RE9501.
+    pub extemporanea: bool,
+    pub observacion: String,
+    /// As of today, silence applied.
+    pub estado: EstadoDevolucion,
+    /// Last day of the prestador's answer (art. 6.2).
+    pub fecha_limite_respuesta: Option<NaiveDate>,
+    pub respuesta_codigo: Option<String>,
+    pub respuesta_fecha: Option<NaiveDate>,
+    pub respuesta_extemporanea: bool,
+    /// Last day for the payer to accept the answer or reiterate (art. 6.3).
+    pub fecha_limite_reiteracion: Option<NaiveDate>,
+    pub decision: Option<DecisionDevolucion>,
+    pub decision_fecha: Option<NaiveDate>,
+    /// Accepted by the prestador's silence (as of today).
+    pub aceptada_tacitamente: bool,
+    /// Unjustified by the payer's silence (as of today).
+    pub injustificada_por_silencio: bool,
+    /// Whether it belongs to the radicación in force (an earlier one was followed by a new
+    /// radicación).
+    pub vigente: bool,
+    pub version: i32,
+}
+
+/// The devoluciones of a loaded invoice, oldest first, as of `hoy`.
+pub fn de_expediente(e: &Expediente, t: &Terminos, hoy: NaiveDate) -> Result<Vec<DevolucionVista>, AppError> {
+    let ultima = e.radicaciones.last().map(|r| r.id.as_str());
+    e.devoluciones
+        .iter()
+        .map(|f| {
+            let d = devolucion_dominio(f, t)?;
+            Ok(DevolucionVista {
+                id: f.id.clone(),
+                codigo: f.codigo.clone(),
+                descripcion_codigo: Catalogo::oficial().buscar(&f.codigo).map(|c| c.descripcion.clone()),
+                fecha: f.fecha,
+                extemporanea: f.extemporanea,
+                observacion: f.observacion.clone(),
+                estado: d.estado(hoy, &t.reglas),
+                fecha_limite_respuesta: d.fecha_limite_respuesta,
+                respuesta_codigo: f.respuesta_codigo.clone(),
+                respuesta_fecha: f.respuesta_fecha,
+                respuesta_extemporanea: matches!((f.respuesta_fecha, d.fecha_limite_respuesta), (Some(r), Some(l)) if r > l),
+                fecha_limite_reiteracion: d.fecha_limite_reiteracion,
+                decision: d.decision.map(|x| x.0),
+                decision_fecha: f.decision_fecha,
+                aceptada_tacitamente: d.aceptada_tacitamente(hoy, &t.reglas),
+                injustificada_por_silencio: d.injustificada_por_silencio(hoy, &t.reglas),
+                vigente: Some(f.radicacion_id.as_str()) == ultima,
+                version: f.version,
+            })
+        })
+        .collect()
+}
+
+/// Records the payer's devolución (Res. 2284/2023 art. 6.1).
+pub fn devolver(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaDevolucion,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(REGISTRAN, "registrar devoluciones")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
+    let e = db.write(|c| {
+        let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
+        let cod = Catalogo::oficial()
+            .validar_devolucion(&n.codigo, e.dominio.fecha_expedicion)
+            .map_err(|m| AppError::invalid("codigo", m))?;
+        let extemporanea = e.dominio.devolver(n.fecha, t)?;
+        let radicacion = e.radicaciones.last().expect("a radicated invoice has a radicación");
+        let limite = t.devolucion.vence(radicacion.fecha);
+        let d = Fila {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            factura_id: factura_id.to_string(),
+            radicacion_id: radicacion.id.clone(),
+            codigo: cod.codigo.clone(),
+            fecha: n.fecha,
+            observacion: n.observacion.trim().to_string(),
+            extemporanea,
+            creado_en: db::now(),
+            respuesta_codigo: None,
+            respuesta_fecha: None,
+            respuesta_justificacion: None,
+            decision: None,
+            decision_fecha: None,
+            version: 1,
+        };
+        db::radicaciones::insertar_devolucion(c, &d)?;
+        let dominio = devolucion_dominio(&d, t)?;
+        let plazo = dominio.fecha_limite_respuesta;
+        e.dominio.devolucion = Some(dominio);
+        e.dominio.devoluciones += 1;
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        ciclo::evento(
+            c,
+            actor,
+            factura_id,
+            "devuelta",
+            n.fecha,
+            json!({"devolucion_id": d.id, "codigo": d.codigo, "observacion": d.observacion, "extemporanea": extemporanea,
+                "cierra": {"nombre": "devolucion", "vencia": limite, "cumplido": !extemporanea, "fuente": t.devolucion.fuente},
+                "termino": plazo.map(|v| json!({"nombre": "respuesta_devolucion", "abre": true, "vence": v, "fuente": t.respuesta_devolucion.fuente})),
+                "responder": extemporanea.then_some("RE9501")}),
+            saldos,
+        )?;
+        ciclo::cargar(c, t, &actor.prestador_id, factura_id)
+    })?;
+    super::facturas::vista_completa(e, t, hoy)
+}
+
+/// Loads a devolución and its invoice, applies `cambio` to the row and the rules' view, saves
+/// both with an event, and answers with the invoice as it is now.
+fn cambiar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    cambio: impl FnOnce(&mut Expediente, &mut Fila) -> Result<(&'static str, NaiveDate, serde_json::Value), AppError>,
+) -> Result<FacturaVista, AppError> {
+    let e = db.write(|c: &mut AnyConnection| {
+        let mut fila = db::radicaciones::devolucion_por_id(c, &actor.prestador_id, devolucion_id)?
+            .ok_or_else(|| AppError::not_found("una devolución"))?;
+        let mut e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
+        if e.radicaciones.last().map(|r| r.id.as_str()) != Some(fila.radicacion_id.as_str()) {
+            return Err(AppError::Conflict(format!(
+                "la factura {} se radicó de nuevo después de esta devolución; ya no hay nada que responder",
+                e.fila.numero
+            )));
+        }
+        let (tipo, fecha, mut datos) = cambio(&mut e, &mut fila)?;
+        let version = fila.version;
+        if db::radicaciones::guardar_devolucion(c, &fila, version)? == 0 {
+            return Err(AppError::Conflict(
+                "otro usuario cambió esta devolución al mismo tiempo; vuelva a leerla antes de repetir la acción"
+                    .into(),
+            ));
+        }
+        e.dominio.devolucion = Some(devolucion_dominio(&fila, t)?);
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        datos["devolucion_id"] = json!(fila.id);
+        ciclo::evento(c, actor, &fila.factura_id, tipo, fecha, datos, saldos)?;
+        ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)
+    })?;
+    super::facturas::vista_completa(e, t, hoy)
+}
+
+/// The prestador's answer (art. 6.2): RE9601 sustains that the devolución is unjustified,
+/// RE9701 accepts it, RE9501 answers one that came after the payer's term.
+pub fn responder(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    n: NuevaRespuestaDevolucion,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(REGISTRAN, "responder devoluciones")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
+    cambiar(db, t, hoy, actor, devolucion_id, |e, fila| {
+        let cod = Catalogo::oficial()
+            .validar_respuesta(
+                &n.codigo,
+                RespondeA::Devolucion,
+                fila.extemporanea,
+                e.dominio.fecha_expedicion,
+            )
+            .map_err(|m| AppError::invalid("codigo", m))?;
+        // Art. 6.1: after its term "no será posible aplicar devoluciones": there is nothing to
+        // accept or dispute, only to say it does not proceed.
+        if fila.extemporanea && cod.manual == Manual::Res2284 && cod.codigo != "RE9501" {
+            return Err(AppError::invalid(
+                "codigo",
+                format!(
+                    "la devolución se comunicó después de los 5 días hábiles (Res. 2284 de 2023, art. 6.1): \
+                     se responde RE9501, no {}",
+                    cod.codigo
+                ),
+            ));
+        }
+        let efecto = cod
+            .efecto_respuesta
+            .ok_or_else(|| AppError::invalid("codigo", format!("el código {} no tiene efecto", cod.codigo)))?;
+        let mut d = devolucion_dominio(fila, t)?;
+        let limite = d.fecha_limite_respuesta;
+        d.responder(
+            &RespuestaDevolucion {
+                codigo: cod.codigo.clone(),
+                efecto,
+                fecha: n.fecha,
+            },
+            t,
+        )?;
+        fila.respuesta_codigo = Some(cod.codigo.clone());
+        fila.respuesta_fecha = Some(n.fecha);
+        fila.respuesta_justificacion = Some(n.justificacion.trim().to_string());
+        let cumplido = limite.is_none_or(|l| n.fecha <= l);
+        Ok((
+            "devolucion_respondida",
+            n.fecha,
+            json!({
+                "codigo": cod.codigo, "efecto": efecto, "justificacion": n.justificacion.trim(), "extemporanea": !cumplido,
+                "cierra": limite.map(|l| json!({"nombre": "respuesta_devolucion", "vencia": l, "cumplido": cumplido, "fuente": t.respuesta_devolucion.fuente})),
+                "termino": d.fecha_limite_reiteracion.map(|v| json!({"nombre": "reiteracion_devolucion", "abre": true, "vence": v, "fuente": t.reiteracion_devolucion.fuente})),
+            }),
+        ))
+    })
+}
+
+/// The payer accepts the prestador's answer or reiterates the devolución (art. 6.3).
+pub fn decidir(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    n: NuevaDecisionDevolucion,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(REGISTRAN, "registrar la decisión del pagador sobre una devolución")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
+    cambiar(db, t, hoy, actor, devolucion_id, |_, fila| {
+        let mut d = devolucion_dominio(fila, t)?;
+        let limite = d.fecha_limite_reiteracion;
+        let cumplido = d.decidir(n.decision, n.fecha, &t.reglas)?;
+        fila.decision = Some(n.decision.as_str().to_string());
+        fila.decision_fecha = Some(n.fecha);
+        Ok((
+            "devolucion_decidida",
+            n.fecha,
+            json!({
+                "decision": n.decision,
+                "cierra": limite.map(|l| json!({"nombre": "reiteracion_devolucion", "vencia": l, "cumplido": cumplido, "fuente": t.reiteracion_devolucion.fuente})),
+            }),
+        ))
+    })
+}
+
+/// The payer's notice RE2201: the prestador's answer came late (or never), so the devolución
+/// was accepted by silence (art. 6.2). Refused when the answer was in time.
+pub fn avisar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    n: NuevoAviso,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(REGISTRAN, "registrar avisos del pagador")?;
+    super::no_futura("fecha", n.fecha, hoy)?;
+    let cod = Catalogo::oficial()
+        .validar_aviso(&n.codigo, RespondeA::Devolucion)
+        .map_err(|m| AppError::invalid("codigo", m))?;
+    cambiar(db, t, hoy, actor, devolucion_id, |_, fila| {
+        let d = devolucion_dominio(fila, t)?;
+        let tardia = match (d.fecha_limite_respuesta, fila.respuesta_fecha) {
+            (Some(l), Some(r)) => r > l,
+            (Some(l), None) => n.fecha > l,
+            (None, _) => false,
+        };
+        if !tardia {
+            return Err(AppError::Conflict(format!(
+                "{}: la devolución no quedó aceptada tácitamente (la respuesta del prestador está en término o la \
+                 devolución fue extemporánea); el aviso no procede",
+                cod.codigo
+            )));
+        }
+        Ok((
+            "aviso_pagador",
+            n.fecha,
+            json!({"codigo": cod.codigo, "descripcion": cod.descripcion, "observacion": n.observacion.trim(),
+                "regla": t.reglas.devolucion_aceptacion_tacita_fuente}),
+        ))
+    })
+}
