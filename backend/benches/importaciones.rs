@@ -175,7 +175,8 @@ fn hoja_glosas(numeros: &[String], filas: usize) -> Vec<u8> {
     for r in 0..filas {
         let row = r as u32 + 1;
         ws.write_string(row, 0, &numeros[r % numeros.len()]).unwrap();
-        ws.write_string(row, 1, ["101", "201", "301", "FA0101", "603"][r % 5])
+        // Application codes of the Res. 2284/2023 manual, in force for invoices of 2026.
+        ws.write_string(row, 1, ["FA0101", "TA0101", "SO0101", "AU0101", "CL0101"][r % 5])
             .unwrap();
         // Distinct values per invoice so no row repeats another.
         ws.write_number(row, 2, 1000.0 + (r / numeros.len()) as f64).unwrap();

@@ -310,6 +310,15 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         .unwrap()
         .contains("Ley 1438/2011 art. 57"));
     assert_eq!(ev[8]["detalle"]["acta"], "ACTA-7");
+    // The $500.000 of 10 June completed the first half, due 22 April: late.
+    assert_eq!(
+        (
+            ev[9]["termino"].as_str(),
+            ev[9]["cumplido"].as_bool(),
+            ev[9]["cierra"]["vencia"].as_str()
+        ),
+        (Some("pago_anticipo"), Some(false), Some("2025-04-22"))
+    );
     // Paid 2025-06-12, after the 28 May term.
     assert_eq!(
         (ev[10]["termino"].as_str(), ev[10]["cumplido"].as_bool()),

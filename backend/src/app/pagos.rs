@@ -200,7 +200,21 @@ fn aplicar_en(
             continue;
         }
         let saldos = ciclo::guardar(c, e, &t.reglas, None)?;
-        let vencia = e.fila.fecha_limite_pago;
+        // The payment closes the payment term when it settles the invoice, or else the term of
+        // the first half (Ley 1122/2007 art. 13 lit. d) when it completes it.
+        let anticipo = t.valor_anticipo(e.dominio.a_cargo);
+        let cierra = match (e.fila.fecha_limite_pago, e.dominio.fecha_radicacion) {
+            (Some(l), _) if saldos.0 == 0 => {
+                Some(json!({"nombre": "pago", "vencia": l, "cumplido": fecha <= l, "fuente": t.pago.fuente}))
+            }
+            (_, Some(r)) if !e.capita && e.dominio.pagado - aplicado < anticipo && e.dominio.pagado >= anticipo => {
+                let l = t.pago_anticipo.vence(r);
+                Some(
+                    json!({"nombre": "pago_anticipo", "vencia": l, "cumplido": fecha <= l, "fuente": t.pago_anticipo.fuente}),
+                )
+            }
+            _ => None,
+        };
         ciclo::evento(
             c,
             actor,
@@ -208,8 +222,7 @@ fn aplicar_en(
             "pago_aplicado",
             fecha,
             json!({"pago_id": pago.id, "valor": from_centavos(aplicado), "referencia": pago.referencia, "medio": pago.medio,
-                "regla": regla,
-                "cierra": vencia.filter(|_| saldos.0 == 0).map(|l| json!({"nombre": "pago", "vencia": l, "cumplido": fecha <= l}))}),
+                "regla": regla, "cierra": cierra}),
             saldos,
         )?;
     }
