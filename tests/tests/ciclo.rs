@@ -737,6 +737,9 @@ fn devoluciones_follow_res_2284_art_6() {
         (Some("injustificada"), Some("2026-07-21"), Some(true))
     );
     responder(&da, "RE9701", "2026-07-11").problem(409);
+    // The list says the same as the invoice.
+    let lista = app.get("/api/v1/facturas?q=DV-A", &e.cartera).expect(200).json();
+    assert_eq!(lista["items"][0]["estado"], "radicada", "{lista}");
     // Its glosa term ran at the same time (art. 6 parágrafo): a glosa on 31 July is in time.
     let g = app
         .post(&format!("/api/v1/facturas/{a}/glosas"), &e.cartera,

@@ -348,12 +348,29 @@ pub fn listar(
             a.0 += ds;
             a.1 += dd;
         }
+        // A devolución's silences move the state too (Res. 2284/2023 art. 6.3): the page's
+        // returned invoices are read whole, the others keep their stored state.
+        let devueltas: Vec<String> = filas
+            .iter()
+            .filter(|f| f.estado == EstadoFactura::Devuelta.as_str())
+            .map(|f| f.id.clone())
+            .collect();
+        let estados: std::collections::HashMap<String, EstadoFactura> =
+            super::ciclo::cargar_varias(c, t, &actor.prestador_id, &devueltas)?
+                .into_iter()
+                .map(|e| (e.fila.id.clone(), e.dominio.estado(hoy, &t.reglas)))
+                .collect();
         let items = filas
             .into_iter()
             .map(|f| {
                 let (ds, dd) = ajustes.get(&f.id).copied().unwrap_or_default();
                 let (saldo, en_discusion) = (f.saldo - ds, f.en_discusion - dd);
-                vista(f, saldo, en_discusion)
+                let estado = estados.get(&f.id).copied();
+                let mut v = vista(f, saldo, en_discusion);
+                if let Some(e) = estado {
+                    v.estado = e;
+                }
+                v
             })
             .collect();
         Ok(Lista { items, total })
