@@ -352,7 +352,10 @@ pub fn aplicar_sin_detalle(
         if resto <= 0 {
             return Err(AppError::Conflict("el pago ya está aplicado por completo".into()));
         }
-        let ids = db::facturas::con_saldo_de_pagador(c, &actor.prestador_id, &pago.pagador_id)?;
+        let ids: Vec<String> = db::cobro::abiertas(c, &actor.prestador_id, &pago.pagador_id)?
+            .into_iter()
+            .map(|f| f.id)
+            .collect();
         let candidatas: Vec<(String, NaiveDate, String, i64)> = ciclo::cargar_varias(c, t, &actor.prestador_id, &ids)?
             .into_iter()
             .filter(|e| e.dominio.aplicable_sin_detalle(fecha, t))

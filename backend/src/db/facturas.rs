@@ -276,19 +276,3 @@ pub fn listar(
         .load(c)?;
     Ok((items, total))
 }
-
-/// Ids of the payer's invoices with a saldo as recorded, in the payer's hands or returned
-/// (the caller judges each as of its date).
-pub fn con_saldo_de_pagador(c: &mut AnyConnection, prestador_id: &str, pagador_id: &str) -> QueryResult<Vec<String>> {
-    facturas::table
-        .filter(
-            facturas::prestador_id
-                .eq(prestador_id)
-                .and(facturas::pagador_id.eq(pagador_id))
-                .and(facturas::saldo.gt(0))
-                .and(facturas::fecha_radicacion.is_not_null())
-                .and(facturas::estado.ne_all(["anulada", "castigada", "pagada"])),
-        )
-        .select(facturas::id)
-        .load(c)
-}

@@ -18,6 +18,21 @@ pub struct GlosaAlerta {
     pub extemporanea: bool,
 }
 
+/// The columns of a [`GlosaAlerta`], with the date and value that matter to the alert.
+macro_rules! columnas_alerta {
+    ($vence:expr, $valor:expr) => {
+        (
+            glosas::id,
+            glosas::factura_id,
+            facturas::numero,
+            facturas::pagador_id,
+            $vence,
+            $valor,
+            glosas::extemporanea,
+        )
+    };
+}
+
 /// Glosas in `estado` whose deadline column is on or before `hasta` (and on or after `desde`).
 pub fn glosas_por_vencer(
     c: &mut AnyConnection,
@@ -36,28 +51,18 @@ pub fn glosas_por_vencer(
         if let Some(d) = desde {
             q = q.filter(glosas::fecha_limite_decision.ge(d));
         }
-        q.select((
-            glosas::id,
-            glosas::factura_id,
-            facturas::numero,
-            facturas::pagador_id,
+        q.select(columnas_alerta!(
             glosas::fecha_limite_decision,
-            glosas::valor_sustentado,
-            glosas::extemporanea,
+            glosas::valor_sustentado
         ))
     } else {
         let mut q = base.filter(glosas::fecha_limite_respuesta.le(hasta));
         if let Some(d) = desde {
             q = q.filter(glosas::fecha_limite_respuesta.ge(d));
         }
-        q.select((
-            glosas::id,
-            glosas::factura_id,
-            facturas::numero,
-            facturas::pagador_id,
+        q.select(columnas_alerta!(
             glosas::fecha_limite_respuesta.nullable(),
-            glosas::valor,
-            glosas::extemporanea,
+            glosas::valor
         ))
     };
     q.order(glosas::fecha_limite_respuesta.asc()).limit(5000).load(c)
@@ -127,15 +132,7 @@ pub fn glosas_ratificadas(
                 .and(glosas::estado.eq("ratificada"))
                 .and(glosas::fecha_decision.ge(desde)),
         )
-        .select((
-            glosas::id,
-            glosas::factura_id,
-            facturas::numero,
-            facturas::pagador_id,
-            glosas::fecha_decision,
-            glosas::valor_sustentado,
-            glosas::extemporanea,
-        ))
+        .select(columnas_alerta!(glosas::fecha_decision, glosas::valor_sustentado))
         .order(glosas::fecha_decision.asc())
         .limit(5000)
         .load(c)
@@ -201,14 +198,9 @@ pub fn glosas_extemporaneas(c: &mut AnyConnection, prestador_id: &str) -> QueryR
                 .and(glosas::estado.eq("formulada"))
                 .and(glosas::extemporanea.eq(true)),
         )
-        .select((
-            glosas::id,
-            glosas::factura_id,
-            facturas::numero,
-            facturas::pagador_id,
+        .select(columnas_alerta!(
             glosas::fecha_limite_respuesta.nullable(),
-            glosas::valor,
-            glosas::extemporanea,
+            glosas::valor
         ))
         .order(glosas::fecha_limite_respuesta.asc())
         .limit(5000)
