@@ -45,6 +45,7 @@ impl AppError {
                 "no-disponible",
                 "Servicio no configurado",
             ),
+            AppError::Ocupado(_) => (StatusCode::SERVICE_UNAVAILABLE, "ocupado", "Servicio ocupado"),
             AppError::Correo(_) => (StatusCode::BAD_GATEWAY, "correo", "El servidor de correo falló"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "interno", "Error interno"),
         }
@@ -62,6 +63,10 @@ impl ResponseError for AppError {
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 "ocurrió un error interno; quedó registrado en el log del servidor".to_string()
+            }
+            AppError::Ocupado(causa) => {
+                tracing::warn!(%causa, "database unavailable");
+                self.to_string()
             }
             other => other.to_string(),
         };
@@ -86,6 +91,9 @@ impl ResponseError for AppError {
             AppError::TooManyRequests(secs) => {
                 res.insert_header((header::RETRY_AFTER, secs.to_string()));
             }
+            AppError::Ocupado(_) => {
+                res.insert_header((header::RETRY_AFTER, "5"));
+            }
             _ => {}
         }
         res.json(body)
@@ -95,4 +103,39 @@ impl ResponseError for AppError {
 /// Turns actix's own extractor errors (query strings, paths) into problem+json.
 pub fn extractor_error(err: impl std::fmt::Display) -> actix_web::Error {
     AppError::BadRequest(err.to_string()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use actix_web::body::MessageBody;
+
+    use super::*;
+    use crate::app::{pagadores, Actor, Pagina};
+    use crate::db::Db;
+    use crate::domain::rol::Rol;
+
+    #[test]
+    fn a_database_with_no_free_connection_answers_503_with_retry_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = dir.path().join("trazo.db").to_string_lossy().into_owned();
+        let db = Db::connect_con_espera(&url, 1, Duration::from_millis(200)).unwrap();
+        // The only connection is taken: the next request must wait, then give up.
+        let _ocupada = db.conn().unwrap();
+        let actor = Actor {
+            usuario_id: "u".into(),
+            prestador_id: "p".into(),
+            rol: Rol::Cartera,
+        };
+        let e = pagadores::listar(&db, &actor, Default::default(), Pagina::new(None, None).unwrap()).unwrap_err();
+        assert!(matches!(e, AppError::Ocupado(_)), "{e:?}");
+        let r = e.error_response();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(r.headers().get(header::RETRY_AFTER).unwrap(), "5");
+        let body = r.into_body().try_into_bytes().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["type"], "urn:trazo:problema:ocupado");
+        assert!(v["detail"].as_str().unwrap().contains("intente de nuevo"), "{v}");
+    }
 }

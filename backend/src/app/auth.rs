@@ -141,7 +141,7 @@ pub struct Sesion {
 /// e-mail exists or not, so the login cannot be used to discover accounts.
 pub fn login(db: &Db, keys: &TokenKeys, email: &str, password: &str) -> Result<Sesion, AppError> {
     let email = email.trim().to_lowercase();
-    let usuario = db.read(|c| Ok(usuarios::por_email(c, &email)?))?;
+    let usuario = db.read(|c| Ok::<_, AppError>(usuarios::por_email(c, &email)?))?;
     let rechazo = || AppError::Unauthorized("correo o contraseña incorrectos".into());
     let Some(u) = usuario else {
         verify_password(

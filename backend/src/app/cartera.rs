@@ -304,7 +304,7 @@ pub fn por_factura(
     // A workbook holds at most 1,048,576 rows.
     let (offset, limit) = pagina.map_or((0, 1_000_000), |p| (p.offset(), p.per_page));
     let (filas, total) = db.read(|c| {
-        Ok(db::cartera::saldos_por_factura(
+        Ok::<_, AppError>(db::cartera::saldos_por_factura(
             c,
             &actor.prestador_id,
             corte,
@@ -629,7 +629,7 @@ pub fn indicadores(
         for p in pagadores {
             nombres.entry(p.id).or_insert((p.nombre, p.tipo));
         }
-        Ok(())
+        Ok::<_, AppError>(())
     })?;
     let mut total = Cifras::default();
     let mut filas: Vec<Indicadores> = cifras
@@ -788,7 +788,7 @@ pub fn glosas(
     }
     let filtro = f.validar()?;
     let grupos = db.read(|c| {
-        Ok(db::cartera::glosas(
+        Ok::<_, AppError>(db::cartera::glosas(
             c,
             &actor.prestador_id,
             por,

@@ -328,7 +328,7 @@ pub fn aplicar_regla(
                 cambios.push(mover_etapa(c, actor, p, nueva, "regla", &motivo, hoy)?);
             }
         }
-        Ok(cambios)
+        Ok::<_, AppError>(cambios)
     })?;
     Ok(cambios.into_iter().map(vista_etapa).collect())
 }

@@ -133,7 +133,7 @@ pub fn listar(
     pagina: Pagina,
 ) -> Result<Lista<ContratoVista>, AppError> {
     let (items, total) = db.read(|c| {
-        Ok(db::contratos::listar(
+        Ok::<_, AppError>(db::contratos::listar(
             c,
             &actor.prestador_id,
             pagador_id,

@@ -266,7 +266,7 @@ pub fn glosar(
         db::glosas::insertar(c, std::slice::from_ref(&fila))?;
         ciclo::guardar(c, &e, &t.reglas, None)?;
         db::eventos::insertar(c, &[evento])?;
-        Ok(fila)
+        Ok::<_, AppError>(fila)
     })?;
     Ok(vista(&fila, hoy, t))
 }

@@ -239,7 +239,7 @@ pub fn crear(db: &Db, actor: &Actor, o: &Opciones, archivo: &str) -> Result<Stri
         creado_en: db::now(),
         terminado_en: None,
     };
-    db.write(|c| Ok(db::importaciones::insertar(c, &fila)?))?;
+    db.write(|c| Ok::<_, AppError>(db::importaciones::insertar(c, &fila)?))?;
     Ok(fila.id)
 }
 
@@ -350,7 +350,7 @@ pub fn ejecutar(
             resumen.duplicados as i32,
             &errores_json,
         )?;
-        Ok(())
+        Ok::<_, AppError>(())
     })?;
     obtener(cx.db, actor, id)
 }
@@ -392,7 +392,7 @@ fn procesar(
     let ya: HashSet<String> = cx
         .db
         .read(|c| {
-            Ok(db::importaciones::hashes_importados(
+            Ok::<_, AppError>(db::importaciones::hashes_importados(
                 c,
                 &actor.prestador_id,
                 o.tipo.as_str(),

@@ -82,6 +82,10 @@ pub enum AppError {
     /// Something the deployment has not configured (a mail server).
     #[error("{0}")]
     NoDisponible(String),
+    /// The database could not serve the request now (every connection busy, or the server
+    /// down): the same request may succeed in a moment.
+    #[error("el servicio está ocupado; intente de nuevo en unos segundos")]
+    Ocupado(String),
     /// The mail server refused or did not answer.
     #[error("{0}")]
     Correo(String),
@@ -96,6 +100,15 @@ impl AppError {
 
     pub fn invalid(path: &str, message: impl Into<String>) -> AppError {
         AppError::Invalid(vec![Violation::new(path, message)])
+    }
+}
+
+impl From<crate::db::Error> for AppError {
+    fn from(e: crate::db::Error) -> AppError {
+        match e {
+            crate::db::Error::SinConexion(m) => AppError::Ocupado(m),
+            crate::db::Error::Consulta(e) => e.into(),
+        }
     }
 }
 

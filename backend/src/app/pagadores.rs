@@ -124,7 +124,7 @@ pub fn listar(
     pagina: Pagina,
 ) -> Result<Lista<PagadorVista>, AppError> {
     let (items, total) = db.read(|c| {
-        Ok(db::pagadores::listar(
+        Ok::<_, AppError>(db::pagadores::listar(
             c,
             &actor.prestador_id,
             &filtro,

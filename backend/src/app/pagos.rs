@@ -395,7 +395,7 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<PagoVista, AppError> 
 
 pub fn listar(db: &Db, actor: &Actor, pagador_id: Option<&str>, pagina: Pagina) -> Result<Lista<PagoVista>, AppError> {
     let (items, total) = db.read(|c| {
-        Ok(db::pagos::listar(
+        Ok::<_, AppError>(db::pagos::listar(
             c,
             &actor.prestador_id,
             pagador_id,

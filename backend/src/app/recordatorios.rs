@@ -75,7 +75,7 @@ pub fn enviar(
         let pagador = super::pagadores::buscar(c, &actor.prestador_id, pagador_id)?;
         let cobro = dbc::cobro_de(c, &actor.prestador_id, pagador_id)?;
         let facturas = dbc::abiertas(c, &actor.prestador_id, pagador_id)?;
-        Ok((prestador, pagador, cobro, facturas))
+        Ok::<_, AppError>((prestador, pagador, cobro, facturas))
     })?;
     let para = match n.para.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(p) => direccion("para", p)?,

@@ -132,7 +132,7 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
     let radicadas_hasta = t.pago_anticipo.ultimo_inicio_vencido(hoy);
     let (por_responder, vencidas, extemporaneas, decisiones, ratificadas, devoluciones, radicaciones, anticipos, pagos) =
         db.read(|c| {
-            Ok((
+            Ok::<_, AppError>((
                 db::reportes::glosas_por_vencer(c, pid, "formulada", false, Some(hoy), hasta)?,
                 db::reportes::glosas_por_vencer(c, pid, "formulada", false, Some(reciente), hoy - Duration::days(1))?,
                 db::reportes::glosas_extemporaneas(c, pid)?,

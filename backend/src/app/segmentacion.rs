@@ -104,7 +104,7 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
             super::cartera::silencio(&t.reglas),
             &Filtro::default(),
         )?;
-        Ok((pagadores, etapas, vencidos, saldos, dias, radicado, glosado))
+        Ok::<_, AppError>((pagadores, etapas, vencidos, saldos, dias, radicado, glosado))
     })?;
     let mut out: Vec<Segmento> = pagadores
         .into_iter()

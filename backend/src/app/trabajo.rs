@@ -61,7 +61,7 @@ pub fn lista(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) ->
     let pid = &actor.prestador_id;
     let (pagadores, cobros, vencidos, ultimas) = db.read(|c| {
         let (pagadores, _) = db::pagadores::listar(c, pid, &Default::default(), 0, i64::MAX)?;
-        Ok((
+        Ok::<_, AppError>((
             pagadores,
             dbc::cobros(c, pid)?,
             dbc::vencidos(c, pid, hoy)?,

@@ -121,7 +121,7 @@ pub fn construir(
         let emails: HashMap<String, String> = db::usuarios::emails(c, &actor.prestador_id, &ids)?
             .into_iter()
             .collect();
-        Ok((e, eventos, pagador, emails))
+        Ok::<_, AppError>((e, eventos, pagador, emails))
     })?;
     let mut vistas: Vec<EventoVista> = eventos
         .into_iter()

@@ -132,7 +132,7 @@ pub fn crear(db: &Db, actor: &Actor, n: NuevoUsuario) -> Result<UsuarioVista, Ap
 pub fn listar(db: &Db, actor: &Actor, pagina: Pagina) -> Result<Lista<UsuarioVista>, AppError> {
     actor.exigir(&[Rol::Admin], "ver los usuarios")?;
     let (items, total) = db.read(|c| {
-        Ok(db::usuarios::listar(
+        Ok::<_, AppError>(db::usuarios::listar(
             c,
             &actor.prestador_id,
             pagina.offset(),

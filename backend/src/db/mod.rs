@@ -33,6 +33,18 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::app::AppError;
 
+/// What the database layer fails with. It says what happened, not what it means to a user:
+/// `app` maps it (an exhausted pool is "try again", a unique violation a conflict).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// No connection could be had in time: every pooled connection is busy, or the server
+    /// does not answer.
+    #[error("no se obtuvo una conexión con la base de datos: {0}")]
+    SinConexion(String),
+    #[error(transparent)]
+    Consulta(#[from] diesel::result::Error),
+}
+
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
 
@@ -153,12 +165,18 @@ impl ManageConnection for Manager {
         conn.batch_execute("SELECT 1").map_err(diesel::r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
-        false
+    /// Called when a connection goes back to the pool: one left in a broken state (a
+    /// transaction that could not be rolled back, a lost server) is dropped, not reused.
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        match conn {
+            AnyConnection::Postgresql(c) => c.is_broken(),
+            AnyConnection::Sqlite(c) => c.is_broken(),
+        }
     }
 }
 
-/// Which database a URL points to. Anything that is not a PostgreSQL URL is an SQLite path.
+/// Which database a URL points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -166,11 +184,39 @@ pub enum Backend {
 }
 
 impl Backend {
-    pub fn of(url: &str) -> Backend {
+    /// Reads a database URL: `postgres://` or `postgresql://` for PostgreSQL; `sqlite://RUTA`,
+    /// `sqlite:RUTA` or a plain file path for SQLite. Returns the backend and what its driver
+    /// opens. Any other scheme is refused: a typo (`postgress://`, `mysql://`) must not be
+    /// taken as the name of a new, empty SQLite file.
+    pub fn of(url: &str) -> Result<(Backend, &str), String> {
+        let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
+            return Ok((Backend::Postgres, url));
+        }
+        if let Some(ruta) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            return if ruta.is_empty() {
+                Err("DATABASE_URL: falta la ruta del archivo SQLite después de 'sqlite://'".into())
+            } else {
+                Ok((Backend::Sqlite, ruta))
+            };
+        }
+        if url.is_empty() {
+            return Err("DATABASE_URL está vacía: se espera postgres://... o la ruta de un archivo SQLite".into());
+        }
+        // A scheme is letters, digits, '+', '-' or '.' before ':' (RFC 3986); one letter
+        // before ':' is a Windows drive (C:\datos\trazo.db), a path.
+        let esquema = url.split_once(':').map(|(e, _)| e).filter(|e| {
+            e.len() > 1
+                && e.starts_with(|c: char| c.is_ascii_alphabetic())
+                && e.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
+        match esquema {
+            Some(e) => Err(format!(
+                "DATABASE_URL: el esquema '{e}' no es uno que Trazo conozca; se espera postgres://usuario@servidor/base, \
+                 postgresql://..., sqlite://ruta/al/archivo.db o la ruta de un archivo SQLite"
+            )),
+            None => Ok((Backend::Sqlite, url)),
         }
     }
 }
@@ -208,7 +254,12 @@ impl Db {
     /// Opens the pool and brings the schema up to date. For SQLite the file and its folder
     /// are created when missing.
     pub fn connect(url: &str, pool_size: u32) -> anyhow::Result<Db> {
-        let backend = Backend::of(url);
+        Db::connect_con_espera(url, pool_size, Duration::from_secs(10))
+    }
+
+    /// [`Db::connect`] waiting at most `espera` for a free connection before giving up.
+    pub fn connect_con_espera(url: &str, pool_size: u32, espera: Duration) -> anyhow::Result<Db> {
+        let (backend, url) = Backend::of(url).map_err(|e| anyhow::anyhow!(e))?;
         if backend == Backend::Sqlite {
             if let Some(parent) = Path::new(url).parent() {
                 if !parent.as_os_str().is_empty() {
@@ -228,7 +279,7 @@ impl Db {
         }
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(espera)
             .connection_customizer(Box::new(SqlitePragmas))
             .build(Manager {
                 url: url.to_string(),
@@ -248,22 +299,15 @@ impl Db {
         self.backend
     }
 
-    pub fn conn(&self) -> Result<Conn, AppError> {
-        self.pool
-            .get()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("pool: {e}")))
+    pub fn conn(&self) -> Result<Conn, Error> {
+        self.pool.get().map_err(|e| Error::SinConexion(e.to_string()))
     }
 
-    /// Runs `f` in one transaction that writes: either all of it lands or none.
-    pub fn write<T>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, AppError>) -> Result<T, AppError> {
-        self.write_con(f)
-    }
-
-    /// [`Db::write`] for callers with their own error type (an import that must roll back
-    /// with a list of errors, or on purpose for a dry run).
-    pub fn write_con<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    /// Runs `f` in one transaction that writes: either all of it lands or none. The caller's
+    /// error type says what a failure means.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
     where
-        E: From<diesel::result::Error> + From<AppError>,
+        E: From<Error> + From<diesel::result::Error>,
     {
         let _guard = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
@@ -273,8 +317,25 @@ impl Db {
         conn.transaction(|c| f(c))
     }
 
-    /// Runs `f` for reads that must see one consistent state.
-    pub fn read<T>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, AppError>) -> Result<T, AppError> {
+    /// [`Db::write`] for callers whose error type takes an `AppError` (an import that must
+    /// roll back with a list of errors). Transitional: it goes with the import engine's move.
+    pub fn write_con<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<diesel::result::Error> + From<AppError>,
+    {
+        let _guard = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let mut conn = self.conn().map_err(|e| E::from(AppError::from(e)))?;
+        conn.transaction(|c| f(c))
+    }
+
+    /// Runs `f` for reads.
+    pub fn read<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
         let mut conn = self.conn()?;
         f(&mut conn)
     }
@@ -336,9 +397,43 @@ mod tests {
 
     #[test]
     fn backend_is_chosen_by_url_scheme() {
-        assert_eq!(Backend::of("postgres://u@h/db"), Backend::Postgres);
-        assert_eq!(Backend::of("postgresql://u@h/db"), Backend::Postgres);
-        assert_eq!(Backend::of("./data/trazo.db"), Backend::Sqlite);
+        assert_eq!(
+            Backend::of("postgres://u@h/db"),
+            Ok((Backend::Postgres, "postgres://u@h/db"))
+        );
+        assert_eq!(Backend::of("postgresql://u@h/db").unwrap().0, Backend::Postgres);
+        assert_eq!(Backend::of("./data/trazo.db"), Ok((Backend::Sqlite, "./data/trazo.db")));
+        assert_eq!(Backend::of("/var/lib/trazo/trazo.db").unwrap().0, Backend::Sqlite);
+        assert_eq!(Backend::of("trazo.db").unwrap().0, Backend::Sqlite);
+        assert_eq!(
+            Backend::of("sqlite:///var/trazo.db"),
+            Ok((Backend::Sqlite, "/var/trazo.db"))
+        );
+        assert_eq!(
+            Backend::of("sqlite:datos/trazo.db"),
+            Ok((Backend::Sqlite, "datos/trazo.db"))
+        );
+        assert_eq!(Backend::of(r"C:\datos\trazo.db").unwrap().0, Backend::Sqlite);
+    }
+
+    #[test]
+    fn an_unknown_scheme_is_refused_instead_of_creating_an_empty_database() {
+        for url in [
+            "postgress://u@h/db",
+            "mysql://u@h/db",
+            "postgres:u@h/db",
+            "http://h/db",
+            "",
+            "sqlite://",
+        ] {
+            let e = Backend::of(url).unwrap_err();
+            assert!(e.contains("DATABASE_URL"), "{url}: {e}");
+        }
+        assert!(Backend::of("mysql://u@h/db").unwrap_err().contains("'mysql'"));
+        let dir = tempfile::tempdir().unwrap();
+        let e = Db::connect("postgress://u@127.0.0.1/db", 1).err().unwrap().to_string();
+        assert!(e.contains("postgress"), "{e}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file was created");
     }
 
     #[test]
