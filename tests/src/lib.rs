@@ -3,6 +3,19 @@
 //! on PostgreSQL (tests share the database and keep apart by using their own prestadores,
 //! which is the same isolation the product relies on). A PostgreSQL URL that does not
 //! answer fails every test: nothing is skipped.
+//!
+//! The suite itself is one binary, `tests/e2e/` (one module per area). What more than one
+//! of its modules needs is here: the server ([`TestApp::con`] changes its typed
+//! [`Settings`]), teams of users, the steps of an invoice's life ([`ciclo`]), files
+//! ([`archivos`]) and snapshots with redactions ([`snapshot!`]).
+
+pub mod archivos;
+pub mod ciclo;
+pub mod snapshots;
+
+pub use archivos::{hoja, hoja_de_pagador, zip_de, XLSX};
+pub use ciclo::{eventos, id, tipos, Glosa};
+pub use insta;
 
 use std::sync::mpsc;
 use std::time::Duration;
@@ -20,7 +33,23 @@ pub struct TestApp {
     pub base: String,
     pub database_url: String,
     agent: ureq::Agent,
+    server: actix_web::dev::ServerHandle,
+    /// Closed when the server's thread has ended, its database pool dropped.
+    stopped: std::sync::Mutex<mpsc::Receiver<()>>,
     _dir: tempfile::TempDir,
+}
+
+/// A test's server stops with the test: the whole suite is one process, and servers left
+/// running would keep their database connections (PostgreSQL refuses past
+/// `max_connections`).
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // The command is sent now; the returned future only waits for it.
+        drop(self.server.stop(false));
+        if let Ok(stopped) = self.stopped.get_mut() {
+            let _ = stopped.recv_timeout(Duration::from_secs(30));
+        }
+    }
 }
 
 /// A response, whatever its status.
@@ -76,48 +105,47 @@ pub fn postgres_url() -> Option<String> {
 }
 
 impl TestApp {
+    /// Starts a server with the harness's settings.
     pub fn spawn() -> TestApp {
-        Self::spawn_with(&[])
+        Self::con(|_| {})
     }
 
     /// Starts a server that takes `fecha` (AAAA-MM-DD) as today, so terms and silence are
     /// computed as of a date the test controls.
     pub fn spawn_el(fecha: &str) -> TestApp {
-        Self::spawn_with(&[("TRAZO_RELOJ__FECHA_FIJA", fecha)])
+        Self::con(|s| s.reloj.fecha_fija = fecha.to_string())
     }
 
-    /// Starts a server with extra `TRAZO_*` settings.
-    pub fn spawn_with(extra: &[(&str, &str)]) -> TestApp {
-        Self::spawn_config(extra, None)
-    }
-
-    /// Starts a server with extra `TRAZO_*` settings and a configuration file (TOML text), for
-    /// settings the environment cannot express (lists).
-    pub fn spawn_config(extra: &[(&str, &str)], config: Option<&str>) -> TestApp {
+    /// Starts a server whose settings are the harness's, then changed by `cambiar`:
+    ///
+    /// ```ignore
+    /// TestApp::con(|s| {
+    ///     s.reloj.fecha_fija = "2026-06-30".into();
+    ///     s.importaciones.max_bytes = 1024;
+    /// });
+    /// ```
+    ///
+    /// The harness's settings are the built-in defaults with a temporary data directory, a
+    /// random port, two workers, a small pool, the test signing key, login limits no test
+    /// reaches by accident, and `TEST_DATABASE_URL` when it is set. `Settings::load` checks
+    /// the values it loads; what `cambiar` sets is not checked again.
+    pub fn con(cambiar: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
-        let archivo = config.map(|texto| {
-            let f = dir.path().join("trazo.toml");
-            std::fs::write(&f, texto).expect("config file");
-            f
-        });
-        let mut env: Vec<(String, String)> = vec![
-            ("TRAZO_DATA_DIR".into(), dir.path().to_string_lossy().into_owned()),
-            ("TRAZO_PORT".into(), "0".into()),
-            ("TRAZO_SERVER__WORKERS".into(), "2".into()),
-            ("TRAZO_DATABASE__POOL_SIZE".into(), "4".into()),
-            ("TRAZO_AUTH__JWT_SECRET".into(), JWT_SECRET.into()),
-            ("TRAZO_AUTH__LOGIN_ATTEMPTS_PER_MINUTE".into(), "1000".into()),
-            (
-                "TRAZO_AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS".into(),
-                "1000".into(),
-            ),
-            ("TRAZO_LOG__LEVEL".into(), "warn".into()),
-        ];
+        // Only the built-in defaults: the environment of the process running the tests is
+        // not read.
+        let mut settings = Settings::load(None, std::iter::empty()).expect("built-in settings");
+        settings.data_dir = dir.path().to_path_buf();
+        settings.server.port = 0;
+        settings.server.workers = 2;
+        settings.database.pool_size = 4;
+        settings.auth.jwt_secret = JWT_SECRET.into();
+        settings.auth.login_attempts_per_minute = 1000;
+        settings.auth.login_attempts_per_minute_per_address = 1000;
+        settings.log.level = "warn".into();
         if let Some(url) = postgres_url() {
-            env.push(("DATABASE_URL".into(), url));
+            settings.database.url = url;
         }
-        env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        let settings = Settings::load(archivo.as_deref(), env).expect("test settings");
+        cambiar(&mut settings);
         // TEST_LOG=1 shows the servers' logs (errors behind a 500, for one).
         if std::env::var_os("TEST_LOG").is_some() {
             trazo::telemetry::init(settings.log.format, "info");
@@ -125,23 +153,25 @@ impl TestApp {
         let database_url = settings.database_url();
         let keys_dir = dir.path().to_path_buf();
         let (tx, rx) = mpsc::channel();
+        let (stopped_tx, stopped) = mpsc::channel::<()>();
         std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
                 let bound = trazo::db::Db::connect(&settings.database_url(), settings.database.pool_size)
                     .and_then(|db| trazo::startup::bind(&settings, db, &keys_dir));
                 match bound {
                     Ok(b) => {
-                        tx.send(Ok(b.port)).ok();
+                        tx.send(Ok((b.port, b.server.handle()))).ok();
                         b.server.await.ok();
                     }
                     Err(e) => {
                         tx.send(Err(format!("{e:#}"))).ok();
                     }
                 }
-            })
+            });
+            drop(stopped_tx);
         });
-        let port = match rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(Ok(port)) => port,
+        let (port, server) = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(Ok(bound)) => bound,
             Ok(Err(e)) => panic!("Trazo did not start on {}: {e}", trazo::db::redact(&database_url)),
             Err(e) => panic!("Trazo did not start in time: {e}"),
         };
@@ -153,6 +183,8 @@ impl TestApp {
             base: format!("http://127.0.0.1:{port}"),
             database_url,
             agent,
+            server,
+            stopped: stopped.into(),
             _dir: dir,
         }
     }

@@ -15,20 +15,12 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use calamine::Reader;
 use mail_parser::MimeHeaders;
 use serde_json::{json, Value};
-use trazo_tests::{Equipo, TestApp};
-
-/// Mora interest at 24.40% a year from 2026-01-01 and 36.60% from 2026-06-01.
-const CONFIG: &str = r#"
-[[cobro.tasas_mora]]
-desde = "2026-01-01"
-tasa = "24.40"
-[[cobro.tasas_mora]]
-desde = "2026-06-01"
-tasa = "36.60"
-"#;
+use trazo::config::{SeguridadSmtp, Settings};
+use trazo::domain::cobro::TasaMora;
+use trazo::domain::rol::Rol;
+use trazo_tests::{eventos, hoja, id, Equipo, Glosa, TestApp};
 
 struct Escenario {
     app: TestApp,
@@ -36,53 +28,35 @@ struct Escenario {
     p: [String; 5],
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
+/// The scenario's settings: today is 2026-06-30; mora interest at 24.40% a year from
+/// 2026-01-01 and 36.60% from 2026-06-01.
+fn cobro_2026(s: &mut Settings) {
+    let tasa = |desde: &str, tasa: &str| TasaMora {
+        desde: desde.parse().expect("date"),
+        tasa: tasa.parse().expect("rate"),
+    };
+    s.reloj.fecha_fija = "2026-06-30".into();
+    s.cobro.tasas_mora = vec![tasa("2026-01-01", "24.40"), tasa("2026-06-01", "36.60")];
 }
 
-fn radicar(app: &TestApp, e: &Equipo, f: &str, fecha: &str) {
-    app.post(
-        &format!("/api/v1/facturas/{f}/radicaciones"),
-        &e.facturacion,
-        &json!({"numero_radicado": format!("R-{f}"), "fecha_radicacion": fecha}),
-    )
-    .expect(201);
-}
-
-fn pagar(app: &TestApp, e: &Equipo, f: &str, fecha: &str, valor: &str) {
-    app.post(
-        "/api/v1/pagos",
-        &e.finanzas,
-        &json!({"pagador_id": e.pagador_id, "fecha": fecha, "valor": valor, "referencia": format!("T-{fecha}"),
-                "medio": "transferencia", "aplicaciones": [{"factura_id": f, "valor": valor}]}),
-    )
-    .expect(201);
-}
-
-fn glosar(app: &TestApp, e: &Equipo, f: &str, codigo: &str, valor: &str, fecha: &str, item: Option<i32>) -> String {
-    id(&app
-        .post(
-            &format!("/api/v1/facturas/{f}/glosas"),
-            &e.cartera,
-            &json!({"codigo": codigo, "valor": valor, "fecha_formulacion": fecha, "fecha_recepcion": fecha, "item": item}),
-        )
-        .expect(201)
-        .json())
-}
-
-fn escenario_con(extra: &[(&str, &str)]) -> Escenario {
-    let mut env = vec![("TRAZO_RELOJ__FECHA_FIJA", "2026-06-30")];
-    env.extend_from_slice(extra);
-    let app = TestApp::spawn_config(&env, Some(CONFIG));
+/// The scenario above on a server whose settings are [`cobro_2026`] changed by `cambiar`.
+fn escenario_con(cambiar: impl FnOnce(&mut Settings)) -> Escenario {
+    let app = TestApp::con(|s| {
+        cobro_2026(s);
+        cambiar(s);
+    });
     let e = app.equipo();
     let p1 = id(&app.factura(&e, "P-1", "2026-01-10"));
-    radicar(&app, &e, &p1, "2026-01-15");
+    app.radicar(&e, &p1, &format!("R-{p1}"), "2026-01-15");
     let p2 = id(&app.factura(&e, "P-2", "2026-02-01"));
-    radicar(&app, &e, &p2, "2026-02-05");
-    pagar(&app, &e, &p2, "2026-04-20", "1000000.00");
+    app.radicar(&e, &p2, &format!("R-{p2}"), "2026-02-05");
+    app.pagar(&e, &p2, "2026-04-20", "1000000.00");
     let p3 = id(&app.factura(&e, "P-3", "2026-04-10"));
-    radicar(&app, &e, &p3, "2026-04-15");
-    let g3 = glosar(&app, &e, &p3, "TA0201", "200000.00", "2026-04-25", None);
+    app.radicar(&e, &p3, &format!("R-{p3}"), "2026-04-15");
+    let g3 = id(&app
+        .glosar(&e, &p3, &Glosa::new("TA0201", "200000.00", "2026-04-25"))
+        .expect(201)
+        .json());
     app.post(
         &format!("/api/v1/glosas/{g3}/respuestas"),
         &e.cartera,
@@ -95,10 +69,11 @@ fn escenario_con(extra: &[(&str, &str)]) -> Escenario {
         &json!({"resultado": "levantada", "valor_levantado": "150000.00", "fecha": "2026-05-12"}),
     )
     .expect(201);
-    pagar(&app, &e, &p3, "2026-06-10", "300000.00");
+    app.pagar(&e, &p3, "2026-06-10", "300000.00");
     let p4 = id(&app.factura(&e, "P-4", "2026-05-25"));
-    radicar(&app, &e, &p4, "2026-06-05");
-    glosar(&app, &e, &p4, "CL0201", "100000.00", "2026-06-10", Some(1));
+    app.radicar(&e, &p4, &format!("R-{p4}"), "2026-06-05");
+    app.glosar(&e, &p4, &Glosa::new("CL0201", "100000.00", "2026-06-10").item(1))
+        .expect(201);
     let p5 = id(&app.factura(&e, "P-5", "2026-06-20"));
     // An agreement on P1 before its payment: $300.000 by 15 May, $300.000 by 15 June, $400.000
     // by 15 July. The $400.000 of 10 May pays the first and $100.000 of the second.
@@ -111,7 +86,7 @@ fn escenario_con(extra: &[(&str, &str)]) -> Escenario {
                            {"fecha_vencimiento": "2026-07-15", "valor": "400000.00"}]}),
     )
     .expect(201);
-    pagar(&app, &e, &p1, "2026-05-10", "400000.00");
+    app.pagar(&e, &p1, "2026-05-10", "400000.00");
     Escenario {
         app,
         e,
@@ -120,7 +95,7 @@ fn escenario_con(extra: &[(&str, &str)]) -> Escenario {
 }
 
 fn escenario() -> Escenario {
-    escenario_con(&[])
+    escenario_con(|_| {})
 }
 
 fn edades(r: &Value) -> Vec<String> {
@@ -201,13 +176,6 @@ fn aging_since_radicacion_and_since_expedicion_at_two_cut_offs() {
             .json()["total"],
         "0.00"
     );
-}
-
-/// The cells of a sheet as text (numbers without trailing zeros).
-fn hoja(xlsx: &[u8], nombre: &str) -> Vec<Vec<String>> {
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
-    let r = wb.worksheet_range(nombre).unwrap();
-    r.rows().map(|f| f.iter().map(|c| c.to_string()).collect()).collect()
 }
 
 #[test]
@@ -404,14 +372,8 @@ fn an_agreement_partly_paid_is_broken_once_an_instalment_is_overdue() {
         ]
     );
     // Its event is in P1's trazabilidad.
-    let t = s
-        .app
-        .get(&format!("/api/v1/facturas/{}/trazabilidad", s.p[0]), &s.e.auditor)
-        .expect(200)
-        .json();
-    assert!(t["eventos"]
-        .as_array()
-        .unwrap()
+    let t = s.app.trazabilidad(&s.e.auditor, &s.p[0]);
+    assert!(eventos(&t)
         .iter()
         .any(|e| e["tipo"] == "acuerdo_pago" && e["detalle"]["numero"] == "AP-2026-01"));
     let id = a["id"].as_str().unwrap();
@@ -461,10 +423,10 @@ fn an_agreement_partly_paid_is_broken_once_an_instalment_is_overdue() {
 #[test]
 fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
     // Prejurídica from 90 days of mora and $1.000.000 overdue.
-    let s = escenario_con(&[
-        ("TRAZO_COBRO__ETAPAS__PREJURIDICA__MONTO", "1000000"),
-        ("TRAZO_COBRO__ETAPAS__PREJURIDICA__DIAS_MORA", "90"),
-    ]);
+    let s = escenario_con(|s| {
+        s.cobro.etapas.prejuridica.monto = "1000000".parse().expect("pesos");
+        s.cobro.etapas.prejuridica.dias_mora = 90;
+    });
     let url = format!("/api/v1/pagadores/{}/cobro", s.e.pagador_id);
     assert_eq!(s.app.get(&url, &s.e.cartera).expect(200).json()["etapa"], "preventiva");
     // P1 due 2026-02-26 (124 days) and P3: $1.250.000 overdue.
@@ -515,17 +477,8 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
         .problem(422);
     // Each open invoice (P1, P3, P4, P5) has both events; P2, paid, has none.
     for (f, n) in [(&s.p[0], 2), (&s.p[4], 2), (&s.p[1], 0)] {
-        let t = s
-            .app
-            .get(&format!("/api/v1/facturas/{f}/trazabilidad"), &s.e.auditor)
-            .expect(200)
-            .json();
-        let etapas = t["eventos"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["tipo"] == "etapa_cobro")
-            .count();
+        let t = s.app.trazabilidad(&s.e.auditor, f);
+        let etapas = eventos(&t).iter().filter(|e| e["tipo"] == "etapa_cobro").count();
         assert_eq!(etapas, n);
     }
     // Refusals.
@@ -552,14 +505,8 @@ fn collection_log_work_list_and_segmentation() {
         .expect(201)
         .json();
     assert_eq!(g["facturas"][0], s.p[0].as_str());
-    let t = s
-        .app
-        .get(&format!("/api/v1/facturas/{}/trazabilidad", s.p[0]), &s.e.auditor)
-        .expect(200)
-        .json();
-    let ev = t["eventos"]
-        .as_array()
-        .unwrap()
+    let t = s.app.trazabilidad(&s.e.auditor, &s.p[0]);
+    let ev = eventos(&t)
         .iter()
         .find(|e| e["tipo"] == "gestion_cobro")
         .unwrap()
@@ -618,7 +565,7 @@ fn collection_log_work_list_and_segmentation() {
     assert_eq!(cuotas, [(2, "200000.00", true)]);
     assert!(w["llamar"][0]["motivo"].as_str().unwrap().contains("2026-07-02"));
     // Assigned to another cartera user, the payer leaves this user's list.
-    let otro_usuario = s.app.user(&s.e.tenant, trazo::domain::rol::Rol::Cartera);
+    let otro_usuario = s.app.user(&s.e.tenant, Rol::Cartera);
     let mi_id = s.app.get("/api/v1/usuarios", &s.e.tenant.admin).expect(200).json()["items"]
         .as_array()
         .unwrap()
@@ -749,13 +696,12 @@ fn buzon() -> (u16, Arc<Mutex<Vec<Vec<u8>>>>) {
 #[test]
 fn a_reminder_carries_the_statement_and_is_logged() {
     let (port, recibidos) = buzon();
-    let port = port.to_string();
-    let s = escenario_con(&[
-        ("TRAZO_SMTP__HOST", "127.0.0.1"),
-        ("TRAZO_SMTP__PORT", &port),
-        ("TRAZO_SMTP__SEGURIDAD", "ninguna"),
-        ("TRAZO_SMTP__REMITENTE", "cartera@ips.test"),
-    ]);
+    let s = escenario_con(|s| {
+        s.smtp.host = "127.0.0.1".into();
+        s.smtp.port = port;
+        s.smtp.seguridad = SeguridadSmtp::Ninguna;
+        s.smtp.remitente = "cartera@ips.test".into();
+    });
     let url = format!("/api/v1/pagadores/{}/recordatorios", s.e.pagador_id);
     // No contact yet.
     s.app.post(&url, &s.e.cartera, &json!({})).problem(422);
@@ -787,14 +733,8 @@ fn a_reminder_carries_the_statement_and_is_logged() {
     assert_eq!((p1[5].as_str(), p1[8].as_str()), ("124", "600000"));
     assert_eq!(filas.iter().filter(|f| f[0].starts_with("P-")).count(), 4);
     // Logged as an e-mail gestión on each invoice of the statement.
-    let t = s
-        .app
-        .get(&format!("/api/v1/facturas/{}/trazabilidad", s.p[4]), &s.e.auditor)
-        .expect(200)
-        .json();
-    assert!(t["eventos"]
-        .as_array()
-        .unwrap()
+    let t = s.app.trazabilidad(&s.e.auditor, &s.p[4]);
+    assert!(eventos(&t)
         .iter()
         .any(|e| e["tipo"] == "gestion_cobro" && e["detalle"]["tipo"] == "correo"));
     s.app.post(&url, &s.e.auditor, &json!({})).problem(403);
@@ -836,20 +776,16 @@ fn reconciliation_with_the_payers_statement_names_each_difference() {
     .map(|(n, d)| f(n, d))
     .collect();
     for i in [0, 1, 4, 5, 6] {
-        radicar(&app, &e, &r[i], "2026-03-05");
+        app.radicar(&e, &r[i], &format!("R-{}", r[i]), "2026-03-05");
     }
     for i in [2, 7] {
-        radicar(&app, &e, &r[i], "2026-06-05");
+        app.radicar(&e, &r[i], &format!("R-{}", r[i]), "2026-06-05");
     }
-    pagar(&app, &e, &r[0], "2026-05-10", "400000.00");
-    pagar(&app, &e, &r[4], "2026-05-10", "1000000.00");
-    glosar(&app, &e, &r[2], "CL0201", "100000.00", "2026-06-10", Some(1));
-    app.post(
-        &format!("/api/v1/facturas/{}/devoluciones", r[7]),
-        &e.cartera,
-        &json!({"codigo": "DE1601", "fecha": "2026-06-09", "observacion": "sin soportes"}),
-    )
-    .expect(201);
+    app.pagar(&e, &r[0], "2026-05-10", "400000.00");
+    app.pagar(&e, &r[4], "2026-05-10", "1000000.00");
+    app.glosar(&e, &r[2], &Glosa::new("CL0201", "100000.00", "2026-06-10").item(1))
+        .expect(201);
+    app.devolver(&e.cartera, &r[7], "DE1601", "2026-06-09").expect(201);
     // The payer's statement: R-1001 written without prefix; R-1004 and R-1006 missing; an
     // invoice the prestador does not have.
     let csv = "numero_factura;saldo;valor_pagado;valor_glosado\n\
@@ -911,13 +847,8 @@ fn reconciliation_with_the_payers_statement_names_each_difference() {
         (again["id"].clone(), again["duplicado"].clone()),
         (c["id"].clone(), json!(true))
     );
-    let t = app
-        .get(&format!("/api/v1/facturas/{}/trazabilidad", r[0]), &e.auditor)
-        .expect(200)
-        .json();
-    let n = t["eventos"]
-        .as_array()
-        .unwrap()
+    let t = app.trazabilidad(&e.auditor, &r[0]);
+    let n = eventos(&t)
         .iter()
         .filter(|x| x["tipo"] == "estado_cuenta_pagador")
         .count();
@@ -964,10 +895,10 @@ fn reconciliation_with_the_payers_statement_names_each_difference() {
 
 #[test]
 fn a_statement_larger_than_the_upload_limit_is_refused_before_reading_it() {
-    let app = TestApp::spawn_with(&[
-        ("TRAZO_RELOJ__FECHA_FIJA", "2026-06-30"),
-        ("TRAZO_IMPORTACIONES__MAX_BYTES", "1024"),
-    ]);
+    let app = TestApp::con(|s| {
+        s.reloj.fecha_fija = "2026-06-30".into();
+        s.importaciones.max_bytes = 1024;
+    });
     let e = app.equipo();
     let grande = format!("numero_factura;saldo\n{}", "R-1;1\n".repeat(400));
     app.request(

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use trazo::domain::rol::Rol;
-use trazo_tests::{expired_token, forged_token, postgres_url, TestApp, PASSWORD};
+use trazo_tests::{expired_token, forged_token, postgres_url, snapshot, TestApp, PASSWORD};
 
 #[test]
 fn health_answers_with_the_database_in_use() {
@@ -42,7 +42,7 @@ fn login_grants_a_bearer_token_only_for_the_right_password() {
 
 #[test]
 fn login_is_rate_limited_per_account() {
-    let app = TestApp::spawn_with(&[("TRAZO_AUTH__LOGIN_ATTEMPTS_PER_MINUTE", "3")]);
+    let app = TestApp::con(|s| s.auth.login_attempts_per_minute = 3);
     for _ in 0..3 {
         app.login("victima@prueba.trazo", "adivinanza").problem(401);
     }
@@ -56,7 +56,7 @@ fn login_is_rate_limited_per_account() {
 
 #[test]
 fn login_is_rate_limited_per_address() {
-    let app = TestApp::spawn_with(&[("TRAZO_AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", "4")]);
+    let app = TestApp::con(|s| s.auth.login_attempts_per_minute_per_address = 4);
     for i in 0..4 {
         app.login(&format!("u{i}@prueba.trazo"), "x").problem(401);
     }
@@ -68,7 +68,7 @@ fn requests_without_a_valid_token_are_401() {
     let app = TestApp::spawn();
     let no_token = app.request("GET", "/api/v1/pagadores", None, None, None);
     assert_eq!(no_token.header("www-authenticate"), Some("Bearer"));
-    no_token.problem(401);
+    snapshot!("problema_401_sin_token", no_token.problem(401));
     let expired = app.get("/api/v1/pagadores", &expired_token()).problem(401);
     assert!(expired["detail"].as_str().unwrap().contains("expiró"), "{expired}");
     app.get("/api/v1/pagadores", &forged_token()).problem(401);
@@ -113,6 +113,7 @@ fn each_role_is_refused_what_it_may_not_do() {
     app.post("/api/v1/usuarios", &facturacion, &nuevo_usuario).problem(403);
     let refused = app.get("/api/v1/usuarios", &facturacion).problem(403);
     assert!(refused["detail"].as_str().unwrap().contains("admin"), "{refused}");
+    snapshot!("problema_403_por_rol", refused);
     // Invoices are registered by billing staff, not by the admin.
     app.post("/api/v1/facturas", &t.admin, &factura).problem(403);
     app.post("/api/v1/facturas", &facturacion, &factura).expect(201);
@@ -154,6 +155,13 @@ fn a_user_of_one_prestador_never_sees_another_prestadors_objects() {
         app.get(&path, &a.admin).expect(200);
         app.get(&path, &b.admin).problem(404);
     }
+    let ajena = app
+        .get(
+            &format!("/api/v1/facturas/{}", factura["id"].as_str().unwrap()),
+            &b.admin,
+        )
+        .problem(404);
+    snapshot!("problema_404_de_otro_prestador", ajena);
     app.patch(
         &format!("/api/v1/pagadores/{pid}"),
         &b.admin,
@@ -195,11 +203,12 @@ fn a_user_of_one_prestador_never_sees_another_prestadors_objects() {
 
 #[test]
 fn an_oversize_body_is_413_and_nothing_is_written() {
-    let app = TestApp::spawn_with(&[("TRAZO_SERVER__JSON_LIMIT_BYTES", "4096")]);
+    let app = TestApp::con(|s| s.server.json_limit_bytes = 4096);
     let t = app.tenant();
     let big = json!({"nit": "900123456", "nombre": "x".repeat(8000), "tipo": "otro"});
     let p = app.post("/api/v1/pagadores", &t.admin, &big).problem(413);
     assert!(p["detail"].as_str().unwrap().contains("4096"), "{p}");
+    snapshot!("problema_413", p);
     assert_eq!(app.get("/api/v1/pagadores", &t.admin).expect(200).json()["total"], 0);
 }
 
@@ -219,6 +228,7 @@ fn malformed_json_is_400_naming_the_field() {
 
     let p = post_raw(r#"{"nit": 900123456, "nombre": "EPS", "tipo": "otro"}"#).problem(400);
     assert_eq!(p["errors"][0]["path"], "nit", "{p}");
+    snapshot!("problema_400_nombra_el_campo", p);
     let p = post_raw(r#"{"nit": "900123456", "nombre": "EPS", "tipo": "eps_privada"}"#).problem(400);
     assert_eq!(p["errors"][0]["path"], "tipo", "{p}");
     assert!(
@@ -378,6 +388,7 @@ fn contracts_belong_to_a_payer_and_are_checked() {
         .map(|e| e["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["fecha_fin", "plazo_pago_dias", "valor"]);
+    snapshot!("problema_422_nombra_los_campos", bad);
     let list = app
         .get(&format!("/api/v1/contratos?pagador_id={pid}"), &t.admin)
         .expect(200)
@@ -406,6 +417,9 @@ fn openapi_document_and_offline_docs_page() {
         assert!(doc["paths"].get(path).is_some(), "missing {path}");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    // The whole document: a change to the API shows here (nothing in it is random; the
+    // version moves with every release, not with the API).
+    insta::assert_json_snapshot!("openapi", doc, {".info.version" => "[version]"});
 
     assert_eq!(
         app.request("GET", "/docs", None, None, None)

@@ -1,36 +1,17 @@
 //! Imports end to end: a zip of DIAN XML, a glosa sheet, a payment sheet; again (nothing
 //! changes); a sheet with one bad row (nothing written, the row named); the limits.
 
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use trazo_importers::dian::generador;
-use trazo_tests::{Equipo, TestApp};
+use trazo_tests::{eventos, hoja_de_pagador, id, tipos, zip_de, Equipo, TestApp, XLSX};
 
 const NIT_PAGADOR: &str = "800250119";
 
-fn zip_de(entradas: &[(String, Vec<u8>)]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    for (n, b) in entradas {
-        w.start_file(n.as_str(), opts).unwrap();
-        w.write_all(b).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
+/// A payer's glosa sheet, with the title above the table that payers usually put.
 fn xlsx(filas: &[Vec<&str>]) -> Vec<u8> {
-    let mut wb = rust_xlsxwriter::Workbook::new();
-    let ws = wb.add_worksheet();
-    // A payer's sheet usually has a title above the table.
-    ws.write_string(0, 0, "Relación de glosas").unwrap();
-    for (r, fila) in filas.iter().enumerate() {
-        for (c, v) in fila.iter().enumerate() {
-            ws.write_string(r as u32 + 2, c as u16, *v).unwrap();
-        }
-    }
-    wb.save_to_buffer().unwrap()
+    hoja_de_pagador("Relación de glosas", filas)
 }
 
 fn importar(app: &TestApp, token: &str, query: &str, ct: &str, body: &[u8]) -> Value {
@@ -44,7 +25,7 @@ fn importar(app: &TestApp, token: &str, query: &str, ct: &str, body: &[u8]) -> V
         )
         .expect(202)
         .json();
-    let id = r["id"].as_str().unwrap().to_string();
+    let id = id(&r);
     let t0 = Instant::now();
     loop {
         let v = app
@@ -86,33 +67,11 @@ fn facturas(app: &TestApp) -> Lote {
     }
 }
 
-fn factura_por_numero(app: &TestApp, token: &str, numero: &str) -> Value {
-    let l = app
-        .get(&format!("/api/v1/facturas?q={numero}"), token)
-        .expect(200)
-        .json();
-    let id = l["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["numero"] == numero)
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    app.get(&format!("/api/v1/facturas/{id}"), token).expect(200).json()
-}
-
 /// Radicates the imported invoices as one lote on 3 November 2026.
 fn radicar_todas(app: &TestApp, e: &Equipo, numeros: &[String]) {
     let ids: Vec<String> = numeros
         .iter()
-        .map(|n| {
-            factura_por_numero(app, &e.cartera, n)["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|n| id(&app.factura_por_numero(&e.cartera, n)))
         .collect();
     let body = json!({"pagador_id": e.pagador_id, "numero_radicado": "R-1", "fecha_radicacion": "2026-11-03", "factura_ids": ids});
     app.post("/api/v1/radicaciones", &e.facturacion, &body).expect(201);
@@ -176,14 +135,13 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         ],
         vec![&n1, "FA0101", "$ 2.500", "2026-11-05", "2026-11-06", "", "tarifa"],
     ]);
-    let xlsx_ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    let g = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", xlsx_ct, &hoja);
+    let g = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", XLSX, &hoja);
     assert_eq!(
         (g["estado"].as_str(), g["creados"].as_i64()),
         (Some("terminada"), Some(2)),
         "{g}"
     );
-    let f0 = factura_por_numero(&app, &e.cartera, &numeros[0]);
+    let f0 = app.factura_por_numero(&e.cartera, &numeros[0]);
     assert_eq!(
         (f0["estado"].as_str(), f0["en_discusion"].as_str()),
         (Some("glosada"), Some("1000.00"))
@@ -195,7 +153,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         &app,
         &e.cartera,
         "tipo=glosas_xlsx&archivo=glosas-copia.xlsx",
-        xlsx_ct,
+        XLSX,
         &hoja,
     );
     assert_eq!(
@@ -222,7 +180,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         (Some("terminada"), Some(1)),
         "{p}"
     );
-    let f0 = factura_por_numero(&app, &e.cartera, &numeros[0]);
+    let f0 = app.factura_por_numero(&e.cartera, &numeros[0]);
     let saldo: rust_decimal::Decimal = f0["saldo"].as_str().unwrap().parse().unwrap();
     assert_eq!(saldo0 - saldo, rust_decimal::Decimal::new(10_000_000, 2));
     let p2 = importar(
@@ -237,23 +195,11 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         (Some(0), Some(1)),
         "same remittance, other bytes: {p2}"
     );
-    assert_eq!(factura_por_numero(&app, &e.cartera, &numeros[0])["saldo"], f0["saldo"]);
+    assert_eq!(app.factura_por_numero(&e.cartera, &numeros[0])["saldo"], f0["saldo"]);
 
     // The story of the invoice shows what came from files.
-    let t = app
-        .get(
-            &format!("/api/v1/facturas/{}/trazabilidad", f0["id"].as_str().unwrap()),
-            &e.auditor,
-        )
-        .expect(200)
-        .json();
-    let tipos: Vec<&str> = t["eventos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["tipo"].as_str().unwrap())
-        .collect();
-    assert_eq!(tipos, ["expedida", "radicada", "glosa_recibida", "pago_aplicado"]);
+    let t = app.trazabilidad(&e.auditor, &id(&f0));
+    assert_eq!(tipos(&t), ["expedida", "radicada", "glosa_recibida", "pago_aplicado"]);
 }
 
 #[test]
@@ -274,8 +220,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
         vec!["NO-EXISTE-9", "FA0101", "1000", "05/11/2026"],
         vec![&numeros[1], "FA0101", "1000", "05/11/2026"],
     ]);
-    let ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    let v = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", ct, &hoja);
+    let v = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", XLSX, &hoja);
     assert_eq!(v["estado"], "rechazada");
     let errs = v["errores"].as_array().unwrap();
     assert_eq!(errs.len(), 1, "{v}");
@@ -287,7 +232,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
     assert!(errs[0]["message"].as_str().unwrap().contains("NO-EXISTE-9"), "{v}");
     for n in &numeros[..2] {
         assert_eq!(
-            factura_por_numero(&app, &e.cartera, n)["glosas"]
+            app.factura_por_numero(&e.cartera, n)["glosas"]
                 .as_array()
                 .unwrap()
                 .len(),
@@ -304,7 +249,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
         &app,
         &e.cartera,
         "tipo=glosas_xlsx&archivo=buena.xlsx&simular=true",
-        ct,
+        XLSX,
         &buena,
     );
     assert_eq!(
@@ -312,14 +257,14 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
         (Some("simulada"), Some(1))
     );
     assert_eq!(
-        factura_por_numero(&app, &e.cartera, &numeros[0])["glosas"]
+        app.factura_por_numero(&e.cartera, &numeros[0])["glosas"]
             .as_array()
             .unwrap()
             .len(),
         0
     );
     // ...and the same file imported for real afterwards is not taken for a duplicate.
-    let r = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=buena.xlsx", ct, &buena);
+    let r = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=buena.xlsx", XLSX, &buena);
     assert_eq!(
         (r["estado"].as_str(), r["creados"].as_i64()),
         (Some("terminada"), Some(1)),
@@ -329,10 +274,10 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
 
 #[test]
 fn imports_are_refused_by_role_size_and_zip_bombs() {
-    let app = TestApp::spawn_with(&[
-        ("TRAZO_IMPORTACIONES__MAX_BYTES", "200000"),
-        ("TRAZO_RELOJ__FECHA_FIJA", "2026-11-20"),
-    ]);
+    let app = TestApp::con(|s| {
+        s.importaciones.max_bytes = 200_000;
+        s.reloj.fecha_fija = "2026-11-20".into();
+    });
     let Lote { e, zip, .. } = facturas(&app);
     app.request(
         "POST",
@@ -418,7 +363,7 @@ fn a_rips_lands_on_its_invoice_once() {
         &zip,
     );
     // A public-format RIPS (fixture of the importers), pointed at this prestador and invoice.
-    let rips = include_str!("../../importers/tests/fixtures/rips/json/completo.json")
+    let rips = include_str!("../../../importers/tests/fixtures/rips/json/completo.json")
         .replace("\"900000001\"", &format!("\"{}\"", e.tenant.nit))
         .replace("\"FE2001\"", &format!("\"{}\"", numeros[0]));
     let v = importar(
@@ -441,17 +386,9 @@ fn a_rips_lands_on_its_invoice_once() {
         rips.as_bytes(),
     );
     assert_eq!((v["creados"].as_i64(), v["duplicados"].as_i64()), (Some(0), Some(1)));
-    let f = factura_por_numero(&app, &e.cartera, &numeros[0]);
-    let t = app
-        .get(
-            &format!("/api/v1/facturas/{}/trazabilidad", f["id"].as_str().unwrap()),
-            &e.auditor,
-        )
-        .expect(200)
-        .json();
-    let rips_ev = t["eventos"]
-        .as_array()
-        .unwrap()
+    let f = app.factura_por_numero(&e.cartera, &numeros[0]);
+    let t = app.trazabilidad(&e.auditor, &id(&f));
+    let rips_ev = eventos(&t)
         .iter()
         .find(|x| x["tipo"] == "rips_registrado")
         .expect("rips event")

@@ -2,7 +2,7 @@
 //! Trazo's today is Tuesday 2026-06-30 (holidays that June: 8, 15 and 29).
 
 use serde_json::{json, Value};
-use trazo_tests::{Equipo, TestApp};
+use trazo_tests::{eventos, id, Equipo, Glosa, TestApp};
 
 struct Escenario {
     app: TestApp,
@@ -22,36 +22,25 @@ struct Escenario {
     f: String,
 }
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
 fn escenario() -> Escenario {
     let app = TestApp::spawn_el("2026-06-30");
     let e = app.equipo();
-    let radicar = |f: &str, fecha: &str| {
-        app.post(
-            &format!("/api/v1/facturas/{f}/radicaciones"),
-            &e.facturacion,
-            &json!({"numero_radicado": format!("R-{fecha}"), "fecha_radicacion": fecha}),
-        )
-        .expect(201);
-    };
+    // Every glosa of the scenario is of $150.000 under FA0101.
     let glosa = |f: &str, recibida: &str| {
         id(&app
-            .post(&format!("/api/v1/facturas/{f}/glosas"), &e.cartera, &json!({"codigo": "FA0101", "valor": "150000.00", "fecha_formulacion": recibida, "fecha_recepcion": recibida}))
+            .glosar(&e, f, &Glosa::new("FA0101", "150000.00", recibida))
             .expect(201)
             .json())
     };
     let a = id(&app.factura(&e, "A-1", "2026-06-01"));
     let b = id(&app.factura(&e, "B-1", "2026-06-05"));
-    radicar(&b, "2026-06-10");
+    app.radicar(&e, &b, "R-2026-06-10", "2026-06-10");
     glosa(&b, "2026-06-12");
     let c = id(&app.factura(&e, "C-1", "2026-03-20"));
-    radicar(&c, "2026-05-15");
+    app.radicar(&e, &c, "R-2026-05-15", "2026-05-15");
     glosa(&c, "2026-05-20");
     let d = id(&app.factura(&e, "D-1", "2026-03-20"));
-    radicar(&d, "2026-05-15");
+    app.radicar(&e, &d, "R-2026-05-15", "2026-05-15");
     let gd = glosa(&d, "2026-05-20");
     app.post(
         &format!("/api/v1/glosas/{gd}/respuestas"),
@@ -60,15 +49,14 @@ fn escenario() -> Escenario {
     )
     .expect(201);
     let f_e = id(&app.factura(&e, "E-1", "2026-03-20"));
-    radicar(&f_e, "2026-04-01");
-    app.post("/api/v1/pagos", &e.finanzas, &json!({"pagador_id": e.pagador_id, "fecha": "2026-06-20", "valor": "300000.00", "aplicaciones": [{"factura_id": f_e, "valor": "300000.00"}]}))
-        .expect(201);
-    let soat = app.pagador(&e.tenant.admin, "soat")["id"].as_str().unwrap().to_string();
+    app.radicar(&e, &f_e, "R-2026-04-01", "2026-04-01");
+    app.pagar(&e, &f_e, "2026-06-20", "300000.00");
+    let soat = id(&app.pagador(&e.tenant.admin, "soat"));
     let f = id(&app
         .post("/api/v1/facturas", &e.facturacion, &json!({"numero": "F-1", "pagador_id": soat, "fecha_expedicion": "2025-04-20", "valor_total": "1000000.00"}))
         .expect(201)
         .json());
-    radicar(&f, "2025-05-01");
+    app.radicar(&e, &f, "R-2025-05-01", "2025-05-01");
     Escenario {
         app,
         e,
@@ -237,12 +225,8 @@ fn aging_of_cartera_at_two_cut_off_dates() {
 #[test]
 fn silence_shows_in_the_trazabilidad_as_what_the_rule_decided() {
     let s = escenario();
-    let t = s
-        .app
-        .get(&format!("/api/v1/facturas/{}/trazabilidad", s.c), &s.e.auditor)
-        .expect(200)
-        .json();
-    let ultimo = t["eventos"].as_array().unwrap().last().unwrap().clone();
+    let t = s.app.trazabilidad(&s.e.auditor, &s.c);
+    let ultimo = eventos(&t).last().unwrap().clone();
     assert_eq!(ultimo["tipo"], "aceptacion_tacita");
     assert_eq!(
         (ultimo["fecha"].as_str(), ultimo["actor"].as_str()),
@@ -254,14 +238,10 @@ fn silence_shows_in_the_trazabilidad_as_what_the_rule_decided() {
     );
     assert!(ultimo["registrado_en"].is_null());
     assert_eq!(t["saldo"], "850000.00");
-    let t = s
-        .app
-        .get(&format!("/api/v1/facturas/{}/trazabilidad", s.d), &s.e.auditor)
-        .expect(200)
-        .json();
+    let t = s.app.trazabilidad(&s.e.auditor, &s.d);
     // The payer's decision was due 9 June; no norm gives its silence an effect: the step
     // shows the missed term, and the $100.000 sustained stay in discussion.
-    let ultimo = t["eventos"].as_array().unwrap().last().unwrap().clone();
+    let ultimo = eventos(&t).last().unwrap().clone();
     assert_eq!(ultimo["tipo"], "decision_vencida");
     assert_eq!(
         (ultimo["fecha"].as_str(), ultimo["cierra"]["vencia"].as_str()),

@@ -1,21 +1,8 @@
 //! The invoice life cycle end to end, with the trazabilidad checked event by event.
 
 use serde_json::{json, Value};
-use trazo_tests::{Equipo, TestApp};
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("id").to_string()
-}
-
-fn radicar(app: &TestApp, e: &Equipo, f: &str, numero: &str, fecha: &str) -> Value {
-    app.post(
-        &format!("/api/v1/facturas/{f}/radicaciones"),
-        &e.facturacion,
-        &json!({"numero_radicado": numero, "fecha_radicacion": fecha}),
-    )
-    .expect(201)
-    .json()
-}
+use trazo::domain::rol::Rol;
+use trazo_tests::{eventos, id, snapshot, tipos, Glosa, TestApp, XLSX};
 
 #[test]
 fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
@@ -26,23 +13,19 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
     assert_eq!(f["fecha_limite_radicacion"], "2025-04-03");
 
     // Radicated Friday 2025-04-11, after the prestador's 22 días hábiles (missed).
-    let r = radicar(&app, &e, &fid, "RAD-001", "2025-04-11");
+    let r = app.radicar(&e, &fid, "RAD-001", "2025-04-11");
     assert_eq!(r["estado"], "radicada");
     assert_eq!(r["fecha_limite_glosa"], "2025-05-14");
     assert_eq!(r["fecha_limite_pago"], "2025-05-28");
 
     // Two glosas of one formulation: $150.000 on line 2 and $50.000 on the whole invoice.
-    let glosa = |codigo: &str, valor: &str, item: Option<i32>| {
-        app.post(
-            &format!("/api/v1/facturas/{fid}/glosas"),
-            &e.cartera,
-            &json!({"codigo": codigo, "valor": valor, "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11", "item": item, "observacion": "tarifa"}),
-        )
-        .expect(201)
-        .json()
-    };
+    let glosa =
+        |codigo: &'static str, valor: &'static str| Glosa::new(codigo, valor, "2025-04-11").observacion("tarifa");
     // Application codes of the Res. 2284/2023 manual, in force for an invoice of 2025.
-    let g1 = glosa("TA0101", "150000.00", Some(2));
+    let g1 = app
+        .glosar(&e, &fid, &glosa("TA0101", "150000.00").item(2))
+        .expect(201)
+        .json();
     assert_eq!(
         g1["fecha_limite_respuesta"], "2025-05-07",
         "15 días hábiles skipping Holy Week and 1 May"
@@ -55,13 +38,10 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
             .starts_with("El cargo por estancias u observación de urgencias"),
         "{g1}"
     );
-    let g2 = glosa("FA0101", "50000.00", None);
+    let g2 = app.glosar(&e, &fid, &glosa("FA0101", "50000.00")).expect(201).json();
     let (g1, g2) = (id(&g1), id(&g2));
     // Trazo's today is 15 July: unanswered since 7 May, both glosas are accepted by silence.
-    let fact = app
-        .get(&format!("/api/v1/facturas/{fid}"), &e.auditor)
-        .expect(200)
-        .json();
+    let fact = app.ver_factura(&e.auditor, &fid);
     assert_eq!(
         (
             fact["estado"].as_str(),
@@ -107,10 +87,7 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
     resp(&g2, "RE9702", "50000.00", "0.00", "2025-04-30").expect(201);
     // The payer's decision on the $100.000 sustained was due 15 May: as of 15 July it is
     // overdue, and no norm gives that silence an effect: the glosa stays in discussion.
-    let fact = app
-        .get(&format!("/api/v1/facturas/{fid}"), &e.auditor)
-        .expect(200)
-        .json();
+    let fact = app.ver_factura(&e.auditor, &fid);
     assert_eq!(
         (
             fact["estado"].as_str(),
@@ -122,8 +99,13 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
     assert_eq!(fact["glosas"][0]["levantada_tacitamente"], false);
     assert_eq!(fact["glosas"][0]["decision_vencida"], true);
     // A date after Trazo's today is refused.
-    let g3 = app.post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera,
-        &json!({"codigo": "FA0101", "valor": "1.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-07-16"})).problem(422);
+    let g3 = app
+        .glosar(
+            &e,
+            &fid,
+            &Glosa::new("FA0101", "1.00", "2025-04-11").recibida("2025-07-16"),
+        )
+        .problem(422);
     assert_eq!(g3["errors"][0]["path"], "fecha_recepcion");
 
     // The payer lifts $60.000 and ratifies $40.000; conciliation splits $25.000 / $15.000.
@@ -145,22 +127,14 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         &json!({"fecha": "2025-05-20"}),
     )
     .expect(201);
-    assert_eq!(
-        app.get(&format!("/api/v1/facturas/{fid}"), &e.cartera)
-            .expect(200)
-            .json()["estado"],
-        "en_conciliacion"
-    );
+    assert_eq!(app.ver_factura(&e.cartera, &fid)["estado"], "en_conciliacion");
     app.post(
         &format!("/api/v1/glosas/{g1}/conciliaciones"),
         &e.cartera,
         &json!({"valor_a_favor_prestador": "25000.00", "valor_a_favor_pagador": "15000.00", "acta": "ACTA-7", "fecha": "2025-06-03"}),
     )
     .expect(201);
-    let fact = app
-        .get(&format!("/api/v1/facturas/{fid}"), &e.cartera)
-        .expect(200)
-        .json();
+    let fact = app.ver_factura(&e.cartera, &fid);
     // 1.000.000 − 50.000 − 50.000 accepted − 15.000 conciliated for the payer.
     assert_eq!(
         (
@@ -191,12 +165,7 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         (pago["aplicado"].as_str(), pago["sin_aplicar"].as_str()),
         (Some("500000.00"), Some("400000.00"))
     );
-    assert_eq!(
-        app.get(&format!("/api/v1/facturas/{fid}"), &e.cartera)
-            .expect(200)
-            .json()["estado"],
-        "pagada_parcial"
-    );
+    assert_eq!(app.ver_factura(&e.cartera, &fid)["estado"], "pagada_parcial");
     // The rest is applied later; the payment keeps what no invoice owes.
     let pago = app
         .post(
@@ -207,10 +176,7 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         .expect(201)
         .json();
     assert_eq!(pago["sin_aplicar"], "15000.00");
-    let fact = app
-        .get(&format!("/api/v1/facturas/{fid}"), &e.cartera)
-        .expect(200)
-        .json();
+    let fact = app.ver_factura(&e.cartera, &fid);
     assert_eq!(
         (fact["estado"].as_str(), fact["saldo"].as_str()),
         (Some("pagada"), Some("0.00"))
@@ -218,15 +184,12 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
     assert_eq!(fact["plazos"].as_array().unwrap().len(), 0, "nothing left to watch");
 
     // The trazabilidad, event by event.
-    let t = app
-        .get(&format!("/api/v1/facturas/{fid}/trazabilidad"), &e.auditor)
-        .expect(200)
-        .json();
+    let t = app.trazabilidad(&e.auditor, &fid);
     assert_eq!(
         (t["estado"].as_str(), t["saldo"].as_str()),
         (Some("pagada"), Some("0.00"))
     );
-    let ev = t["eventos"].as_array().unwrap();
+    let ev = eventos(&t);
     let resumen: Vec<(&str, &str, &str)> = ev
         .iter()
         .map(|x| {
@@ -324,6 +287,8 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         (ev[10]["termino"].as_str(), ev[10]["cumplido"].as_bool()),
         (Some("pago"), Some(false))
     );
+    // All of it, as the API writes it (ids, times and e-mails redacted).
+    snapshot!("trazabilidad_ciclo_completo", t);
 
     // The same story as a workbook.
     let x = app
@@ -335,10 +300,7 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
             None,
         )
         .expect(200);
-    assert_eq!(
-        x.content_type,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    );
+    assert_eq!(x.content_type, XLSX);
     assert!(x
         .header("content-disposition")
         .unwrap()
@@ -352,7 +314,7 @@ fn the_workbook_is_a_real_xlsx() {
     let app = TestApp::spawn_el("2025-07-15");
     let e = app.equipo();
     let fid = id(&app.factura(&e, "FE-X", "2025-03-03"));
-    radicar(&app, &e, &fid, "RAD-X", "2025-03-10");
+    app.radicar(&e, &fid, "RAD-X", "2025-03-10");
     let bytes = app.bytes(&format!("/api/v1/facturas/{fid}/trazabilidad?formato=xlsx"), &e.cartera);
     assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip");
     assert!(bytes.len() > 4000);
@@ -363,31 +325,20 @@ fn a_returned_invoice_is_radicated_again() {
     let app = TestApp::spawn_el("2025-04-25");
     let e = app.equipo();
     let fid = id(&app.factura(&e, "FE-2", "2025-04-01"));
-    radicar(&app, &e, &fid, "RAD-1", "2025-04-11");
+    app.radicar(&e, &fid, "RAD-1", "2025-04-11");
     let d = app
-        .post(
-            &format!("/api/v1/facturas/{fid}/devoluciones"),
-            &e.cartera,
-            &json!({"codigo": "DE1601", "fecha": "2025-04-15", "observacion": "usuario de otro plan"}),
-        )
+        .devolver(&e.cartera, &fid, "DE1601", "2025-04-15")
         .expect(201)
         .json();
     assert_eq!(d["estado"], "devuelta");
     // A returned invoice cannot be glosada, nor returned again.
-    app.post(
-        &format!("/api/v1/facturas/{fid}/glosas"),
-        &e.cartera,
-        &json!({"codigo": "FA0101", "valor": "1.00", "fecha_formulacion": "2025-04-16", "fecha_recepcion": "2025-04-16"}),
-    )
-    .problem(409);
-    app.post(
-        &format!("/api/v1/facturas/{fid}/devoluciones"),
-        &e.cartera,
-        &json!({"codigo": "DE1601", "fecha": "2025-04-16"}),
-    )
-    .problem(409);
+    let p = app
+        .glosar(&e, &fid, &Glosa::new("FA0101", "1.00", "2025-04-16"))
+        .problem(409);
+    snapshot!("problema_409_por_estado", p);
+    app.devolver(&e.cartera, &fid, "DE1601", "2025-04-16").problem(409);
     // A radicated invoice cannot be radicated twice.
-    let r = radicar(&app, &e, &fid, "RAD-2", "2025-04-21");
+    let r = app.radicar(&e, &fid, "RAD-2", "2025-04-21");
     assert_eq!(r["estado"], "reradicada");
     assert_eq!(r["numero_radicado"], "RAD-2");
     assert_eq!(r["fecha_limite_glosa"], "2025-05-20", "the payer's terms start over");
@@ -403,13 +354,9 @@ fn a_returned_invoice_is_radicated_again() {
         "{again}"
     );
 
-    let t = app
-        .get(&format!("/api/v1/facturas/{fid}/trazabilidad"), &e.cartera)
-        .expect(200)
-        .json();
-    let ev = t["eventos"].as_array().unwrap();
-    let tipos: Vec<&str> = ev.iter().map(|x| x["tipo"].as_str().unwrap()).collect();
-    assert_eq!(tipos, ["expedida", "radicada", "devuelta", "reradicada"]);
+    let t = app.trazabilidad(&e.cartera, &fid);
+    let ev = eventos(&t);
+    assert_eq!(tipos(&t), ["expedida", "radicada", "devuelta", "reradicada"]);
     assert_eq!(
         (ev[1]["cumplido"].as_bool(), ev[1]["termino"].as_str()),
         (Some(true), Some("radicacion"))
@@ -429,7 +376,7 @@ fn a_lote_is_radicated_whole_or_not_at_all() {
     let e = app.equipo();
     let a = id(&app.factura(&e, "L-1", "2025-04-01"));
     let b = id(&app.factura(&e, "L-2", "2025-04-01"));
-    let otro = app.pagador(&e.tenant.admin, "soat")["id"].as_str().unwrap().to_string();
+    let otro = id(&app.pagador(&e.tenant.admin, "soat"));
     let c = id(&app
         .post(
             "/api/v1/facturas",
@@ -453,17 +400,14 @@ fn a_lote_is_radicated_whole_or_not_at_all() {
         .map(|x| x["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths, ["factura_ids[2]", "factura_ids[3]"]);
-    assert_eq!(
-        app.get(&format!("/api/v1/facturas/{a}"), &e.cartera).expect(200).json()["estado"],
-        "expedida"
-    );
+    assert_eq!(app.ver_factura(&e.cartera, &a)["estado"], "expedida");
     let ok = app
         .post("/api/v1/radicaciones", &e.facturacion, &body(&[&a, &b]))
         .expect(201)
         .json();
     assert_eq!(ok["radicadas"], 2);
     for f in [&a, &b] {
-        let v = app.get(&format!("/api/v1/facturas/{f}"), &e.cartera).expect(200).json();
+        let v = app.ver_factura(&e.cartera, f);
         assert_eq!(
             (v["estado"].as_str(), v["numero_radicado"].as_str()),
             (Some("radicada"), Some("LOTE-1"))
@@ -481,18 +425,13 @@ fn each_action_is_refused_to_the_roles_that_may_not_take_it() {
         app.post(&format!("/api/v1/facturas/{fid}/radicaciones"), tok, &rad)
             .problem(403);
     }
-    radicar(&app, &e, &fid, "R", "2025-04-10");
-    let glosa = json!({"codigo": "FA0101", "valor": "1000.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"});
+    app.radicar(&e, &fid, "R", "2025-04-10");
+    let glosa = Glosa::new("FA0101", "1000.00", "2025-04-11").json();
     for tok in [&e.facturacion, &e.finanzas, &e.auditor] {
         app.post(&format!("/api/v1/facturas/{fid}/glosas"), tok, &glosa)
             .problem(403);
     }
-    app.post(
-        &format!("/api/v1/facturas/{fid}/devoluciones"),
-        &e.auditor,
-        &json!({"codigo": "DE1601", "fecha": "2025-04-11"}),
-    )
-    .problem(403);
+    app.devolver(&e.auditor, &fid, "DE1601", "2025-04-11").problem(403);
     let g = id(&app
         .post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera, &glosa)
         .expect(201)
@@ -555,12 +494,12 @@ fn each_action_is_refused_to_the_roles_that_may_not_take_it() {
     app.get(&format!("/api/v1/glosas/{g}"), &otro.admin).problem(404);
     app.get(&format!("/api/v1/pagos/{pid}"), &otro.admin).problem(404);
     assert_eq!(app.get("/api/v1/pagos", &otro.admin).expect(200).json()["total"], 0);
-    let otro_fin = app.user(&otro, trazo::domain::rol::Rol::Finanzas);
+    let otro_fin = app.user(&otro, Rol::Finanzas);
     app.post(&format!("/api/v1/pagos/{pid}/aplicaciones"), &otro_fin, &aplicar)
         .problem(404);
     app.post(
         &format!("/api/v1/glosas/{g}/conciliaciones"),
-        &app.user(&otro, trazo::domain::rol::Rol::Cartera),
+        &app.user(&otro, Rol::Cartera),
         &json!({"fecha": "2025-05-01"}),
     )
     .problem(404);
@@ -571,10 +510,10 @@ fn two_concurrent_answers_to_one_glosa_give_one_409() {
     let app = TestApp::spawn_el("2025-04-25");
     let e = app.equipo();
     let fid = id(&app.factura(&e, "C-1", "2025-04-01"));
-    radicar(&app, &e, &fid, "R", "2025-04-10");
+    app.radicar(&e, &fid, "R", "2025-04-10");
     for n in 0..4 {
         let g = id(&app
-            .post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera, &json!({"codigo": "FA0101", "valor": "1000.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"}))
+            .glosar(&e, &fid, &Glosa::new("FA0101", "1000.00", "2025-04-11"))
             .expect(201)
             .json());
         let statuses: Vec<u16> = std::thread::scope(|s| {
@@ -592,13 +531,8 @@ fn two_concurrent_answers_to_one_glosa_give_one_409() {
         let mut sorted = statuses.clone();
         sorted.sort();
         assert_eq!(sorted, [201, 409], "round {n}: {statuses:?}");
-        let t = app
-            .get(&format!("/api/v1/facturas/{fid}/trazabilidad"), &e.cartera)
-            .expect(200)
-            .json();
-        let respuestas = t["eventos"]
-            .as_array()
-            .unwrap()
+        let t = app.trazabilidad(&e.cartera, &fid);
+        let respuestas = eventos(&t)
             .iter()
             .filter(|x| x["tipo"] == "glosa_respondida" && x["detalle"]["glosa_id"] == g.as_str())
             .count();
@@ -611,14 +545,14 @@ fn codes_are_checked_against_the_official_tables() {
     let app = TestApp::spawn_el("2025-04-25");
     let e = app.equipo();
     let fid = id(&app.factura(&e, "K-1", "2025-04-01"));
-    radicar(&app, &e, &fid, "R", "2025-04-10");
+    app.radicar(&e, &fid, "R", "2025-04-10");
     let p = app
-        .post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera, &json!({"codigo": "996", "valor": "1.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"}))
+        .glosar(&e, &fid, &Glosa::new("996", "1.00", "2025-04-11"))
         .problem(422);
     assert_eq!(p["errors"][0]["path"], "codigo");
     assert!(p["errors"][0]["message"].as_str().unwrap().contains("respuesta"), "{p}");
     let g = id(&app
-        .post(&format!("/api/v1/facturas/{fid}/glosas"), &e.cartera, &json!({"codigo": "fa0101", "valor": "1000.00", "fecha_formulacion": "2025-04-11", "fecha_recepcion": "2025-04-11"}))
+        .glosar(&e, &fid, &Glosa::new("fa0101", "1000.00", "2025-04-11"))
         .expect(201)
         .json());
     // A response code that says "accepted in full" with a sustained value is incoherent.
@@ -656,25 +590,6 @@ fn codes_are_checked_against_the_official_tables() {
 // art. 13 lit. d). Holidays of July-August 2026: 13 July (Chiquinquirá, Ley 2578/2026), 20 July,
 // 7 August, 17 August.
 
-fn alertas(app: &TestApp, tok: &str) -> Vec<Value> {
-    app.get("/api/v1/alertas?dias=5", tok).expect(200).json()["items"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn factura_ver(app: &TestApp, tok: &str, f: &str) -> Value {
-    app.get(&format!("/api/v1/facturas/{f}"), tok).expect(200).json()
-}
-
-fn devolver(app: &TestApp, e: &Equipo, f: &str, codigo: &str, fecha: &str) -> trazo_tests::Resp {
-    app.post(
-        &format!("/api/v1/facturas/{f}/devoluciones"),
-        &e.facturacion,
-        &json!({"codigo": codigo, "fecha": fecha, "observacion": "sin soportes"}),
-    )
-}
-
 #[test]
 fn devoluciones_follow_res_2284_art_6() {
     let app = TestApp::spawn_el("2026-08-31");
@@ -684,14 +599,17 @@ fn devoluciones_follow_res_2284_art_6() {
     // (2, 3, 6, 7, 8). The prestador answers within 5 días hábiles: 9, 10, (13 is a holiday),
     // 14, 15, 16 → 16 July.
     let a = id(&app.factura(&e, "DV-A", "2026-06-01"));
-    radicar(&app, &e, &a, "R-A", "2026-07-01");
+    app.radicar(&e, &a, "R-A", "2026-07-01");
     // Only the manual in force, and only devolución codes.
     for (codigo, dice) in [("FA0101", "FA0101"), ("816", "3047"), ("DE99", "DE99")] {
-        let p = devolver(&app, &e, &a, codigo, "2026-07-08").problem(422);
+        let p = app.devolver(&e.facturacion, &a, codigo, "2026-07-08").problem(422);
         assert_eq!(p["errors"][0]["path"], "codigo", "{p}");
         assert!(p["errors"][0]["message"].as_str().unwrap().contains(dice), "{p}");
     }
-    let v = devolver(&app, &e, &a, "DE1601", "2026-07-08").expect(201).json();
+    let v = app
+        .devolver(&e.facturacion, &a, "DE1601", "2026-07-08")
+        .expect(201)
+        .json();
     assert_eq!(v["estado"], "devuelta");
     let d = &v["devoluciones"][0];
     assert_eq!(
@@ -700,7 +618,7 @@ fn devoluciones_follow_res_2284_art_6() {
     );
     let da = id(d);
     // Once only (art. 6.1).
-    let p = devolver(&app, &e, &a, "DE5601", "2026-07-08").problem(409);
+    let p = app.devolver(&e.facturacion, &a, "DE5601", "2026-07-08").problem(409);
     assert!(p["detail"].as_str().unwrap().contains("única vez"), "{p}");
     // The answer's code must answer a devolución, and RE9501 only a late one.
     let responder = |dv: &str, codigo: &str, fecha: &str| {
@@ -742,16 +660,12 @@ fn devoluciones_follow_res_2284_art_6() {
     assert_eq!(lista["items"][0]["estado"], "radicada", "{lista}");
     // Its glosa term ran at the same time (art. 6 parágrafo): a glosa on 31 July is in time.
     let g = app
-        .post(&format!("/api/v1/facturas/{a}/glosas"), &e.cartera,
-            &json!({"codigo": "FA0101", "valor": "1000.00", "fecha_formulacion": "2026-07-31", "fecha_recepcion": "2026-07-31"}))
+        .glosar(&e, &a, &Glosa::new("FA0101", "1000.00", "2026-07-31"))
         .expect(201)
         .json();
     assert_eq!(g["extemporanea"], false);
-    let t = app
-        .get(&format!("/api/v1/facturas/{a}/trazabilidad"), &e.auditor)
-        .expect(200)
-        .json();
-    let ev = t["eventos"].as_array().unwrap();
+    let t = app.trazabilidad(&e.auditor, &a);
+    let ev = eventos(&t);
     let respondida = ev.iter().find(|x| x["tipo"] == "devolucion_respondida").unwrap();
     assert_eq!(
         (respondida["termino"].as_str(), respondida["cumplido"].as_bool()),
@@ -767,8 +681,11 @@ fn devoluciones_follow_res_2284_art_6() {
 
     // B: returned on 9 July, after the term: recorded, no effect; answered RE9501.
     let b = id(&app.factura(&e, "DV-B", "2026-06-01"));
-    radicar(&app, &e, &b, "R-B", "2026-07-01");
-    let v = devolver(&app, &e, &b, "DE1601", "2026-07-09").expect(201).json();
+    app.radicar(&e, &b, "R-B", "2026-07-01");
+    let v = app
+        .devolver(&e.facturacion, &b, "DE1601", "2026-07-09")
+        .expect(201)
+        .json();
     assert_eq!(v["estado"], "radicada");
     assert_eq!(
         (
@@ -778,7 +695,7 @@ fn devoluciones_follow_res_2284_art_6() {
         (Some(true), Some("extemporanea"))
     );
     let db = id(&v["devoluciones"][0]);
-    let al = alertas(&app, &e.cartera);
+    let al = app.alertas(&e.cartera);
     let x = al
         .iter()
         .find(|x| x["numero"] == "DV-B" && x["tipo"] == "devolucion_extemporanea")
@@ -786,16 +703,20 @@ fn devoluciones_follow_res_2284_art_6() {
     assert!(x["accion"].as_str().unwrap().contains("RE9501"), "{x}");
     responder(&db, "RE9601", "2026-07-10").problem(422);
     responder(&db, "RE9501", "2026-07-10").expect(201);
-    assert!(alertas(&app, &e.cartera)
+    assert!(app
+        .alertas(&e.cartera)
         .iter()
         .all(|x| !(x["numero"] == "DV-B" && x["tipo"] == "devolucion_extemporanea")));
 
     // C: returned 5 August, never answered: the answer was due 6, (7), 10, 11, 12, 13 → 13
     // August; silence accepted it (art. 6.2): a nota crédito is due.
     let c = id(&app.factura(&e, "DV-C", "2026-07-01"));
-    radicar(&app, &e, &c, "R-C", "2026-08-03");
-    let dc = id(&devolver(&app, &e, &c, "DE5601", "2026-08-05").expect(201).json()["devoluciones"][0]);
-    let v = factura_ver(&app, &e.cartera, &c);
+    app.radicar(&e, &c, "R-C", "2026-08-03");
+    let dc = id(&app
+        .devolver(&e.facturacion, &c, "DE5601", "2026-08-05")
+        .expect(201)
+        .json()["devoluciones"][0]);
+    let v = app.ver_factura(&e.cartera, &c);
     assert_eq!(
         (
             v["estado"].as_str(),
@@ -804,7 +725,8 @@ fn devoluciones_follow_res_2284_art_6() {
         ),
         (Some("devuelta"), Some(true), Some(true))
     );
-    let x = alertas(&app, &e.cartera)
+    let x = app
+        .alertas(&e.cartera)
         .into_iter()
         .find(|x| x["numero"] == "DV-C" && x["devolucion_id"].is_string())
         .expect("an alert for DV-C");
@@ -825,18 +747,9 @@ fn devoluciones_follow_res_2284_art_6() {
     aviso(&dc, "RE2202").problem(422);
     aviso(&da, "RE2201").problem(409);
     aviso(&dc, "RE2201").expect(201);
-    let t = app
-        .get(&format!("/api/v1/facturas/{c}/trazabilidad"), &e.auditor)
-        .expect(200)
-        .json();
-    let tipos: Vec<&str> = t["eventos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x["tipo"].as_str().unwrap())
-        .collect();
+    let t = app.trazabilidad(&e.auditor, &c);
     assert_eq!(
-        tipos,
+        tipos(&t),
         [
             "expedida",
             "radicada",
@@ -849,14 +762,17 @@ fn devoluciones_follow_res_2284_art_6() {
     // D: answered, then reiterated by the payer: the devolución stands; the corrected invoice is
     // radicated again, and cannot be returned a second time.
     let f_d = id(&app.factura(&e, "DV-D", "2026-07-01"));
-    radicar(&app, &e, &f_d, "R-D", "2026-08-03");
-    let dd = id(&devolver(&app, &e, &f_d, "DE1601", "2026-08-04").expect(201).json()["devoluciones"][0]);
+    app.radicar(&e, &f_d, "R-D", "2026-08-03");
+    let dd = id(&app
+        .devolver(&e.facturacion, &f_d, "DE1601", "2026-08-04")
+        .expect(201)
+        .json()["devoluciones"][0]);
     responder(&dd, "RE9601", "2026-08-05").expect(201);
     let decision = json!({"decision": "reitera", "fecha": "2026-08-10"});
     app.post(&format!("/api/v1/devoluciones/{dd}/decisiones"), &e.auditor, &decision)
         .problem(403);
     let otro = app.tenant();
-    let otra_cartera = app.user(&otro, trazo::domain::rol::Rol::Cartera);
+    let otra_cartera = app.user(&otro, Rol::Cartera);
     app.post(
         &format!("/api/v1/devoluciones/{dd}/decisiones"),
         &otra_cartera,
@@ -877,9 +793,9 @@ fn devoluciones_follow_res_2284_art_6() {
         (v["estado"].as_str(), v["devoluciones"][0]["estado"].as_str()),
         (Some("devuelta"), Some("reiterada"))
     );
-    let r = radicar(&app, &e, &f_d, "R-D2", "2026-08-24");
+    let r = app.radicar(&e, &f_d, "R-D2", "2026-08-24");
     assert_eq!(r["estado"], "reradicada");
-    devolver(&app, &e, &f_d, "DE1601", "2026-08-25").problem(409);
+    app.devolver(&e.facturacion, &f_d, "DE1601", "2026-08-25").problem(409);
 }
 
 #[test]
@@ -889,13 +805,9 @@ fn glosas_codes_and_silence_as_the_law_writes_them() {
     // Radicated Wednesday 1 July 2026: the glosa term is 20 días hábiles, to Friday 31 July
     // (13 and 20 July are holidays).
     let f = id(&app.factura(&e, "GL-1", "2026-06-15"));
-    radicar(&app, &e, &f, "R-1", "2026-07-01");
+    app.radicar(&e, &f, "R-1", "2026-07-01");
     let glosa = |codigo: &str, valor: &str, recibida: &str| {
-        app.post(
-            &format!("/api/v1/facturas/{f}/glosas"),
-            &e.cartera,
-            &json!({"codigo": codigo, "valor": valor, "fecha_formulacion": "2026-07-31", "fecha_recepcion": recibida}),
-        )
+        app.glosar(&e, &f, &Glosa::new(codigo, valor, "2026-07-31").recibida(recibida))
     };
     // Res. 2284/2023 art. 4: the list is closed; only application codes are imputed; the old
     // manual is for invoices issued before October 2024. A code with an accent is refused too.
@@ -926,7 +838,7 @@ fn glosas_codes_and_silence_as_the_law_writes_them() {
         (Some(true), Some(true))
     );
     let (g1, g2) = (id(&g1), id(&g2));
-    let v = factura_ver(&app, &e.cartera, &f);
+    let v = app.ver_factura(&e.cartera, &f);
     assert_eq!(
         (
             v["saldo"].as_str(),
@@ -936,7 +848,8 @@ fn glosas_codes_and_silence_as_the_law_writes_them() {
         ),
         (Some("850000.00"), Some("100000.00"), Some(true), Some(false))
     );
-    let x = alertas(&app, &e.cartera)
+    let x = app
+        .alertas(&e.cartera)
         .into_iter()
         .find(|x| x["glosa_id"] == g2.as_str())
         .expect("an alert for the extemporánea glosa");
@@ -976,7 +889,7 @@ fn glosas_codes_and_silence_as_the_law_writes_them() {
         ),
         (Some("aceptada"), Some(true), Some("150000.00"), None)
     );
-    assert_eq!(factura_ver(&app, &e.cartera, &f)["saldo"], "850000.00");
+    assert_eq!(app.ver_factura(&e.cartera, &f)["saldo"], "850000.00");
     // The extemporánea glosa is answered RE9502; the payer's decision is due 10 días hábiles
     // later (2-4, 7-11, 14, 15 September) and never comes: it stays in discussion.
     let r = responder(&g2, "RE9502", "0", "100000.00").expect(201).json();
@@ -984,12 +897,13 @@ fn glosas_codes_and_silence_as_the_law_writes_them() {
         (r["estado"].as_str(), r["fecha_limite_decision"].as_str()),
         (Some("respondida"), Some("2026-09-15"))
     );
-    let v = factura_ver(&app, &e.cartera, &f);
+    let v = app.ver_factura(&e.cartera, &f);
     assert_eq!(
         (v["en_discusion"].as_str(), v["glosas"][1]["decision_vencida"].as_bool()),
         (Some("100000.00"), Some(true))
     );
-    assert!(alertas(&app, &e.cartera)
+    assert!(app
+        .alertas(&e.cartera)
         .iter()
         .any(|x| x["glosa_id"] == g2.as_str() && x["tipo"] == "decision_vencida"));
     // The payer's notice RE2202 fits the late answer, not the extemporánea glosa.
@@ -1003,11 +917,8 @@ fn glosas_codes_and_silence_as_the_law_writes_them() {
     aviso(&g1, "RE2201").problem(422);
     aviso(&g2, "RE2202").problem(409);
     aviso(&g1, "RE2202").expect(201);
-    let t = app
-        .get(&format!("/api/v1/facturas/{f}/trazabilidad"), &e.auditor)
-        .expect(200)
-        .json();
-    let ev = t["eventos"].as_array().unwrap();
+    let t = app.trazabilidad(&e.auditor, &f);
+    let ev = eventos(&t);
     let tardia = ev
         .iter()
         .find(|x| x["tipo"] == "glosa_respondida" && x["detalle"]["glosa_id"] == g1.as_str())
@@ -1027,13 +938,9 @@ fn glosas_codes_and_silence_as_the_law_writes_them() {
 
     // An invoice issued before 1 October 2024 keeps the Res. 3047 manual.
     let vieja = id(&app.factura(&e, "GL-OLD", "2024-09-20"));
-    radicar(&app, &e, &vieja, "R-OLD", "2024-09-25");
-    app.post(
-        &format!("/api/v1/facturas/{vieja}/glosas"),
-        &e.cartera,
-        &json!({"codigo": "101", "valor": "1000.00", "fecha_formulacion": "2024-10-01", "fecha_recepcion": "2024-10-01"}),
-    )
-    .expect(201);
+    app.radicar(&e, &vieja, "R-OLD", "2024-09-25");
+    app.glosar(&e, &vieja, &Glosa::new("101", "1000.00", "2024-10-01"))
+        .expect(201);
 }
 
 #[test]
@@ -1042,7 +949,7 @@ fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_o
     let e = app.equipo();
     // Ley 1122/2007 art. 13 lit. d: radicated 1 July, half is due 8 July (2, 3, 6, 7, 8).
     let an = id(&app.factura(&e, "AN-1", "2026-06-25"));
-    radicar(&app, &e, &an, "R-AN", "2026-07-01");
+    app.radicar(&e, &an, "R-AN", "2026-07-01");
     // Under a cápita contract the rule is a month in advance, not the 50%.
     let contrato = app
         .post("/api/v1/contratos", &e.facturacion, &json!({"pagador_id": e.pagador_id, "numero": "CT-CAP", "modalidad": "capita", "fecha_inicio": "2026-01-01"}))
@@ -1052,8 +959,8 @@ fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_o
         .post("/api/v1/facturas", &e.facturacion, &json!({"numero": "CA-1", "pagador_id": e.pagador_id, "contrato_id": id(&contrato), "fecha_expedicion": "2026-06-25", "valor_total": "1000000.00"}))
         .expect(201)
         .json());
-    radicar(&app, &e, &ca, "R-CA", "2026-07-01");
-    let al = alertas(&app, &e.cartera);
+    app.radicar(&e, &ca, "R-CA", "2026-07-01");
+    let al = app.alertas(&e.cartera);
     let x = al
         .iter()
         .find(|x| x["numero"] == "AN-1" && x["tipo"] == "pago_anticipo_vencido")
@@ -1063,7 +970,7 @@ fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_o
         (Some("2026-07-08"), Some("500000.00"), Some(12))
     );
     assert!(al.iter().all(|x| x["numero"] != "CA-1"), "{al:?}");
-    let v = factura_ver(&app, &e.cartera, &an);
+    let v = app.ver_factura(&e.cartera, &an);
     let plazo = v["plazos"]
         .as_array()
         .unwrap()
@@ -1076,27 +983,21 @@ fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_o
         (Some("2026-07-08"), Some(true))
     );
     assert_eq!(v["fecha_limite_pago"], "2026-08-18");
-    assert!(factura_ver(&app, &e.cartera, &ca)["plazos"]
+    assert!(app.ver_factura(&e.cartera, &ca)["plazos"]
         .as_array()
         .unwrap()
         .iter()
         .all(|p| p["termino"] != "pago_anticipo"));
     // Half paid: the alert goes.
-    app.post(
-        "/api/v1/pagos",
-        &e.finanzas,
-        &json!({"pagador_id": e.pagador_id, "fecha": "2026-07-15", "valor": "500000.00",
-        "aplicaciones": [{"factura_id": an, "valor": "500000.00"}]}),
-    )
-    .expect(201);
-    assert!(alertas(&app, &e.cartera).iter().all(|x| x["numero"] != "AN-1"));
+    app.pagar(&e, &an, "2026-07-15", "500000.00");
+    assert!(app.alertas(&e.cartera).iter().all(|x| x["numero"] != "AN-1"));
 
     // Res. 2284/2023 art. 7: two invoices whose glosa terms are over (accepted tacitly), and
     // AN-1, still in its glosa term (to 31 July): not accepted yet, even half paid.
     let old1 = id(&app.factura(&e, "OLD-1", "2026-04-01"));
-    radicar(&app, &e, &old1, "R-O1", "2026-04-06");
+    app.radicar(&e, &old1, "R-O1", "2026-04-06");
     let old2 = id(&app.factura(&e, "OLD-2", "2026-04-15"));
-    radicar(&app, &e, &old2, "R-O2", "2026-04-20");
+    app.radicar(&e, &old2, "R-O2", "2026-04-20");
     let pago = |valor: &str| {
         id(&app
             .post("/api/v1/pagos", &e.finanzas, &json!({"pagador_id": e.pagador_id, "fecha": "2026-07-15", "valor": valor, "referencia": "SIN-DETALLE", "medio": "transferencia"}))
@@ -1107,12 +1008,8 @@ fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_o
     let url = |p: &str| format!("/api/v1/pagos/{p}/aplicacion-sin-detalle");
     app.post(&url(&p1), &e.auditor, &json!({})).problem(403);
     let otro = app.tenant();
-    app.post(
-        &url(&p1),
-        &app.user(&otro, trazo::domain::rol::Rol::Finanzas),
-        &json!({}),
-    )
-    .problem(404);
+    app.post(&url(&p1), &app.user(&otro, Rol::Finanzas), &json!({}))
+        .problem(404);
     let r = app.post(&url(&p1), &e.finanzas, &json!({})).expect(201).json();
     let apl: Vec<(&str, &str)> = r["aplicaciones"]
         .as_array()
@@ -1131,18 +1028,10 @@ fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_o
     );
     let p = app.post(&url(&p2), &e.cartera, &json!({})).problem(409);
     assert!(p["detail"].as_str().unwrap().contains("art. 7"), "{p}");
-    let t = app
-        .get(&format!("/api/v1/facturas/{old2}/trazabilidad"), &e.auditor)
-        .expect(200)
-        .json();
-    let pagos: Vec<&Value> = t["eventos"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|x| x["tipo"] == "pago_aplicado")
-        .collect();
+    let t = app.trazabilidad(&e.auditor, &old2);
+    let pagos: Vec<&Value> = eventos(&t).iter().filter(|x| x["tipo"] == "pago_aplicado").collect();
     assert_eq!(pagos.len(), 2);
     assert!(pagos[0]["detalle"]["regla"].as_str().unwrap().contains("art. 7"));
-    assert_eq!(factura_ver(&app, &e.cartera, &old2)["estado"], "pagada");
-    assert_eq!(factura_ver(&app, &e.cartera, &an)["saldo"], "500000.00");
+    assert_eq!(app.ver_factura(&e.cartera, &old2)["estado"], "pagada");
+    assert_eq!(app.ver_factura(&e.cartera, &an)["saldo"], "500000.00");
 }

@@ -1,0 +1,11 @@
+//! The end-to-end suite, one binary: each module starts real Trazo servers and talks HTTP to
+//! them, on SQLite or, with `TEST_DATABASE_URL`, on PostgreSQL. Shared helpers are in the
+//! `trazo_tests` library; snapshots of large answers are in `snapshots/`.
+
+mod ciclo;
+mod cobro;
+mod facturas;
+mod foundation;
+mod importaciones;
+mod persistence;
+mod reportes;
