@@ -102,12 +102,12 @@ fn main() {
     let prestador =
         app::prestadores::crear(&db, "900123456", "IPS Bench", "admin@bench.co", "clave-larga-123").unwrap();
     let usuario = db
-        .read(|c| Ok(db::usuarios::por_email(c, "admin@bench.co")?))
+        .read(|c| Ok::<_, app::AppError>(db::usuarios::por_email(c, "admin@bench.co")?))
         .unwrap()
         .unwrap()
         .id;
     let t0 = Instant::now();
-    db.write(|c| Ok(c.batch_execute(&datos(backend == "sqlite", n, &prestador))?))
+    db.write(|c| Ok::<_, app::AppError>(c.batch_execute(&datos(backend == "sqlite", n, &prestador))?))
         .unwrap();
     println!(
         "{backend}: {n} facturas generadas en {:.1} s",

@@ -337,7 +337,7 @@ fn importar(
     let actor = Actor {
         usuario_id: u.id,
         prestador_id: prestador.id,
-        rol: u.rol.parse().map_err(|e| anyhow::anyhow!("{e}"))?,
+        rol: u.rol,
     };
     let archivos = archivos(rutas, settings)?;
     let o = Opciones { tipo, perfil, simular };

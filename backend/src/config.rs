@@ -42,6 +42,39 @@ pub enum SeguridadSmtp {
     Tls,
 }
 
+/// A secret of the configuration (the JWT key, the SMTP password): usable where it is
+/// needed, never printed: its `Debug` shows `***`, so logging the settings leaks nothing.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secreto(String);
+
+impl Secreto {
+    pub fn new(valor: impl Into<String>) -> Secreto {
+        Secreto(valor.into())
+    }
+
+    /// The value, for the one place that uses it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl From<&str> for Secreto {
+    fn from(valor: &str) -> Secreto {
+        Secreto::new(valor)
+    }
+}
+
+impl std::fmt::Debug for Secreto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_empty() { "\"\"" } else { "***" })
+    }
+}
+
 /// The mail server reminders go through.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,7 +83,7 @@ pub struct Smtp {
     pub host: String,
     pub port: u16,
     pub usuario: String,
-    pub clave: String,
+    pub clave: Secreto,
     pub remitente: String,
     pub seguridad: SeguridadSmtp,
 }
@@ -103,7 +136,7 @@ pub struct Database {
 #[serde(deny_unknown_fields)]
 pub struct Auth {
     pub token_ttl_minutes: i64,
-    pub jwt_secret: String,
+    pub jwt_secret: Secreto,
     pub login_attempts_per_minute: u32,
     pub login_attempts_per_minute_per_address: u32,
 }
@@ -169,7 +202,7 @@ impl Settings {
         if self.auth.token_ttl_minutes <= 0 {
             return bad("auth.token_ttl_minutes", "debe ser mayor que 0");
         }
-        if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.len() < 32 {
+        if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.expose().len() < 32 {
             return bad("auth.jwt_secret", "debe tener al menos 32 caracteres (o dejarse vacío)");
         }
         if self.auth.login_attempts_per_minute == 0 {
@@ -242,7 +275,7 @@ impl Settings {
     }
 
     pub fn jwt_secret(&self) -> Option<&str> {
-        Some(self.auth.jwt_secret.as_str()).filter(|s| !s.is_empty())
+        Some(self.auth.jwt_secret.expose()).filter(|s| !s.is_empty())
     }
 }
 
@@ -252,6 +285,26 @@ mod tests {
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug() {
+        let s = Settings::load(
+            None,
+            env(&[
+                ("TRAZO_AUTH__JWT_SECRET", "una-clave-muy-secreta-de-32-caracteres-o-mas"),
+                ("TRAZO_SMTP__CLAVE", "clave-del-correo"),
+            ]),
+        )
+        .unwrap();
+        let impreso = format!("{s:?}");
+        assert!(
+            !impreso.contains("muy-secreta") && !impreso.contains("clave-del-correo"),
+            "{impreso}"
+        );
+        assert!(impreso.contains("jwt_secret: ***"), "{impreso}");
+        assert_eq!(s.jwt_secret(), Some("una-clave-muy-secreta-de-32-caracteres-o-mas"));
+        assert_eq!(s.smtp.clave.expose(), "clave-del-correo");
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn import_reads_folders_and_zips_and_twice_changes_nothing() {
     // The payer the files name, created as an admin would through the API.
     let db = trazo::db::Db::connect(&dir.path().join("trazo.db").to_string_lossy(), 1).unwrap();
     let admin = db
-        .read(|c| Ok(trazo::db::usuarios::por_email(c, "jefe@norte.co")?))
+        .read(|c| Ok::<_, trazo::app::AppError>(trazo::db::usuarios::por_email(c, "jefe@norte.co")?))
         .unwrap()
         .unwrap();
     let actor = trazo::app::Actor {

@@ -104,3 +104,5 @@ fn actor_of(req: &HttpRequest) -> Result<Actor, AppError> {
         .ok_or_else(|| AppError::Unauthorized("se espera Authorization: Bearer <token>".into()))?;
     state.keys.verify(token.trim())
 }
+
+super::rutas!(login);

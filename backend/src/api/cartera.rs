@@ -261,3 +261,5 @@ pub async fn conciliacion(
     }
     Ok(HttpResponse::Ok().json(r))
 }
+
+super::rutas!(edades, indicadores, glosas, segmentacion, recibir_estado, conciliacion);

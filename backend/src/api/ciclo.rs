@@ -67,3 +67,5 @@ pub async fn castigar(
     let f = blocking(move || notas::castigar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
 }
+
+super::rutas!(radicar, radicar_lote, nota, castigar);

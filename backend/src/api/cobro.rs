@@ -167,3 +167,17 @@ pub async fn recordatorio(
     let v = blocking(move || recordatorios::enviar(&state.db, &state.smtp, &actor, state.hoy(), &id, body.0)).await?;
     Ok(HttpResponse::Created().json(v))
 }
+
+super::rutas!(
+    obtener,
+    actualizar,
+    etapa,
+    aplicar_regla,
+    registrar_gestion,
+    gestiones,
+    crear_acuerdo,
+    acuerdos,
+    acuerdo,
+    trabajo,
+    recordatorio
+);

@@ -55,3 +55,5 @@ pub async fn obtener(
     let x = blocking(move || contratos::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(x))
 }
+
+super::rutas!(crear, listar, obtener);

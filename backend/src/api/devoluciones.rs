@@ -87,3 +87,5 @@ pub async fn avisar_glosa(
     let g = blocking(move || glosas::avisar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }
+
+super::rutas!(devolver, responder, decidir, avisar, avisar_glosa);

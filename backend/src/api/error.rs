@@ -112,7 +112,7 @@ mod tests {
     use actix_web::body::MessageBody;
 
     use super::*;
-    use crate::app::{pagadores, Actor, Pagina};
+    use crate::app::{pagadores, Actor};
     use crate::db::Db;
     use crate::domain::rol::Rol;
 
@@ -128,7 +128,7 @@ mod tests {
             prestador_id: "p".into(),
             rol: Rol::Cartera,
         };
-        let e = pagadores::listar(&db, &actor, Default::default(), Pagina::new(None, None).unwrap()).unwrap_err();
+        let e = pagadores::listar(&db, &actor, Default::default()).unwrap_err();
         assert!(matches!(e, AppError::Ocupado(_)), "{e:?}");
         let r = e.error_response();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);

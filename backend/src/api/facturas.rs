@@ -1,13 +1,10 @@
 use actix_web::{get, post, web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::error::Problema;
 use super::json::Json;
-use super::{blocking, created, AppState, PaginaQuery};
-use crate::app::facturas::{self, FacturaVista, NuevaFactura};
+use super::{blocking, created, AppState};
+use crate::app::facturas::{self, ConsultaFacturas, FacturaVista, NuevaFactura};
 use crate::app::{Actor, AppError, Lista};
-use crate::db;
 
 /// Registers an invoice with its lines (facturacion). The number is unique per prestador
 /// (409); amounts that do not add up are 422 naming the line.
@@ -23,41 +20,14 @@ pub async fn crear(
     Ok(created(format!("/api/v1/facturas/{}", f.id), f))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct FiltroQuery {
-    pub estado: Option<String>,
-    pub pagador_id: Option<String>,
-    /// Issued on or after this date.
-    pub desde: Option<chrono::NaiveDate>,
-    /// Issued on or before this date.
-    pub hasta: Option<chrono::NaiveDate>,
-    /// Part of the number or CUFE.
-    pub q: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-#[utoipa::path(tag = "facturas", params(FiltroQuery), security(("bearer" = [])), responses((status = 200, body = Lista<FacturaVista>)))]
+#[utoipa::path(tag = "facturas", params(ConsultaFacturas), security(("bearer" = [])), responses((status = 200, body = Lista<FacturaVista>)))]
 #[get("/facturas")]
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<FiltroQuery>,
+    q: web::Query<ConsultaFacturas>,
 ) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let pagina = PaginaQuery {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .pagina()?;
-    let filtro = db::facturas::Filtro {
-        estado: q.estado,
-        pagador_id: q.pagador_id,
-        desde: q.desde,
-        hasta: q.hasta,
-        q: q.q,
-    };
-    let l = blocking(move || facturas::listar(&state.db, &state.terminos, state.hoy(), &actor, filtro, pagina)).await?;
+    let l = blocking(move || facturas::listar(&state.db, &state.terminos, state.hoy(), &actor, q.into_inner())).await?;
     Ok(HttpResponse::Ok().json(l))
 }
 
@@ -72,3 +42,5 @@ pub async fn obtener(
     let f = blocking(move || facturas::obtener(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(f))
 }
+
+super::rutas!(crear, listar, obtener);

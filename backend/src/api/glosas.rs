@@ -87,3 +87,5 @@ pub async fn conciliar(
     let g = blocking(move || glosas::conciliar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }
+
+super::rutas!(glosar, de_factura, obtener, responder, decidir, conciliar);

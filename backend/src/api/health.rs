@@ -16,3 +16,5 @@ pub async fn health(state: web::Data<AppState>) -> HttpResponse {
         HttpResponse::ServiceUnavailable().json(json!({ "status": "error", "database": backend }))
     }
 }
+
+super::rutas!(health);

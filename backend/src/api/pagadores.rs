@@ -1,14 +1,10 @@
 use actix_web::{get, patch, post, web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use super::error::Problema;
 use super::json::Json;
-use super::{blocking, created, AppState, PaginaQuery};
-use crate::app::pagadores::{self, CambioPagador, NuevoPagador, PagadorVista};
+use super::{blocking, created, AppState};
+use crate::app::pagadores::{self, CambioPagador, ConsultaPagadores, NuevoPagador, PagadorVista};
 use crate::app::{Actor, AppError, Lista};
-use crate::db;
-use crate::domain::pagador::TipoPagador;
 
 /// Creates a payer (admin, facturacion). A NIT already registered is 409.
 #[utoipa::path(tag = "pagadores", request_body = NuevoPagador, security(("bearer" = [])),
@@ -23,34 +19,15 @@ pub async fn crear(
     Ok(created(format!("/api/v1/pagadores/{}", p.id), p))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct FiltroQuery {
-    pub tipo: Option<TipoPagador>,
-    /// Part of the name or NIT.
-    pub q: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
 /// Lists the payers of the caller's prestador (every role).
-#[utoipa::path(tag = "pagadores", params(FiltroQuery), security(("bearer" = [])), responses((status = 200, body = Lista<PagadorVista>)))]
+#[utoipa::path(tag = "pagadores", params(ConsultaPagadores), security(("bearer" = [])), responses((status = 200, body = Lista<PagadorVista>)))]
 #[get("/pagadores")]
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<FiltroQuery>,
+    q: web::Query<ConsultaPagadores>,
 ) -> Result<HttpResponse, AppError> {
-    let q = q.into_inner();
-    let pagina = PaginaQuery {
-        page: q.page,
-        per_page: q.per_page,
-    }
-    .pagina()?;
-    let filtro = db::pagadores::Filtro {
-        tipo: q.tipo.map(|t| t.as_str().to_string()),
-        q: q.q,
-    };
-    let l = blocking(move || pagadores::listar(&state.db, &actor, filtro, pagina)).await?;
+    let l = blocking(move || pagadores::listar(&state.db, &actor, q.into_inner())).await?;
     Ok(HttpResponse::Ok().json(l))
 }
 
@@ -79,3 +56,5 @@ pub async fn actualizar(
     let p = blocking(move || pagadores::actualizar(&state.db, &actor, &id, body.0)).await?;
     Ok(HttpResponse::Ok().json(p))
 }
+
+super::rutas!(crear, listar, obtener, actualizar);

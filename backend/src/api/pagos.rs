@@ -89,3 +89,5 @@ pub async fn listar(
     let l = blocking(move || pagos::listar(&state.db, &actor, q.pagador_id.as_deref(), pagina)).await?;
     Ok(HttpResponse::Ok().json(l))
 }
+
+super::rutas!(registrar, aplicar, aplicar_sin_detalle, obtener, listar);

@@ -119,3 +119,5 @@ pub async fn codigos(_actor: Actor, q: web::Query<CodigosQuery>) -> Result<HttpR
     let items: Vec<&Codigo> = Catalogo::oficial().listar(tipo, manual);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
 }
+
+super::rutas!(trazabilidad, alertas, codigos);

@@ -41,3 +41,5 @@ pub async fn obtener(
     let u = blocking(move || usuarios::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(u))
 }
+
+super::rutas!(crear, listar, obtener);

@@ -153,12 +153,8 @@ pub fn login(db: &Db, keys: &TokenKeys, email: &str, password: &str) -> Result<S
     if !verify_password(password, &u.password_hash) || !u.activo {
         return Err(rechazo());
     }
-    let rol: Rol = u
-        .rol
-        .parse()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("rol guardado inválido: {e}")))?;
     Ok(Sesion {
-        access_token: keys.issue(&u.id, &u.prestador_id, rol)?,
+        access_token: keys.issue(&u.id, &u.prestador_id, u.rol)?,
         token_type: "Bearer",
         expires_in: keys.ttl_seconds,
     })

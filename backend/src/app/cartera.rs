@@ -627,7 +627,7 @@ pub fn indicadores(
         // Names of payers that only had flows in the period.
         let (pagadores, _) = db::pagadores::listar(c, pid, &Default::default(), 0, i64::MAX)?;
         for p in pagadores {
-            nombres.entry(p.id).or_insert((p.nombre, p.tipo));
+            nombres.entry(p.id).or_insert((p.nombre, p.tipo.as_str().to_string()));
         }
         Ok::<_, AppError>(())
     })?;

@@ -12,9 +12,9 @@ use crate::db::{self, facturas::Factura as Fila, glosas::Glosa as GlosaFila, Any
 use crate::domain::catalogo::{Catalogo, EfectoRespuesta};
 use crate::domain::ciclo::Factura;
 use crate::domain::contrato::Modalidad;
-use crate::domain::devolucion::{DecisionDevolucion, Devolucion, RespuestaDevolucion};
+use crate::domain::devolucion::{Devolucion, RespuestaDevolucion};
 use crate::domain::factura::{a_cargo_pagador, EstadoFactura};
-use crate::domain::glosa::{EstadoGlosa, Glosa, ResultadoDecision};
+use crate::domain::glosa::Glosa;
 use crate::domain::terminos::{Reglas, Terminos};
 use crate::domain::Rechazo;
 
@@ -49,16 +49,13 @@ pub fn glosa_dominio(g: &GlosaFila) -> Glosa {
         fecha_recepcion: g.fecha_recepcion,
         fecha_limite_respuesta: g.fecha_limite_respuesta,
         extemporanea: g.extemporanea,
-        estado: g.estado.parse().unwrap_or(EstadoGlosa::Formulada),
+        estado: g.estado,
         valor_aceptado: g.valor_aceptado,
         valor_sustentado: g.valor_sustentado,
         fecha_respuesta: g.fecha_respuesta,
         respuesta_extemporanea: g.respuesta_extemporanea,
         fecha_limite_decision: g.fecha_limite_decision,
-        resultado_decision: g
-            .resultado_decision
-            .as_deref()
-            .and_then(|r| r.parse::<ResultadoDecision>().ok()),
+        resultado_decision: g.resultado_decision,
         valor_levantado: g.valor_levantado,
         fecha_decision: g.fecha_decision,
         valor_conciliado_prestador: g.valor_conciliado_prestador,
@@ -87,12 +84,8 @@ pub fn devolucion_dominio(d: &db::radicaciones::Devolucion, t: &Terminos) -> Res
         }
         _ => None,
     };
-    let decision = match (&d.decision, d.decision_fecha) {
-        (Some(x), Some(f)) => Some((
-            x.parse::<DecisionDevolucion>()
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("devoluciones.decision de {}: {e}", d.id)))?,
-            f,
-        )),
+    let decision = match (d.decision, d.decision_fecha) {
+        (Some(x), Some(f)) => Some((x, f)),
         _ => None,
     };
     Ok(Devolucion::con_terminos(
@@ -106,13 +99,13 @@ pub fn devolucion_dominio(d: &db::radicaciones::Devolucion, t: &Terminos) -> Res
 
 /// Copies what the rules changed back into the row.
 pub fn glosa_a_fila(g: &Glosa, fila: &mut GlosaFila) {
-    fila.estado = g.estado.as_str().to_string();
+    fila.estado = g.estado;
     fila.valor_aceptado = g.valor_aceptado;
     fila.valor_sustentado = g.valor_sustentado;
     fila.fecha_respuesta = g.fecha_respuesta;
     fila.respuesta_extemporanea = g.respuesta_extemporanea;
     fila.fecha_limite_decision = g.fecha_limite_decision;
-    fila.resultado_decision = g.resultado_decision.map(|r| r.as_str().to_string());
+    fila.resultado_decision = g.resultado_decision;
     fila.valor_levantado = g.valor_levantado;
     fila.fecha_decision = g.fecha_decision;
     fila.valor_conciliado_prestador = g.valor_conciliado_prestador;
@@ -191,7 +184,7 @@ fn cargar_lote(
                 pagado: reduccion(db::movimientos::PAGO),
                 notas: reduccion(db::movimientos::NOTA_CREDITO),
                 castigado: reduccion(db::movimientos::CASTIGO),
-                anulada: fila.estado == EstadoFactura::Anulada.as_str(),
+                anulada: fila.estado == EstadoFactura::Anulada,
             };
             Ok(Expediente {
                 capita: fila.contrato_id.as_ref().is_some_and(|c| capita.contains(c)),

@@ -85,8 +85,8 @@ pub struct CambioEtapaVista {
 fn vista_etapa(e: dbc::CambioEtapa) -> CambioEtapaVista {
     CambioEtapaVista {
         pagador_id: e.pagador_id,
-        etapa: e.etapa.parse().unwrap_or(Etapa::Preventiva),
-        anterior: e.anterior.parse().unwrap_or(Etapa::Preventiva),
+        etapa: e.etapa,
+        anterior: e.anterior,
         origen: e.origen,
         motivo: e.motivo,
         fecha: e.fecha,
@@ -114,7 +114,7 @@ fn cobro_o_nuevo(c: &mut AnyConnection, prestador_id: &str, pagador_id: &str) ->
         dbc::cobro_de(c, prestador_id, pagador_id)?.unwrap_or(dbc::CobroPagador {
             pagador_id: pagador_id.into(),
             prestador_id: prestador_id.into(),
-            etapa: Etapa::Preventiva.as_str().into(),
+            etapa: Etapa::Preventiva,
             email_contacto: None,
             responsable_id: None,
             version: 0,
@@ -150,7 +150,7 @@ pub fn obtener(db: &Db, actor: &Actor, pagador_id: &str) -> Result<CobroVista, A
             .collect();
         Ok(CobroVista {
             pagador_id: p.pagador_id,
-            etapa: p.etapa.parse().unwrap_or(Etapa::Preventiva),
+            etapa: p.etapa,
             email_contacto: p.email_contacto,
             responsable_id: p.responsable_id,
             version: p.version,
@@ -194,7 +194,7 @@ pub fn actualizar(db: &Db, actor: &Actor, pagador_id: &str, cambio: CambioCobro)
                 None
             } else {
                 match db::usuarios::por_id(c, &actor.prestador_id, r)? {
-                    Some(u) if u.rol == Rol::Cartera.as_str() || u.rol == Rol::Finanzas.as_str() => Some(u.id),
+                    Some(u) if u.rol == Rol::Cartera || u.rol == Rol::Finanzas => Some(u.id),
                     Some(u) => {
                         return Err(AppError::invalid(
                             "responsable_id",
@@ -232,8 +232,8 @@ fn mover_etapa(
         id: db::new_id(),
         prestador_id: actor.prestador_id.clone(),
         pagador_id: p.pagador_id.clone(),
-        etapa: etapa.as_str().into(),
-        anterior: p.etapa.clone(),
+        etapa,
+        anterior: p.etapa,
         origen: origen.into(),
         motivo: motivo.into(),
         fecha,
@@ -250,7 +250,7 @@ fn mover_etapa(
         fecha,
         json!({"etapa": cambio.etapa, "anterior": cambio.anterior, "origen": origen, "motivo": motivo}),
     )?;
-    p.etapa = cambio.etapa.clone();
+    p.etapa = cambio.etapa;
     guardar_cobro(c, p)?;
     Ok(cambio)
 }
@@ -281,7 +281,7 @@ pub fn cambiar_etapa(
     }
     let cambio = db.write(|c| {
         let p = cobro_o_nuevo(c, &actor.prestador_id, pagador_id)?;
-        if p.etapa == n.etapa.as_str() {
+        if p.etapa == n.etapa {
             return Err(AppError::Conflict(format!("el pagador ya está en etapa {}", n.etapa)));
         }
         mover_etapa(c, actor, p, n.etapa, "manual", n.motivo.trim(), fecha)
@@ -311,7 +311,7 @@ pub fn aplicar_regla(
         let mut cambios = Vec::new();
         for pagador_id in pagadores {
             let p = cobro_o_nuevo(c, pid, &pagador_id)?;
-            let actual: Etapa = p.etapa.parse().unwrap_or(Etapa::Preventiva);
+            let actual: Etapa = p.etapa;
             let (dias, vencido) = vencidos
                 .iter()
                 .find(|v| v.pagador_id == pagador_id)
@@ -374,7 +374,7 @@ fn vista_gestion(g: dbc::Gestion, facturas: Vec<String>) -> GestionVista {
     GestionVista {
         id: g.id,
         pagador_id: g.pagador_id,
-        tipo: g.tipo.parse().unwrap_or(TipoGestion::Llamada),
+        tipo: g.tipo,
         fecha: g.fecha,
         contacto: g.contacto,
         resultado: g.resultado,
@@ -411,7 +411,7 @@ pub fn registrar_gestion_en(
         id: db::new_id(),
         prestador_id: actor.prestador_id.clone(),
         pagador_id: pagador_id.into(),
-        tipo: n.tipo.as_str().into(),
+        tipo: n.tipo,
         fecha: n.fecha,
         contacto: n.contacto.trim().into(),
         resultado: n.resultado.trim().into(),

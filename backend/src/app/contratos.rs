@@ -45,7 +45,7 @@ pub struct ContratoVista {
 impl From<Contrato> for ContratoVista {
     fn from(x: Contrato) -> Self {
         ContratoVista {
-            modalidad: x.modalidad.parse().unwrap_or(Modalidad::Otra),
+            modalidad: x.modalidad,
             valor: x.valor.map(money::from_centavos),
             id: x.id,
             pagador_id: x.pagador_id,
@@ -108,7 +108,7 @@ pub fn crear(db: &Db, actor: &Actor, n: NuevoContrato) -> Result<ContratoVista, 
             prestador_id: actor.prestador_id.clone(),
             pagador_id: n.pagador_id.clone(),
             numero,
-            modalidad: n.modalidad.as_str().to_string(),
+            modalidad: n.modalidad,
             fecha_inicio: n.fecha_inicio,
             fecha_fin: n.fecha_fin,
             plazo_pago_dias: plazo,

@@ -149,7 +149,7 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
                 prestador_id: prestador.id.clone(),
                 nit: (*nit).into(),
                 nombre: (*nombre).into(),
-                tipo: tipo.as_str().into(),
+                tipo: *tipo,
                 version: 1,
                 creado_en: now,
                 actualizado_en: now,
@@ -160,7 +160,7 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
                 prestador_id: prestador.id.clone(),
                 pagador_id: p.id.clone(),
                 numero: format!("CT-{}-{:03}", inicio_contratos.year(), i + 1),
-                modalidad: modalidad.as_str().into(),
+                modalidad: *modalidad,
                 fecha_inicio: inicio_contratos,
                 fecha_fin: NaiveDate::from_ymd_opt(hoy.year() + 1, 12, 31),
                 plazo_pago_dias: if *tipo == TipoPagador::Adres { 60 } else { 30 },
@@ -194,7 +194,7 @@ pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError
                 });
             }
             let total: Decimal = items.iter().map(|i| i.valor_total).sum();
-            let contributivo = pagador.tipo == TipoPagador::EpsContributivo.as_str();
+            let contributivo = pagador.tipo == TipoPagador::EpsContributivo;
             let entrada = FacturaEntrada {
                 numero: format!("FEV{}", 10_000 + n),
                 fecha_expedicion: fecha,

@@ -299,7 +299,7 @@ pub fn decidir(
         let mut d = devolucion_dominio(fila, t)?;
         let limite = d.fecha_limite_reiteracion;
         let cumplido = d.decidir(n.decision, n.fecha, &t.reglas)?;
-        fila.decision = Some(n.decision.as_str().to_string());
+        fila.decision = Some(n.decision);
         fila.decision_fecha = Some(n.fecha);
         Ok((
             "devolucion_decidida",

@@ -114,7 +114,7 @@ pub struct FacturaVista {
 /// acceptance and lifting by silence applied.
 fn vista(f: Factura, saldo: i64, en_discusion: i64) -> FacturaVista {
     FacturaVista {
-        estado: f.estado.parse().unwrap_or(EstadoFactura::Expedida),
+        estado: f.estado,
         saldo: from_centavos(saldo),
         en_discusion: from_centavos(en_discusion),
         valor_total: from_centavos(f.valor_total),
@@ -249,7 +249,7 @@ pub fn insertar(
             valor_total: v.valor_total,
             copagos: v.copagos,
             cuotas_moderadoras: v.cuotas_moderadoras,
-            estado: EstadoFactura::Expedida.as_str().into(),
+            estado: EstadoFactura::Expedida,
             version: 1,
             creado_en: now,
             numero_radicado: None,
@@ -325,14 +325,36 @@ pub fn obtener(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -
     vista_completa(e, t, hoy)
 }
 
+/// What a list of invoices asks for: `?estado=&pagador_id=&desde=&hasta=&q=&page=&per_page=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ConsultaFacturas {
+    pub estado: Option<String>,
+    pub pagador_id: Option<String>,
+    /// Issued on or after this date.
+    pub desde: Option<chrono::NaiveDate>,
+    /// Issued on or before this date.
+    pub hasta: Option<chrono::NaiveDate>,
+    /// Part of the number or CUFE.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
 pub fn listar(
     db: &Db,
     t: &Terminos,
     hoy: NaiveDate,
     actor: &Actor,
-    filtro: db::facturas::Filtro,
-    pagina: Pagina,
+    consulta: ConsultaFacturas,
 ) -> Result<Lista<FacturaVista>, AppError> {
+    let pagina = Pagina::new(consulta.page, consulta.per_page)?;
+    let filtro = db::facturas::Filtro {
+        estado: consulta.estado,
+        pagador_id: consulta.pagador_id,
+        desde: consulta.desde,
+        hasta: consulta.hasta,
+        q: consulta.q,
+    };
     if let Some(e) = &filtro.estado {
         e.parse::<EstadoFactura>()
             .map_err(|err| AppError::invalid("estado", err.to_string()))?;
@@ -352,7 +374,7 @@ pub fn listar(
         // returned invoices are read whole, the others keep their stored state.
         let devueltas: Vec<String> = filas
             .iter()
-            .filter(|f| f.estado == EstadoFactura::Devuelta.as_str())
+            .filter(|f| f.estado == EstadoFactura::Devuelta)
             .map(|f| f.id.clone())
             .collect();
         let estados: std::collections::HashMap<String, EstadoFactura> =

@@ -50,7 +50,7 @@ impl From<Pagador> for PagadorVista {
     fn from(p: Pagador) -> Self {
         PagadorVista {
             digito_verificacion: crate::domain::nit::digito_verificacion(&p.nit),
-            tipo: p.tipo.parse().unwrap_or(TipoPagador::Otro),
+            tipo: p.tipo,
             id: p.id,
             nit: p.nit,
             nombre: p.nombre,
@@ -98,7 +98,7 @@ pub fn crear(db: &Db, actor: &Actor, n: NuevoPagador) -> Result<PagadorVista, Ap
             prestador_id: actor.prestador_id.clone(),
             nit: nit.as_str().to_string(),
             nombre,
-            tipo: n.tipo.as_str().to_string(),
+            tipo: n.tipo,
             version: 1,
             creado_en: now,
             actualizado_en: now,
@@ -117,12 +117,22 @@ pub fn buscar(c: &mut AnyConnection, prestador_id: &str, id: &str) -> Result<Pag
     db::pagadores::por_id(c, prestador_id, id)?.ok_or_else(|| AppError::not_found("un pagador"))
 }
 
-pub fn listar(
-    db: &Db,
-    actor: &Actor,
-    filtro: db::pagadores::Filtro,
-    pagina: Pagina,
-) -> Result<Lista<PagadorVista>, AppError> {
+/// What a list of payers asks for: `?tipo=&q=&page=&per_page=`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ConsultaPagadores {
+    pub tipo: Option<TipoPagador>,
+    /// Part of the name or NIT.
+    pub q: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+pub fn listar(db: &Db, actor: &Actor, consulta: ConsultaPagadores) -> Result<Lista<PagadorVista>, AppError> {
+    let pagina = Pagina::new(consulta.page, consulta.per_page)?;
+    let filtro = db::pagadores::Filtro {
+        tipo: consulta.tipo.map(|t| t.as_str().to_string()),
+        q: consulta.q,
+    };
     let (items, total) = db.read(|c| {
         Ok::<_, AppError>(db::pagadores::listar(
             c,
@@ -155,7 +165,7 @@ pub fn actualizar(db: &Db, actor: &Actor, id: &str, cambio: CambioPagador) -> Re
             p.nombre = n;
         }
         if let Some(t) = cambio.tipo {
-            p.tipo = t.as_str().to_string();
+            p.tipo = t;
         }
         p.actualizado_en = db::now();
         if db::pagadores::actualizar(c, &p, cambio.version)? == 0 {

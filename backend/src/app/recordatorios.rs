@@ -179,7 +179,7 @@ fn transporte(smtp: &Smtp) -> Result<SmtpTransport, AppError> {
     };
     let mut b = b.port(smtp.port).timeout(Some(Duration::from_secs(30)));
     if !smtp.usuario.is_empty() {
-        b = b.credentials(Credentials::new(smtp.usuario.clone(), smtp.clave.clone()));
+        b = b.credentials(Credentials::new(smtp.usuario.clone(), smtp.clave.expose().to_string()));
     }
     Ok(b.build())
 }

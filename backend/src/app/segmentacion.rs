@@ -86,7 +86,7 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
     let acuerdos = super::cobro::acuerdos(db, actor, hoy, None)?;
     let (pagadores, etapas, vencidos, saldos, dias, radicado, glosado) = db.read(|c| {
         let (pagadores, _) = db::pagadores::listar(c, pid, &Default::default(), 0, i64::MAX)?;
-        let etapas: HashMap<String, String> = dbc::cobros(c, pid)?
+        let etapas: HashMap<String, Etapa> = dbc::cobros(c, pid)?
             .into_iter()
             .map(|p| (p.pagador_id, p.etapa))
             .collect();
@@ -135,13 +135,11 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
             };
             let (puntaje, riesgo, razones) = cobro::riesgo(&comportamiento);
             Some(Segmento {
-                etapa: etapas
-                    .get(&p.id)
-                    .and_then(|e| e.parse().ok())
-                    .unwrap_or(Etapa::Preventiva),
+                // A payer nobody has worked on yet is in the first stage.
+                etapa: etapas.get(&p.id).copied().unwrap_or(Etapa::Preventiva),
                 pagador_id: p.id,
                 pagador: p.nombre,
-                tipo: p.tipo,
+                tipo: p.tipo.as_str().to_string(),
                 saldo: from_centavos(saldo),
                 vencido: from_centavos(vencido),
                 pct_vencida: comportamiento.pct_vencida,

@@ -114,7 +114,8 @@ pub fn lista(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) ->
         let etapa = cobros
             .iter()
             .find(|c| c.pagador_id == p.id)
-            .and_then(|c| c.etapa.parse().ok())
+            .map(|c| c.etapa)
+            // A payer nobody has worked on yet is in the first stage.
             .unwrap_or(Etapa::Preventiva);
         let vencido = vencidos.iter().find(|v| v.pagador_id == p.id).map_or(0, |v| v.vencido);
         let ultima = ultimas.iter().find(|u| u.0 == p.id);

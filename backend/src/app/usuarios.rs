@@ -35,7 +35,7 @@ pub struct UsuarioVista {
 impl From<Usuario> for UsuarioVista {
     fn from(u: Usuario) -> Self {
         UsuarioVista {
-            rol: u.rol.parse().unwrap_or(Rol::Auditor),
+            rol: u.rol,
             id: u.id,
             email: u.email,
             nombre: u.nombre,
@@ -113,7 +113,7 @@ pub fn insertar(c: &mut AnyConnection, prestador_id: &str, u: UsuarioPreparado) 
         prestador_id: prestador_id.to_string(),
         email: u.email,
         nombre: u.nombre,
-        rol: u.rol.as_str().to_string(),
+        rol: u.rol,
         password_hash: u.password_hash,
         activo: true,
         version: 1,

@@ -12,7 +12,7 @@ pub struct Contrato {
     pub prestador_id: String,
     pub pagador_id: String,
     pub numero: String,
-    pub modalidad: String,
+    pub modalidad: crate::domain::contrato::Modalidad,
     pub fecha_inicio: chrono::NaiveDate,
     pub fecha_fin: Option<chrono::NaiveDate>,
     pub plazo_pago_dias: i32,

@@ -18,7 +18,8 @@ pub struct Factura {
     pub valor_total: i64,
     pub copagos: i64,
     pub cuotas_moderadoras: i64,
-    pub estado: String,
+    /// As recorded (silence is applied on read).
+    pub estado: crate::domain::factura::EstadoFactura,
     pub version: i32,
     pub creado_en: chrono::NaiveDateTime,
     pub numero_radicado: Option<String>,

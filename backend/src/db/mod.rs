@@ -18,6 +18,7 @@ pub mod prestadores;
 pub mod radicaciones;
 pub mod reportes;
 pub mod schema;
+pub mod tipos;
 pub mod usuarios;
 
 use std::path::Path;

@@ -12,7 +12,7 @@ pub struct Pagador {
     pub prestador_id: String,
     pub nit: String,
     pub nombre: String,
-    pub tipo: String,
+    pub tipo: crate::domain::pagador::TipoPagador,
     pub version: i32,
     pub creado_en: chrono::NaiveDateTime,
     pub actualizado_en: chrono::NaiveDateTime,

@@ -32,7 +32,7 @@ pub struct Devolucion {
     pub respuesta_fecha: Option<chrono::NaiveDate>,
     pub respuesta_justificacion: Option<String>,
     /// `acepta_respuesta` or `reitera` (domain::devolucion::DecisionDevolucion).
-    pub decision: Option<String>,
+    pub decision: Option<crate::domain::devolucion::DecisionDevolucion>,
     pub decision_fecha: Option<chrono::NaiveDate>,
     pub version: i32,
 }

@@ -12,7 +12,7 @@ pub struct Usuario {
     pub prestador_id: String,
     pub email: String,
     pub nombre: String,
-    pub rol: String,
+    pub rol: crate::domain::rol::Rol,
     pub password_hash: String,
     pub activo: bool,
     pub version: i32,

@@ -27,6 +27,13 @@ super::text_enum! {
     }
 }
 
+/// A glosa starts its life formulated: the state of a glosa just received.
+impl Default for EstadoGlosa {
+    fn default() -> EstadoGlosa {
+        EstadoGlosa::Formulada
+    }
+}
+
 super::text_enum! {
     /// The payer's answer to the prestador's response.
     ResultadoDecision {

@@ -21,6 +21,9 @@ macro_rules! text_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        // Stored as its text: `db::tipos` reads it back or fails naming the column and value.
+        #[derive(diesel::AsExpression, diesel::FromSqlRow)]
+        #[diesel(sql_type = diesel::sql_types::Text)]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }
@@ -36,6 +39,24 @@ macro_rules! text_enum {
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        /// A value read back from a text column: one outside the set is an error naming the
+        /// type and the value, never a silent default.
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::ValorGuardado;
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse().map_err(|error| $crate::domain::ValorGuardado {
+                    tipo: stringify!($name),
+                    error,
+                })
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                v.as_str().to_string()
             }
         }
 
@@ -61,6 +82,15 @@ pub(crate) use text_enum;
 pub struct UnknownValue {
     pub value: String,
     pub allowed: &'static [&'static str],
+}
+
+/// A stored value that is not one of its closed set: the database holds something this
+/// version of Trazo does not know (a hand edit, a newer version's value).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("valor guardado desconocido para {tipo}: {error}")]
+pub struct ValorGuardado {
+    pub tipo: &'static str,
+    pub error: UnknownValue,
 }
 
 /// One thing wrong with what a user sent, and where (`items[2].valor_total`).
