@@ -56,7 +56,7 @@ fn entorno() -> Entorno {
     let mut actores = Vec::new();
     for rol in [Rol::Facturacion, Rol::Cartera, Rol::Admin] {
         let u = db
-            .read(|c| Ok(db::usuarios::por_email(c, "admin@bench.co")?))
+            .read(|c| Ok::<_, app::AppError>(db::usuarios::por_email(c, "admin@bench.co")?))
             .unwrap()
             .filter(|_| rol == Rol::Admin)
             .map(|u| u.id);

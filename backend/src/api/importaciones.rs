@@ -4,14 +4,12 @@
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use serde::Deserialize;
-use trazo_importers::archivo::{self, ErrorArchivo};
 use utoipa::IntoParams;
 
 use super::error::Problema;
 use super::{blocking, AppState};
-use crate::app::importaciones::{self, Contexto, ImportacionVista, Opciones, TipoImportacion};
+use crate::app::importaciones::{self, Contexto, ImportacionVista, Opciones, Subida, TipoImportacion};
 use crate::app::{Actor, AppError};
-use crate::domain::Violation;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ImportQuery {
@@ -77,44 +75,29 @@ pub async fn crear(
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
+    // Checked again by the use case; here so that an upload nobody may import is refused
+    // before its bytes are read.
     importaciones::exigir_rol(&actor, q.tipo)?;
-    let bytes = cuerpo(payload, &req, state.importaciones.max_bytes).await?;
-    if bytes.is_empty() {
-        return Err(AppError::invalid("(cuerpo)", "el cuerpo está vacío: envíe el archivo"));
-    }
-    let nombre = nombre(q.archivo.as_deref(), &req);
-    let o = Opciones {
-        tipo: q.tipo,
-        perfil: q.perfil.clone(),
-        simular: q.simular,
+    let subida = Subida {
+        nombre: nombre(q.archivo.as_deref(), &req),
+        bytes: cuerpo(payload, &req, state.importaciones.max_bytes).await?,
+        limites: state.importaciones.limites.clone(),
+        opciones: Opciones {
+            tipo: q.tipo,
+            perfil: q.perfil,
+            simular: q.simular,
+        },
     };
-    let (st, actor_run, o_run) = (state.clone(), actor.clone(), o.clone());
-    let (id, archivos) = blocking(move || {
-        let (actor, o) = (actor_run, o_run);
-        let archivos = archivo::origenes(&nombre, bytes, &st.importaciones.limites).map_err(|e| match e {
-            ErrorArchivo::Limite(e) => AppError::Excedido(e.to_string()),
-            ErrorArchivo::Formato(e) => AppError::Invalid(vec![Violation::new(e.archivo.clone(), e.mensaje)]),
-        })?;
-        if o.tipo == TipoImportacion::GlosasXlsx || o.tipo == TipoImportacion::PagosXlsx {
-            importaciones::perfil(&st.perfiles, o.perfil.as_deref())?;
-        }
-        Ok((importaciones::crear(&st.db, &actor, &o, &nombre)?, archivos))
+    let v = blocking(move || {
+        let cx = Contexto {
+            db: &state.db,
+            terminos: &state.terminos,
+            hoy: state.hoy(),
+            perfiles: &state.perfiles,
+        };
+        importaciones::iniciar(&cx, &actor, subida)
     })
     .await?;
-    let (st, id_job, actor_job) = (state.clone(), id.clone(), actor.clone());
-    // The work goes on after the answer: the client polls for it.
-    std::thread::spawn(move || {
-        let cx = Contexto {
-            db: &st.db,
-            terminos: &st.terminos,
-            hoy: st.hoy(),
-            perfiles: &st.perfiles,
-        };
-        if let Err(e) = importaciones::ejecutar(&cx, &actor_job, &id_job, &o, archivos, &|_, _| {}) {
-            tracing::error!(error = ?e, importacion = %id_job, "import job failed");
-        }
-    });
-    let v = blocking(move || importaciones::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Accepted()
         .insert_header(("Location", format!("/api/v1/importaciones/{}", v.id)))
         .json(v))

@@ -31,6 +31,7 @@ use crate::error::{ImportError, Ubicacion};
 pub mod generador;
 mod salud;
 mod ubl;
+mod valores;
 mod xml;
 
 #[cfg(test)]

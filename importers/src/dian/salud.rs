@@ -26,16 +26,19 @@
 
 use rust_decimal::Decimal;
 
-use super::ubl::{mensaje_monto, monto, Ctx};
-use super::xml::Ns;
+use super::valores::{mensaje_monto, monto};
+use super::xml::{Arbol, Ns};
 use super::CamposSalud;
+use crate::error::{ImportError, Ubicacion};
 
-pub(crate) fn campos(c: &mut Ctx<'_>) -> CamposSalud {
-    let a = c.arbol;
+/// The fields found under the root's `ext:UBLExtensions` of `arbol`; a value that cannot be read
+/// adds its error to `errores` (those of the document it belongs to).
+pub(crate) fn campos(a: &Arbol, archivo: &str, errores: &mut Vec<ImportError>) -> CamposSalud {
     let mut s = CamposSalud::default();
     let Some(ext) = a.hijo(0, &Ns::Ext, "UBLExtensions") else {
         return s;
     };
+    let mut c = Valores { a, archivo, errores };
     let hijo_local = |i: usize, local: &str| a.nodos[i].hijos.iter().copied().find(|&h| a.nodos[h].local == local);
     for i in a.descendientes(ext) {
         if a.nodos[i].local != "AdditionalInformation" {
@@ -58,10 +61,10 @@ pub(crate) fn campos(c: &mut Ctx<'_>) -> CamposSalud {
             "COBERTURA_PLAN_BENEFICIOS" => primero(&mut s.cobertura_plan_beneficios, codigo),
             "NUMERO_CONTRATO" => primero(&mut s.numero_contrato, texto),
             "NUMERO_POLIZA" => primero(&mut s.numero_poliza, texto),
-            "COPAGO" => sumar(c, &mut s.copago, v, "COPAGO"),
-            "CUOTA_MODERADORA" => sumar(c, &mut s.cuota_moderadora, v, "CUOTA_MODERADORA"),
-            "CUOTA_RECUPERACION" => sumar(c, &mut s.cuota_recuperacion, v, "CUOTA_RECUPERACION"),
-            "PAGOS_COMPARTIDOS" => sumar(c, &mut s.pagos_compartidos, v, "PAGOS_COMPARTIDOS"),
+            "COPAGO" => c.sumar(&mut s.copago, v, "COPAGO"),
+            "CUOTA_MODERADORA" => c.sumar(&mut s.cuota_moderadora, v, "CUOTA_MODERADORA"),
+            "CUOTA_RECUPERACION" => c.sumar(&mut s.cuota_recuperacion, v, "CUOTA_RECUPERACION"),
+            "PAGOS_COMPARTIDOS" => c.sumar(&mut s.pagos_compartidos, v, "PAGOS_COMPARTIDOS"),
             _ => {}
         }
     }
@@ -75,23 +78,36 @@ fn primero(campo: &mut Option<String>, valor: &str) {
     }
 }
 
-/// Amounts: added over the Collections (one per user under Res. 506/510); empty values are
-/// absent, not zero.
-fn sumar(c: &mut Ctx<'_>, campo: &mut Option<Decimal>, valor: usize, nombre: &str) {
-    let a = c.arbol;
-    let texto = a.texto(valor);
-    if texto.is_empty() {
-        return;
-    }
-    match monto(texto) {
-        Ok(d) => match campo.unwrap_or(Decimal::ZERO).checked_add(d) {
-            Some(total) => *campo = Some(total),
-            None => c.error(
-                a.ruta(valor),
-                nombre,
-                "la suma de los valores es demasiado grande".to_string(),
-            ),
-        },
-        Err(e) => c.error(a.ruta(valor), nombre, mensaje_monto(&e, texto)),
+/// Where the amounts of the extension are read and their errors go.
+struct Valores<'a> {
+    a: &'a Arbol,
+    archivo: &'a str,
+    errores: &'a mut Vec<ImportError>,
+}
+
+impl Valores<'_> {
+    /// Amounts: added over the Collections (one per user under Res. 506/510); empty values are
+    /// absent, not zero.
+    fn sumar(&mut self, campo: &mut Option<Decimal>, valor: usize, nombre: &str) {
+        let texto = self.a.texto(valor);
+        if texto.is_empty() {
+            return;
+        }
+        let mensaje = match monto(texto) {
+            Ok(d) => match campo.unwrap_or(Decimal::ZERO).checked_add(d) {
+                Some(total) => {
+                    *campo = Some(total);
+                    return;
+                }
+                None => "la suma de los valores es demasiado grande".to_string(),
+            },
+            Err(e) => mensaje_monto(&e, texto),
+        };
+        self.errores.push(ImportError::new(
+            self.archivo,
+            Ubicacion::XPath(self.a.ruta(valor)),
+            Some(nombre),
+            mensaje,
+        ));
     }
 }

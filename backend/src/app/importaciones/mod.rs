@@ -1,0 +1,423 @@
+//! Import runs: DIAN XML invoices, RIPS, and payer sheets of glosas and payments.
+//!
+//! A run is validated in full first; if anything is wrong nothing is written and every error
+//! comes back, each naming its file, row or line and field. Otherwise all of it is written in
+//! one transaction with its events. A file already imported (same content hash) and records
+//! already present (same natural key) change nothing and are counted as `duplicados`. A dry
+//! run (`simular`) does all of that and then rolls the transaction back.
+//!
+//! [`motor`] does all of that for every format; each format is one module that says how its
+//! files are parsed and how what they hold is checked and written ([`motor::Formato`]).
+
+mod dian;
+mod glosas;
+mod motor;
+mod pagos;
+mod rips;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use trazo_importers::archivo::{self, ErrorArchivo, LimitesArchivo, Origen};
+use trazo_importers::sheets::Perfil;
+use trazo_importers::{ImportError, Ubicacion};
+use utoipa::ToSchema;
+
+use self::motor::{Corrida, Falla};
+use super::{Actor, AppError};
+use crate::db::{self, Db};
+use crate::domain::rol::Rol;
+use crate::domain::terminos::Terminos;
+use crate::domain::Violation;
+
+crate::domain::text_enum! {
+    /// What a run imports.
+    TipoImportacion {
+        /// Invoices and notas crédito: UBL 2.1 XML, bare or inside an AttachedDocument.
+        DianXml => "dian_xml",
+        /// RIPS JSON of Res. 2275/2023, one file per invoice.
+        RipsJson => "rips_json",
+        /// Flat RIPS of Res. 3374/2000 (AF, US, AC... files of one delivery).
+        RipsPlanos => "rips_planos",
+        /// A payer's sheet of glosas (xlsx, xls, ods, csv).
+        GlosasXlsx => "glosas_xlsx",
+        /// A payer's sheet of payments.
+        PagosXlsx => "pagos_xlsx",
+    }
+}
+
+crate::domain::text_enum! {
+    EstadoImportacion {
+        EnCurso => "en_curso",
+        /// Everything was written.
+        Terminada => "terminada",
+        /// Something was wrong: nothing was written; see `errores`.
+        Rechazada => "rechazada",
+        /// Dry run: what would have been written was counted, nothing was.
+        Simulada => "simulada",
+        /// The server failed; nothing was written.
+        Fallida => "fallida",
+    }
+}
+
+/// One problem of an import, where it is.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorImportacion {
+    pub archivo: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campo: Option<String>,
+    pub message: String,
+}
+
+impl From<&ImportError> for ErrorImportacion {
+    fn from(e: &ImportError) -> Self {
+        let (row, line, path) = match &e.ubicacion {
+            Ubicacion::Fila(n) => (Some(*n), None, None),
+            Ubicacion::Linea(n) => (None, Some(*n), None),
+            Ubicacion::XPath(p) | Ubicacion::Json(p) => (None, None, Some(p.clone())),
+            Ubicacion::Archivo => (None, None, None),
+        };
+        ErrorImportacion {
+            archivo: e.archivo.clone(),
+            row,
+            line,
+            path,
+            campo: e.campo.clone(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn error(archivo: &str, ubicacion: Ubicacion, campo: Option<&str>, mensaje: impl Into<String>) -> ErrorImportacion {
+    (&ImportError::new(archivo, ubicacion, campo, mensaje)).into()
+}
+
+/// What an application error means at a place of a file.
+fn en(archivo: &str, ubicacion: Ubicacion, e: AppError) -> Vec<ErrorImportacion> {
+    match e {
+        AppError::Invalid(v) => v
+            .into_iter()
+            .map(|x| error(archivo, ubicacion.clone(), Some(&x.path), x.message))
+            .collect(),
+        other => vec![error(archivo, ubicacion, None, other.to_string())],
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportacionVista {
+    pub id: String,
+    pub tipo: TipoImportacion,
+    pub archivo: String,
+    pub perfil: Option<String>,
+    pub simulada: bool,
+    pub estado: EstadoImportacion,
+    pub procesados: i32,
+    pub total: i32,
+    pub creados: i32,
+    pub duplicados: i32,
+    pub errores: Vec<ErrorImportacion>,
+    pub creado_en: chrono::DateTime<chrono::Utc>,
+    pub terminado_en: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+fn vista(i: db::importaciones::Importacion) -> ImportacionVista {
+    ImportacionVista {
+        tipo: i.tipo.parse().unwrap_or(TipoImportacion::DianXml),
+        estado: i.estado.parse().unwrap_or(EstadoImportacion::Fallida),
+        errores: serde_json::from_str(&i.errores).unwrap_or_default(),
+        id: i.id,
+        archivo: i.archivo,
+        perfil: i.perfil,
+        simulada: i.simulada,
+        procesados: i.procesados,
+        total: i.total,
+        creados: i.creados,
+        duplicados: i.duplicados,
+        creado_en: i.creado_en.and_utc(),
+        terminado_en: i.terminado_en.map(|d| d.and_utc()),
+    }
+}
+
+/// How a run goes.
+#[derive(Debug, Clone)]
+pub struct Opciones {
+    pub tipo: TipoImportacion,
+    pub perfil: Option<String>,
+    pub simular: bool,
+}
+
+/// Who may import what.
+pub fn exigir_rol(actor: &Actor, tipo: TipoImportacion) -> Result<(), AppError> {
+    match tipo {
+        TipoImportacion::DianXml | TipoImportacion::RipsJson | TipoImportacion::RipsPlanos => {
+            actor.exigir(&[Rol::Facturacion], "importar facturas y RIPS")
+        }
+        TipoImportacion::GlosasXlsx => actor.exigir(&[Rol::Cartera], "importar glosas"),
+        TipoImportacion::PagosXlsx => actor.exigir(&[Rol::Cartera, Rol::Finanzas], "importar pagos"),
+    }
+}
+
+/// The profile a sheet is read with: by name, `generico` when none is given.
+pub fn perfil<'a>(perfiles: &'a [Perfil], nombre: Option<&str>) -> Result<&'a Perfil, AppError> {
+    let nombre = nombre.unwrap_or("generico");
+    perfiles.iter().find(|p| p.nombre == nombre).ok_or_else(|| {
+        let hay: Vec<_> = perfiles.iter().map(|p| p.nombre.as_str()).collect();
+        AppError::invalid(
+            "perfil",
+            format!("no hay un perfil '{nombre}'; hay: {}", hay.join(", ")),
+        )
+    })
+}
+
+/// The built-in `generico` profile and every `*.toml` in `dir` (a deployment adds a payer's
+/// layout by dropping a file there; no rebuild).
+pub fn cargar_perfiles(dir: &Path) -> anyhow::Result<Vec<Perfil>> {
+    let mut generico = Perfil::generico();
+    generico.nombre = "generico".into();
+    let mut v = vec![generico];
+    let Ok(entradas) = std::fs::read_dir(dir) else {
+        return Ok(v);
+    };
+    let mut rutas: Vec<_> = entradas
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    rutas.sort();
+    for ruta in rutas {
+        let texto = std::fs::read_to_string(&ruta)?;
+        let mut p = Perfil::parse(&texto, &ruta.to_string_lossy()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        // A profile is chosen by its file's name (`?perfil=eps-ejemplo`), which has no spaces.
+        p.nombre = ruta
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or(p.nombre);
+        v.retain(|x| x.nombre != p.nombre);
+        v.push(p);
+    }
+    Ok(v)
+}
+
+pub fn hash(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Progress of the runs working in this process: a run writes in one transaction, so its
+/// row cannot show progress until it ends.
+static PROGRESO: std::sync::Mutex<Option<HashMap<String, (usize, usize)>>> = std::sync::Mutex::new(None);
+
+fn progreso_de(id: &str) -> Option<(usize, usize)> {
+    PROGRESO.lock().ok()?.as_ref()?.get(id).copied()
+}
+
+fn marcar_progreso(id: &str, avance: Option<(usize, usize)>) {
+    if let Ok(mut m) = PROGRESO.lock() {
+        let m = m.get_or_insert_with(HashMap::new);
+        match avance {
+            Some(a) => m.insert(id.to_string(), a),
+            None => m.remove(id),
+        };
+    }
+}
+
+/// Everything a run needs besides its files.
+pub struct Contexto<'a> {
+    pub db: &'a Db,
+    pub terminos: &'a Terminos,
+    pub hoy: NaiveDate,
+    pub perfiles: &'a [Perfil],
+}
+
+/// An upload to import: one file, or a zip of many.
+pub struct Subida {
+    pub opciones: Opciones,
+    /// The file's name; a `.zip` is opened and its entries are the run's files.
+    pub nombre: String,
+    pub bytes: Vec<u8>,
+    /// What a zip may expand to.
+    pub limites: LimitesArchivo,
+}
+
+/// Starts an import: checks who imports, the upload and the profile, records the run and
+/// leaves its work to a thread of its own, so the caller answers at once and the run's
+/// progress is read with [`obtener`].
+pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<ImportacionVista, AppError> {
+    let Subida {
+        opciones,
+        nombre,
+        bytes,
+        limites,
+    } = subida;
+    exigir_rol(actor, opciones.tipo)?;
+    if bytes.is_empty() {
+        return Err(AppError::invalid("(cuerpo)", "el cuerpo está vacío: envíe el archivo"));
+    }
+    let archivos = archivo::origenes(&nombre, bytes, &limites).map_err(|e| match e {
+        ErrorArchivo::Limite(e) => AppError::Excedido(e.to_string()),
+        ErrorArchivo::Formato(e) => AppError::Invalid(vec![Violation::new(e.archivo.clone(), e.mensaje)]),
+    })?;
+    if opciones.tipo == TipoImportacion::GlosasXlsx || opciones.tipo == TipoImportacion::PagosXlsx {
+        perfil(cx.perfiles, opciones.perfil.as_deref())?;
+    }
+    let id = crear(cx.db, actor, &opciones, &nombre)?;
+    // The thread outlives the request: it keeps its own copy of the terms and profiles in
+    // force when the run started.
+    let (db, terminos, perfiles, hoy) = (cx.db.clone(), cx.terminos.clone(), cx.perfiles.to_vec(), cx.hoy);
+    let (actor_run, id_run) = (actor.clone(), id.clone());
+    std::thread::spawn(move || {
+        let cx = Contexto {
+            db: &db,
+            terminos: &terminos,
+            hoy,
+            perfiles: &perfiles,
+        };
+        if let Err(e) = ejecutar(&cx, &actor_run, &id_run, &opciones, archivos, &|_, _| {}) {
+            tracing::error!(error = ?e, importacion = %id_run, "import job failed");
+        }
+    });
+    obtener(cx.db, actor, &id)
+}
+
+/// Registers a run (before its work starts) and returns its id.
+pub fn crear(db: &Db, actor: &Actor, opciones: &Opciones, archivo: &str) -> Result<String, AppError> {
+    exigir_rol(actor, opciones.tipo)?;
+    let fila = db::importaciones::Importacion {
+        id: db::new_id(),
+        prestador_id: actor.prestador_id.clone(),
+        tipo: opciones.tipo.as_str().into(),
+        perfil: opciones.perfil.clone(),
+        archivo: archivo.to_string(),
+        simulada: opciones.simular,
+        estado: EstadoImportacion::EnCurso.as_str().into(),
+        total: 0,
+        procesados: 0,
+        creados: 0,
+        duplicados: 0,
+        errores: "[]".into(),
+        actor_id: actor.usuario_id.clone(),
+        creado_en: db::now(),
+        terminado_en: None,
+    };
+    db.write(|c| Ok::<_, AppError>(db::importaciones::insertar(c, &fila)?))?;
+    Ok(fila.id)
+}
+
+pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ImportacionVista, AppError> {
+    let mut v = db
+        .read(|c| {
+            db::importaciones::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una importación"))
+        })
+        .map(vista)?;
+    if let (EstadoImportacion::EnCurso, Some((procesados, total))) = (v.estado, progreso_de(id)) {
+        v.procesados = procesados as i32;
+        v.total = total as i32;
+    }
+    Ok(v)
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resumen {
+    pub creados: usize,
+    pub duplicados: usize,
+}
+
+impl std::ops::AddAssign for Resumen {
+    fn add_assign(&mut self, otro: Resumen) {
+        self.creados += otro.creados;
+        self.duplicados += otro.duplicados;
+    }
+}
+
+/// Does the work of run `id` over `archivos` (zips already opened) and records its outcome.
+/// `progreso(procesados, total)` is called as files are read.
+pub fn ejecutar(
+    cx: &Contexto,
+    actor: &Actor,
+    id: &str,
+    opciones: &Opciones,
+    archivos: Vec<Origen>,
+    progreso: &dyn Fn(usize, usize),
+) -> Result<ImportacionVista, AppError> {
+    let total = archivos.len();
+    let marcar = |procesados: usize| {
+        progreso(procesados, total);
+        marcar_progreso(id, Some((procesados, total)));
+    };
+    marcar(0);
+    let corrida = Corrida {
+        cx,
+        actor,
+        id,
+        opciones,
+        marcar: &marcar,
+    };
+    let (estado, resumen, errores) = match procesar(&corrida, archivos) {
+        Ok(r) => (EstadoImportacion::Terminada, r, vec![]),
+        Err(Falla::Simulada(r)) => (EstadoImportacion::Simulada, r, vec![]),
+        Err(Falla::Errores(e)) => (EstadoImportacion::Rechazada, Resumen::default(), e),
+        Err(Falla::App(e)) => {
+            tracing::error!(error = ?e, importacion = id, "import failed");
+            let m = match &e {
+                AppError::Internal(_) => "falló el servidor; no se escribió nada".to_string(),
+                other => other.to_string(),
+            };
+            (
+                EstadoImportacion::Fallida,
+                Resumen::default(),
+                vec![error("", Ubicacion::Archivo, None, m)],
+            )
+        }
+    };
+    marcar_progreso(id, None);
+    let errores_json = serde_json::to_string(&errores).unwrap_or_else(|_| "[]".into());
+    cx.db.write(|c| {
+        db::importaciones::progreso(c, id, estado.as_str(), total as i32, total as i32)?;
+        db::importaciones::terminar(
+            c,
+            id,
+            estado.as_str(),
+            resumen.creados as i32,
+            resumen.duplicados as i32,
+            &errores_json,
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    obtener(cx.db, actor, id)
+}
+
+/// The run through the engine, with the format it imports.
+fn procesar(corrida: &Corrida, archivos: Vec<Origen>) -> Result<Resumen, Falla> {
+    let (cx, actor) = (corrida.cx, corrida.actor);
+    let perfil_elegido = || perfil(cx.perfiles, corrida.opciones.perfil.as_deref());
+    match corrida.opciones.tipo {
+        TipoImportacion::DianXml => corrida.correr(dian::Dian::nuevo(cx, actor), archivos),
+        TipoImportacion::RipsJson => corrida.correr(rips::RipsJson { cx, actor }, archivos),
+        TipoImportacion::RipsPlanos => corrida.correr(rips::RipsPlanos { cx, actor }, archivos),
+        TipoImportacion::GlosasXlsx => corrida.correr(
+            glosas::Glosas {
+                cx,
+                actor,
+                perfil: perfil_elegido()?,
+            },
+            archivos,
+        ),
+        TipoImportacion::PagosXlsx => corrida.correr(
+            pagos::Pagos {
+                cx,
+                actor,
+                perfil: perfil_elegido()?,
+            },
+            archivos,
+        ),
+    }
+}
