@@ -115,3 +115,5 @@ pub async fn obtener(
     let v = blocking(move || importaciones::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
+
+super::rutas!(crear, obtener);

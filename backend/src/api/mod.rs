@@ -130,8 +130,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .configure(reportes::rutas)
                 .configure(cartera::rutas)
                 .configure(cobro::rutas)
-                .service(importaciones::crear)
-                .service(importaciones::obtener)
+                .configure(importaciones::rutas)
                 .service(openapi::documento),
         )
         .route(

@@ -57,6 +57,7 @@ pub fn completo() -> utoipa::openapi::OpenApi {
         reportes::Documento::openapi(),
         cartera::Documento::openapi(),
         cobro::Documento::openapi(),
+        importaciones::Documento::openapi(),
     ] {
         doc.merge(parte);
     }

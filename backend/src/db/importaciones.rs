@@ -10,11 +10,11 @@ use super::AnyConnection;
 pub struct Importacion {
     pub id: String,
     pub prestador_id: String,
-    pub tipo: String,
+    pub tipo: crate::domain::importacion::TipoImportacion,
     pub perfil: Option<String>,
     pub archivo: String,
     pub simulada: bool,
-    pub estado: String,
+    pub estado: crate::domain::importacion::EstadoImportacion,
     pub total: i32,
     pub procesados: i32,
     pub creados: i32,

@@ -32,8 +32,6 @@ use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-use crate::app::AppError;
-
 /// What the database layer fails with. It says what happened, not what it means to a user:
 /// `app` maps it (an exhausted pool is "try again", a unique violation a conflict).
 #[derive(Debug, thiserror::Error)]
@@ -315,20 +313,6 @@ impl Db {
             Backend::Postgres => None,
         };
         let mut conn = self.conn()?;
-        conn.transaction(|c| f(c))
-    }
-
-    /// [`Db::write`] for callers whose error type takes an `AppError` (an import that must
-    /// roll back with a list of errors). Transitional: it goes with the import engine's move.
-    pub fn write_con<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>
-    where
-        E: From<diesel::result::Error> + From<AppError>,
-    {
-        let _guard = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
-        let mut conn = self.conn().map_err(|e| E::from(AppError::from(e)))?;
         conn.transaction(|c| f(c))
     }
 

@@ -62,6 +62,8 @@ columnas_de_texto! {
     crate::domain::cobro::Etapa => "cobro_pagadores.etapa / etapas.etapa",
     crate::domain::cobro::TipoGestion => "gestiones.tipo",
     crate::domain::devolucion::DecisionDevolucion => "devoluciones.decision",
+    crate::domain::importacion::TipoImportacion => "importaciones.tipo",
+    crate::domain::importacion::EstadoImportacion => "importaciones.estado",
 }
 
 #[cfg(test)]

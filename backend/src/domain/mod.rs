@@ -9,6 +9,7 @@ pub mod contrato;
 pub mod devolucion;
 pub mod factura;
 pub mod glosa;
+pub mod importacion;
 pub mod money;
 pub mod nit;
 pub mod pagador;

@@ -33,35 +33,7 @@ use crate::domain::rol::Rol;
 use crate::domain::terminos::Terminos;
 use crate::domain::Violation;
 
-crate::domain::text_enum! {
-    /// What a run imports.
-    TipoImportacion {
-        /// Invoices and notas crédito: UBL 2.1 XML, bare or inside an AttachedDocument.
-        DianXml => "dian_xml",
-        /// RIPS JSON of Res. 2275/2023, one file per invoice.
-        RipsJson => "rips_json",
-        /// Flat RIPS of Res. 3374/2000 (AF, US, AC... files of one delivery).
-        RipsPlanos => "rips_planos",
-        /// A payer's sheet of glosas (xlsx, xls, ods, csv).
-        GlosasXlsx => "glosas_xlsx",
-        /// A payer's sheet of payments.
-        PagosXlsx => "pagos_xlsx",
-    }
-}
-
-crate::domain::text_enum! {
-    EstadoImportacion {
-        EnCurso => "en_curso",
-        /// Everything was written.
-        Terminada => "terminada",
-        /// Something was wrong: nothing was written; see `errores`.
-        Rechazada => "rechazada",
-        /// Dry run: what would have been written was counted, nothing was.
-        Simulada => "simulada",
-        /// The server failed; nothing was written.
-        Fallida => "fallida",
-    }
-}
+pub use crate::domain::importacion::{EstadoImportacion, TipoImportacion};
 
 /// One problem of an import, where it is.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
@@ -131,8 +103,8 @@ pub struct ImportacionVista {
 
 fn vista(i: db::importaciones::Importacion) -> ImportacionVista {
     ImportacionVista {
-        tipo: i.tipo.parse().unwrap_or(TipoImportacion::DianXml),
-        estado: i.estado.parse().unwrap_or(EstadoImportacion::Fallida),
+        tipo: i.tipo,
+        estado: i.estado,
         errores: serde_json::from_str(&i.errores).unwrap_or_default(),
         id: i.id,
         archivo: i.archivo,
@@ -293,11 +265,11 @@ pub fn crear(db: &Db, actor: &Actor, opciones: &Opciones, archivo: &str) -> Resu
     let fila = db::importaciones::Importacion {
         id: db::new_id(),
         prestador_id: actor.prestador_id.clone(),
-        tipo: opciones.tipo.as_str().into(),
+        tipo: opciones.tipo,
         perfil: opciones.perfil.clone(),
         archivo: archivo.to_string(),
         simulada: opciones.simular,
-        estado: EstadoImportacion::EnCurso.as_str().into(),
+        estado: EstadoImportacion::EnCurso,
         total: 0,
         procesados: 0,
         creados: 0,
