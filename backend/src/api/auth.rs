@@ -11,6 +11,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::error::ApiError;
 use super::json::Json;
 use super::{blocking, AppState};
 use crate::app::{self, Actor, AppError};
@@ -30,7 +31,7 @@ impl LoginLimiter {
         }
     }
 
-    fn check(&self, email: &str, ip: Option<IpAddr>) -> Result<(), AppError> {
+    fn check(&self, email: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
         // Forget idle keys now and then so a flood of made-up e-mails cannot grow memory.
         if self.por_cuenta.len() > 10_000 {
             self.por_cuenta.retain_recent();
@@ -39,7 +40,7 @@ impl LoginLimiter {
             self.por_direccion.retain_recent();
         }
         let now = DefaultClock::default().now();
-        let wait = |n: governor::NotUntil<_>| AppError::TooManyRequests(n.wait_time_from(now).as_secs().max(1));
+        let wait = |n: governor::NotUntil<_>| ApiError::TooManyRequests(n.wait_time_from(now).as_secs().max(1));
         self.por_cuenta.check_key(&email.trim().to_lowercase()).map_err(wait)?;
         if let Some(ip) = ip {
             self.por_direccion.check_key(&ip).map_err(wait)?;
@@ -71,7 +72,7 @@ pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: Json<Credenciales>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let Credenciales { email, password } = body.0;
     // The peer address, not X-Forwarded-For: a header is the client's to invent.
     state.limiter.check(&email, req.peer_addr().map(|a| a.ip()))?;

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::importaciones::{cuerpo, nombre};
 use super::reportes::{quiere_xlsx, xlsx, FormatoQuery};
@@ -13,7 +14,7 @@ use super::{blocking, AppState, PaginaQuery};
 use crate::app::cartera::{self, Cartera, Filtros, ReporteGlosas, ReporteIndicadores, SaldoFactura};
 use crate::app::estados_cuenta::{self, Conciliacion};
 use crate::app::segmentacion::{segmentar, Segmento};
-use crate::app::{Actor, AppError, Lista};
+use crate::app::{Actor, Lista};
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CarteraQuery {
@@ -53,7 +54,7 @@ pub async fn edades(
     actor: Actor,
     q: web::Query<CarteraQuery>,
     req: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
     let base = cartera::base(q.base.as_deref())?;
@@ -90,7 +91,7 @@ pub async fn edades(
             }
             Ok(HttpResponse::Ok().json(l))
         }
-        p => Err(AppError::invalid(
+        p => Err(ApiError::invalid(
             "por",
             format!("'{p}' no es una agrupación; se espera pagador o factura"),
         )),
@@ -128,7 +129,7 @@ pub async fn indicadores(
     actor: Actor,
     q: web::Query<PeriodoQuery>,
     req: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
     let hoy = state.hoy();
     let (desde, hasta) = periodo(&q, hoy);
@@ -165,7 +166,7 @@ pub async fn glosas(
     actor: Actor,
     q: web::Query<PeriodoQuery>,
     req: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
     let por = cartera::agrupar(q.por.as_deref())?;
     let hoy = state.hoy();
@@ -181,7 +182,7 @@ pub async fn glosas(
 /// Payers ranked by risk (days to pay, % glosa, broken agreements, overdue debt), with reasons.
 #[utoipa::path(tag = "cartera", security(("bearer" = [])), responses((status = 200, body = Vec<Segmento>), (status = 403, body = Problema)))]
 #[get("/reportes/segmentacion")]
-pub async fn segmentacion(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, AppError> {
+pub async fn segmentacion(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, ApiError> {
     let hoy = state.hoy();
     let r = blocking(move || segmentar(&state.db, &state.terminos, &actor, hoy)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "total": r.len(), "items": r })))
@@ -211,12 +212,12 @@ pub async fn recibir_estado(
     q: web::Query<EstadoCuentaQuery>,
     req: HttpRequest,
     payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     crate::app::importaciones::perfil(&state.perfiles, q.perfil.as_deref())?;
     let bytes = cuerpo(payload, &req, state.importaciones.max_bytes).await?;
     if bytes.is_empty() {
-        return Err(AppError::invalid(
+        return Err(ApiError::invalid(
             "(cuerpo)",
             "el cuerpo está vacío: envíe el estado de cuenta",
         ));
@@ -244,7 +245,7 @@ pub async fn conciliacion(
     id: web::Path<String>,
     q: web::Query<FormatoQuery>,
     req: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
     let (r, partes) = blocking(move || {
         let r = estados_cuenta::obtener(&state.db, &actor, &id)?;

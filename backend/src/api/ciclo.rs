@@ -2,13 +2,14 @@
 
 use actix_web::{post, web, HttpResponse};
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, AppState};
 use crate::app::facturas::FacturaVista;
 use crate::app::notas::{self, NuevaNota, NuevoCastigo};
 use crate::app::radicaciones::{self, NuevaRadicacion, RadicacionLote, ResultadoLote};
-use crate::app::{Actor, AppError};
+use crate::app::Actor;
 
 /// Files the invoice with its payer (facturacion); starts the payer's legal terms. A
 /// returned invoice is filed again the same way and its terms start over.
@@ -20,7 +21,7 @@ pub async fn radicar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaRadicacion>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f =
         blocking(move || radicaciones::radicar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
@@ -34,7 +35,7 @@ pub async fn radicar_lote(
     state: web::Data<AppState>,
     actor: Actor,
     body: Json<RadicacionLote>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let r =
         blocking(move || radicaciones::radicar_lote(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
     Ok(HttpResponse::Created().json(r))
@@ -49,7 +50,7 @@ pub async fn nota(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaNota>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f = blocking(move || notas::nota_credito(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
 }
@@ -63,7 +64,7 @@ pub async fn castigar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevoCastigo>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f = blocking(move || notas::castigar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
 }

@@ -5,6 +5,7 @@ use actix_web::{get, patch, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState, PaginaQuery};
@@ -13,7 +14,7 @@ use crate::app::cobro::{
 };
 use crate::app::recordatorios::{self, NuevoRecordatorio, RecordatorioEnviado};
 use crate::app::trabajo::ListaTrabajo;
-use crate::app::{Actor, AppError};
+use crate::app::Actor;
 
 /// The payer's collection record: stage with its history, contact, responsible user.
 #[utoipa::path(tag = "cobro", security(("bearer" = [])), responses((status = 200, body = CobroVista), (status = 404, body = Problema)))]
@@ -22,7 +23,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
@@ -36,7 +37,7 @@ pub async fn actualizar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<CambioCobro>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::actualizar(&state.db, &actor, &id, body.0)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
@@ -50,7 +51,7 @@ pub async fn etapa(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaEtapa>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::cambiar_etapa(&state.db, &actor, state.hoy(), &id, body.0)).await?;
     Ok(HttpResponse::Created().json(v))
 }
@@ -59,7 +60,7 @@ pub async fn etapa(
 /// the changes. Meant to run daily (a scheduled `curl`), or by hand.
 #[utoipa::path(tag = "cobro", security(("bearer" = [])), responses((status = 200, body = Vec<CambioEtapaVista>), (status = 403, body = Problema)))]
 #[post("/cobro/etapas")]
-pub async fn aplicar_regla(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, AppError> {
+pub async fn aplicar_regla(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::aplicar_regla(&state.db, &state.cobro.etapas, &actor, state.hoy())).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "total": v.len(), "items": v })))
 }
@@ -73,7 +74,7 @@ pub async fn registrar_gestion(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaGestion>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::registrar_gestion(&state.db, &actor, state.hoy(), &id, body.0)).await?;
     Ok(HttpResponse::Created().json(v))
 }
@@ -86,7 +87,7 @@ pub async fn gestiones(
     actor: Actor,
     id: web::Path<String>,
     q: web::Query<PaginaQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let pagina = q.pagina()?;
     let v = blocking(move || cobro::gestiones(&state.db, &actor, &id, pagina)).await?;
     Ok(HttpResponse::Ok().json(v))
@@ -101,7 +102,7 @@ pub async fn crear_acuerdo(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevoAcuerdo>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::crear_acuerdo(&state.db, &actor, state.hoy(), &id, body.0)).await?;
     Ok(created(format!("/api/v1/acuerdos/{}", v.id), v))
 }
@@ -118,7 +119,7 @@ pub async fn acuerdos(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<AcuerdosQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::acuerdos(&state.db, &actor, state.hoy(), q.pagador_id.as_deref())).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "total": v.len(), "items": v })))
 }
@@ -129,7 +130,7 @@ pub async fn acuerdo(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::acuerdo(&state.db, &actor, state.hoy(), &id)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
@@ -147,7 +148,7 @@ pub async fn trabajo(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<TrabajoQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let dias = q.dias.unwrap_or(5);
     let v = blocking(move || crate::app::trabajo::lista(&state.db, &state.terminos, &actor, dias, state.hoy())).await?;
     Ok(HttpResponse::Ok().json(v))
@@ -163,7 +164,7 @@ pub async fn recordatorio(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevoRecordatorio>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || recordatorios::enviar(&state.db, &state.smtp, &actor, state.hoy(), &id, body.0)).await?;
     Ok(HttpResponse::Created().json(v))
 }

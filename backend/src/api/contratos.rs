@@ -2,11 +2,12 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState, PaginaQuery};
 use crate::app::contratos::{self, ContratoVista, NuevoContrato};
-use crate::app::{Actor, AppError, Lista};
+use crate::app::{Actor, Lista};
 
 /// Registers a contract with a payer of the caller's prestador (admin, facturacion).
 #[utoipa::path(tag = "contratos", request_body = NuevoContrato, security(("bearer" = [])),
@@ -16,7 +17,7 @@ pub async fn crear(
     state: web::Data<AppState>,
     actor: Actor,
     body: Json<NuevoContrato>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let x = blocking(move || contratos::crear(&state.db, &actor, body.0)).await?;
     Ok(created(format!("/api/v1/contratos/{}", x.id), x))
 }
@@ -34,7 +35,7 @@ pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<FiltroQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let pagina = PaginaQuery {
         page: q.page,
@@ -51,7 +52,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let x = blocking(move || contratos::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(x))
 }

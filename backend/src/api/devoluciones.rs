@@ -2,13 +2,14 @@
 
 use actix_web::{post, web, HttpResponse};
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, AppState};
 use crate::app::devoluciones::{self, NuevaDecisionDevolucion, NuevaDevolucion, NuevaRespuestaDevolucion, NuevoAviso};
 use crate::app::facturas::FacturaVista;
 use crate::app::glosas::{self, GlosaVista};
-use crate::app::{Actor, AppError};
+use crate::app::Actor;
 
 /// The payer returned the whole invoice (facturacion, cartera). Once only (art. 6.1: a second
 /// one is 409); one communicated after 5 días hábiles from radicación is recorded as
@@ -21,7 +22,7 @@ pub async fn devolver(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaDevolucion>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f =
         blocking(move || devoluciones::devolver(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
@@ -37,7 +38,7 @@ pub async fn responder(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaRespuestaDevolucion>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f =
         blocking(move || devoluciones::responder(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
@@ -53,7 +54,7 @@ pub async fn decidir(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaDecisionDevolucion>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f =
         blocking(move || devoluciones::decidir(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
@@ -68,7 +69,7 @@ pub async fn avisar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevoAviso>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f =
         blocking(move || devoluciones::avisar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(f))
@@ -83,7 +84,7 @@ pub async fn avisar_glosa(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevoAviso>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let g = blocking(move || glosas::avisar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }

@@ -21,44 +21,76 @@ pub struct Problema {
     pub errors: Vec<Violation>,
 }
 
-impl AppError {
-    fn kind(&self) -> (StatusCode, &'static str, &'static str) {
-        match self {
-            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "no-encontrado", "No encontrado"),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflicto", "Conflicto"),
-            AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validacion", "Datos inválidos"),
-            AppError::BadRequest(_) | AppError::Malformed(_) => {
-                (StatusCode::BAD_REQUEST, "peticion-mal-formada", "Petición mal formada")
-            }
-            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "no-autenticado", "No autenticado"),
-            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
-            AppError::TooManyRequests(_) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "demasiados-intentos",
-                "Demasiados intentos",
-            ),
-            AppError::PayloadTooLarge(_) | AppError::Excedido(_) => {
-                (StatusCode::PAYLOAD_TOO_LARGE, "demasiado-grande", "Demasiado grande")
-            }
-            AppError::NoDisponible(_) => (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "no-disponible",
-                "Servicio no configurado",
-            ),
-            AppError::Ocupado(_) => (StatusCode::SERVICE_UNAVAILABLE, "ocupado", "Servicio ocupado"),
-            AppError::Correo(_) => (StatusCode::BAD_GATEWAY, "correo", "El servidor de correo falló"),
-            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "interno", "Error interno"),
-        }
+/// What an HTTP request can fail with before or around a use case: the body is not the JSON
+/// expected, too large, or unreadable; the client retries the login too fast. Everything else
+/// is the use case's own `AppError`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("{0}")]
+    BadRequest(String),
+    /// A body that is not the JSON expected: `path` names the field.
+    #[error("{}: {}", .0.path, .0.message)]
+    Malformed(Violation),
+    #[error("demasiados intentos; espere {0} segundos")]
+    TooManyRequests(u64),
+    #[error("el cuerpo de la petición supera el límite de {0} bytes")]
+    PayloadTooLarge(usize),
+}
+
+impl ApiError {
+    /// One field is wrong (see [`AppError::invalid`]).
+    pub fn invalid(path: &str, message: impl Into<String>) -> ApiError {
+        AppError::invalid(path, message).into()
     }
+}
+
+/// (status, slug of the problem's type, title) of each failure.
+type Clase = (StatusCode, &'static str, &'static str);
+
+fn clase_app(e: &AppError) -> Clase {
+    match e {
+        AppError::NotFound(_) => (StatusCode::NOT_FOUND, "no-encontrado", "No encontrado"),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "conflicto", "Conflicto"),
+        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validacion", "Datos inválidos"),
+        AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "no-autenticado", "No autenticado"),
+        AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
+        AppError::Excedido(_) => DEMASIADO_GRANDE,
+        AppError::NoDisponible(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "no-disponible",
+            "Servicio no configurado",
+        ),
+        AppError::Ocupado(_) => (StatusCode::SERVICE_UNAVAILABLE, "ocupado", "Servicio ocupado"),
+        AppError::Correo(_) => (StatusCode::BAD_GATEWAY, "correo", "El servidor de correo falló"),
+        AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "interno", "Error interno"),
+    }
+}
+
+const DEMASIADO_GRANDE: Clase = (StatusCode::PAYLOAD_TOO_LARGE, "demasiado-grande", "Demasiado grande");
+
+/// The start of a problem+json answer (the caller adds its headers) and its body.
+fn problema(clase: Clase, detail: String, errors: Vec<Violation>) -> (actix_web::HttpResponseBuilder, Problema) {
+    let (status, slug, title) = clase;
+    let body = Problema {
+        tipo: format!("urn:trazo:problema:{slug}"),
+        title: title.into(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
+    let mut res = HttpResponse::build(status);
+    res.content_type("application/problem+json");
+    (res, body)
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
-        self.kind().0
+        clase_app(self).0
     }
 
     fn error_response(&self) -> HttpResponse {
-        let (status, slug, title) = self.kind();
         let detail = match self {
             AppError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
@@ -72,24 +104,12 @@ impl ResponseError for AppError {
         };
         let errors = match self {
             AppError::Invalid(v) => v.clone(),
-            AppError::Malformed(v) => vec![v.clone()],
             _ => Vec::new(),
         };
-        let body = Problema {
-            tipo: format!("urn:trazo:problema:{slug}"),
-            title: title.into(),
-            status: status.as_u16(),
-            detail,
-            errors,
-        };
-        let mut res = HttpResponse::build(status);
-        res.content_type("application/problem+json");
+        let (mut res, body) = problema(clase_app(self), detail, errors);
         match self {
             AppError::Unauthorized(_) => {
                 res.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-            }
-            AppError::TooManyRequests(secs) => {
-                res.insert_header((header::RETRY_AFTER, secs.to_string()));
             }
             AppError::Ocupado(_) => {
                 res.insert_header((header::RETRY_AFTER, "5"));
@@ -100,9 +120,44 @@ impl ResponseError for AppError {
     }
 }
 
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::App(e) => e.status_code(),
+            ApiError::BadRequest(_) | ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let clase = match self {
+            ApiError::App(e) => return e.error_response(),
+            ApiError::BadRequest(_) | ApiError::Malformed(_) => {
+                (StatusCode::BAD_REQUEST, "peticion-mal-formada", "Petición mal formada")
+            }
+            ApiError::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "demasiados-intentos",
+                "Demasiados intentos",
+            ),
+            ApiError::PayloadTooLarge(_) => DEMASIADO_GRANDE,
+        };
+        let errors = match self {
+            ApiError::Malformed(v) => vec![v.clone()],
+            _ => Vec::new(),
+        };
+        let (mut res, body) = problema(clase, self.to_string(), errors);
+        if let ApiError::TooManyRequests(secs) = self {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        res.json(body)
+    }
+}
+
 /// Turns actix's own extractor errors (query strings, paths) into problem+json.
 pub fn extractor_error(err: impl std::fmt::Display) -> actix_web::Error {
-    AppError::BadRequest(err.to_string()).into()
+    ApiError::BadRequest(err.to_string()).into()
 }
 
 #[cfg(test)]

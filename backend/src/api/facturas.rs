@@ -1,10 +1,11 @@
 use actix_web::{get, post, web, HttpResponse};
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState};
 use crate::app::facturas::{self, ConsultaFacturas, FacturaVista, NuevaFactura};
-use crate::app::{Actor, AppError, Lista};
+use crate::app::{Actor, Lista};
 
 /// Registers an invoice with its lines (facturacion). The number is unique per prestador
 /// (409); amounts that do not add up are 422 naming the line.
@@ -15,7 +16,7 @@ pub async fn crear(
     state: web::Data<AppState>,
     actor: Actor,
     body: Json<NuevaFactura>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f = blocking(move || facturas::crear(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
     Ok(created(format!("/api/v1/facturas/{}", f.id), f))
 }
@@ -26,7 +27,7 @@ pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<ConsultaFacturas>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let l = blocking(move || facturas::listar(&state.db, &state.terminos, state.hoy(), &actor, q.into_inner())).await?;
     Ok(HttpResponse::Ok().json(l))
 }
@@ -38,7 +39,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let f = blocking(move || facturas::obtener(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(f))
 }

@@ -2,11 +2,12 @@
 
 use actix_web::{get, post, web, HttpResponse};
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState};
 use crate::app::glosas::{self, GlosaVista, NuevaConciliacion, NuevaDecision, NuevaGlosa, NuevaRespuesta};
-use crate::app::{Actor, AppError};
+use crate::app::Actor;
 
 /// Records a glosa the payer communicated (cartera), on the whole invoice or one line.
 /// Answers with its `fecha_limite_respuesta` and whether it is `extemporanea`.
@@ -18,7 +19,7 @@ pub async fn glosar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaGlosa>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let g = blocking(move || glosas::glosar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(created(format!("/api/v1/glosas/{}", g.id), g))
 }
@@ -29,7 +30,7 @@ pub async fn de_factura(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || glosas::de_factura(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(v))
 }
@@ -40,7 +41,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let g = blocking(move || glosas::obtener(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(g))
 }
@@ -55,7 +56,7 @@ pub async fn responder(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaRespuesta>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let g = blocking(move || glosas::responder(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }
@@ -69,7 +70,7 @@ pub async fn decidir(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaDecision>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let g = blocking(move || glosas::decidir(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }
@@ -83,7 +84,7 @@ pub async fn conciliar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevaConciliacion>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let g = blocking(move || glosas::conciliar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(g))
 }

@@ -6,10 +6,11 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::{blocking, AppState};
 use crate::app::importaciones::{self, Contexto, ImportacionVista, Opciones, Subida, TipoImportacion};
-use crate::app::{Actor, AppError};
+use crate::app::Actor;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ImportQuery {
@@ -25,20 +26,20 @@ pub struct ImportQuery {
 }
 
 /// Reads the body up to `limite` bytes; more is 413 without reading the rest.
-pub async fn cuerpo(mut payload: web::Payload, req: &HttpRequest, limite: usize) -> Result<Vec<u8>, AppError> {
+pub async fn cuerpo(mut payload: web::Payload, req: &HttpRequest, limite: usize) -> Result<Vec<u8>, ApiError> {
     let declarado = req
         .headers()
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declarado.is_some_and(|n| n > limite) {
-        return Err(AppError::PayloadTooLarge(limite));
+        return Err(ApiError::PayloadTooLarge(limite));
     }
     let mut bytes = Vec::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("no se pudo leer el archivo: {e}")))?;
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("no se pudo leer el archivo: {e}")))?;
         if bytes.len() + chunk.len() > limite {
-            return Err(AppError::PayloadTooLarge(limite));
+            return Err(ApiError::PayloadTooLarge(limite));
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -73,7 +74,7 @@ pub async fn crear(
     q: web::Query<ImportQuery>,
     req: HttpRequest,
     payload: web::Payload,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     // Checked again by the use case; here so that an upload nobody may import is refused
     // before its bytes are read.
@@ -111,7 +112,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || importaciones::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(v))
 }

@@ -1,20 +1,20 @@
 //! A JSON body extractor whose errors say which field is wrong (`items[2].valor_total`)
 //! and which answers an oversize body with 413, both as problem+json.
 
+use super::error::ApiError;
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use serde::de::DeserializeOwned;
 
-use crate::app::AppError;
 use crate::domain::Violation;
 
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let limit = req.app_data::<super::JsonLimit>().map(|l| l.0).unwrap_or(262_144);
@@ -31,13 +31,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             let bytes = body.await.map_err(|e| {
                 if e.as_response_error().status_code() == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE {
-                    AppError::PayloadTooLarge(limit)
+                    ApiError::PayloadTooLarge(limit)
                 } else {
-                    AppError::BadRequest(format!("no se pudo leer el cuerpo de la petición: {e}"))
+                    ApiError::BadRequest(format!("no se pudo leer el cuerpo de la petición: {e}"))
                 }
             })?;
             if !is_json {
-                return Err(AppError::BadRequest(
+                return Err(ApiError::BadRequest(
                     "se espera un cuerpo JSON con Content-Type: application/json".into(),
                 ));
             }
@@ -47,7 +47,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     p if p == "." => "(cuerpo)".to_string(),
                     p => p,
                 };
-                AppError::Malformed(Violation::new(path, traducir(&e.inner().to_string())))
+                ApiError::Malformed(Violation::new(path, traducir(&e.inner().to_string())))
             })
         })
     }

@@ -1,10 +1,11 @@
 use actix_web::{get, patch, post, web, HttpResponse};
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState};
 use crate::app::pagadores::{self, CambioPagador, ConsultaPagadores, NuevoPagador, PagadorVista};
-use crate::app::{Actor, AppError, Lista};
+use crate::app::{Actor, Lista};
 
 /// Creates a payer (admin, facturacion). A NIT already registered is 409.
 #[utoipa::path(tag = "pagadores", request_body = NuevoPagador, security(("bearer" = [])),
@@ -14,7 +15,7 @@ pub async fn crear(
     state: web::Data<AppState>,
     actor: Actor,
     body: Json<NuevoPagador>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let p = blocking(move || pagadores::crear(&state.db, &actor, body.0)).await?;
     Ok(created(format!("/api/v1/pagadores/{}", p.id), p))
 }
@@ -26,7 +27,7 @@ pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<ConsultaPagadores>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let l = blocking(move || pagadores::listar(&state.db, &actor, q.into_inner())).await?;
     Ok(HttpResponse::Ok().json(l))
 }
@@ -37,7 +38,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let p = blocking(move || pagadores::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(p))
 }
@@ -52,7 +53,7 @@ pub async fn actualizar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<CambioPagador>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let p = blocking(move || pagadores::actualizar(&state.db, &actor, &id, body.0)).await?;
     Ok(HttpResponse::Ok().json(p))
 }

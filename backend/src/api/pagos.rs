@@ -4,11 +4,12 @@ use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState, PaginaQuery};
 use crate::app::pagos::{self, AplicacionSinDetalle, NuevasAplicaciones, NuevoPago, PagoVista};
-use crate::app::{Actor, AppError, Lista};
+use crate::app::{Actor, Lista};
 
 /// Records a payment and how it applies (cartera, finanzas). The unapplied rest is kept;
 /// applying more than an invoice's saldo is 422 naming the line.
@@ -19,7 +20,7 @@ pub async fn registrar(
     state: web::Data<AppState>,
     actor: Actor,
     body: Json<NuevoPago>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let p = blocking(move || pagos::registrar(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
     Ok(created(format!("/api/v1/pagos/{}", p.id), p))
 }
@@ -33,7 +34,7 @@ pub async fn aplicar(
     actor: Actor,
     id: web::Path<String>,
     body: Json<NuevasAplicaciones>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let p = blocking(move || pagos::aplicar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Created().json(p))
 }
@@ -49,7 +50,7 @@ pub async fn aplicar_sin_detalle(
     actor: Actor,
     id: web::Path<String>,
     body: Json<AplicacionSinDetalle>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let p = blocking(move || pagos::aplicar_sin_detalle(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0))
         .await?;
     Ok(HttpResponse::Created().json(p))
@@ -61,7 +62,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let p = blocking(move || pagos::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(p))
 }
@@ -79,7 +80,7 @@ pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<FiltroQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let pagina = PaginaQuery {
         page: q.page,

@@ -4,6 +4,7 @@ use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::{blocking, AppState};
 use crate::app::reportes::{self, Alertas};
@@ -55,7 +56,7 @@ pub async fn trazabilidad(
     id: web::Path<String>,
     q: web::Query<FormatoQuery>,
     req: HttpRequest,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let quiere_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
     let t = blocking(move || traza::construir(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     if quiere_xlsx {
@@ -81,7 +82,7 @@ pub async fn alertas(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<AlertasQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let dias = q.dias.unwrap_or(5);
     let a = blocking(move || reportes::alertas(&state.db, &state.terminos, &actor, dias, state.hoy())).await?;
     Ok(HttpResponse::Ok().json(a))
@@ -98,7 +99,7 @@ pub struct CodigosQuery {
 /// The official codes of both manuals (Res. 3047/2008 anexo 6 and Res. 2284/2023).
 #[utoipa::path(tag = "catalogos", params(CodigosQuery), security(("bearer" = [])), responses((status = 200, description = "Codes: {codigo, manual, tipo, nivel, concepto, descripcion, efecto_respuesta, responde_a, emisor}. Only `nivel = aplicacion` codes are imputed; `emisor = pagador` marks the payer's notices RE2201/RE2202")))]
 #[get("/catalogos/codigos")]
-pub async fn codigos(_actor: Actor, q: web::Query<CodigosQuery>) -> Result<HttpResponse, AppError> {
+pub async fn codigos(_actor: Actor, q: web::Query<CodigosQuery>) -> Result<HttpResponse, ApiError> {
     let tipo = q
         .tipo
         .as_deref()

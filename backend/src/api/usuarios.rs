@@ -1,10 +1,11 @@
 use actix_web::{get, post, web, HttpResponse};
 
+use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState, PaginaQuery};
 use crate::app::usuarios::{self, NuevoUsuario, UsuarioVista};
-use crate::app::{Actor, AppError, Lista};
+use crate::app::{Actor, Lista};
 
 /// Adds a user to the caller's prestador (admin). The e-mail is the login and is unique.
 #[utoipa::path(tag = "usuarios", request_body = NuevoUsuario, security(("bearer" = [])),
@@ -14,7 +15,7 @@ pub async fn crear(
     state: web::Data<AppState>,
     actor: Actor,
     body: Json<NuevoUsuario>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let u = blocking(move || usuarios::crear(&state.db, &actor, body.0)).await?;
     Ok(created(format!("/api/v1/usuarios/{}", u.id), u))
 }
@@ -25,7 +26,7 @@ pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: web::Query<PaginaQuery>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let pagina = q.pagina()?;
     let l = blocking(move || usuarios::listar(&state.db, &actor, pagina)).await?;
     Ok(HttpResponse::Ok().json(l))
@@ -37,7 +38,7 @@ pub async fn obtener(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-) -> Result<HttpResponse, AppError> {
+) -> Result<HttpResponse, ApiError> {
     let u = blocking(move || usuarios::obtener(&state.db, &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(u))
 }

@@ -54,7 +54,8 @@ impl Actor {
     }
 }
 
-/// Every failure a use case can report, each mapped to one HTTP status by the API.
+/// Every failure a use case can report, each mapped to one HTTP status by the API (failures
+/// of HTTP itself — a malformed body, a body too large, logins too fast — are `api::error`'s).
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -64,18 +65,9 @@ pub enum AppError {
     #[error("los datos enviados tienen errores")]
     Invalid(Vec<Violation>),
     #[error("{0}")]
-    BadRequest(String),
-    /// A body that is not the JSON expected: `path` names the field.
-    #[error("{}: {}", .0.path, .0.message)]
-    Malformed(Violation),
-    #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
-    #[error("demasiados intentos; espere {0} segundos")]
-    TooManyRequests(u64),
-    #[error("el cuerpo de la petición supera el límite de {0} bytes")]
-    PayloadTooLarge(usize),
     /// An upload whose content would exceed the server's limits once opened (a zip bomb).
     #[error("{0}")]
     Excedido(String),
