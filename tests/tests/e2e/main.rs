@@ -8,4 +8,5 @@ mod facturas;
 mod foundation;
 mod importaciones;
 mod persistence;
+mod remesas;
 mod reportes;

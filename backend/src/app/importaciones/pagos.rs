@@ -63,10 +63,18 @@ impl Formato for Pagos<'_> {
             .into_iter()
             .map(|f| (f.id, f.pagador_id))
             .collect();
+        let nombres: HashMap<String, String> = db::pagadores::listar(c, &actor.prestador_id, &Default::default(), 0, i64::MAX)?
+            .0
+            .into_iter()
+            .map(|p| (p.id, p.nombre))
+            .collect();
         // In the order each payment first appears in the sheets.
         let mut pagos: Vec<(Clave, Vec<Aplicacion>)> = Vec::new();
         for Leido { archivo, contenido } in tanda.documentos {
             let archivo = tanda.archivos[archivo].archivo.nombre.clone();
+            // A sheet is one payer's remittance: the payer of most of its invoices. A row for
+            // an invoice of another payer would book that money on the wrong cartera.
+            let del_archivo = pagador_del_archivo(&contenido, &numeros, &pagador_de);
             for f in contenido {
                 let Some(factura_id) = numeros.buscar(&f.numero_factura).cloned() else {
                     errores.push(error(
@@ -77,6 +85,23 @@ impl Formato for Pagos<'_> {
                     ));
                     continue;
                 };
+                let suyo = &pagador_de[&factura_id];
+                if let Some(hoja) = del_archivo.as_ref().filter(|h| *h != suyo) {
+                    let nombre = |id: &str| nombres.get(id).cloned().unwrap_or_else(|| id.to_string());
+                    errores.push(error(
+                        &archivo,
+                        Ubicacion::Fila(f.fila),
+                        Some("numero_factura"),
+                        format!(
+                            "la factura {} es de {}, pero esta relación de pagos es de {}: un pago no se aplica a \
+                             facturas de otro pagador",
+                            f.numero_factura,
+                            nombre(suyo),
+                            nombre(hoja)
+                        ),
+                    ));
+                    continue;
+                }
                 let clave = Clave {
                     pagador_id: pagador_de[&factura_id].clone(),
                     fecha: f.fecha,
@@ -144,4 +169,22 @@ impl Formato for Pagos<'_> {
         }
         Ok(resumen)
     }
+}
+
+/// The payer of most of the sheet's invoices (the first one seen on a tie), if any is known.
+fn pagador_del_archivo(
+    filas: &[sheets::FilaPago],
+    numeros: &Numeros,
+    pagador_de: &HashMap<String, String>,
+) -> Option<String> {
+    let mut cuenta: Vec<(&String, usize)> = Vec::new();
+    for id in filas.iter().filter_map(|f| numeros.buscar(&f.numero_factura)) {
+        let p = &pagador_de[id];
+        match cuenta.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => cuenta.push((p, 1)),
+        }
+    }
+    // `max_by_key` keeps the last maximum: search from the end to keep the first.
+    cuenta.into_iter().rev().max_by_key(|(_, n)| *n).map(|(p, _)| p.clone())
 }
