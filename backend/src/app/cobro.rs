@@ -388,12 +388,15 @@ fn vista_gestion(g: dbc::Gestion, facturas: Vec<String>) -> GestionVista {
 }
 
 /// Records an action in the caller's transaction.
+/// Records a gestión in the caller's transaction; `automatica` when Trazo records it by itself
+/// (a reminder), so it never replaces a person's agreed next step.
 pub fn registrar_gestion_en(
     c: &mut AnyConnection,
     actor: &Actor,
     hoy: NaiveDate,
     pagador_id: &str,
     n: &NuevaGestion,
+    automatica: bool,
 ) -> Result<GestionVista, AppError> {
     super::no_futura("fecha", n.fecha, hoy)?;
     if n.resultado.trim().is_empty() {
@@ -420,6 +423,7 @@ pub fn registrar_gestion_en(
         fecha_proximo_paso: n.fecha_proximo_paso,
         actor_id: actor.usuario_id.clone(),
         registrado_en: db::now(),
+        automatica,
     };
     let ids: Vec<String> = facturas.iter().map(|f| f.id.clone()).collect();
     dbc::insertar_gestion(c, &g, &ids)?;
@@ -443,7 +447,7 @@ pub fn registrar_gestion(
     n: NuevaGestion,
 ) -> Result<GestionVista, AppError> {
     actor.exigir(GESTORES, "registrar gestiones de cobro")?;
-    db.write(|c| registrar_gestion_en(c, actor, hoy, pagador_id, &n))
+    db.write(|c| registrar_gestion_en(c, actor, hoy, pagador_id, &n, false))
 }
 
 pub fn gestiones(db: &Db, actor: &Actor, pagador_id: &str, pagina: Pagina) -> Result<Lista<GestionVista>, AppError> {

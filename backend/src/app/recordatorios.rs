@@ -159,7 +159,7 @@ pub fn enviar(
         fecha_proximo_paso: None,
         facturas: facturas.iter().map(|f| f.id.clone()).collect(),
     };
-    let gestion = db.write(|c| super::cobro::registrar_gestion_en(c, actor, hoy, pagador_id, &gestion))?;
+    let gestion = db.write(|c| super::cobro::registrar_gestion_en(c, actor, hoy, pagador_id, &gestion, true))?;
     Ok(RecordatorioEnviado {
         para: para.email.to_string(),
         asunto,

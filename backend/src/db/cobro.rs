@@ -112,6 +112,8 @@ pub struct Gestion {
     pub fecha_proximo_paso: Option<NaiveDate>,
     pub actor_id: String,
     pub registrado_en: NaiveDateTime,
+    /// Recorded by Trazo itself (a reminder's e-mail), not by a person.
+    pub automatica: bool,
 }
 
 pub fn insertar_gestion(c: &mut AnyConnection, g: &Gestion, facturas: &[String]) -> QueryResult<()> {
@@ -134,7 +136,8 @@ pub fn insertar_gestion(c: &mut AnyConnection, g: &Gestion, facturas: &[String])
 /// An action and the invoices it named.
 pub type GestionConFacturas = (Gestion, Vec<String>);
 
-/// The payer's latest action: (pagador_id, fecha, próximo paso, su fecha).
+/// Per payer: (pagador_id, date of its latest gestión, the agreed next step still pending, its
+/// date).
 pub type UltimaGestion = (String, NaiveDate, String, Option<NaiveDate>);
 
 /// The payer's actions, newest first, each with the invoices it named.
@@ -181,7 +184,8 @@ pub fn gestiones_de(
 
 /// The latest action of each payer of the prestador.
 pub fn ultimas_gestiones(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<UltimaGestion>> {
-    let filas: Vec<(String, NaiveDate, NaiveDateTime, String, Option<NaiveDate>)> = gestiones::table
+    type Fila = (String, NaiveDate, NaiveDateTime, String, Option<NaiveDate>, bool);
+    let filas: Vec<Fila> = gestiones::table
         .filter(gestiones::prestador_id.eq(prestador_id))
         .order((
             gestiones::pagador_id.asc(),
@@ -194,13 +198,26 @@ pub fn ultimas_gestiones(c: &mut AnyConnection, prestador_id: &str) -> QueryResu
             gestiones::registrado_en,
             gestiones::proximo_paso,
             gestiones::fecha_proximo_paso,
+            gestiones::automatica,
         ))
         .load(c)?;
     let mut out: Vec<UltimaGestion> = Vec::new();
-    for (p, f, _, paso, fp) in filas {
-        if out.last().is_none_or(|u| u.0 != p) {
-            out.push((p, f, paso, fp));
+    for grupo in filas.chunk_by(|a, b| a.0 == b.0) {
+        // Newest first. The pending step is the newest one agreed, unless a person recorded a
+        // gestión after it without a new step (it reports what came of it): Trazo's own
+        // gestiones (a reminder) never erase a person's agreement.
+        let (pagador, ultima) = (grupo[0].0.clone(), grupo[0].1);
+        let mut pendiente = (String::new(), None);
+        for (_, _, _, paso, fecha_paso, automatica) in grupo {
+            if !paso.is_empty() || fecha_paso.is_some() {
+                pendiente = (paso.clone(), *fecha_paso);
+                break;
+            }
+            if !automatica {
+                break;
+            }
         }
+        out.push((pagador, ultima, pendiente.0, pendiente.1));
     }
     Ok(out)
 }

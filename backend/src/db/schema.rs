@@ -310,6 +310,7 @@ diesel::table! {
         fecha_proximo_paso -> Nullable<Date>,
         actor_id -> Text,
         registrado_en -> Timestamp,
+        automatica -> Bool,
     }
 }
 

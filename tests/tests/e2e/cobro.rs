@@ -703,6 +703,31 @@ fn a_reminder_carries_the_statement_and_is_logged() {
         s.smtp.remitente = "cartera@ips.test".into();
     });
     let url = format!("/api/v1/pagadores/{}/recordatorios", s.e.pagador_id);
+    let gestiones = format!("/api/v1/pagadores/{}/gestiones", s.e.pagador_id);
+    // A call agreed for 2 July, before the reminder.
+    s.app
+        .post(
+            &gestiones,
+            &s.e.cartera,
+            &json!({"tipo": "llamada", "fecha": "2026-06-29", "resultado": "pide el estado de cuenta",
+                    "proximo_paso": "llamar para confirmar el pago", "fecha_proximo_paso": "2026-07-02"}),
+        )
+        .expect(201);
+    let paso_pendiente = || {
+        let w = s
+            .app
+            .get("/api/v1/cobro/trabajo?dias=5", &s.e.cartera)
+            .expect(200)
+            .json();
+        w["llamar"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["pagador_id"] == s.e.pagador_id.as_str())
+            .and_then(|x| x["motivo"].as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    assert!(paso_pendiente().contains("2026-07-02"), "{}", paso_pendiente());
     // No contact yet.
     s.app.post(&url, &s.e.cartera, &json!({})).problem(422);
     let r = s
@@ -741,6 +766,21 @@ fn a_reminder_carries_the_statement_and_is_logged() {
     s.app
         .post(&url, &s.e.cartera, &json!({"para": "no es correo"}))
         .problem(422);
+    // The reminder's own gestión (an e-mail with no next step) kept the agreed call.
+    let motivo = paso_pendiente();
+    assert!(
+        motivo.contains("2026-07-02") && motivo.contains("llamar para confirmar"),
+        "{motivo}"
+    );
+    // A person reporting what came of it ends it.
+    s.app
+        .post(
+            &gestiones,
+            &s.e.cartera,
+            &json!({"tipo": "llamada", "fecha": "2026-06-30", "resultado": "confirmó pago para julio"}),
+        )
+        .expect(201);
+    assert!(!paso_pendiente().contains("2026-07-02"), "{}", paso_pendiente());
 }
 
 #[test]

@@ -1,0 +1,1 @@
+ALTER TABLE gestiones DROP COLUMN automatica;
