@@ -19,7 +19,7 @@ use super::{Actor, AppError};
 use crate::config::{SeguridadSmtp, Smtp};
 use crate::db::{self, cobro as dbc, Db};
 use crate::domain::cobro::TipoGestion;
-use crate::domain::money::from_centavos;
+use crate::domain::money::{from_centavos, pesos_colombianos};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -113,14 +113,14 @@ pub fn enviar(
         pagador.nombre, prestador.nombre
     );
     let mut cuerpo = format!(
-        "Señores {}:\n\nAdjuntamos el estado de cuenta de {} (NIT {}) al {hoy}: {} facturas con saldo por ${}, \
-         de los cuales ${} están vencidos.\n",
+        "Señores {}:\n\nAdjuntamos el estado de cuenta de {} (NIT {}) al {hoy}: {} facturas con saldo por {}, \
+         de los cuales {} están vencidos.\n",
         pagador.nombre,
         prestador.nombre,
         prestador.nit,
         facturas.len(),
-        from_centavos(saldo),
-        from_centavos(vencido)
+        pesos_colombianos(saldo),
+        pesos_colombianos(vencido)
     );
     if !n.mensaje.trim().is_empty() {
         cuerpo.push('\n');
@@ -129,7 +129,14 @@ pub fn enviar(
     }
     cuerpo.push_str(&format!("\nCordialmente,\nÁrea de cartera — {}\n", prestador.nombre));
     let remitente = direccion("smtp.remitente", &smtp.remitente)?;
-    let mut m = Message::builder().from(remitente).to(para.clone()).subject(&asunto);
+    // A Message-ID of our own: mail servers and filters distrust messages without one, and it
+    // lets a reply be traced to this reminder.
+    let dominio = remitente.email.domain().to_string();
+    let mut m = Message::builder()
+        .message_id(Some(format!("<{}@{dominio}>", db::new_id())))
+        .from(remitente)
+        .to(para.clone())
+        .subject(&asunto);
     for c in cc {
         m = m.cc(c);
     }
@@ -150,9 +157,9 @@ pub fn enviar(
         fecha: hoy,
         contacto: para.email.to_string(),
         resultado: format!(
-            "estado de cuenta enviado: {} facturas, saldo ${}",
+            "estado de cuenta enviado: {} facturas, saldo {}",
             facturas.len(),
-            from_centavos(saldo)
+            pesos_colombianos(saldo)
         ),
         compromiso: String::new(),
         proximo_paso: String::new(),
@@ -207,6 +214,22 @@ pub fn estado_de_cuenta(
                 Celda::Dinero(from_centavos(f.saldo)),
             ]
         })
+        .chain(std::iter::once(vec![
+            "Total".into(),
+            Celda::Vacia,
+            Celda::Vacia,
+            Celda::Vacia,
+            Celda::Vacia,
+            Celda::Vacia,
+            Celda::Dinero(from_centavos(
+                facturas
+                    .iter()
+                    .map(|f| f.valor_total - f.copagos - f.cuotas_moderadoras)
+                    .sum(),
+            )),
+            Celda::Dinero(from_centavos(facturas.iter().map(|f| f.en_discusion).sum())),
+            Celda::Dinero(from_centavos(facturas.iter().map(|f| f.saldo).sum())),
+        ]))
         .collect();
     hoja::libro(&[Hoja {
         nombre: "Estado de cuenta".into(),

@@ -230,6 +230,15 @@ pub fn construir(
             ));
         }
     }
+    // In the order things happened: by the date of the fact, then as they were recorded; what
+    // silence decided (recorded by nobody) goes after what people recorded that day.
+    vistas.sort_by(|a, b| {
+        (a.fecha, a.registrado_en.is_none(), a.registrado_en).cmp(&(
+            b.fecha,
+            b.registrado_en.is_none(),
+            b.registrado_en,
+        ))
+    });
     let plazos = super::plazos::de_factura(&e, t, hoy);
     Ok(Trazabilidad {
         estado: e.dominio.estado(hoy, &t.reglas),

@@ -35,7 +35,7 @@ pub fn de_factura(c: &mut AnyConnection, prestador_id: &str, factura_id: &str) -
                 .eq(prestador_id)
                 .and(eventos::factura_id.eq(factura_id)),
         )
-        .order((eventos::registrado_en.asc(), eventos::id.asc()))
+        .order((eventos::fecha.asc(), eventos::registrado_en.asc(), eventos::id.asc()))
         .select(Evento::as_select())
         .load(c)
 }

@@ -38,9 +38,33 @@ pub fn from_centavos(centavos: i64) -> Decimal {
     Decimal::new(centavos, 2)
 }
 
+/// An amount as people in Colombia write it: `$ 30.380.750,00` (thousands with dots, decimals
+/// with a comma).
+pub fn pesos_colombianos(centavos: i64) -> String {
+    let signo = if centavos < 0 { "-" } else { "" };
+    let c = centavos.unsigned_abs();
+    let enteros = (c / 100).to_string();
+    let mut miles = String::new();
+    for (i, d) in enteros.chars().enumerate() {
+        if i > 0 && (enteros.len() - i) % 3 == 0 {
+            miles.push('.');
+        }
+        miles.push(d);
+    }
+    format!("{signo}$ {miles},{:02}", c % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_are_written_the_colombian_way() {
+        assert_eq!(pesos_colombianos(3_038_075_000), "$ 30.380.750,00");
+        assert_eq!(pesos_colombianos(5), "$ 0,05");
+        assert_eq!(pesos_colombianos(100_000), "$ 1.000,00");
+        assert_eq!(pesos_colombianos(-123_456_78), "-$ 123.456,78");
+    }
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {

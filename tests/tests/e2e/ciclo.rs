@@ -747,6 +747,7 @@ fn devoluciones_follow_res_2284_art_6() {
     aviso(&dc, "RE2202").problem(422);
     aviso(&da, "RE2201").problem(409);
     aviso(&dc, "RE2201").expect(201);
+    // In the order things happened: silence accepted it on 14 August, the notice came on the 20th.
     let t = app.trazabilidad(&e.auditor, &c);
     assert_eq!(
         tipos(&t),
@@ -754,8 +755,8 @@ fn devoluciones_follow_res_2284_art_6() {
             "expedida",
             "radicada",
             "devuelta",
-            "aviso_pagador",
-            "devolucion_aceptada_tacitamente"
+            "devolucion_aceptada_tacitamente",
+            "aviso_pagador"
         ]
     );
 
@@ -1034,4 +1035,27 @@ fn the_first_half_is_due_in_five_days_and_a_payment_without_detail_goes_to_the_o
     assert!(pagos[0]["detalle"]["regla"].as_str().unwrap().contains("art. 7"));
     assert_eq!(app.ver_factura(&e.cartera, &old2)["estado"], "pagada");
     assert_eq!(app.ver_factura(&e.cartera, &an)["saldo"], "500000.00");
+}
+
+#[test]
+fn the_trazabilidad_follows_the_dates_of_the_facts_not_the_order_they_were_typed() {
+    let app = TestApp::spawn_el("2026-06-30");
+    let e = app.equipo();
+    let f = id(&app.factura(&e, "OR-1", "2026-03-02"));
+    app.radicar(&e, &f, "R-OR", "2026-03-04");
+    // A call logged first, dated 15 June; then the write-off the committee decided on 10 June.
+    app.post(
+        &format!("/api/v1/pagadores/{}/gestiones", e.pagador_id),
+        &e.cartera,
+        &json!({"tipo": "llamada", "fecha": "2026-06-15", "resultado": "sin respuesta", "facturas": [f]}),
+    )
+    .expect(201);
+    app.post(
+        &format!("/api/v1/facturas/{f}/castigos"),
+        &e.finanzas,
+        &json!({"fecha": "2026-06-10", "acta": "Comité 6", "motivo": "pagador liquidado"}),
+    )
+    .expect(201);
+    let t = app.trazabilidad(&e.auditor, &f);
+    assert_eq!(tipos(&t), ["expedida", "radicada", "castigada", "gestion_cobro"]);
 }

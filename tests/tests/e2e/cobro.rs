@@ -751,12 +751,25 @@ fn a_reminder_carries_the_statement_and_is_logged() {
     let m = mail_parser::MessageParser::default().parse(&correo).unwrap();
     assert_eq!(m.to().unwrap().first().unwrap().address(), Some("pagos@eps.test"));
     assert!(m.body_text(0).unwrap().contains("Quedamos atentos."));
+    // Amounts as people in Colombia write them, and a Message-ID of the sender's domain.
+    assert!(
+        m.body_text(0).unwrap().contains("saldo por $ 3.250.000,00"),
+        "{}",
+        m.body_text(0).unwrap()
+    );
+    assert!(
+        m.message_id().is_some_and(|id| id.ends_with("@ips.test")),
+        "{:?}",
+        m.message_id()
+    );
     let adjunto = m.attachments().next().expect("the statement is attached");
     assert!(adjunto.attachment_name().unwrap().starts_with("estado-de-cuenta-"));
     let filas = hoja(adjunto.contents(), "Estado de cuenta");
     let p1 = filas.iter().find(|f| f[0] == "P-1").expect("P-1 in the statement");
     assert_eq!((p1[5].as_str(), p1[8].as_str()), ("124", "600000"));
     assert_eq!(filas.iter().filter(|f| f[0].starts_with("P-")).count(), 4);
+    let total = filas.iter().find(|f| f[0] == "Total").expect("a total row");
+    assert_eq!(total[8], "3250000");
     // Logged as an e-mail gestión on each invoice of the statement.
     let t = s.app.trazabilidad(&s.e.auditor, &s.p[4]);
     assert!(eventos(&t)
