@@ -63,11 +63,12 @@ impl Formato for Pagos<'_> {
             .into_iter()
             .map(|f| (f.id, f.pagador_id))
             .collect();
-        let nombres: HashMap<String, String> = db::pagadores::listar(c, &actor.prestador_id, &Default::default(), 0, i64::MAX)?
-            .0
-            .into_iter()
-            .map(|p| (p.id, p.nombre))
-            .collect();
+        let nombres: HashMap<String, String> =
+            db::pagadores::listar(c, &actor.prestador_id, &Default::default(), 0, i64::MAX)?
+                .0
+                .into_iter()
+                .map(|p| (p.id, p.nombre))
+                .collect();
         // In the order each payment first appears in the sheets.
         let mut pagos: Vec<(Clave, Vec<Aplicacion>)> = Vec::new();
         for Leido { archivo, contenido } in tanda.documentos {
