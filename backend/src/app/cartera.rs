@@ -466,6 +466,9 @@ pub struct Indicadores {
     /// Mora interest owed at the period's end (Decreto-Ley 1281/2002 art. 4).
     #[schema(value_type = String)]
     pub interes_mora: Decimal,
+    /// Of `pagado`, what came in on written-off invoices (recuperación de cartera castigada).
+    #[schema(value_type = String)]
+    pub recuperado_castigada: Decimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -490,6 +493,7 @@ struct Cifras {
     final_: i64,
     vencida: i64,
     interes: i64,
+    recuperado: i64,
 }
 
 impl Cifras {
@@ -504,6 +508,7 @@ impl Cifras {
         self.final_ += o.final_;
         self.vencida += o.vencida;
         self.interes += o.interes;
+        self.recuperado += o.recuperado;
     }
 
     fn indicadores(&self, dias: i64) -> Indicadores {
@@ -527,6 +532,7 @@ impl Cifras {
             rotacion: cobro::rotacion(self.facturado, self.inicial, self.final_),
             cei: cobro::cei(self.inicial, self.facturado, self.final_, corriente),
             interes_mora: from_centavos(self.interes),
+            recuperado_castigada: from_centavos(self.recuperado),
             ..Default::default()
         }
     }
@@ -583,13 +589,19 @@ pub fn indicadores(
     let mut cifras: HashMap<String, Cifras> = HashMap::new();
     let mut nombres: HashMap<String, (String, String)> = HashMap::new();
     db.read(|c| {
-        for (que, campo) in [(Flujo::Facturado, 0), (Flujo::Radicado, 1), (Flujo::Pagado, 2)] {
+        for (que, campo) in [
+            (Flujo::Facturado, 0),
+            (Flujo::Radicado, 1),
+            (Flujo::Pagado, 2),
+            (Flujo::Recuperado, 3),
+        ] {
             for s in db::cartera::flujo(c, pid, que, desde, hasta, &filtro)? {
                 let x = cifras.entry(s.pagador_id).or_default();
                 match campo {
                     0 => x.facturado = s.valor,
                     1 => x.radicado = s.valor,
-                    _ => x.pagado = s.valor,
+                    2 => x.pagado = s.valor,
+                    _ => x.recuperado = s.valor,
                 }
             }
         }
@@ -679,6 +691,7 @@ pub fn xlsx_indicadores(r: &ReporteIndicadores) -> Result<Vec<u8>, AppError> {
             i.rotacion.into(),
             i.cei.into(),
             Celda::Dinero(i.interes_mora),
+            Celda::Dinero(i.recuperado_castigada),
         ]
     };
     let mut filas: Vec<Vec<Celda>> = r.filas.iter().map(fila).collect();
@@ -709,6 +722,7 @@ pub fn xlsx_indicadores(r: &ReporteIndicadores) -> Result<Vec<u8>, AppError> {
             ("Rotación", 9.0),
             ("CEI %", 9.0),
             ("Interés de mora", 16.0),
+            ("Recuperado de castigada", 16.0),
         ],
         filas,
     }])

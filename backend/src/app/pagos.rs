@@ -124,6 +124,7 @@ fn aplicar_en(
     }
     let ids: Vec<String> = aplicaciones.iter().map(|a| a.factura_id.clone()).collect();
     let mut cargadas = ciclo::cargar_varias(c, t, &actor.prestador_id, &ids)?;
+    let mut recuperadas: Vec<String> = Vec::new();
     for (i, (a, v)) in aplicaciones.iter().zip(&valores).enumerate() {
         let path = format!("aplicaciones[{i}]");
         let Some(e) = cargadas.iter_mut().find(|e| e.fila.id == a.factura_id) else {
@@ -141,7 +142,17 @@ fn aplicar_en(
             continue;
         }
         // Several lines may hit one invoice: each is checked against what the previous left.
-        match e.dominio.aplicar_pago(*v, hoy, &t.reglas) {
+        // On a written-off invoice the money is a recovery: the write-off goes down by it.
+        let recuperacion = e.dominio.castigado > 0;
+        let aplicada = if recuperacion {
+            e.dominio.recuperar(*v).map(|()| e.dominio.castigado -= v)
+        } else {
+            e.dominio.aplicar_pago(*v, hoy, &t.reglas)
+        };
+        if recuperacion {
+            recuperadas.push(e.fila.id.clone());
+        }
+        match aplicada {
             Ok(()) => e.dominio.pagado += v,
             Err(Rechazo::Estado(m)) => errs.push(Violation::new(format!("{path}.factura_id"), m)),
             Err(Rechazo::Valores(vs)) => errs.extend(
@@ -179,14 +190,14 @@ fn aplicar_en(
     db::pagos::insertar_aplicaciones(c, &filas)?;
     let movs: Vec<_> = filas
         .iter()
-        .map(|a| {
-            db::movimientos::Movimiento::new(
-                &actor.prestador_id,
-                &a.factura_id,
-                db::movimientos::PAGO,
-                -a.valor,
-                fecha,
-            )
+        .flat_map(|a| {
+            let mov =
+                |tipo, valor| db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, tipo, valor, fecha);
+            // A recovery undoes that much of the write-off, then pays it: the balance stays 0.
+            let recuperacion = recuperadas
+                .contains(&a.factura_id)
+                .then(|| mov(db::movimientos::CASTIGO, a.valor));
+            recuperacion.into_iter().chain([mov(db::movimientos::PAGO, -a.valor)])
         })
         .collect();
     db::movimientos::insertar(c, &movs)?;
@@ -215,16 +226,16 @@ fn aplicar_en(
             }
             _ => None,
         };
-        ciclo::evento(
-            c,
-            actor,
-            &e.fila.id,
-            "pago_aplicado",
-            fecha,
-            json!({"pago_id": pago.id, "valor": from_centavos(aplicado), "referencia": pago.referencia, "medio": pago.medio,
-                "regla": regla, "cierra": cierra}),
-            saldos,
-        )?;
+        let mut datos = json!({"pago_id": pago.id, "valor": from_centavos(aplicado), "referencia": pago.referencia,
+            "medio": pago.medio, "regla": regla});
+        let tipo = if recuperadas.contains(&e.fila.id) {
+            datos["castigado_por_recuperar"] = json!(from_centavos(e.dominio.castigado));
+            "recuperacion_castigada"
+        } else {
+            datos["cierra"] = json!(cierra);
+            "pago_aplicado"
+        };
+        ciclo::evento(c, actor, &e.fila.id, tipo, fecha, datos, saldos)?;
     }
     Ok(total)
 }

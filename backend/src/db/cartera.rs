@@ -326,6 +326,13 @@ pub fn flujo(
              FROM aplicaciones a JOIN facturas f ON f.id = a.factura_id JOIN pagadores p ON p.id = f.pagador_id \
              WHERE a.prestador_id = ? AND a.fecha >= ? AND a.fecha <= ?{filtro} GROUP BY f.pagador_id"
         ),
+        // A recovery undoes part of a write-off: the castigo movements that add to the balance.
+        Flujo::Recuperado => format!(
+            "SELECT f.pagador_id AS pagador_id, CAST(SUM(m.valor) AS BIGINT) AS valor \
+             FROM movimientos m JOIN facturas f ON f.id = m.factura_id JOIN pagadores p ON p.id = f.pagador_id \
+             WHERE m.prestador_id = ? AND m.fecha >= ? AND m.fecha <= ? AND m.tipo = 'castigo' AND m.valor > 0{filtro} \
+             GROUP BY f.pagador_id"
+        ),
     };
     consultar(c, &sql, &params)
 }
@@ -335,6 +342,8 @@ pub enum Flujo {
     Facturado,
     Radicado,
     Pagado,
+    /// Payments on written-off invoices.
+    Recuperado,
 }
 
 /// Glosas received in a period, grouped.

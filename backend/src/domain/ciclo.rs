@@ -405,6 +405,30 @@ impl Factura {
         aceptada && !disputa && !prescrita
     }
 
+    /// A payment on a written-off invoice is a recovery of cartera castigada: money the
+    /// prestador had given up comes back. It can recover up to what was written off and not yet
+    /// recovered; the written-off value goes down by what is recovered.
+    pub fn recuperar(&self, valor: i64) -> Result<(), Rechazo> {
+        if self.anulada || self.castigado <= 0 {
+            return Err(Rechazo::Estado(format!("la factura {} no está castigada", self.numero)));
+        }
+        if valor <= 0 {
+            return Err(Rechazo::uno("valor", "el valor recuperado debe ser mayor que cero"));
+        }
+        if valor > self.castigado {
+            return Err(Rechazo::uno(
+                "valor",
+                format!(
+                    "recuperar {} supera lo castigado de la factura {} que falta por recuperar ({})",
+                    pesos(valor),
+                    self.numero,
+                    pesos(self.castigado)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes off what is owed. Returns the value written off.
     pub fn castigar(&self, hoy: NaiveDate, reglas: &Reglas) -> Result<i64, Rechazo> {
         self.cerrada()?;
@@ -1018,6 +1042,30 @@ mod tests {
         };
         assert!(!g("2026-07-31").extemporanea);
         assert!(g("2026-08-03").extemporanea);
+    }
+
+    #[test]
+    fn a_payment_on_a_written_off_invoice_is_a_recovery_up_to_what_was_written_off() {
+        let castigada = Factura {
+            castigado: 300_000 * P,
+            pagado: 700_000 * P,
+            ..radicada()
+        };
+        // Refused as a payment (there is no saldo), accepted as a recovery.
+        assert!(castigada.aplicar_pago(P, d("2025-09-01"), &reglas()).is_err());
+        assert!(castigada.recuperar(300_000 * P).is_ok());
+        assert!(matches!(
+            castigada.recuperar(300_000 * P + 1),
+            Err(Rechazo::Valores(v)) if v[0].message.contains("300000.00")
+        ));
+        assert!(matches!(radicada().recuperar(P), Err(Rechazo::Estado(_))));
+        // Recovering all of it leaves nothing written off and nothing owed: paid.
+        let recuperada = Factura {
+            castigado: 0,
+            pagado: 1_000_000 * P,
+            ..radicada()
+        };
+        assert_eq!(recuperada.estado(d("2025-09-01"), &reglas()), EstadoFactura::Pagada);
     }
 
     #[test]

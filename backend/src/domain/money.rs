@@ -63,7 +63,7 @@ mod tests {
         assert_eq!(pesos_colombianos(3_038_075_000), "$ 30.380.750,00");
         assert_eq!(pesos_colombianos(5), "$ 0,05");
         assert_eq!(pesos_colombianos(100_000), "$ 1.000,00");
-        assert_eq!(pesos_colombianos(-123_456_78), "-$ 123.456,78");
+        assert_eq!(pesos_colombianos(-12_345_678), "-$ 123.456,78");
     }
     use std::str::FromStr;
 

@@ -1059,3 +1059,59 @@ fn the_trazabilidad_follows_the_dates_of_the_facts_not_the_order_they_were_typed
     let t = app.trazabilidad(&e.auditor, &f);
     assert_eq!(tipos(&t), ["expedida", "radicada", "castigada", "gestion_cobro"]);
 }
+
+#[test]
+fn a_payment_on_a_written_off_invoice_is_recorded_as_a_recovery() {
+    let app = TestApp::spawn_el("2026-06-30");
+    let e = app.equipo();
+    let f = id(&app.factura(&e, "CA-9", "2025-03-02"));
+    app.radicar(&e, &f, "R-CA9", "2025-03-04");
+    app.post(
+        &format!("/api/v1/facturas/{f}/castigos"),
+        &e.finanzas,
+        &json!({"fecha": "2026-05-10", "acta": "Comité 5", "motivo": "pagador en liquidación"}),
+    )
+    .expect(201);
+    // The liquidator pays $400.000 of the $1.000.000 written off.
+    let body = json!({"pagador_id": e.pagador_id, "fecha": "2026-06-15", "valor": "400000.00", "referencia": "LIQ-1",
+        "aplicaciones": [{"factura_id": f, "valor": "400000.00"}]});
+    app.post("/api/v1/pagos", &e.finanzas, &body).expect(201);
+    let v = app.ver_factura(&e.cartera, &f);
+    assert_eq!(
+        (v["estado"].as_str(), v["saldo"].as_str()),
+        (Some("castigada"), Some("0.00"))
+    );
+    let t = app.trazabilidad(&e.auditor, &f);
+    let r = eventos(&t)
+        .iter()
+        .find(|x| x["tipo"] == "recuperacion_castigada")
+        .expect("a recovery event")
+        .clone();
+    assert_eq!(
+        (
+            r["detalle"]["valor"].as_str(),
+            r["detalle"]["castigado_por_recuperar"].as_str()
+        ),
+        (Some("400000.00"), Some("600000.00"))
+    );
+    // More than what is left written off is refused naming it.
+    let mas = json!({"pagador_id": e.pagador_id, "fecha": "2026-06-20", "valor": "600000.01",
+        "aplicaciones": [{"factura_id": f, "valor": "600000.01"}]});
+    let p = app.post("/api/v1/pagos", &e.finanzas, &mas).problem(422);
+    assert!(p["errors"][0]["message"].as_str().unwrap().contains("600000.00"), "{p}");
+    // The indicators show it apart.
+    let ind = app
+        .get(
+            "/api/v1/reportes/indicadores?desde=2026-06-01&hasta=2026-06-30",
+            &e.finanzas,
+        )
+        .expect(200)
+        .json();
+    assert_eq!(
+        (
+            ind["total"]["pagado"].as_str(),
+            ind["total"]["recuperado_castigada"].as_str()
+        ),
+        (Some("400000.00"), Some("400000.00"))
+    );
+}
