@@ -110,6 +110,7 @@ fn correr(
         terminos: &t,
         hoy: hoy(),
         perfiles: &perfiles,
+        rips_total_distinto: Default::default(),
     };
     let o = Opciones {
         tipo,

@@ -356,6 +356,7 @@ fn importar(
         terminos: &terminos,
         hoy,
         perfiles: &perfiles,
+        rips_total_distinto: settings.importaciones.rips_total_distinto,
     };
     let v = importaciones::ejecutar(&cx, &actor, &id, &o, archivos, &|p, _| barra.set_position(p as u64))
         .map_err(explain)?;

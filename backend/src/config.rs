@@ -97,6 +97,18 @@ pub struct Importaciones {
     pub zip_max_bytes_archivo: u64,
     pub zip_max_razon: u64,
     pub perfiles_dir: PathBuf,
+    /// What a RIPS whose services add up to other than its invoice's value does to the run.
+    pub rips_total_distinto: RipsTotalDistinto,
+}
+
+/// `importaciones.rips_total_distinto`: a RIPS whose total differs from its invoice's value
+/// is refused (the run writes nothing), or written with a warning.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RipsTotalDistinto {
+    #[default]
+    Rechazar,
+    Advertir,
 }
 
 impl Importaciones {

@@ -33,6 +33,7 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
         importaciones: crate::api::LimitesImportacion {
             max_bytes: settings.importaciones.max_bytes,
             limites: settings.importaciones.limites(),
+            rips_total_distinto: settings.importaciones.rips_total_distinto,
         },
         limiter: LoginLimiter::new(
             settings.auth.login_attempts_per_minute,

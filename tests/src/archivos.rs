@@ -40,3 +40,49 @@ pub fn hoja(xlsx: &[u8], nombre: &str) -> Vec<Vec<String>> {
         .unwrap_or_else(|e| panic!("sheet {nombre}: {e}"));
     r.rows().map(|f| f.iter().map(|c| c.to_string()).collect()).collect()
 }
+
+/// One invoice's RIPS JSON (Res. 2275/2023) from prestador `nit`: one user with one procedure
+/// per value of `valores` (pesos, as JSON numbers).
+pub fn rips_json(nit: &str, factura: &str, valores: &[&str]) -> String {
+    let procedimientos: Vec<String> = valores
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            format!(
+                r#"{{"codPrestador": "110010000101", "fechaInicioAtencion": "2026-10-0{} 08:30", "numAutorizacion": null, "codProcedimiento": "89020{i}", "codDiagnosticoPrincipal": "J069", "vrServicio": {v}, "consecutivo": {}}}"#,
+                i % 9 + 1,
+                i + 1
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"numDocumentoIdObligado": "{nit}", "numFactura": "{factura}", "tipoNota": null, "numNota": null,
+  "usuarios": [{{"tipoDocumentoIdentificacion": "CC", "numDocumentoIdentificacion": "1000000001", "consecutivo": 1,
+    "servicios": {{"procedimientos": [{}]}}}}]}}"#,
+        procedimientos.join(", ")
+    )
+}
+
+/// A flat RIPS delivery (Res. 3374/2000) numbered `remision`: AF with each invoice
+/// `(número, valor)` of `facturas`, US with the one patient, and AP with one procedure
+/// `codigo` per invoice worth its value.
+pub fn rips_planos(nit: &str, remision: u32, facturas: &[(&str, &str)], codigo: &str) -> Vec<(String, Vec<u8>)> {
+    let af: String = facturas
+        .iter()
+        .map(|(n, v)| {
+            format!("110010000101,IPS PRUEBA,NI,{nit},{n},01/10/2026,01/10/2026,31/10/2026,EPS001,EPS PRUEBA,,,,0,0,0,{v}\r\n")
+        })
+        .collect();
+    let ap: String = facturas
+        .iter()
+        .map(|(n, v)| format!("{n},110010000101,CC,1000000001,02/10/2026,,{codigo},1,1,,J069,,,,{v}\r\n"))
+        .collect();
+    vec![
+        (format!("AF{remision:06}.txt"), af.into_bytes()),
+        (
+            "US000001.txt".to_string(),
+            b"CC,1000000001,EPS001,1,PEREZ,GOMEZ,ANA,,34,1,F,11,001,U\r\n".to_vec(),
+        ),
+        (format!("AP{remision:06}.txt"), ap.into_bytes()),
+    ]
+}

@@ -95,6 +95,7 @@ pub async fn crear(
             terminos: &state.terminos,
             hoy: state.hoy(),
             perfiles: &state.perfiles,
+            rips_total_distinto: state.importaciones.rips_total_distinto,
         };
         importaciones::iniciar(&cx, &actor, subida)
     })

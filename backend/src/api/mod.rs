@@ -55,6 +55,7 @@ impl AppState {
 pub struct LimitesImportacion {
     pub max_bytes: usize,
     pub limites: trazo_importers::archivo::LimitesArchivo,
+    pub rips_total_distinto: crate::config::RipsTotalDistinto,
 }
 
 /// Largest JSON body, in bytes.

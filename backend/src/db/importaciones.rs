@@ -50,6 +50,9 @@ pub struct Rips {
     pub valor_servicios: i64,
     pub hash: String,
     pub creado_en: chrono::NaiveDateTime,
+    /// For a note's RIPS: the note's type (NC, ND...) and number.
+    pub tipo_nota: Option<String>,
+    pub num_nota: Option<String>,
 }
 
 pub fn insertar(c: &mut AnyConnection, i: &Importacion) -> QueryResult<()> {
@@ -122,6 +125,38 @@ pub fn hashes_importados(
         );
     }
     Ok(out)
+}
+
+/// Every hash of `tipo` recorded by the run that recorded `hash`: the files of the delivery
+/// it came in.
+pub fn hashes_de_la_misma_importacion(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    tipo: &str,
+    hash: &str,
+) -> QueryResult<Vec<String>> {
+    let de_este = archivos_importados::table
+        .filter(
+            archivos_importados::prestador_id
+                .eq(prestador_id)
+                .and(archivos_importados::tipo.eq(tipo))
+                .and(archivos_importados::hash.eq(hash)),
+        )
+        .select(archivos_importados::importacion_id)
+        .first::<String>(c)
+        .optional()?;
+    let Some(importacion_id) = de_este else {
+        return Ok(vec![]);
+    };
+    archivos_importados::table
+        .filter(
+            archivos_importados::prestador_id
+                .eq(prestador_id)
+                .and(archivos_importados::tipo.eq(tipo))
+                .and(archivos_importados::importacion_id.eq(importacion_id)),
+        )
+        .select(archivos_importados::hash)
+        .load::<String>(c)
 }
 
 pub fn insertar_archivos(c: &mut AnyConnection, a: &[ArchivoImportado]) -> QueryResult<()> {

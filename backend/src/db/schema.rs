@@ -266,6 +266,8 @@ diesel::table! {
         valor_servicios -> BigInt,
         hash -> Text,
         creado_en -> Timestamp,
+        tipo_nota -> Nullable<Text>,
+        num_nota -> Nullable<Text>,
     }
 }
 

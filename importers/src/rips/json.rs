@@ -10,6 +10,11 @@
 //!                              medicamentos: [...], otrosServicios: [...] } } ] }
 //! ```
 //!
+//! Variants found in real files are read too: the MUV wrappers `{"rips": {...}, "xmlFevFile":
+//! "..."}` and `{"transaccion": {...}}` (the RIPS inside is read, the XML is not), and the
+//! misspelt key `numDocumentoldObligado` (a lower-case L for the I). An empty `usuarios` is an
+//! error: a RIPS details at least one user's services.
+//!
 //! The file is read with serde_json into a `Value` and then walked, so that every problem of
 //! the file is reported at once with its JSON path (a typed derive would stop at the first).
 //! Fields Trazo does not use (codSexo, codServicio, finalidadTecnologiaSalud…) are not checked:
@@ -149,22 +154,47 @@ pub fn parse_json(bytes: &[u8], archivo: &str) -> Result<RipsFactura, Vec<Import
         );
         return Err(vec![ImportError::new(archivo, Ubicacion::Archivo, None, mensaje)]);
     };
-    let num_documento_id_obligado = c.texto(obj, "", "numDocumentoIdObligado", true);
-    let num_factura = c.texto(obj, "", "numFactura", true);
-    let tipo_nota = c.texto(obj, "", "tipoNota", false);
-    let num_nota = c.texto(obj, "", "numNota", false);
+    let (obj, base) = desenvolver(obj);
+    // `numDocumentoldObligado` (a lower-case L for the I) is written by tools in use: read as
+    // the field it means.
+    let obligado = if !obj.contains_key("numDocumentoIdObligado") && obj.contains_key(OBLIGADO_MAL_ESCRITO) {
+        OBLIGADO_MAL_ESCRITO
+    } else {
+        "numDocumentoIdObligado"
+    };
+    let num_documento_id_obligado = c.texto(obj, base, obligado, true);
+    let num_factura = c.texto(obj, base, "numFactura", true);
+    let tipo_nota = c.texto(obj, base, "tipoNota", false);
+    let num_nota = c.texto(obj, base, "numNota", false);
+    // A note's RIPS names the note by both fields; one without the other names nothing.
+    match (&tipo_nota, &num_nota) {
+        (Some(_), None) => c.error(
+            ruta(base, "numNota"),
+            "falta el número de la nota: el RIPS de una nota (tipoNota) debe traer numNota",
+        ),
+        (None, Some(_)) => c.error(
+            ruta(base, "tipoNota"),
+            "falta el tipo de la nota: el RIPS de una nota (numNota) debe traer tipoNota (NC, ND...)",
+        ),
+        _ => {}
+    }
     let mut usuarios = Vec::new();
+    let base_usuarios = ruta(base, "usuarios");
     match obj.get("usuarios") {
-        None => c.error("usuarios".into(), "falta el campo"),
+        None => c.error(base_usuarios, "falta el campo"),
+        Some(Value::Array(lista)) if lista.is_empty() => c.error(
+            base_usuarios,
+            "la lista de usuarios está vacía: se espera al menos un usuario con sus servicios",
+        ),
         Some(Value::Array(lista)) => {
             for (i, u) in lista.iter().enumerate() {
-                if let Some(u) = c.usuario(u, &format!("usuarios[{i}]")) {
+                if let Some(u) = c.usuario(u, &format!("{base_usuarios}[{i}]")) {
                     usuarios.push(u);
                 }
             }
         }
         Some(otro) => c.error(
-            "usuarios".into(),
+            base_usuarios,
             format!("se espera una lista de usuarios; llegó {}", describir(otro)),
         ),
     }
@@ -178,6 +208,25 @@ pub fn parse_json(bytes: &[u8], archivo: &str) -> Result<RipsFactura, Vec<Import
         num_nota,
         usuarios,
     })
+}
+
+/// The misspelling of `numDocumentoIdObligado` found in real files.
+const OBLIGADO_MAL_ESCRITO: &str = "numDocumentoldObligado";
+
+/// The RIPS inside the wrappers the Ministry's validator (MUV) and tools around it use:
+/// `{"rips": {...}, "xmlFevFile": "..."}` (the invoice's XML travels beside it and is not read
+/// here) and `{"transaccion": {...}}`. A document with `numFactura` of its own is the RIPS
+/// itself. Returns the RIPS object and its path, for the errors.
+fn desenvolver(obj: &Map<String, Value>) -> (&Map<String, Value>, &'static str) {
+    if obj.contains_key("numFactura") {
+        return (obj, "");
+    }
+    for envoltura in ["rips", "transaccion"] {
+        if let Some(Value::Object(dentro)) = obj.get(envoltura) {
+            return (dentro, envoltura);
+        }
+    }
+    (obj, "")
 }
 
 /// serde_json's syntax message, in Spanish for the common cases, without its own " at line L

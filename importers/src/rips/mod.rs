@@ -97,12 +97,54 @@ impl RipsFactura {
     pub fn cantidad_servicios(&self) -> usize {
         self.usuarios.iter().map(|u| u.servicios.len()).sum()
     }
+
+    /// What was read, written always the same way: two files that say the same (one with a
+    /// BOM, CRLF line ends, other spacing or key order, fields Trazo does not read, `15000`
+    /// for `15000.00`) give the same text, so sameness is judged by content, not bytes.
+    pub fn contenido(&self) -> String {
+        serde_json::json!({
+            "numDocumentoIdObligado": self.num_documento_id_obligado,
+            "numFactura": self.num_factura,
+            "tipoNota": self.tipo_nota,
+            "numNota": self.num_nota,
+            "usuarios": contenido_usuarios(&self.usuarios),
+        })
+        .to_string()
+    }
+}
+
+/// Users and services as [`RipsFactura::contenido`] and [`RipsPlano::contenido`] write them.
+fn contenido_usuarios(usuarios: &[UsuarioRips]) -> serde_json::Value {
+    let servicio = |s: &ServicioRips| {
+        serde_json::json!([
+            format!("{:?}", s.tipo),
+            s.codigo,
+            s.fecha.map(|f| f.format("%Y-%m-%d %H:%M:%S").to_string()),
+            s.cod_diagnostico,
+            s.num_autorizacion,
+            s.valor.normalize().to_string(),
+        ])
+    };
+    usuarios
+        .iter()
+        .map(|u| {
+            serde_json::json!([
+                u.tipo_documento,
+                u.numero_documento,
+                u.consecutivo,
+                u.servicios.iter().map(servicio).collect::<Vec<_>>(),
+            ])
+        })
+        .collect()
 }
 
 /// One invoice from flat RIPS (Res. 3374/2000): its AF line plus its users and services.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RipsPlano {
     pub numero_factura: String,
+    /// Where the invoice is: its AF file and line, for what is said of it later.
+    pub archivo: String,
+    pub linea: usize,
     /// Código de habilitación of the prestador (AF field 1).
     pub codigo_prestador: String,
     /// Número de identificación of the prestador (AF field 4, a NIT when field 3 is NI).
@@ -116,6 +158,31 @@ pub struct RipsPlano {
     /// Valor neto a pagar por la entidad contratante (AF field 17).
     pub valor_neto: Decimal,
     pub usuarios: Vec<UsuarioRips>,
+}
+
+impl RipsPlano {
+    /// Sum of the value of every service of every user.
+    pub fn valor_servicios(&self) -> Decimal {
+        sumar(self.usuarios.iter().flat_map(|u| u.servicios.iter()).map(|s| s.valor))
+    }
+
+    /// What was read of this invoice, written always the same way (see
+    /// [`RipsFactura::contenido`]): the same invoice in a delivery re-sent with other files
+    /// corrected, or with other line ends, gives the same text.
+    pub fn contenido(&self) -> String {
+        serde_json::json!({
+            "numFactura": self.numero_factura,
+            "codigoPrestador": self.codigo_prestador,
+            "nitPrestador": self.nit_prestador,
+            "fechaExpedicion": self.fecha_expedicion.to_string(),
+            "codigoEntidad": self.codigo_entidad,
+            "numeroContrato": self.numero_contrato,
+            "copago": self.copago.normalize().to_string(),
+            "valorNeto": self.valor_neto.normalize().to_string(),
+            "usuarios": contenido_usuarios(&self.usuarios),
+        })
+        .to_string()
+    }
 }
 
 /// Adds without ever panicking: values are bounded when parsed (see [`MAX_DIGITOS_ENTEROS`]),

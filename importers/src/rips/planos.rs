@@ -412,6 +412,8 @@ pub fn parse_planos(archivos: &[(String, Vec<u8>)]) -> Result<Vec<RipsPlano>, Ve
     // AF: the invoices.
     let mut facturas: Vec<RipsPlano> = Vec::new();
     let mut por_numero: HashMap<String, (usize, usize)> = HashMap::new();
+    // Where each invoice is (AF file, line), for the errors about the invoice as a whole.
+    let mut origen: Vec<(&str, usize)> = Vec::new();
     let afs: Vec<&Plano> = planos.iter().filter(|p| p.tipo == Tipo::Af).collect();
     if afs.is_empty() {
         c.errores.push(ImportError::new(
@@ -440,11 +442,20 @@ pub fn parse_planos(archivos: &[(String, Vec<u8>)]) -> Result<Vec<RipsPlano>, Ve
             por_numero.insert(numero.clone(), (facturas.len(), l.n));
             let factura = c.factura(p, l, numero);
             facturas.push(factura);
+            origen.push((p.nombre, l.n));
         }
     }
 
     // US: the users, by document type and number.
     let uss: Vec<&Plano> = planos.iter().filter(|p| p.tipo == Tipo::Us).collect();
+    for p in uss.iter().filter(|p| p.registros == 0) {
+        c.errores.push(ImportError::new(
+            p.nombre,
+            Ubicacion::Archivo,
+            None,
+            "el archivo de usuarios está vacío: se espera una línea por usuario atendido",
+        ));
+    }
     let mut usuarios: HashMap<(String, String), usize> = HashMap::new();
     for p in &uss {
         for l in &p.lineas {
@@ -485,11 +496,16 @@ pub fn parse_planos(archivos: &[(String, Vec<u8>)]) -> Result<Vec<RipsPlano>, Ve
 
     // AC…AT: each service to its invoice and, within it, to its user.
     let mut indice_usuarios: Vec<HashMap<(String, String), usize>> = vec![HashMap::new(); facturas.len()];
+    // Invoices some line of AC…AT names, well formed or not.
+    let mut nombradas = vec![false; facturas.len()];
     for tipo in ORDEN_SERVICIOS {
         let Some(esquema) = servicio_de(tipo) else { continue };
         for p in planos.iter().filter(|p| p.tipo == tipo) {
             for l in &p.lineas {
                 let factura = c.factura_existente(p, l, &por_numero);
+                if let Some(f) = factura {
+                    nombradas[f] = true;
+                }
                 let tipo_doc = c.texto(p, l, 2, true);
                 let numero_doc = c.texto(p, l, 3, true);
                 let servicio = c.servicio(p, l, &esquema);
@@ -520,6 +536,22 @@ pub fn parse_planos(archivos: &[(String, Vec<u8>)]) -> Result<Vec<RipsPlano>, Ve
                 });
                 lista[i].servicios.push(servicio);
             }
+        }
+    }
+
+    // An invoice without a single service has no RIPS: the delivery came incomplete.
+    for (f, (archivo, linea)) in origen.iter().enumerate() {
+        if !nombradas[f] {
+            let mensaje = format!(
+                "la factura '{}' no trae servicios: se espera al menos una línea suya en AC, AP, AU, AH, AN, AM o AT",
+                facturas[f].numero_factura
+            );
+            c.errores.push(ImportError::new(
+                archivo,
+                Ubicacion::Linea(*linea),
+                Some(AF[4]),
+                mensaje,
+            ));
         }
     }
 
@@ -665,6 +697,8 @@ impl Lector {
         let valor_neto = self.valor(p, l, 16, true);
         RipsPlano {
             numero_factura,
+            archivo: p.nombre.to_string(),
+            linea: l.n,
             codigo_prestador: codigo_prestador.unwrap_or_default(),
             nit_prestador: nit_prestador.unwrap_or_default(),
             fecha_expedicion: fecha_expedicion.unwrap_or_default(),

@@ -702,3 +702,157 @@ fn no_truncation_or_byte_flip_of_a_flat_delivery_panics() {
         assert!(r.is_err() || r.is_ok());
     }
 }
+
+fn completo() -> String {
+    String::from_utf8(fixture("json/completo.json")).expect("utf-8")
+}
+
+fn errores_json(texto: &str) -> Vec<String> {
+    textos(&parse_json(texto.as_bytes(), "rips.json").expect_err("el RIPS debe fallar"))
+}
+
+#[test]
+fn the_misspelt_obligado_key_is_read_as_the_right_one() {
+    let bien = parse_json(completo().as_bytes(), "rips.json").expect("completo");
+    let mal = completo().replace("numDocumentoIdObligado", "numDocumentoldObligado");
+    let leido = parse_json(mal.as_bytes(), "rips.json").expect("con la clave mal escrita");
+    assert_eq!(leido, bien);
+    // Without either, the right one is asked for.
+    let sin = completo().replace("\"numDocumentoIdObligado\": \"900000001\",", "");
+    assert_eq!(
+        errores_json(&sin),
+        vec!["rips.json, numDocumentoIdObligado: falta el campo"]
+    );
+}
+
+#[test]
+fn the_muv_wrappers_are_opened_and_their_paths_named() {
+    let bien = parse_json(completo().as_bytes(), "rips.json").expect("completo");
+    let con_xml = format!(
+        r#"{{"rips": {}, "xmlFevFile": "PD94bWwgdmVyc2lvbj0iMS4wIj8+"}}"#,
+        completo()
+    );
+    assert_eq!(
+        parse_json(con_xml.as_bytes(), "rips.json").expect("rips + xmlFevFile"),
+        bien
+    );
+    let transaccion = format!(r#"{{"transaccion": {}}}"#, completo());
+    assert_eq!(
+        parse_json(transaccion.as_bytes(), "rips.json").expect("transaccion"),
+        bien
+    );
+    // Unknown fields, inside and outside, are tolerated; an error inside says where it is.
+    let malo = format!(r#"{{"otro": 1, "rips": {}}}"#, completo().replace("\"FE2001\"", "null"));
+    assert_eq!(
+        errores_json(&malo),
+        vec!["rips.json, rips.numFactura: el campo está vacío (null)"]
+    );
+    let malo = format!(
+        r#"{{"transaccion": {}}}"#,
+        completo().replacen("\"vrServicio\": 45000", "\"vrServicio\": \"x\"", 1)
+    );
+    assert_eq!(
+        errores_json(&malo),
+        vec!["rips.json, transaccion.usuarios[0].servicios.consultas[0].vrServicio: se espera un valor numérico; llegó 'x'"]
+    );
+}
+
+#[test]
+fn the_same_rips_in_other_bytes_has_the_same_content() {
+    let original = completo();
+    let base = parse_json(original.as_bytes(), "a.json").expect("completo").contenido();
+    let mut valor: serde_json::Value = serde_json::from_str(&original).expect("json");
+    valor["usuarios"][0]["codSexo"] = serde_json::json!("M");
+    let variantes = [
+        format!("\u{feff}{original}"),
+        original.replace('\n', "\r\n"),
+        // Compact, so the keys go in another order and the spacing changes.
+        serde_json::to_string(&valor).expect("json"),
+        // The same amount written another way.
+        original.replace("\"vrServicio\": 45000,", "\"vrServicio\": 45000.00,"),
+    ];
+    for (i, v) in variantes.iter().enumerate() {
+        let c = parse_json(v.as_bytes(), "b.json").expect("variante").contenido();
+        assert_eq!(c, base, "variant {i}");
+    }
+    // A different service value is a different RIPS.
+    let otro = original.replace("\"vrServicio\": 45000,", "\"vrServicio\": 45001,");
+    assert_ne!(parse_json(otro.as_bytes(), "c.json").expect("otro").contenido(), base);
+    // The same for a flat delivery's invoice, whatever its line ends.
+    let e = entrega("planos/completa");
+    let crlf: Vec<(String, Vec<u8>)> = e
+        .iter()
+        .map(|(n, b)| {
+            (
+                n.clone(),
+                String::from_utf8_lossy(b)
+                    .replace("\r\n", "\n")
+                    .replace('\n', "\r\n")
+                    .into_bytes(),
+            )
+        })
+        .collect();
+    let a: Vec<String> = parse_planos(&e)
+        .expect("completa")
+        .iter()
+        .map(RipsPlano::contenido)
+        .collect();
+    let b: Vec<String> = parse_planos(&crlf)
+        .expect("completa, CRLF")
+        .iter()
+        .map(RipsPlano::contenido)
+        .collect();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn an_empty_rips_is_an_error_naming_the_file() {
+    let vacio = r#"{"numDocumentoIdObligado": "900000001", "numFactura": "FE2001", "usuarios": []}"#;
+    assert_eq!(
+        errores_json(vacio),
+        vec!["rips.json, usuarios: la lista de usuarios está vacía: se espera al menos un usuario con sus servicios"]
+    );
+    // A flat delivery with an empty US, and an invoice no service line names.
+    let mut e = con("US000123.txt", b"");
+    e.retain(|(n, _)| !n.starts_with("CT"));
+    assert!(
+        errores_de(&e).contains(
+            &"US000123.txt: el archivo de usuarios está vacío: se espera una línea por usuario atendido".to_string()
+        ),
+        "{:?}",
+        errores_de(&e)
+    );
+    let solo_af: Vec<(String, Vec<u8>)> = entrega("planos/completa")
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("AF"))
+        .collect();
+    assert_eq!(
+        errores_de(&solo_af),
+        vec![
+            "AF000123.txt, línea 1, número factura: la factura 'FE1001' no trae servicios: se espera al menos una línea \
+             suya en AC, AP, AU, AH, AN, AM o AT",
+            "AF000123.txt, línea 2, número factura: la factura 'FE1002' no trae servicios: se espera al menos una línea \
+             suya en AC, AP, AU, AH, AN, AM o AT",
+        ]
+    );
+}
+
+#[test]
+fn a_notes_rips_keeps_the_note() {
+    let nota = completo()
+        .replace("\"tipoNota\": null", "\"tipoNota\": \"NC\"")
+        .replace("\"numNota\": null", "\"numNota\": \"NC-7\"");
+    let r = parse_json(nota.as_bytes(), "nota.json").expect("nota");
+    assert_eq!(
+        (r.tipo_nota.as_deref(), r.num_nota.as_deref()),
+        (Some("NC"), Some("NC-7"))
+    );
+    let factura = parse_json(completo().as_bytes(), "f.json").expect("factura");
+    assert_ne!(r.contenido(), factura.contenido(), "a note's RIPS is not the invoice's");
+    // One without the other names nothing.
+    let media = completo().replace("\"tipoNota\": null", "\"tipoNota\": \"ND\"");
+    assert_eq!(
+        errores_json(&media),
+        vec!["rips.json, numNota: falta el número de la nota: el RIPS de una nota (tipoNota) debe traer numNota"]
+    );
+}

@@ -3,8 +3,10 @@
 
 use std::time::{Duration, Instant};
 
+use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use trazo_importers::dian::generador;
+use trazo_tests::archivos::{rips_json, rips_planos};
 use trazo_tests::{eventos, hoja_de_pagador, id, tipos, zip_de, Equipo, TestApp, XLSX};
 
 const NIT_PAGADOR: &str = "800250119";
@@ -362,10 +364,16 @@ fn a_rips_lands_on_its_invoice_once() {
         "application/zip",
         &zip,
     );
-    // A public-format RIPS (fixture of the importers), pointed at this prestador and invoice.
+    // A public-format RIPS (fixture of the importers), pointed at this prestador and invoice,
+    // its services adding up to the invoice's value.
+    let valor = valor_de(&app, &e, &numeros[0]);
     let rips = include_str!("../../../importers/tests/fixtures/rips/json/completo.json")
         .replace("\"900000001\"", &format!("\"{}\"", e.tenant.nit))
-        .replace("\"FE2001\"", &format!("\"{}\"", numeros[0]));
+        .replace("\"FE2001\"", &format!("\"{}\"", numeros[0]))
+        .replace(
+            "\"vrServicio\": 45000,",
+            &format!("\"vrServicio\": {},", valor - dec("118001.25")),
+        );
     let v = importar(
         &app,
         &e.facturacion,
@@ -406,4 +414,331 @@ fn a_rips_lands_on_its_invoice_once() {
     );
     assert_eq!(v["estado"], "rechazada");
     assert!(v["errores"][0]["message"].as_str().unwrap().contains("ZZ999"), "{v}");
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// The invoice's value as Trazo stores it.
+fn valor_de(app: &TestApp, e: &Equipo, numero: &str) -> Decimal {
+    dec(app.factura_por_numero(&e.cartera, numero)["valor_total"]
+        .as_str()
+        .unwrap())
+}
+
+/// Invoices imported from DIAN XML, with their values.
+fn con_facturas(app: &TestApp) -> (Equipo, Vec<(String, String)>) {
+    let Lote { e, zip, numeros } = facturas(app);
+    let v = importar(
+        app,
+        &e.facturacion,
+        "tipo=dian_xml&archivo=lote.zip",
+        "application/zip",
+        &zip,
+    );
+    assert_eq!(v["estado"], "terminada", "{v}");
+    let con_valor = numeros
+        .iter()
+        .map(|n| (n.clone(), valor_de(app, &e, n).to_string()))
+        .collect();
+    (e, con_valor)
+}
+
+fn rips_de(app: &TestApp, e: &Equipo, numero: &str) -> Vec<Value> {
+    let f = app.factura_por_numero(&e.cartera, numero);
+    let t = app.trazabilidad(&e.auditor, &id(&f));
+    eventos(&t)
+        .iter()
+        .filter(|x| x["tipo"] == "rips_registrado")
+        .cloned()
+        .collect()
+}
+
+fn resultado(v: &Value) -> (Option<&str>, Option<i64>, Option<i64>) {
+    (v["estado"].as_str(), v["creados"].as_i64(), v["duplicados"].as_i64())
+}
+
+#[test]
+fn a_flat_delivery_is_judged_as_a_whole() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let (e, f) = con_facturas(&app);
+    let nit = e.tenant.nit.clone();
+    let planos = |remision, facturas: &[(&str, &str)], codigo| zip_de(&rips_planos(&nit, remision, facturas, codigo));
+    let importar_zip = |nombre: &str, zip: &[u8]| {
+        importar(
+            &app,
+            &e.facturacion,
+            &format!("tipo=rips_planos&archivo={nombre}"),
+            "application/zip",
+            zip,
+        )
+    };
+    let a = planos(1, &[(&f[0].0, &f[0].1)], "890201");
+    assert_eq!(
+        resultado(&importar_zip("a.zip", &a)),
+        (Some("terminada"), Some(1), Some(0))
+    );
+    // Another delivery with the same patient file (US byte for byte): its own invoice lands.
+    let b = planos(2, &[(&f[1].0, &f[1].1)], "890201");
+    let v = importar_zip("b.zip", &b);
+    assert_eq!(resultado(&v), (Some("terminada"), Some(1), Some(0)), "{v}");
+    // The first delivery again, whole: a duplicate (its three files), nothing new.
+    let v = importar_zip("a-otra-vez.zip", &a);
+    assert_eq!(resultado(&v), (Some("terminada"), Some(0), Some(3)), "{v}");
+    assert_eq!(rips_de(&app, &e, &f[0].0).len(), 1);
+    // A delivery of two invoices, then re-sent with only one's AP corrected: AF and US are
+    // the same files, the corrected invoice lands again and the other is a duplicate.
+    let dos = [(f[2].0.as_str(), f[2].1.as_str()), (f[3].0.as_str(), f[3].1.as_str())];
+    let c = rips_planos(&nit, 3, &dos, "890201");
+    assert_eq!(
+        resultado(&importar_zip("c.zip", &zip_de(&c))),
+        (Some("terminada"), Some(2), Some(0))
+    );
+    let mut corregida = c.clone();
+    let linea = |codigo: &str| format!("{},110010000101,CC,1000000001,02/10/2026,,{codigo},", f[3].0);
+    let ap = String::from_utf8(corregida[2].1.clone()).unwrap();
+    assert!(ap.contains(&linea("890201")), "{ap}");
+    corregida[2].1 = ap.replace(&linea("890201"), &linea("890202")).into_bytes();
+    let v = importar_zip("c-corregida.zip", &zip_de(&corregida));
+    assert_eq!(resultado(&v), (Some("terminada"), Some(1), Some(1)), "{v}");
+    assert_eq!(rips_de(&app, &e, &f[2].0).len(), 1);
+    assert_eq!(rips_de(&app, &e, &f[3].0).len(), 2);
+}
+
+#[test]
+fn the_same_rips_json_in_other_bytes_changes_nothing() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let (e, f) = con_facturas(&app);
+    let (numero, valor) = (&f[0].0, &f[0].1);
+    let rips = rips_json(&e.tenant.nit, numero, &[valor]);
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=r.json",
+        "application/json",
+        rips.as_bytes(),
+    );
+    assert_eq!(resultado(&v), (Some("terminada"), Some(1), Some(0)), "{v}");
+    // A BOM, CRLF line ends, other spacing, the keys in another order, a field Trazo does not
+    // read: the same RIPS.
+    let mut valor_json: Value = serde_json::from_str(&rips).unwrap();
+    valor_json["numNota"] = Value::Null;
+    valor_json["usuarios"][0]["codSexo"] = json!("F");
+    let otra = serde_json::to_string_pretty(&valor_json).unwrap().replace('\n', "\r\n");
+    let variantes = [
+        format!("\u{feff}{rips}"),
+        rips.replace('\n', "\r\n"),
+        otra,
+        format!("  {}\n\n", rips.replace(": ", ":")),
+    ];
+    for (i, x) in variantes.iter().enumerate() {
+        let v = importar(
+            &app,
+            &e.facturacion,
+            &format!("tipo=rips_json&archivo=r{i}.json"),
+            "application/json",
+            x.as_bytes(),
+        );
+        assert_eq!(resultado(&v), (Some("terminada"), Some(0), Some(1)), "variant {i}: {v}");
+    }
+    // Two of them in one zip: still nothing new.
+    let zip = zip_de(&[
+        ("a.json".to_string(), variantes[0].clone().into_bytes()),
+        ("b.json".to_string(), variantes[1].clone().into_bytes()),
+    ]);
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=dos.zip",
+        "application/zip",
+        &zip,
+    );
+    assert_eq!(resultado(&v), (Some("terminada"), Some(0), Some(2)), "{v}");
+    assert_eq!(rips_de(&app, &e, numero).len(), 1);
+}
+
+#[test]
+fn a_rips_whose_total_differs_from_its_invoice_is_refused_naming_both() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let (e, f) = con_facturas(&app);
+    let (numero, valor) = (&f[0].0, dec(&f[0].1));
+    let mas = (valor + dec("820000")).to_string();
+    let rips = rips_json(&e.tenant.nit, numero, &[&mas]);
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=mal.json",
+        "application/json",
+        rips.as_bytes(),
+    );
+    assert_eq!(v["estado"], "rechazada", "{v}");
+    let m = v["errores"][0]["message"].as_str().unwrap();
+    assert_eq!(v["errores"][0]["archivo"], "mal.json", "{v}");
+    assert!(m.contains(&format!("el RIPS de la factura {numero} suma ")), "{m}");
+    assert!(
+        m.contains(&pesos(valor + dec("820000"))) && m.contains(&pesos(valor)),
+        "{m}"
+    );
+    assert!(rips_de(&app, &e, numero).is_empty(), "nothing written");
+    // A flat delivery too, pointing at its AF line.
+    let otro = (valor - dec("1")).to_string();
+    let planos = zip_de(&rips_planos(&e.tenant.nit, 9, &[(numero, &otro)], "890201"));
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_planos&archivo=p.zip",
+        "application/zip",
+        &planos,
+    );
+    assert_eq!(v["estado"], "rechazada", "{v}");
+    assert_eq!(
+        (v["errores"][0]["archivo"].as_str(), v["errores"][0]["line"].as_i64()),
+        (Some("AF000009.txt"), Some(1)),
+        "{v}"
+    );
+    assert!(
+        v["errores"][0]["message"].as_str().unwrap().contains(&pesos(valor)),
+        "{v}"
+    );
+}
+
+/// `1222840.00` as the messages write it: `1.222.840,00`.
+fn pesos(v: Decimal) -> String {
+    let t = format!("{:.2}", v);
+    let (entera, fraccion) = t.split_once('.').unwrap();
+    let mut s = String::new();
+    for (i, c) in entera.chars().enumerate() {
+        if i > 0 && (entera.len() - i) % 3 == 0 {
+            s.push('.');
+        }
+        s.push(c);
+    }
+    format!("{s},{fraccion}")
+}
+
+#[test]
+fn with_the_switch_a_rips_whose_total_differs_lands_with_a_warning() {
+    let app = TestApp::con(|s| {
+        s.reloj.fecha_fija = "2026-11-20".into();
+        s.importaciones.rips_total_distinto = trazo::config::RipsTotalDistinto::Advertir;
+    });
+    let (e, f) = con_facturas(&app);
+    let (numero, valor) = (&f[0].0, dec(&f[0].1));
+    let mas = (valor + dec("820000")).to_string();
+    let rips = rips_json(&e.tenant.nit, numero, &[&mas]);
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=mal.json",
+        "application/json",
+        rips.as_bytes(),
+    );
+    assert_eq!(resultado(&v), (Some("terminada"), Some(1), Some(0)), "{v}");
+    // The warning is recorded with the run, naming the file and both values...
+    assert_eq!(v["errores"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["errores"][0]["archivo"], "mal.json", "{v}");
+    let m = v["errores"][0]["message"].as_str().unwrap();
+    assert!(
+        m.contains(&pesos(valor)) && m.contains(&pesos(valor + dec("820000"))),
+        "{m}"
+    );
+    // ...and in the invoice's story.
+    let ev = rips_de(&app, &e, numero);
+    let a = ev[0]["detalle"]["advertencia"].as_str().unwrap();
+    assert!(
+        a.contains(&pesos(valor)) && a.contains(&pesos(valor + dec("820000"))),
+        "{a}"
+    );
+}
+
+#[test]
+fn a_notes_rips_is_recorded_as_the_notes() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let (e, f) = con_facturas(&app);
+    let numero = &f[0].0;
+    // A credit note's RIPS details the note's value, not the invoice's.
+    let nota = rips_json(&e.tenant.nit, numero, &["50000"])
+        .replace("\"tipoNota\": null", "\"tipoNota\": \"NC\"")
+        .replace("\"numNota\": null", "\"numNota\": \"NC-7\"");
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=nc.json",
+        "application/json",
+        nota.as_bytes(),
+    );
+    assert_eq!(resultado(&v), (Some("terminada"), Some(1), Some(0)), "{v}");
+    let ev = rips_de(&app, &e, numero);
+    assert_eq!(ev.len(), 1);
+    assert_eq!(
+        (
+            ev[0]["detalle"]["tipo_nota"].as_str(),
+            ev[0]["detalle"]["num_nota"].as_str()
+        ),
+        (Some("NC"), Some("NC-7")),
+        "{ev:?}"
+    );
+    // The invoice's own RIPS with the same services is another RIPS.
+    let propia = rips_json(&e.tenant.nit, numero, &[&f[0].1]);
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=f.json",
+        "application/json",
+        propia.as_bytes(),
+    );
+    assert_eq!(resultado(&v), (Some("terminada"), Some(1), Some(0)), "{v}");
+    let ev = rips_de(&app, &e, numero);
+    assert_eq!(ev.len(), 2);
+    assert!(ev.iter().any(|x| x["detalle"].get("tipo_nota").is_none()), "{ev:?}");
+}
+
+#[test]
+fn empty_rips_are_refused_naming_the_file() {
+    let app = TestApp::spawn_el("2026-11-20");
+    let (e, f) = con_facturas(&app);
+    let numero = &f[0].0;
+    let vacio = format!(
+        r#"{{"numDocumentoIdObligado": "{}", "numFactura": "{numero}", "usuarios": []}}"#,
+        e.tenant.nit
+    );
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_json&archivo=vacio.json",
+        "application/json",
+        vacio.as_bytes(),
+    );
+    assert_eq!(v["estado"], "rechazada", "{v}");
+    assert_eq!(
+        (v["errores"][0]["archivo"].as_str(), v["errores"][0]["path"].as_str()),
+        (Some("vacio.json"), Some("usuarios")),
+        "{v}"
+    );
+    assert!(v["errores"][0]["message"].as_str().unwrap().contains("vacía"), "{v}");
+    // A flat delivery with the invoice alone: no users, no services.
+    let mut solo_af = rips_planos(&e.tenant.nit, 4, &[(numero, &f[0].1)], "890201");
+    solo_af.truncate(1);
+    let v = importar(
+        &app,
+        &e.facturacion,
+        "tipo=rips_planos&archivo=solo.zip",
+        "application/zip",
+        &zip_de(&solo_af),
+    );
+    assert_eq!(v["estado"], "rechazada", "{v}");
+    assert_eq!(
+        (v["errores"][0]["archivo"].as_str(), v["errores"][0]["line"].as_i64()),
+        (Some("AF000004.txt"), Some(1)),
+        "{v}"
+    );
+    assert!(
+        v["errores"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no trae servicios"),
+        "{v}"
+    );
+    assert!(rips_de(&app, &e, numero).is_empty());
 }

@@ -115,6 +115,7 @@ impl Formato for Glosas<'_> {
         Ok(Resumen {
             creados: nuevas.len(),
             duplicados,
+            ..Resumen::default()
         })
     }
 }

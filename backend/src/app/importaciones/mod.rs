@@ -207,6 +207,9 @@ pub struct Contexto<'a> {
     pub terminos: &'a Terminos,
     pub hoy: NaiveDate,
     pub perfiles: &'a [Perfil],
+    /// `importaciones.rips_total_distinto`: refuse or warn of a RIPS whose total is not its
+    /// invoice's value.
+    pub rips_total_distinto: crate::config::RipsTotalDistinto,
 }
 
 /// An upload to import: one file, or a zip of many.
@@ -244,6 +247,7 @@ pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<Importaci
     // The thread outlives the request: it keeps its own copy of the terms and profiles in
     // force when the run started.
     let (db, terminos, perfiles, hoy) = (cx.db.clone(), cx.terminos.clone(), cx.perfiles.to_vec(), cx.hoy);
+    let rips_total_distinto = cx.rips_total_distinto;
     let (actor_run, id_run) = (actor.clone(), id.clone());
     std::thread::spawn(move || {
         let cx = Contexto {
@@ -251,6 +255,7 @@ pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<Importaci
             terminos: &terminos,
             hoy,
             perfiles: &perfiles,
+            rips_total_distinto,
         };
         if let Err(e) = ejecutar(&cx, &actor_run, &id_run, &opciones, archivos, &|_, _| {}) {
             tracing::error!(error = ?e, importacion = %id_run, "import job failed");
@@ -297,16 +302,21 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ImportacionVista, App
 }
 
 /// What a run did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Resumen {
     pub creados: usize,
     pub duplicados: usize,
+    /// What was imported anyway but deserves a look (a RIPS whose total is not its invoice's
+    /// value, with `importaciones.rips_total_distinto = "advertir"`): recorded with the run,
+    /// in its `errores`, though it ends `terminada`.
+    pub advertencias: Vec<ErrorImportacion>,
 }
 
 impl std::ops::AddAssign for Resumen {
     fn add_assign(&mut self, otro: Resumen) {
         self.creados += otro.creados;
         self.duplicados += otro.duplicados;
+        self.advertencias.extend(otro.advertencias);
     }
 }
 
@@ -334,8 +344,14 @@ pub fn ejecutar(
         marcar: &marcar,
     };
     let (estado, resumen, errores) = match procesar(&corrida, archivos) {
-        Ok(r) => (EstadoImportacion::Terminada, r, vec![]),
-        Err(Falla::Simulada(r)) => (EstadoImportacion::Simulada, r, vec![]),
+        Ok(mut r) => {
+            let advertencias = std::mem::take(&mut r.advertencias);
+            (EstadoImportacion::Terminada, r, advertencias)
+        }
+        Err(Falla::Simulada(mut r)) => {
+            let advertencias = std::mem::take(&mut r.advertencias);
+            (EstadoImportacion::Simulada, r, advertencias)
+        }
         Err(Falla::Errores(e)) => (EstadoImportacion::Rechazada, Resumen::default(), e),
         Err(Falla::App(e)) => {
             tracing::error!(error = ?e, importacion = id, "import failed");

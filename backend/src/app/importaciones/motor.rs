@@ -19,6 +19,12 @@ pub(super) trait Formato {
     /// How the engine goes through the run's files.
     const LECTURA: Lectura = Lectura::Entera;
 
+    /// The run's files are one delivery, judged as a whole (flat RIPS: AF, US, AC...): a file
+    /// identical to one of an earlier delivery (the same US, say) is read again with the rest,
+    /// and only a delivery whose whole content was imported before is a duplicate. Read whole
+    /// ([`Lectura::Entera`]).
+    const POR_ENTREGA: bool = false;
+
     /// Parses the new files of a batch; files that parse alone go through [`en_paralelo`].
     fn parsear(&self, archivos: &[Nuevo]) -> Parseo<Self::Documento>;
 
@@ -156,7 +162,13 @@ impl Corrida<'_> {
             return Err(Falla::Errores(errores));
         }
         let mut repetidos = Repetidos::default();
-        let nuevos = self.cx.db.read(|c| self.apartar(c, &mut repetidos, archivos))?;
+        let (nuevos, a_registrar) = if F::POR_ENTREGA {
+            self.cx.db.read(|c| self.apartar_entrega(c, &mut repetidos, archivos))?
+        } else {
+            let nuevos = self.cx.db.read(|c| self.apartar(c, &mut repetidos, archivos))?;
+            let a_registrar = registros(&nuevos);
+            (nuevos, a_registrar)
+        };
         let Parseo { documentos, errores } = formato.parsear(&nuevos);
         if !errores.is_empty() {
             return Err(Falla::Errores(errores));
@@ -169,7 +181,7 @@ impl Corrida<'_> {
                 documentos,
             };
             let mut resumen = formato.escribir(c, tanda, errores)?;
-            self.registrar(c, &nuevos)?;
+            self.registrar(c, &a_registrar)?;
             resumen += formato.terminar(c, errores)?;
             resumen.duplicados += repetidos.archivos;
             Ok(resumen)
@@ -195,7 +207,7 @@ impl Corrida<'_> {
                     documentos,
                 };
                 resumen += formato.escribir(c, tanda, errores)?;
-                self.registrar(c, &nuevos)?;
+                self.registrar(c, &registros(&nuevos))?;
                 fases.marcar("tanda");
                 (self.marcar)(n * tamano + origenes_tanda.len());
             }
@@ -253,9 +265,78 @@ impl Corrida<'_> {
         Ok(nuevos)
     }
 
+    /// A delivery judged as a whole ([`Formato::POR_ENTREGA`]): all its files when the
+    /// delivery is new, even those identical to a file of an earlier delivery; none, counted in
+    /// `repetidos`, when the same delivery was imported before. A file twice in the delivery is
+    /// read once. Also what to record of it: its files not recorded before, and the delivery
+    /// itself (the hash of its files' hashes, in any order).
+    fn apartar_entrega(
+        &self,
+        c: &mut AnyConnection,
+        repetidos: &mut Repetidos,
+        archivos: Vec<Archivo>,
+    ) -> Result<(Vec<Nuevo>, Vec<Registro>), Falla> {
+        let mut nuevos: Vec<Nuevo> = Vec::with_capacity(archivos.len());
+        for archivo in archivos {
+            let h = hash(&archivo.bytes);
+            if repetidos.vistos.insert(h.clone()) {
+                nuevos.push(Nuevo { archivo, hash: h });
+            } else {
+                repetidos.archivos += 1;
+            }
+        }
+        if nuevos.is_empty() {
+            return Ok((nuevos, vec![]));
+        }
+        let mut de_archivos: Vec<&str> = nuevos.iter().map(|n| n.hash.as_str()).collect();
+        de_archivos.sort_unstable();
+        let entrega = format!("entrega:{}", hash(de_archivos.concat().as_bytes()));
+        let mut buscados: Vec<String> = nuevos.iter().map(|n| n.hash.clone()).collect();
+        buscados.push(entrega.clone());
+        let ya: HashSet<String> =
+            db::importaciones::hashes_importados(c, &self.actor.prestador_id, self.opciones.tipo.as_str(), &buscados)?
+                .into_iter()
+                .collect();
+        if ya.contains(&entrega) || self.entrega_anterior(c, &nuevos, &ya)? {
+            repetidos.archivos += nuevos.len();
+            return Ok((vec![], vec![]));
+        }
+        let mut a_registrar: Vec<Registro> = nuevos
+            .iter()
+            .filter(|n| !ya.contains(&n.hash))
+            .map(|n| Registro {
+                nombre: n.archivo.nombre.clone(),
+                hash: n.hash.clone(),
+            })
+            .collect();
+        a_registrar.push(Registro {
+            nombre: format!("entrega de {} archivos", nuevos.len()),
+            hash: entrega,
+        });
+        Ok((nuevos, a_registrar))
+    }
+
+    /// Whether these files are exactly the files of one earlier run: a delivery imported
+    /// before deliveries were recorded as a whole (see [`Self::apartar_entrega`]).
+    fn entrega_anterior(&self, c: &mut AnyConnection, nuevos: &[Nuevo], ya: &HashSet<String>) -> Result<bool, Falla> {
+        if !nuevos.iter().all(|n| ya.contains(&n.hash)) {
+            return Ok(false);
+        }
+        let de_esa: HashSet<String> = db::importaciones::hashes_de_la_misma_importacion(
+            c,
+            &self.actor.prestador_id,
+            self.opciones.tipo.as_str(),
+            &nuevos[0].hash,
+        )?
+        .into_iter()
+        .filter(|h| !h.starts_with("entrega:"))
+        .collect();
+        Ok(de_esa.len() == nuevos.len() && nuevos.iter().all(|n| de_esa.contains(&n.hash)))
+    }
+
     /// Records the files the run landed, by content hash, so importing them again changes
     /// nothing.
-    fn registrar(&self, c: &mut AnyConnection, archivos: &[Nuevo]) -> Result<(), Falla> {
+    fn registrar(&self, c: &mut AnyConnection, archivos: &[Registro]) -> Result<(), Falla> {
         let filas: Vec<_> = archivos
             .iter()
             .map(|n| db::importaciones::ArchivoImportado {
@@ -263,13 +344,29 @@ impl Corrida<'_> {
                 prestador_id: self.actor.prestador_id.clone(),
                 importacion_id: self.id.to_string(),
                 tipo: self.opciones.tipo.as_str().into(),
-                nombre: n.archivo.nombre.clone(),
+                nombre: n.nombre.clone(),
                 hash: n.hash.clone(),
                 creado_en: db::now(),
             })
             .collect();
         Ok(db::importaciones::insertar_archivos(c, &filas)?)
     }
+}
+
+/// What the engine records of a run: a file, or a whole delivery, by content hash.
+struct Registro {
+    nombre: String,
+    hash: String,
+}
+
+fn registros(nuevos: &[Nuevo]) -> Vec<Registro> {
+    nuevos
+        .iter()
+        .map(|n| Registro {
+            nombre: n.archivo.nombre.clone(),
+            hash: n.hash.clone(),
+        })
+        .collect()
 }
 
 /// The files a run set aside as seen before.

@@ -1,0 +1,2 @@
+ALTER TABLE rips DROP COLUMN num_nota;
+ALTER TABLE rips DROP COLUMN tipo_nota;
