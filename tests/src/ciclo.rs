@@ -131,6 +131,35 @@ impl TestApp {
     }
 
     /// The invoice as `GET /api/v1/facturas/{id}` shows it.
+    /// Uploads a file (or a zip) to `POST /importaciones?{query}` and waits for the run to end.
+    pub fn importar(&self, token: &str, query: &str, ct: &str, body: &[u8]) -> Value {
+        let r = self
+            .request(
+                "POST",
+                &format!("/api/v1/importaciones?{query}"),
+                Some(token),
+                Some(ct),
+                Some(body),
+            )
+            .expect(202)
+            .json();
+        let t0 = std::time::Instant::now();
+        loop {
+            let v = self
+                .get(&format!("/api/v1/importaciones/{}", id(&r)), token)
+                .expect(200)
+                .json();
+            if v["estado"] != "en_curso" {
+                return v;
+            }
+            assert!(
+                t0.elapsed() < std::time::Duration::from_secs(60),
+                "the import did not finish: {v}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
     pub fn ver_factura(&self, token: &str, factura: &str) -> Value {
         self.get(&format!("/api/v1/facturas/{factura}"), token)
             .expect(200)

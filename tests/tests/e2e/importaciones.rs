@@ -1,8 +1,6 @@
 //! Imports end to end: a zip of DIAN XML, a glosa sheet, a payment sheet; again (nothing
 //! changes); a sheet with one bad row (nothing written, the row named); the limits.
 
-use std::time::{Duration, Instant};
-
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use trazo_importers::dian::generador;
@@ -14,32 +12,6 @@ const NIT_PAGADOR: &str = "800250119";
 /// A payer's glosa sheet, with the title above the table that payers usually put.
 fn xlsx(filas: &[Vec<&str>]) -> Vec<u8> {
     hoja_de_pagador("Relación de glosas", filas)
-}
-
-fn importar(app: &TestApp, token: &str, query: &str, ct: &str, body: &[u8]) -> Value {
-    let r = app
-        .request(
-            "POST",
-            &format!("/api/v1/importaciones?{query}"),
-            Some(token),
-            Some(ct),
-            Some(body),
-        )
-        .expect(202)
-        .json();
-    let id = id(&r);
-    let t0 = Instant::now();
-    loop {
-        let v = app
-            .get(&format!("/api/v1/importaciones/{id}"), token)
-            .expect(200)
-            .json();
-        if v["estado"] != "en_curso" {
-            return v;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(60), "the import did not finish: {v}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 struct Lote {
@@ -83,8 +55,7 @@ fn radicar_todas(app: &TestApp, e: &Equipo, numeros: &[String]) {
 fn xml_then_glosas_then_payments_and_again_changes_nothing() {
     let app = TestApp::spawn_el("2026-11-20");
     let Lote { e, zip, numeros } = facturas(&app);
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=dian_xml&archivo=lote.zip",
         "application/zip",
@@ -95,8 +66,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         (Some("terminada"), Some(5), Some(0)),
         "{v}"
     );
-    let again = importar(
-        &app,
+    let again = app.importar(
         &e.facturacion,
         "tipo=dian_xml&archivo=lote.zip",
         "application/zip",
@@ -137,7 +107,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         ],
         vec![&n1, "FA0101", "$ 2.500", "2026-11-05", "2026-11-06", "", "tarifa"],
     ]);
-    let g = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", XLSX, &hoja);
+    let g = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", XLSX, &hoja);
     assert_eq!(
         (g["estado"].as_str(), g["creados"].as_i64()),
         (Some("terminada"), Some(2)),
@@ -151,13 +121,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
     // Received Friday 6 November: 15 días hábiles, 16 November (Independencia de Cartagena) skipped.
     assert_eq!(f0["glosas"][0]["fecha_limite_respuesta"], "2026-11-30");
     // Again: the file is known, nothing changes.
-    let g2 = importar(
-        &app,
-        &e.cartera,
-        "tipo=glosas_xlsx&archivo=glosas-copia.xlsx",
-        XLSX,
-        &hoja,
-    );
+    let g2 = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=glosas-copia.xlsx", XLSX, &hoja);
     assert_eq!(
         (g2["creados"].as_i64(), g2["duplicados"].as_i64()),
         (Some(0), Some(1)),
@@ -170,8 +134,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
         "numero_factura;valor;fecha;referencia\n{};\"100.000,00\";15/11/2026;TRF-77\n",
         numeros[0]
     );
-    let p = importar(
-        &app,
+    let p = app.importar(
         &e.finanzas,
         "tipo=pagos_xlsx&archivo=pagos.csv",
         "text/csv",
@@ -185,8 +148,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
     let f0 = app.factura_por_numero(&e.cartera, &numeros[0]);
     let saldo: rust_decimal::Decimal = f0["saldo"].as_str().unwrap().parse().unwrap();
     assert_eq!(saldo0 - saldo, rust_decimal::Decimal::new(10_000_000, 2));
-    let p2 = importar(
-        &app,
+    let p2 = app.importar(
         &e.finanzas,
         "tipo=pagos_xlsx&archivo=pagos-otra-vez.csv",
         "text/csv",
@@ -208,8 +170,7 @@ fn xml_then_glosas_then_payments_and_again_changes_nothing() {
 fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
     let app = TestApp::spawn_el("2026-11-20");
     let Lote { e, zip, numeros } = facturas(&app);
-    importar(
-        &app,
+    app.importar(
         &e.facturacion,
         "tipo=dian_xml&archivo=lote.zip",
         "application/zip",
@@ -222,7 +183,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
         vec!["NO-EXISTE-9", "FA0101", "1000", "05/11/2026"],
         vec![&numeros[1], "FA0101", "1000", "05/11/2026"],
     ]);
-    let v = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", XLSX, &hoja);
+    let v = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=glosas.xlsx", XLSX, &hoja);
     assert_eq!(v["estado"], "rechazada");
     let errs = v["errores"].as_array().unwrap();
     assert_eq!(errs.len(), 1, "{v}");
@@ -247,8 +208,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
         vec!["numero_factura", "codigo", "valor", "fecha_formulacion"],
         vec![&numeros[0], "FA0101", "1000", "05/11/2026"],
     ]);
-    let s = importar(
-        &app,
+    let s = app.importar(
         &e.cartera,
         "tipo=glosas_xlsx&archivo=buena.xlsx&simular=true",
         XLSX,
@@ -266,7 +226,7 @@ fn a_sheet_with_one_bad_row_writes_nothing_and_names_the_row() {
         0
     );
     // ...and the same file imported for real afterwards is not taken for a duplicate.
-    let r = importar(&app, &e.cartera, "tipo=glosas_xlsx&archivo=buena.xlsx", XLSX, &buena);
+    let r = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=buena.xlsx", XLSX, &buena);
     assert_eq!(
         (r["estado"].as_str(), r["creados"].as_i64()),
         (Some("terminada"), Some(1)),
@@ -357,8 +317,7 @@ fn imports_are_refused_by_role_size_and_zip_bombs() {
 fn a_rips_lands_on_its_invoice_once() {
     let app = TestApp::spawn_el("2026-11-20");
     let Lote { e, zip, numeros } = facturas(&app);
-    importar(
-        &app,
+    app.importar(
         &e.facturacion,
         "tipo=dian_xml&archivo=lote.zip",
         "application/zip",
@@ -374,8 +333,7 @@ fn a_rips_lands_on_its_invoice_once() {
             "\"vrServicio\": 45000,",
             &format!("\"vrServicio\": {},", valor - dec("118001.25")),
         );
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=rips.json",
         "application/json",
@@ -386,8 +344,7 @@ fn a_rips_lands_on_its_invoice_once() {
         (Some("terminada"), Some(1)),
         "{v}"
     );
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=rips-otra-vez.json",
         "application/json",
@@ -405,8 +362,7 @@ fn a_rips_lands_on_its_invoice_once() {
     assert!(rips_ev["detalle"]["servicios"].as_i64().unwrap() >= 1);
     // A RIPS of an invoice Trazo does not have is refused, naming it.
     let ajeno = rips.replace(&format!("\"{}\"", numeros[0]), "\"ZZ999\"");
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=ajeno.json",
         "application/json",
@@ -430,8 +386,7 @@ fn valor_de(app: &TestApp, e: &Equipo, numero: &str) -> Decimal {
 /// Invoices imported from DIAN XML, with their values.
 fn con_facturas(app: &TestApp) -> (Equipo, Vec<(String, String)>) {
     let Lote { e, zip, numeros } = facturas(app);
-    let v = importar(
-        app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=dian_xml&archivo=lote.zip",
         "application/zip",
@@ -466,8 +421,7 @@ fn a_flat_delivery_is_judged_as_a_whole() {
     let nit = e.tenant.nit.clone();
     let planos = |remision, facturas: &[(&str, &str)], codigo| zip_de(&rips_planos(&nit, remision, facturas, codigo));
     let importar_zip = |nombre: &str, zip: &[u8]| {
-        importar(
-            &app,
+        app.importar(
             &e.facturacion,
             &format!("tipo=rips_planos&archivo={nombre}"),
             "application/zip",
@@ -512,8 +466,7 @@ fn the_same_rips_json_in_other_bytes_changes_nothing() {
     let (e, f) = con_facturas(&app);
     let (numero, valor) = (&f[0].0, &f[0].1);
     let rips = rips_json(&e.tenant.nit, numero, &[valor]);
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=r.json",
         "application/json",
@@ -533,8 +486,7 @@ fn the_same_rips_json_in_other_bytes_changes_nothing() {
         format!("  {}\n\n", rips.replace(": ", ":")),
     ];
     for (i, x) in variantes.iter().enumerate() {
-        let v = importar(
-            &app,
+        let v = app.importar(
             &e.facturacion,
             &format!("tipo=rips_json&archivo=r{i}.json"),
             "application/json",
@@ -547,8 +499,7 @@ fn the_same_rips_json_in_other_bytes_changes_nothing() {
         ("a.json".to_string(), variantes[0].clone().into_bytes()),
         ("b.json".to_string(), variantes[1].clone().into_bytes()),
     ]);
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=dos.zip",
         "application/zip",
@@ -565,8 +516,7 @@ fn a_rips_whose_total_differs_from_its_invoice_is_refused_naming_both() {
     let (numero, valor) = (&f[0].0, dec(&f[0].1));
     let mas = (valor + dec("820000")).to_string();
     let rips = rips_json(&e.tenant.nit, numero, &[&mas]);
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=mal.json",
         "application/json",
@@ -584,8 +534,7 @@ fn a_rips_whose_total_differs_from_its_invoice_is_refused_naming_both() {
     // A flat delivery too, pointing at its AF line.
     let otro = (valor - dec("1")).to_string();
     let planos = zip_de(&rips_planos(&e.tenant.nit, 9, &[(numero, &otro)], "890201"));
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_planos&archivo=p.zip",
         "application/zip",
@@ -627,8 +576,7 @@ fn with_the_switch_a_rips_whose_total_differs_lands_with_a_warning() {
     let (numero, valor) = (&f[0].0, dec(&f[0].1));
     let mas = (valor + dec("820000")).to_string();
     let rips = rips_json(&e.tenant.nit, numero, &[&mas]);
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=mal.json",
         "application/json",
@@ -661,8 +609,7 @@ fn a_notes_rips_is_recorded_as_the_notes() {
     let nota = rips_json(&e.tenant.nit, numero, &["50000"])
         .replace("\"tipoNota\": null", "\"tipoNota\": \"NC\"")
         .replace("\"numNota\": null", "\"numNota\": \"NC-7\"");
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=nc.json",
         "application/json",
@@ -681,8 +628,7 @@ fn a_notes_rips_is_recorded_as_the_notes() {
     );
     // The invoice's own RIPS with the same services is another RIPS.
     let propia = rips_json(&e.tenant.nit, numero, &[&f[0].1]);
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=f.json",
         "application/json",
@@ -703,8 +649,7 @@ fn empty_rips_are_refused_naming_the_file() {
         r#"{{"numDocumentoIdObligado": "{}", "numFactura": "{numero}", "usuarios": []}}"#,
         e.tenant.nit
     );
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_json&archivo=vacio.json",
         "application/json",
@@ -720,8 +665,7 @@ fn empty_rips_are_refused_naming_the_file() {
     // A flat delivery with the invoice alone: no users, no services.
     let mut solo_af = rips_planos(&e.tenant.nit, 4, &[(numero, &f[0].1)], "890201");
     solo_af.truncate(1);
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.facturacion,
         "tipo=rips_planos&archivo=solo.zip",
         "application/zip",

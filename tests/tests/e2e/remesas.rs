@@ -1,35 +1,7 @@
 //! A payer's remittance (payment sheet) books money only on that payer's invoices.
 
-use std::time::{Duration, Instant};
-
-use serde_json::{json, Value};
+use serde_json::json;
 use trazo_tests::{id, TestApp};
-
-/// Uploads a file to the import endpoint and waits for the run to end.
-fn importar(app: &TestApp, token: &str, query: &str, body: &[u8]) -> Value {
-    let r = app
-        .request(
-            "POST",
-            &format!("/api/v1/importaciones?{query}"),
-            Some(token),
-            Some("text/csv"),
-            Some(body),
-        )
-        .expect(202)
-        .json();
-    let t0 = Instant::now();
-    loop {
-        let v = app
-            .get(&format!("/api/v1/importaciones/{}", id(&r)), token)
-            .expect(200)
-            .json();
-        if v["estado"] != "en_curso" {
-            return v;
-        }
-        assert!(t0.elapsed() < Duration::from_secs(60), "the import did not finish: {v}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
 
 #[test]
 fn a_row_for_another_payers_invoice_is_refused_naming_both_payers() {
@@ -54,7 +26,12 @@ fn a_row_for_another_payers_invoice_is_refused_naming_both_payers() {
                 ST-1,100000,2026-06-20,TRF-77\n\
                 AD-1,50000,2026-06-20,TRF-77\n\
                 ST-2,100000,2026-06-20,TRF-77\n";
-    let v = importar(&app, &e.finanzas, "tipo=pagos_xlsx&archivo=remesa.csv", hoja.as_bytes());
+    let v = app.importar(
+        &e.finanzas,
+        "tipo=pagos_xlsx&archivo=remesa.csv",
+        "text/csv",
+        hoja.as_bytes(),
+    );
     assert_eq!(v["estado"], "rechazada", "{v}");
     let errores = v["errores"].as_array().unwrap();
     assert_eq!(errores.len(), 1, "{v}");
@@ -74,10 +51,10 @@ fn a_row_for_another_payers_invoice_is_refused_naming_both_payers() {
     }
     // Without that row the remittance lands on the EPS's invoices.
     let hoja = "numero_factura,valor,fecha,referencia\nST-1,100000,2026-06-20,TRF-77\nST-2,100000,2026-06-20,TRF-77\n";
-    let v = importar(
-        &app,
+    let v = app.importar(
         &e.finanzas,
         "tipo=pagos_xlsx&archivo=remesa-corregida.csv",
+        "text/csv",
         hoja.as_bytes(),
     );
     assert_eq!(
