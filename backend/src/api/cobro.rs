@@ -61,7 +61,16 @@ pub async fn etapa(
 #[utoipa::path(tag = "cobro", security(("bearer" = [])), responses((status = 200, body = Vec<CambioEtapaVista>), (status = 403, body = Problema)))]
 #[post("/cobro/etapas")]
 pub async fn aplicar_regla(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, ApiError> {
-    let v = blocking(move || cobro::aplicar_regla(&state.db, &state.cobro.etapas, &actor, state.hoy())).await?;
+    let v = blocking(move || {
+        cobro::aplicar_regla(
+            &state.db,
+            &state.cobro.etapas,
+            &state.terminos.reglas,
+            &actor,
+            state.hoy(),
+        )
+    })
+    .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "total": v.len(), "items": v })))
 }
 
@@ -165,7 +174,18 @@ pub async fn recordatorio(
     id: web::Path<String>,
     body: Json<NuevoRecordatorio>,
 ) -> Result<HttpResponse, ApiError> {
-    let v = blocking(move || recordatorios::enviar(&state.db, &state.smtp, &actor, state.hoy(), &id, body.0)).await?;
+    let v = blocking(move || {
+        recordatorios::enviar(
+            &state.db,
+            &state.smtp,
+            &state.terminos.reglas,
+            &actor,
+            state.hoy(),
+            &id,
+            body.0,
+        )
+    })
+    .await?;
     Ok(HttpResponse::Created().json(v))
 }
 

@@ -272,6 +272,7 @@ pub struct SaldoFactura {
 
 fn saldo_factura(corte: NaiveDate, s: db::cartera::SaldoFactura) -> SaldoFactura {
     let dias = (corte - s.fecha_base).num_days();
+    let dias_mora = cobro::dias_mora(s.fecha_limite_pago, s.estado == "devuelta", corte);
     SaldoFactura {
         factura_id: s.factura_id,
         numero: s.numero,
@@ -284,7 +285,7 @@ fn saldo_factura(corte: NaiveDate, s: db::cartera::SaldoFactura) -> SaldoFactura
         dias,
         edad: EDADES[edad(dias) as usize].into(),
         vence: s.fecha_limite_pago,
-        dias_mora: s.fecha_limite_pago.map_or(0, |v| (corte - v).num_days().max(0)),
+        dias_mora,
         saldo: from_centavos(s.saldo),
     }
 }

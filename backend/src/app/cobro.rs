@@ -294,13 +294,18 @@ pub fn cambiar_etapa(
 pub fn aplicar_regla(
     db: &Db,
     regla: &ReglaEtapas,
+    reglas: &crate::domain::terminos::Reglas,
     actor: &Actor,
     hoy: NaiveDate,
 ) -> Result<Vec<CambioEtapaVista>, AppError> {
     actor.exigir(GESTORES, "aplicar la regla de etapas")?;
     let cambios = db.write(|c| {
         let pid = &actor.prestador_id;
-        let vencidos = dbc::vencidos(c, pid, hoy)?;
+        // What is overdue, by the aging's definition (db::cartera::deuda_por_pagador).
+        let vencidos: Vec<_> = db::cartera::deuda_por_pagador(c, pid, hoy, super::cartera::silencio(reglas))?
+            .into_iter()
+            .filter(|d| d.vencido > 0)
+            .collect();
         let mut pagadores: Vec<String> = vencidos.iter().map(|v| v.pagador_id.clone()).collect();
         for p in dbc::cobros(c, pid)? {
             if !pagadores.contains(&p.pagador_id) {
@@ -315,7 +320,10 @@ pub fn aplicar_regla(
             let (dias, vencido) = vencidos
                 .iter()
                 .find(|v| v.pagador_id == pagador_id)
-                .map_or((0, 0), |v| ((hoy - v.primer_vencimiento).num_days(), v.vencido));
+                .map_or((0, 0), |v| {
+                    let dias = v.primer_vencimiento.map_or(0, |p| (hoy - p).num_days());
+                    (dias, v.vencido)
+                });
             if let Some(nueva) = regla.mover(actual, dias, vencido) {
                 let motivo = if vencido == 0 {
                     "sin saldo vencido".to_string()

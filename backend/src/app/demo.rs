@@ -97,7 +97,13 @@ const SERVICIOS: &[(&str, &str, i64)] = &[
 /// each taken through its life cycle by the same use cases the API runs, so its events,
 /// balances and terms are those a user would have produced.
 pub fn cargar(db: &Db, t: &Terminos, hoy: NaiveDate) -> Result<Resumen, AppError> {
-    let mut rng = StdRng::seed_from_u64(2026);
+    cargar_con_semilla(db, t, hoy, 2026)
+}
+
+/// [`cargar`] with another draw of payers, dates and values: other histories of the same
+/// shape, for tests that check a property over many of them.
+pub fn cargar_con_semilla(db: &Db, t: &Terminos, hoy: NaiveDate, semilla: u64) -> Result<Resumen, AppError> {
+    let mut rng = StdRng::seed_from_u64(semilla);
     // Users are hashed before the transaction: argon2 is slow on purpose.
     let mut preparados = Vec::new();
     for rol in Rol::ALL {

@@ -19,7 +19,9 @@ use super::{Actor, AppError};
 use crate::config::{SeguridadSmtp, Smtp};
 use crate::db::{self, cobro as dbc, Db};
 use crate::domain::cobro::TipoGestion;
+use crate::domain::factura::EstadoFactura;
 use crate::domain::money::{from_centavos, pesos_colombianos};
+use crate::domain::terminos::Reglas;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -58,6 +60,7 @@ fn direccion(campo: &str, texto: &str) -> Result<Mailbox, AppError> {
 pub fn enviar(
     db: &Db,
     smtp: &Smtp,
+    reglas: &Reglas,
     actor: &Actor,
     hoy: NaiveDate,
     pagador_id: &str,
@@ -74,7 +77,7 @@ pub fn enviar(
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("prestador sin fila")))?;
         let pagador = super::pagadores::buscar(c, &actor.prestador_id, pagador_id)?;
         let cobro = dbc::cobro_de(c, &actor.prestador_id, pagador_id)?;
-        let facturas = dbc::abiertas(c, &actor.prestador_id, pagador_id)?;
+        let facturas = deuda_al_dia(c, reglas, &actor.prestador_id, pagador_id, hoy)?;
         Ok::<_, AppError>((prestador, pagador, cobro, facturas))
     })?;
     let para = match n.para.as_deref().filter(|p| !p.trim().is_empty()) {
@@ -101,11 +104,7 @@ pub fn enviar(
         )));
     }
     let saldo: i64 = facturas.iter().map(|f| f.saldo).sum();
-    let vencido: i64 = facturas
-        .iter()
-        .filter(|f| f.fecha_limite_pago.is_some_and(|v| v < hoy))
-        .map(|f| f.saldo)
-        .sum();
+    let vencido: i64 = facturas.iter().filter(|f| dias_mora(f, hoy) > 0).map(|f| f.saldo).sum();
     let adjunto = format!("estado-de-cuenta-{}-{hoy}.xlsx", pagador.nit);
     let libro = estado_de_cuenta(&prestador.nombre, &pagador.nombre, &pagador.nit, hoy, &facturas)?;
     let asunto = format!(
@@ -192,6 +191,37 @@ fn transporte(smtp: &Smtp) -> Result<SmtpTransport, AppError> {
 }
 
 /// The statement of account a payer receives: its open invoices with dates and balances.
+/// The payer's invoices with a balance at `hoy`, by the aging's definition (the ledger, glosas
+/// accepted by silence): what the statement says is what every report says.
+pub fn deuda_al_dia(
+    c: &mut crate::db::AnyConnection,
+    reglas: &Reglas,
+    prestador_id: &str,
+    pagador_id: &str,
+    hoy: NaiveDate,
+) -> Result<Vec<db::facturas::Factura>, AppError> {
+    use crate::db::cartera::{saldos_por_factura, Base, Filtro};
+    let filtro = Filtro {
+        pagador_id: Some(pagador_id.to_string()),
+        ..Default::default()
+    };
+    let silencio = super::cartera::silencio(reglas);
+    let (al_dia, _) = saldos_por_factura(c, prestador_id, hoy, Base::Radicacion, silencio, &filtro, 0, i64::MAX)?;
+    let saldos: std::collections::HashMap<String, i64> = al_dia.into_iter().map(|s| (s.factura_id, s.saldo)).collect();
+    let ids: Vec<String> = saldos.keys().cloned().collect();
+    let mut filas = db::facturas::por_ids(c, prestador_id, &ids)?;
+    for f in &mut filas {
+        f.saldo = saldos[&f.id];
+    }
+    filas.sort_by(|a, b| (a.fecha_expedicion, &a.numero).cmp(&(b.fecha_expedicion, &b.numero)));
+    Ok(filas)
+}
+
+/// Days of mora of a statement's invoice (one definition: `domain::cobro::dias_mora`).
+fn dias_mora(f: &db::facturas::Factura, hoy: NaiveDate) -> i64 {
+    crate::domain::cobro::dias_mora(f.fecha_limite_pago, f.estado == EstadoFactura::Devuelta, hoy)
+}
+
 pub fn estado_de_cuenta(
     prestador: &str,
     pagador: &str,
@@ -208,7 +238,7 @@ pub fn estado_de_cuenta(
                 f.numero_radicado.clone().unwrap_or_default().into(),
                 f.fecha_radicacion.into(),
                 f.fecha_limite_pago.into(),
-                Celda::Entero(f.fecha_limite_pago.map_or(0, |v| (hoy - v).num_days().max(0))),
+                Celda::Entero(dias_mora(f, hoy)),
                 Celda::Dinero(from_centavos(f.valor_total - f.copagos - f.cuotas_moderadoras)),
                 Celda::Dinero(from_centavos(f.en_discusion)),
                 Celda::Dinero(from_centavos(f.saldo)),

@@ -84,14 +84,14 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
     let pid = &actor.prestador_id;
     let desde = hoy - Duration::days(VENTANA_DIAS);
     let acuerdos = super::cobro::acuerdos(db, actor, hoy, None)?;
-    let (pagadores, etapas, vencidos, saldos, dias, radicado, glosado) = db.read(|c| {
+    let (pagadores, etapas, deudas, dias, radicado, glosado) = db.read(|c| {
         let (pagadores, _) = db::pagadores::listar(c, pid, &Default::default(), 0, i64::MAX)?;
         let etapas: HashMap<String, Etapa> = dbc::cobros(c, pid)?
             .into_iter()
             .map(|p| (p.pagador_id, p.etapa))
             .collect();
-        let vencidos = dbc::vencidos(c, pid, hoy)?;
-        let saldos = dbc::saldos(c, pid)?;
+        // The same figures as the aging's at today (one definition: db::cartera::deuda_por_pagador).
+        let deudas = db::cartera::deuda_por_pagador(c, pid, hoy, super::cartera::silencio(&t.reglas))?;
         let dias = dias_pago(c, pid, desde)?;
         let radicado = db::cartera::flujo(c, pid, Flujo::Radicado, desde, hoy, &Filtro::default())?;
         let glosado = db::cartera::glosas(
@@ -104,16 +104,17 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
             super::cartera::silencio(&t.reglas),
             &Filtro::default(),
         )?;
-        Ok::<_, AppError>((pagadores, etapas, vencidos, saldos, dias, radicado, glosado))
+        Ok::<_, AppError>((pagadores, etapas, deudas, dias, radicado, glosado))
     })?;
     let mut out: Vec<Segmento> = pagadores
         .into_iter()
         .filter_map(|p| {
-            let saldo = saldos.iter().find(|s| s.0 == p.id).map_or(0, |s| s.1);
-            let (vencido, dias_mora_max) = vencidos
-                .iter()
-                .find(|v| v.pagador_id == p.id)
-                .map_or((0, 0), |v| (v.vencido, (hoy - v.primer_vencimiento).num_days()));
+            let deuda = deudas.iter().find(|d| d.pagador_id == p.id);
+            let saldo = deuda.map_or(0, |d| d.saldo);
+            let vencido = deuda.map_or(0, |d| d.vencido);
+            let dias_mora_max = deuda
+                .and_then(|d| d.primer_vencimiento)
+                .map_or(0, |v| (hoy - v).num_days());
             let dias_pago = dias.get(&p.id).filter(|d| d.1 > 0).map(|(num, den)| {
                 cobro::redondear(Decimal::from_i128_with_scale(*num, 0) / Decimal::from_i128_with_scale(*den, 0))
             });

@@ -64,7 +64,7 @@ pub fn lista(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) ->
         Ok::<_, AppError>((
             pagadores,
             dbc::cobros(c, pid)?,
-            dbc::vencidos(c, pid, hoy)?,
+            db::cartera::deuda_por_pagador(c, pid, hoy, super::cartera::silencio(&t.reglas))?,
             dbc::ultimas_gestiones(c, pid)?,
         ))
     })?;

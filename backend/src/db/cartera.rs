@@ -207,6 +207,44 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: Silencio
     (sql, params)
 }
 
+/// The one definition of what is overdue at a cut-off, on a row of [`saldos_sql`] (`x`) and the
+/// cut-off bound once: past its payment term and in the payer's hands — a returned invoice is
+/// not owed until it is radicated again (Res. 2284/2023 art. 6).
+const VENCIDA: &str = "x.fecha_limite_pago < ? AND x.estado <> 'devuelta'";
+
+/// What each payer owes at `corte`, by the same definition as the aging: the balance (ledger up
+/// to the cut-off, less glosas accepted by silence by then), what of it is overdue, and since
+/// when (the oldest overdue invoice's payment term). Payers that owe nothing are absent.
+#[derive(Debug, QueryableByName)]
+pub struct DeudaPagador {
+    #[diesel(sql_type = Text)]
+    pub pagador_id: String,
+    #[diesel(sql_type = BigInt)]
+    pub saldo: i64,
+    #[diesel(sql_type = BigInt)]
+    pub vencido: i64,
+    #[diesel(sql_type = Nullable<Date>)]
+    pub primer_vencimiento: Option<NaiveDate>,
+}
+
+pub fn deuda_por_pagador(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    corte: NaiveDate,
+    silencio: Silencio,
+) -> QueryResult<Vec<DeudaPagador>> {
+    let (inner, inner_params) = saldos_sql(prestador_id, corte, Base::Radicacion, silencio, &Filtro::default());
+    let mut params = vec![Param::Fecha(corte), Param::Fecha(corte)];
+    params.extend(inner_params);
+    let sql = format!(
+        "SELECT x.pagador_id AS pagador_id, CAST(SUM(x.saldo) AS BIGINT) AS saldo, \
+                CAST(SUM(CASE WHEN {VENCIDA} THEN x.saldo ELSE 0 END) AS BIGINT) AS vencido, \
+                MIN(CASE WHEN {VENCIDA} THEN x.fecha_limite_pago END) AS primer_vencimiento \
+         FROM ({inner}) x WHERE x.saldo > 0 GROUP BY x.pagador_id"
+    );
+    consultar(c, &sql, &params)
+}
+
 /// Balances at `corte` by payer and age bucket. `limites` are the dates that open buckets
 /// 0..5 (a base date on or after limites[0] → bucket 0, ...; older → 5).
 pub fn edades(
@@ -231,7 +269,7 @@ pub fn edades(
                 CASE WHEN x.fecha_base >= ? THEN 0 WHEN x.fecha_base >= ? THEN 1 WHEN x.fecha_base >= ? THEN 2 \
                      WHEN x.fecha_base >= ? THEN 3 WHEN x.fecha_base >= ? THEN 4 ELSE 5 END AS edad, \
                 COUNT(*) AS facturas, CAST(SUM(x.saldo) AS BIGINT) AS saldo, \
-                CAST(SUM(CASE WHEN x.fecha_limite_pago < ? THEN x.saldo ELSE 0 END) AS BIGINT) AS vencido, \
+                CAST(SUM(CASE WHEN {VENCIDA} THEN x.saldo ELSE 0 END) AS BIGINT) AS vencido, \
                 CAST(SUM(CASE WHEN x.fecha_radicacion IS NULL THEN x.saldo ELSE 0 END) AS BIGINT) AS sin_radicar \
                FROM ({inner}) x \
                WHERE x.saldo > 0 \

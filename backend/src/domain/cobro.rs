@@ -88,6 +88,16 @@ pub struct TasaMora {
     pub tasa: Decimal,
 }
 
+/// Days of mora of an invoice at `corte`, by the one definition every view uses: calendar days
+/// since its payment term ended, none while it is not due or while the payer returned it
+/// (a returned invoice is not owed until it is radicated again, Res. 2284/2023 art. 6).
+pub fn dias_mora(vence: Option<NaiveDate>, devuelta: bool, corte: NaiveDate) -> i64 {
+    match vence {
+        Some(v) if !devuelta => (corte - v).num_days().max(0),
+        _ => 0,
+    }
+}
+
 /// When an invoice's balance falls due: all of it at `vence` (Ley 1122/2007 art. 13 lit. d:
 /// 30 días after presentation); where the 50% rule of the same article applies, everything but
 /// `resto` is due already at `anticipo`.
