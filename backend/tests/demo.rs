@@ -153,6 +153,14 @@ fn every_view_of_a_payers_debt_agrees_with_the_aging() {
                 "{hoy}: statement"
             );
         }
+        // The books' side of a reconciliation with the payer's statement.
+        for (pagador_id, (saldo, _)) in &por_pagador {
+            let silencio = cartera::silencio(&t.reglas);
+            let libros =
+                trazo::db::cartera::facturas_al_corte(&mut c, &prestador_id, pagador_id, hoy, silencio).unwrap();
+            let total: i64 = libros.iter().map(|f| f.saldo).filter(|s| *s > 0).sum();
+            assert_eq!(from_centavos(total), *saldo, "{hoy}: reconciliation");
+        }
         // Invoice by invoice: the aging's saldo and days of mora are the invoice's own.
         let lista = cartera::por_factura(&db, &t, &actor, hoy, Base::Radicacion, &Default::default(), None).unwrap();
         assert!(lista.items.len() > 100, "{hoy}");

@@ -225,7 +225,17 @@ pub async fn recibir_estado(
     let archivo = nombre(q.archivo.as_deref(), &req);
     let r = blocking(move || {
         let perfil = crate::app::importaciones::perfil(&state.perfiles, q.perfil.as_deref())?;
-        estados_cuenta::recibir(&state.db, perfil, &actor, state.hoy(), &id, q.corte, &archivo, &bytes)
+        estados_cuenta::recibir(
+            &state.db,
+            perfil,
+            &state.terminos.reglas,
+            &actor,
+            state.hoy(),
+            &id,
+            q.corte,
+            &archivo,
+            &bytes,
+        )
     })
     .await?;
     if r.duplicado {
@@ -248,7 +258,7 @@ pub async fn conciliacion(
 ) -> Result<HttpResponse, ApiError> {
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
     let (r, partes) = blocking(move || {
-        let r = estados_cuenta::obtener(&state.db, &actor, &id)?;
+        let r = estados_cuenta::obtener(&state.db, &state.terminos.reglas, &actor, &id)?;
         let partes = estados_cuenta::partes(&state.db, &actor, &r.pagador_id)?;
         Ok((r, partes))
     })

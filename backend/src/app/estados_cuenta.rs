@@ -17,6 +17,7 @@ use super::{Actor, AppError};
 use crate::db::{self, cobro as dbc, AnyConnection, Db};
 use crate::domain::cobro::{causa, CausaDiferencia, LadoPagador, LadoPrestador};
 use crate::domain::money::{from_centavos, to_centavos};
+use crate::domain::terminos::Reglas;
 use crate::domain::Violation;
 use trazo_importers::sheets::{self, Perfil};
 
@@ -88,6 +89,7 @@ pub struct Conciliacion {
 pub fn recibir(
     db: &Db,
     perfil: &Perfil,
+    reglas: &Reglas,
     actor: &Actor,
     hoy: NaiveDate,
     pagador_id: &str,
@@ -149,7 +151,7 @@ pub fn recibir(
         }
         dbc::insertar_estado_cuenta(c, &e, &guardadas)?;
         // The invoices it touches learn of it, with what the payer says of each.
-        let r = conciliar(c, &actor.prestador_id, &e, &guardadas)?;
+        let r = conciliar(c, reglas, &actor.prestador_id, &e, &guardadas)?;
         let ids: Vec<String> = r.iter().filter_map(|f| f.factura_id.clone()).collect();
         let facturas = db::facturas::por_ids(c, &actor.prestador_id, &ids)?;
         let eventos: Vec<_> = facturas
@@ -170,7 +172,7 @@ pub fn recibir(
         db::eventos::insertar(c, &eventos)?;
         Ok((e.id, false))
     })?;
-    let mut r = obtener(db, actor, &id)?;
+    let mut r = obtener(db, reglas, actor, &id)?;
     r.duplicado = duplicado;
     Ok(r)
 }
@@ -179,11 +181,13 @@ pub fn recibir(
 /// the payer does not list.
 fn conciliar(
     c: &mut AnyConnection,
+    reglas: &Reglas,
     prestador_id: &str,
     e: &dbc::EstadoCuenta,
     filas: &[dbc::FilaEstadoCuenta],
 ) -> Result<Vec<FilaConciliacion>, AppError> {
-    let nuestras = db::cartera::facturas_al_corte(c, prestador_id, &e.pagador_id, e.corte)?;
+    let silencio = super::cartera::silencio(reglas);
+    let nuestras = db::cartera::facturas_al_corte(c, prestador_id, &e.pagador_id, e.corte, silencio)?;
     let numeros = Numeros::de(nuestras.iter().map(|f| (f.numero.clone(), f.factura_id.clone())));
     let por_id: HashMap<&str, &db::cartera::FacturaAlCorte> =
         nuestras.iter().map(|f| (f.factura_id.as_str(), f)).collect();
@@ -256,13 +260,13 @@ fn conciliar(
 }
 
 /// The reconciliation of a statement received, as the books stand now.
-pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<Conciliacion, AppError> {
+pub fn obtener(db: &Db, reglas: &Reglas, actor: &Actor, id: &str) -> Result<Conciliacion, AppError> {
     actor.exigir(super::cartera::LECTORES, "ver la conciliación de cartera")?;
     db.read(|c| {
         let (e, filas) = dbc::estado_cuenta(c, &actor.prestador_id, id)?
             .ok_or_else(|| AppError::not_found("un estado de cuenta"))?;
         let pagador = super::pagadores::buscar(c, &actor.prestador_id, &e.pagador_id)?;
-        let filas = conciliar(c, &actor.prestador_id, &e, &filas)?;
+        let filas = conciliar(c, reglas, &actor.prestador_id, &e, &filas)?;
         let mut resumen: Vec<ResumenCausa> = Vec::new();
         let cero = from_centavos(0);
         for f in &filas {

@@ -549,34 +549,37 @@ pub struct FacturaAlCorte {
     pub pagado: i64,
 }
 
-/// Every invoice of the payer issued by `corte`, with its balance and payments at that date.
+/// Every invoice of the payer issued by `corte`, with its balance (the one definition of
+/// [`saldos_sql`]: the ledger and silence at the cut-off) and payments at that date.
 pub fn facturas_al_corte(
     c: &mut AnyConnection,
     prestador_id: &str,
     pagador_id: &str,
     corte: NaiveDate,
+    silencio: Silencio,
 ) -> QueryResult<Vec<FacturaAlCorte>> {
-    let sql = "SELECT f.id AS factura_id, f.numero AS numero, f.fecha_expedicion AS fecha_expedicion, \
-                      CASE WHEN f.fecha_radicacion <= ? THEN f.fecha_radicacion ELSE NULL END AS fecha_radicacion, \
-                      f.estado AS estado, f.valor_total - f.copagos - f.cuotas_moderadoras AS valor, \
-                      f.en_discusion AS en_discusion, \
-                      COALESCE((SELECT CAST(SUM(m.valor) AS BIGINT) FROM movimientos m \
-                                WHERE m.factura_id = f.id AND m.fecha <= ?), 0) AS saldo, \
-                      COALESCE((SELECT CAST(SUM(a.valor) AS BIGINT) FROM aplicaciones a \
-                                WHERE a.factura_id = f.id AND a.fecha <= ?), 0) AS pagado \
-               FROM facturas f \
-               WHERE f.prestador_id = ? AND f.pagador_id = ? AND f.fecha_expedicion <= ? \
-               ORDER BY f.fecha_expedicion, f.numero";
-    consultar(
-        c,
-        sql,
-        &[
-            Param::Fecha(corte),
-            Param::Fecha(corte),
-            Param::Fecha(corte),
-            Param::Texto(prestador_id.into()),
-            Param::Texto(pagador_id.into()),
-            Param::Fecha(corte),
-        ],
-    )
+    let filtro = Filtro {
+        pagador_id: Some(pagador_id.to_string()),
+        ..Default::default()
+    };
+    let (saldos, saldos_params) = saldos_sql(prestador_id, corte, Base::Radicacion, silencio, &filtro);
+    let sql = format!(
+        "SELECT f.id AS factura_id, f.numero AS numero, f.fecha_expedicion AS fecha_expedicion, \
+                CASE WHEN f.fecha_radicacion <= ? THEN f.fecha_radicacion ELSE NULL END AS fecha_radicacion, \
+                f.estado AS estado, f.valor_total - f.copagos - f.cuotas_moderadoras AS valor, \
+                f.en_discusion AS en_discusion, COALESCE(x.saldo, 0) AS saldo, \
+                COALESCE((SELECT CAST(SUM(a.valor) AS BIGINT) FROM aplicaciones a \
+                          WHERE a.factura_id = f.id AND a.fecha <= ?), 0) AS pagado \
+         FROM facturas f LEFT JOIN ({saldos}) x ON x.factura_id = f.id \
+         WHERE f.prestador_id = ? AND f.pagador_id = ? AND f.fecha_expedicion <= ? \
+         ORDER BY f.fecha_expedicion, f.numero"
+    );
+    let mut params = vec![Param::Fecha(corte), Param::Fecha(corte)];
+    params.extend(saldos_params);
+    params.extend([
+        Param::Texto(prestador_id.into()),
+        Param::Texto(pagador_id.into()),
+        Param::Fecha(corte),
+    ]);
+    consultar(c, &sql, &params)
 }
