@@ -152,6 +152,15 @@ fn every_view_of_a_payers_debt_agrees_with_the_aging() {
                 (*saldo, *vencido),
                 "{hoy}: statement"
             );
+            for f in &filas {
+                let v = facturas::obtener(&db, &t, hoy, &actor, &f.id).unwrap();
+                assert_eq!(
+                    from_centavos(f.en_discusion),
+                    v.en_discusion,
+                    "{hoy}: in dispute, {}",
+                    f.numero
+                );
+            }
         }
         // The books' side of a reconciliation with the payer's statement.
         for (pagador_id, (saldo, _)) in &por_pagador {

@@ -210,8 +210,15 @@ pub fn deuda_al_dia(
     let saldos: std::collections::HashMap<String, i64> = al_dia.into_iter().map(|s| (s.factura_id, s.saldo)).collect();
     let ids: Vec<String> = saldos.keys().cloned().collect();
     let mut filas = db::facturas::por_ids(c, prestador_id, &ids)?;
+    // What is in dispute moves with silence too, as in every list of invoices.
+    let mut disputa: std::collections::HashMap<String, i64> = Default::default();
+    for g in db::glosas::de_facturas(c, prestador_id, &ids)? {
+        let (_, menos) = super::glosas::ajuste_por_silencio(&g, hoy, reglas);
+        *disputa.entry(g.factura_id.clone()).or_default() += menos;
+    }
     for f in &mut filas {
         f.saldo = saldos[&f.id];
+        f.en_discusion -= disputa.get(&f.id).copied().unwrap_or(0);
     }
     filas.sort_by(|a, b| (a.fecha_expedicion, &a.numero).cmp(&(b.fecha_expedicion, &b.numero)));
     Ok(filas)
