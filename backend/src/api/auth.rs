@@ -1,13 +1,13 @@
 //! Authentication: the login endpoint, its rate limit, and the extractor that turns a
 //! bearer token into the acting user.
 
+use std::collections::{HashMap, VecDeque};
 use std::future::{ready, Ready};
 use std::net::IpAddr;
-use std::num::NonZeroU32;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use actix_web::{dev::Payload, post, web, FromRequest, HttpRequest, HttpResponse};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -16,36 +16,79 @@ use super::json::Json;
 use super::{blocking, AppState};
 use crate::app::{self, Actor, AppError};
 
-/// Login attempts allowed per account and per client address.
+/// Failed logins allowed per account and per client address within a minute. Only failures
+/// count: a clerk who signs in many times a day is never locked out, a guesser is after a few
+/// tries. (A rate limiter that counts every attempt cannot tell them apart, so the window is
+/// kept here: one queue of failure times per key.)
 pub struct LoginLimiter {
-    por_cuenta: DefaultKeyedRateLimiter<String>,
-    por_direccion: DefaultKeyedRateLimiter<IpAddr>,
+    por_cuenta: Ventana<String>,
+    por_direccion: Ventana<IpAddr>,
+}
+
+/// Failure times per key within the last minute.
+struct Ventana<K> {
+    maximo: usize,
+    fallos: Mutex<HashMap<K, VecDeque<Instant>>>,
+}
+
+const MINUTO: Duration = Duration::from_secs(60);
+
+impl<K: std::hash::Hash + Eq> Ventana<K> {
+    fn new(maximo: u32) -> Ventana<K> {
+        Ventana {
+            maximo: maximo.max(1) as usize,
+            fallos: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Seconds to wait while the key has used up its failures, counted without adding one.
+    fn espera(&self, clave: &K, ahora: Instant) -> Option<u64> {
+        let mut fallos = self.fallos.lock().unwrap_or_else(|p| p.into_inner());
+        let cola = fallos.get_mut(clave)?;
+        while cola.front().is_some_and(|t| ahora.duration_since(*t) >= MINUTO) {
+            cola.pop_front();
+        }
+        (cola.len() >= self.maximo).then(|| {
+            let libre = *cola.front().expect("full queue") + MINUTO;
+            libre.duration_since(ahora).as_secs().max(1)
+        })
+    }
+
+    fn fallo(&self, clave: K, ahora: Instant) {
+        let mut fallos = self.fallos.lock().unwrap_or_else(|p| p.into_inner());
+        // Forget idle keys now and then so a flood of made-up e-mails cannot grow memory.
+        if fallos.len() > 10_000 {
+            fallos.retain(|_, cola| cola.back().is_some_and(|t| ahora.duration_since(*t) < MINUTO));
+        }
+        fallos.entry(clave).or_default().push_back(ahora);
+    }
 }
 
 impl LoginLimiter {
     pub fn new(per_account: u32, per_address: u32) -> LoginLimiter {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("non-zero"));
         LoginLimiter {
-            por_cuenta: RateLimiter::keyed(quota(per_account)),
-            por_direccion: RateLimiter::keyed(quota(per_address)),
+            por_cuenta: Ventana::new(per_account),
+            por_direccion: Ventana::new(per_address),
         }
     }
 
+    /// 429 while the account or the address has used up its failures.
     fn check(&self, email: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
-        // Forget idle keys now and then so a flood of made-up e-mails cannot grow memory.
-        if self.por_cuenta.len() > 10_000 {
-            self.por_cuenta.retain_recent();
+        let ahora = Instant::now();
+        let cuenta = self.por_cuenta.espera(&email.trim().to_lowercase(), ahora);
+        let direccion = ip.and_then(|ip| self.por_direccion.espera(&ip, ahora));
+        match cuenta.max(direccion) {
+            Some(segundos) => Err(ApiError::TooManyRequests(segundos)),
+            None => Ok(()),
         }
-        if self.por_direccion.len() > 10_000 {
-            self.por_direccion.retain_recent();
-        }
-        let now = DefaultClock::default().now();
-        let wait = |n: governor::NotUntil<_>| ApiError::TooManyRequests(n.wait_time_from(now).as_secs().max(1));
-        self.por_cuenta.check_key(&email.trim().to_lowercase()).map_err(wait)?;
+    }
+
+    fn fallo(&self, email: &str, ip: Option<IpAddr>) {
+        let ahora = Instant::now();
+        self.por_cuenta.fallo(email.trim().to_lowercase(), ahora);
         if let Some(ip) = ip {
-            self.por_direccion.check_key(&ip).map_err(wait)?;
+            self.por_direccion.fallo(ip, ahora);
         }
-        Ok(())
     }
 }
 
@@ -75,10 +118,19 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let Credenciales { email, password } = body.0;
     // The peer address, not X-Forwarded-For: a header is the client's to invent.
-    state.limiter.check(&email, req.peer_addr().map(|a| a.ip()))?;
+    let ip = req.peer_addr().map(|a| a.ip());
+    state.limiter.check(&email, ip)?;
     let st = state.clone();
-    let sesion = blocking(move || app::auth::login(&st.db, &st.keys, &email, &password)).await?;
-    Ok(HttpResponse::Ok().json(sesion))
+    let cuenta = email.clone();
+    match blocking(move || app::auth::login(&st.db, &st.keys, &email, &password)).await {
+        Ok(sesion) => Ok(HttpResponse::Ok().json(sesion)),
+        Err(e) => {
+            if matches!(e, AppError::Unauthorized(_)) {
+                state.limiter.fallo(&cuenta, ip);
+            }
+            Err(e.into())
+        }
+    }
 }
 
 impl FromRequest for Actor {

@@ -46,7 +46,7 @@ pub fn pesos_colombianos(centavos: i64) -> String {
     let enteros = (c / 100).to_string();
     let mut miles = String::new();
     for (i, d) in enteros.chars().enumerate() {
-        if i > 0 && (enteros.len() - i) % 3 == 0 {
+        if i > 0 && (enteros.len() - i).is_multiple_of(3) {
             miles.push('.');
         }
         miles.push(d);

@@ -116,7 +116,7 @@ pub fn attached_document(i: u64, nit_emisor: &str, nit_adquirente: &str) -> Stri
 
     // Health services are excluded from IVA; one invoice in five also bills a taxed supply
     // (IVA 19 % on its first line).
-    let iva = if h % 5 == 0 {
+    let iva = if h.is_multiple_of(5) {
         (lineas[0].total * Decimal::new(19, 2)).round_dp(2)
     } else {
         Decimal::ZERO

@@ -55,6 +55,28 @@ fn login_is_rate_limited_per_account() {
 }
 
 #[test]
+fn only_failed_logins_count_toward_the_lock() {
+    let app = TestApp::con(|s| s.auth.login_attempts_per_minute = 3);
+    let tenant = app.tenant();
+    let email = format!("clerk-{}@prueba.trazo", trazo_tests::unique_nit());
+    app.post(
+        "/api/v1/usuarios",
+        &tenant.admin,
+        &json!({"email": email, "nombre": "Clerk", "rol": Rol::Cartera, "password": PASSWORD}),
+    )
+    .expect(201);
+    // A clerk who signs in many times is never locked out.
+    for _ in 0..6 {
+        app.login(&email, PASSWORD).expect(200);
+    }
+    for _ in 0..3 {
+        app.login(&email, "adivinanza").problem(401);
+    }
+    // Locked now, even with the right password, until the minute passes.
+    app.login(&email, PASSWORD).problem(429);
+}
+
+#[test]
 fn login_is_rate_limited_per_address() {
     let app = TestApp::con(|s| s.auth.login_attempts_per_minute_per_address = 4);
     for i in 0..4 {
