@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 use super::error::ApiError;
 use super::error::Problema;
 use super::{blocking, AppState};
-use crate::app::reportes::{self, Alertas};
+use crate::app::reportes::{self, Alertas, ConsultaAlertas};
 use crate::app::trazabilidad::{self as traza, Trazabilidad};
 use crate::app::{Actor, AppError};
 use crate::domain::catalogo::{Catalogo, Codigo, Manual, TipoCodigo};
@@ -68,23 +68,18 @@ pub async fn trazabilidad(
     Ok(HttpResponse::Ok().json(t))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct AlertasQuery {
-    /// Window in días hábiles from today (default 5, at most 60).
-    pub dias: Option<u32>,
-}
-
-/// Work list: glosas due within `dias` días hábiles or overdue, invoices near their
-/// radicación term, payer decisions and payments overdue.
-#[utoipa::path(tag = "reportes", params(AlertasQuery), security(("bearer" = [])), responses((status = 200, body = Alertas)))]
+/// Work list: glosas and devoluciones to act on, invoices near their radicación term, payer
+/// decisions and payments overdue — each with the action to take, the payer's name and, for
+/// glosas, the code and its description; by kind (`tipo`) and payer, a page at a time.
+#[utoipa::path(tag = "reportes", params(ConsultaAlertas), security(("bearer" = [])), responses((status = 200, body = Alertas), (status = 400, body = super::error::Problema)))]
 #[get("/alertas")]
 pub async fn alertas(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<AlertasQuery>,
+    q: web::Query<ConsultaAlertas>,
 ) -> Result<HttpResponse, ApiError> {
-    let dias = q.dias.unwrap_or(5);
-    let a = blocking(move || reportes::alertas(&state.db, &state.terminos, &actor, dias, state.hoy())).await?;
+    let a =
+        blocking(move || reportes::consultar(&state.db, &state.terminos, &actor, state.hoy(), q.into_inner())).await?;
     Ok(HttpResponse::Ok().json(a))
 }
 

@@ -13,7 +13,7 @@ use crate::domain::factura::EstadoFactura;
 use crate::domain::money::from_centavos;
 use crate::domain::terminos::Terminos;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TipoAlerta {
     /// A glosa whose answer is due within the window (the prestador must act).
@@ -49,7 +49,12 @@ pub struct Alerta {
     pub factura_id: String,
     pub numero: String,
     pub pagador_id: String,
+    /// The payer's name.
+    pub pagador: String,
     pub glosa_id: Option<String>,
+    /// The glosa's code and its description in the manual, for glosa alerts.
+    pub codigo: Option<String>,
+    pub descripcion_codigo: Option<String>,
     pub devolucion_id: Option<String>,
     pub vence: NaiveDate,
     pub vencida: bool,
@@ -69,8 +74,64 @@ pub struct Alertas {
     pub hoy: NaiveDate,
     /// Alerts cover deadlines up to this date (today + `dias` días hábiles).
     pub hasta: NaiveDate,
+    /// This page of the alerts that match, by due date.
     pub items: Vec<Alerta>,
+    /// How many match, on every page.
     pub total: usize,
+}
+
+/// What a list of alerts asks for: `?dias=&tipo=&pagador_id=&page=&per_page=`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ConsultaAlertas {
+    /// Window in días hábiles from today (default 5, at most 60).
+    pub dias: Option<u32>,
+    /// Only alerts of this kind.
+    // Read as text and parsed in `consultar`, so a wrong value is refused naming `tipo`.
+    #[param(value_type = Option<TipoAlerta>)]
+    pub tipo: Option<String>,
+    pub pagador_id: Option<String>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The alerts a user asked for: of one kind or payer, a page at a time.
+pub fn consultar(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    hoy: NaiveDate,
+    q: ConsultaAlertas,
+) -> Result<Alertas, AppError> {
+    let pagina = super::Pagina::new(q.page, q.per_page)?;
+    let tipo = q
+        .tipo
+        .as_deref()
+        .map(|x| {
+            serde_json::from_value::<TipoAlerta>(serde_json::Value::String(x.to_string())).map_err(|e| {
+                let permitidos = e.to_string();
+                let permitidos = permitidos
+                    .split("expected one of ")
+                    .nth(1)
+                    .unwrap_or("")
+                    .replace('`', "");
+                AppError::invalid(
+                    "tipo",
+                    format!("'{x}' no es un tipo de alerta; se espera uno de: {permitidos}"),
+                )
+            })
+        })
+        .transpose()?;
+    let mut a = alertas(db, t, actor, q.dias.unwrap_or(5), hoy)?;
+    a.items
+        .retain(|x| tipo.is_none_or(|t| x.tipo == t) && q.pagador_id.as_ref().is_none_or(|p| &x.pagador_id == p));
+    a.total = a.items.len();
+    a.items = a
+        .items
+        .into_iter()
+        .skip(pagina.offset() as usize)
+        .take(pagina.per_page as usize)
+        .collect();
+    Ok(a)
 }
 
 /// Overdue glosas older than this are money already lost; the list shows the recent ones.
@@ -117,6 +178,7 @@ struct Fuente {
     numero: String,
     pagador_id: String,
     glosa_id: Option<String>,
+    codigo: Option<String>,
     devolucion_id: Option<String>,
     vence: NaiveDate,
     valor: i64,
@@ -151,6 +213,7 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
         numero: g.numero,
         pagador_id: g.pagador_id,
         glosa_id: Some(g.glosa_id),
+        codigo: Some(g.codigo),
         devolucion_id: None,
         vence,
         valor: g.valor,
@@ -220,6 +283,7 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
             numero,
             pagador_id,
             glosa_id: None,
+            codigo: None,
             devolucion_id: Some(fila.id),
             vence,
             valor: 0,
@@ -232,6 +296,7 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
             numero,
             pagador_id,
             glosa_id: None,
+            codigo: None,
             devolucion_id: None,
             vence: v,
             valor: saldo,
@@ -252,6 +317,7 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
                 numero: a.numero,
                 pagador_id: a.pagador_id,
                 glosa_id: None,
+                codigo: None,
                 devolucion_id: None,
                 vence: t.pago_anticipo.vence(a.fecha_radicacion),
                 valor: falta,
@@ -259,9 +325,30 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
         }
     }
     fuentes.extend(pagos.into_iter().filter_map(|f| factura(TipoAlerta::PagoVencido, f)));
+    let nombres: std::collections::HashMap<String, String> = db
+        .read(|c| {
+            Ok::<_, AppError>(db::pagadores::listar(
+                c,
+                &actor.prestador_id,
+                &Default::default(),
+                0,
+                i64::MAX,
+            )?)
+        })?
+        .0
+        .into_iter()
+        .map(|p| (p.id, p.nombre))
+        .collect();
     let mut items: Vec<Alerta> = fuentes
         .into_iter()
         .map(|f| Alerta {
+            pagador: nombres.get(&f.pagador_id).cloned().unwrap_or_default(),
+            descripcion_codigo: f
+                .codigo
+                .as_deref()
+                .and_then(|c| crate::domain::catalogo::Catalogo::oficial().buscar(c))
+                .map(|c| c.descripcion.clone()),
+            codigo: f.codigo,
             vencida: hoy > f.vence,
             dias_habiles_restantes: dias_habiles_entre(hoy, f.vence),
             dias_mora: matches!(f.tipo, TipoAlerta::PagoVencido | TipoAlerta::PagoAnticipoVencido)

@@ -16,6 +16,7 @@ pub struct GlosaAlerta {
     pub vence: Option<NaiveDate>,
     pub valor: i64,
     pub extemporanea: bool,
+    pub codigo: String,
 }
 
 /// The columns of a [`GlosaAlerta`], with the date and value that matter to the alert.
@@ -29,6 +30,7 @@ macro_rules! columnas_alerta {
             $vence,
             $valor,
             glosas::extemporanea,
+            glosas::codigo,
         )
     };
 }

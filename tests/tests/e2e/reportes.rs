@@ -143,6 +143,60 @@ fn the_work_list_shows_every_kind_of_alert_in_order() {
         .iter()
         .all(|x| x["tipo"] != "glosa_por_responder" && x["tipo"] != "radicacion_por_vencer"));
     s.app.get("/api/v1/alertas?dias=61", &s.e.cartera).problem(422);
+    // By kind, by payer, a page at a time, with names and the glosa's code beside the ids.
+    let al = s
+        .app
+        .get("/api/v1/alertas?dias=5&tipo=pago_anticipo_vencido", &s.e.cartera)
+        .expect(200)
+        .json();
+    assert_eq!(al["total"], 3, "{al}");
+    assert!(al["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["tipo"] == "pago_anticipo_vencido" && x["pagador"] == "EPS de prueba"));
+    let pagina = s
+        .app
+        .get("/api/v1/alertas?dias=5&per_page=2&page=2", &s.e.cartera)
+        .expect(200)
+        .json();
+    let todas = s.app.get("/api/v1/alertas?dias=5", &s.e.cartera).expect(200).json();
+    assert_eq!(pagina["total"], todas["total"]);
+    assert_eq!(pagina["items"].as_array().unwrap().len(), 2);
+    assert_eq!(pagina["items"][0], todas["items"][2]);
+    let de_la_eps = s
+        .app
+        .get(
+            &format!("/api/v1/alertas?dias=5&pagador_id={}", s.e.pagador_id),
+            &s.e.cartera,
+        )
+        .expect(200)
+        .json();
+    assert!(de_la_eps["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|x| x["numero"] != "F-1"));
+    let vencida = todas["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tipo"] == "glosa_vencida")
+        .unwrap();
+    assert_eq!(vencida["codigo"], "FA0101");
+    assert!(
+        vencida["descripcion_codigo"]
+            .as_str()
+            .unwrap()
+            .starts_with("El cargo por estancia"),
+        "{vencida}"
+    );
+    let p = s.app.get("/api/v1/alertas?tipo=ninguno", &s.e.cartera).problem(422);
+    assert_eq!(p["errors"][0]["path"], "tipo");
+    assert!(
+        p["errors"][0]["message"].as_str().unwrap().contains("pago_vencido"),
+        "{p}"
+    );
     // Another prestador sees none of it.
     let otro = s.app.tenant();
     assert_eq!(
