@@ -334,7 +334,7 @@ pub struct ConsultaFacturas {
     pub desde: Option<chrono::NaiveDate>,
     /// Issued on or before this date.
     pub hasta: Option<chrono::NaiveDate>,
-    /// Part of the number or CUFE.
+    /// Part of the number (with or without its prefix) or of the radicado, or the whole CUFE.
     pub q: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,

@@ -250,12 +250,16 @@ fn filtrada<'a>(prestador_id: &'a str, f: &'a Filtro) -> facturas::BoxedQuery<'a
     if let Some(h) = f.hasta {
         q = q.filter(facturas::fecha_expedicion.le(h));
     }
+    // By number (any part of it: with or without its prefix), by radicado, or by the whole
+    // CUFE — a fragment of a hash finds invoices by chance, not by what the clerk meant.
     if let Some(text) = &f.q {
         let like = super::contiene(text);
+        let exacto = text.trim().to_lowercase();
         q = q.filter(
             super::lower(facturas::numero)
                 .like(like.clone())
-                .or(facturas::cufe.like(like)),
+                .or(super::lower_nulo(facturas::numero_radicado).like(like))
+                .or(super::lower_nulo(facturas::cufe).eq(exacto)),
         );
     }
     q

@@ -103,6 +103,12 @@ diesel::define_sql_function! {
     fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
 }
 
+diesel::define_sql_function! {
+    /// [`lower`] of a column that may be NULL.
+    #[sql_name = "lower"]
+    fn lower_nulo(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>;
+}
+
 /// `SUM` of a BIGINT column as a BIGINT on both backends (PostgreSQL's own SUM of bigint is
 /// numeric). Sums of centavos fit in i64 by far.
 pub fn suma(

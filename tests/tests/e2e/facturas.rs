@@ -127,3 +127,35 @@ fn invoices_are_listed_with_filters() {
     assert_eq!(first["items"][0]["numero"], "B-1", "newest first");
     assert!(first["items"][0].get("items").is_none(), "lists leave the lines out");
 }
+
+#[test]
+fn an_invoice_is_found_by_number_radicado_or_whole_cufe_not_by_a_fragment_of_the_hash() {
+    let app = TestApp::spawn_el("2026-06-30");
+    let e = app.equipo();
+    let cufe = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6";
+    let f = app
+        .post(
+            "/api/v1/facturas",
+            &e.facturacion,
+            &json!({"numero": "FEV-000812", "pagador_id": e.pagador_id, "fecha_expedicion": "2026-05-04",
+                    "valor_total": "1000.00", "cufe": cufe}),
+        )
+        .expect(201)
+        .json();
+    app.radicar(&e, f["id"].as_str().unwrap(), "RAD-2026-0077", "2026-05-06");
+    app.factura(&e, "FEV-000999", "2026-05-04");
+    let numeros = |q: &str| -> Vec<String> {
+        app.get(&format!("/api/v1/facturas?q={q}"), &e.cartera)
+            .expect(200)
+            .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["numero"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(numeros("812"), ["FEV-000812"], "the number without its prefix");
+    assert_eq!(numeros("rad-2026-0077"), ["FEV-000812"], "the radicado, any case");
+    assert_eq!(numeros(cufe), ["FEV-000812"], "the whole CUFE");
+    assert!(numeros("c3d4").is_empty(), "a fragment of the CUFE finds nothing");
+}
