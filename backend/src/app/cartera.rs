@@ -136,6 +136,10 @@ pub struct FilaCartera {
     /// Of the total, not radicated by the cut-off (aged since expedición).
     #[schema(value_type = String)]
     pub sin_radicar: Decimal,
+    /// Of the total, returned by the payer and not yet radicated again: shown apart because it
+    /// is not owed, hence never overdue, until the payer has it again (Res. 2284/2023 art. 6).
+    #[schema(value_type = String)]
+    pub devuelto: Decimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -151,6 +155,8 @@ pub struct Cartera {
     pub vencido: Decimal,
     #[schema(value_type = String)]
     pub sin_radicar: Decimal,
+    #[schema(value_type = String)]
+    pub devuelto: Decimal,
 }
 
 /// Parses `base`.
@@ -198,7 +204,8 @@ fn edades_en(
     let celdas = db::cartera::edades(c, prestador_id, corte, limites(corte), b, silencio(&t.reglas), f)?;
     let mut filas: Vec<FilaCartera> = Vec::new();
     let mut totales = Edades::default();
-    let (mut total, mut vencido, mut sin_radicar) = (from_centavos(0), from_centavos(0), from_centavos(0));
+    let (mut total, mut vencido, mut sin_radicar, mut devuelto) =
+        (from_centavos(0), from_centavos(0), from_centavos(0), from_centavos(0));
     for x in celdas {
         if filas.last().is_none_or(|f| f.pagador_id != x.pagador_id) {
             filas.push(FilaCartera {
@@ -210,6 +217,7 @@ fn edades_en(
                 total: from_centavos(0),
                 vencido: from_centavos(0),
                 sin_radicar: from_centavos(0),
+                devuelto: from_centavos(0),
             });
         }
         let fila = filas.last_mut().expect("pushed above");
@@ -223,6 +231,8 @@ fn edades_en(
         total += v;
         vencido += from_centavos(x.vencido);
         sin_radicar += from_centavos(x.sin_radicar);
+        fila.devuelto += from_centavos(x.devuelto);
+        devuelto += from_centavos(x.devuelto);
     }
     Ok(Cartera {
         corte,
@@ -232,6 +242,7 @@ fn edades_en(
         total,
         vencido,
         sin_radicar,
+        devuelto,
     })
 }
 
@@ -325,7 +336,12 @@ pub fn por_factura(
 pub fn xlsx_por_pagador(r: &Cartera) -> Result<Vec<u8>, AppError> {
     let mut columnas = vec![("Pagador", 36.0), ("Tipo", 18.0), ("Facturas", 10.0)];
     columnas.extend(EDADES.iter().map(|e| (*e, 16.0)));
-    columnas.extend([("Total", 18.0), ("Vencido", 18.0), ("Sin radicar", 16.0)]);
+    columnas.extend([
+        ("Total", 18.0),
+        ("Vencido", 18.0),
+        ("Sin radicar", 16.0),
+        ("Devuelto", 16.0),
+    ]);
     let mut filas: Vec<Vec<Celda>> = r
         .filas
         .iter()
@@ -340,6 +356,7 @@ pub fn xlsx_por_pagador(r: &Cartera) -> Result<Vec<u8>, AppError> {
                 Celda::Dinero(f.total),
                 Celda::Dinero(f.vencido),
                 Celda::Dinero(f.sin_radicar),
+                Celda::Dinero(f.devuelto),
             ]);
             v
         })
@@ -354,6 +371,7 @@ pub fn xlsx_por_pagador(r: &Cartera) -> Result<Vec<u8>, AppError> {
         Celda::Dinero(r.total),
         Celda::Dinero(r.vencido),
         Celda::Dinero(r.sin_radicar),
+        Celda::Dinero(r.devuelto),
     ]);
     filas.push(total);
     hoja::libro(&[Hoja {

@@ -331,6 +331,22 @@ fn a_returned_invoice_is_radicated_again() {
         .expect(201)
         .json();
     assert_eq!(d["estado"], "devuelta");
+    // Long past its payment term, a returned invoice is not mora: the aging shows it apart.
+    let aging = |corte: &str| {
+        app.get(
+            &format!("/api/v1/reportes/cartera?corte={corte}&por=pagador"),
+            &e.finanzas,
+        )
+        .expect(200)
+        .json()
+    };
+    let r = aging("2025-12-31");
+    assert_eq!(
+        (r["total"].as_str(), r["vencido"].as_str(), r["devuelto"].as_str()),
+        (Some("1000000.00"), Some("0.00"), Some("1000000.00")),
+        "{r}"
+    );
+    assert_eq!(r["filas"][0]["devuelto"], "1000000.00");
     // A returned invoice cannot be glosada, nor returned again.
     let p = app
         .glosar(&e, &fid, &Glosa::new("FA0101", "1.00", "2025-04-16"))
@@ -342,6 +358,12 @@ fn a_returned_invoice_is_radicated_again() {
     assert_eq!(r["estado"], "reradicada");
     assert_eq!(r["numero_radicado"], "RAD-2");
     assert_eq!(r["fecha_limite_glosa"], "2025-05-20", "the payer's terms start over");
+    let r = aging("2025-12-31");
+    assert_eq!(
+        (r["vencido"].as_str(), r["devuelto"].as_str()),
+        (Some("1000000.00"), Some("0.00")),
+        "radicated again, it is owed and overdue: {r}"
+    );
     let again = app
         .post(
             &format!("/api/v1/facturas/{fid}/radicaciones"),
