@@ -15,7 +15,7 @@ use crate::domain::terminos::{Termino, Terminos};
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Plazo {
     /// The term's name in `terminos.toml`: radicacion, respuesta_devolucion,
-    /// reiteracion_devolucion, respuesta, decision, subsanacion, pago_levantado,
+    /// reiteracion_devolucion, reradicacion, respuesta, decision, subsanacion, pago_levantado,
     /// pago_anticipo, pago.
     pub termino: String,
     /// Who must act: `prestador` or `pagador`.
@@ -97,6 +97,11 @@ pub fn de_factura(e: &Expediente, t: &Terminos, hoy: NaiveDate) -> Vec<Plazo> {
                         &t.reiteracion_devolucion,
                         None,
                     )));
+                }
+            }
+            EstadoDevolucion::Aceptada | EstadoDevolucion::Reiterada => {
+                if let Some(l) = d.fecha_limite_reradicacion(hoy, t) {
+                    v.push(de(plazo("reradicacion", "prestador", l, hoy, &t.reradicacion, None)));
                 }
             }
             _ => {}

@@ -32,7 +32,8 @@ pub enum TipoAlerta {
     DevolucionPorResponder,
     /// A devolución after the payer's term, unanswered: answer RE9501 (art. 6.1).
     DevolucionExtemporanea,
-    /// A devolución accepted (RE9701 or silence): issue the nota crédito or radicate again.
+    /// A devolución that stands (accepted by RE9701 or silence, or reiterated): radicate the
+    /// corrected invoice again by `vence` (`[reradicacion]`), or issue the nota crédito.
     NotaCreditoPendiente,
     /// The payer neither accepted the answer nor reiterated in time: the devolución was
     /// unjustified and the invoice is back in its process (art. 6.3).
@@ -153,7 +154,7 @@ impl TipoAlerta {
             }
             TipoAlerta::DevolucionExtemporanea => "responder RE9501: la devolución es extemporánea y no procede",
             TipoAlerta::NotaCreditoPendiente => {
-                "devolución aceptada: expedir la nota crédito o radicar de nuevo la factura corregida"
+                "devolución en firme: radicar de nuevo la factura corregida antes de que venza el término, o expedir la nota crédito"
             }
             TipoAlerta::DevolucionInjustificada => {
                 "el pagador no reiteró a tiempo: la devolución fue injustificada y la factura sigue en su trámite"
@@ -265,10 +266,10 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
                 Some(l) if l <= hasta => (TipoAlerta::DevolucionPorResponder, l),
                 _ => continue,
             },
-            EstadoDevolucion::Aceptada => (
-                TipoAlerta::NotaCreditoPendiente,
-                d.fecha_limite_respuesta.unwrap_or(fila.fecha),
-            ),
+            EstadoDevolucion::Aceptada | EstadoDevolucion::Reiterada => match d.fecha_limite_reradicacion(hoy, t) {
+                Some(l) => (TipoAlerta::NotaCreditoPendiente, l),
+                None => continue,
+            },
             EstadoDevolucion::Injustificada => match d.fecha_limite_reiteracion {
                 Some(l) if l >= reciente && d.injustificada_por_silencio(hoy, &t.reglas) => {
                     (TipoAlerta::DevolucionInjustificada, l)

@@ -81,7 +81,8 @@ pub fn guardar_devolucion(c: &mut AnyConnection, d: &Devolucion, version: i32) -
 }
 
 /// Devoluciones of the tenant that may still need someone to act: not decided by the payer,
-/// on invoices not closed. Few at any time (one per invoice at most), for the work lists.
+/// or reiterated, on invoices not closed. Few at any time (one per invoice at most), for the
+/// work lists.
 /// Each with its invoice's (numero, pagador_id, estado as recorded).
 pub fn abiertas(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<(Devolucion, String, String, String)>> {
     use super::schema::facturas;
@@ -90,7 +91,12 @@ pub fn abiertas(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<Vec<(D
         .filter(
             devoluciones::prestador_id
                 .eq(prestador_id)
-                .and(devoluciones::decision.is_null())
+                // A reiterated devolución stands: the invoice is still to be radicated again.
+                .and(
+                    devoluciones::decision
+                        .is_null()
+                        .or(devoluciones::decision.eq(crate::domain::devolucion::DecisionDevolucion::Reitera)),
+                )
                 .and(facturas::estado.ne_all(["anulada", "castigada", "pagada"])),
         )
         .select((

@@ -138,6 +138,23 @@ impl Devolucion {
         self.decision.is_none() && self.estado(hoy, r) == EstadoDevolucion::Injustificada
     }
 
+    /// The day the devolución stands for good as of `hoy`: accepted by the prestador's answer
+    /// (RE9701) or by its silence (the last day of its term, art. 6.2), or reiterated by the
+    /// payer (art. 6.3). From then the corrected invoice is to be radicated again.
+    pub fn en_firme(&self, hoy: NaiveDate, r: &Reglas) -> Option<NaiveDate> {
+        match self.estado(hoy, r) {
+            EstadoDevolucion::Aceptada => self.respuesta.as_ref().map(|x| x.fecha).or(self.fecha_limite_respuesta),
+            EstadoDevolucion::Reiterada => self.decision.map(|(_, f)| f),
+            _ => None,
+        }
+    }
+
+    /// Last day to radicate the corrected invoice again, once the devolución stands
+    /// (`[reradicacion]` in `terminos.toml`).
+    pub fn fecha_limite_reradicacion(&self, hoy: NaiveDate, t: &Terminos) -> Option<NaiveDate> {
+        self.en_firme(hoy, &t.reglas).map(|f| t.reradicacion.vence(f))
+    }
+
     /// Records the prestador's answer. `efecto` is what its code means: RE9601 (unjustified)
     /// and RE9501 (extemporánea) sustain, RE9701 accepts. The catalog has already checked that
     /// the code answers a devolución and that RE9501 only answers a late one.
@@ -250,6 +267,59 @@ mod tests {
         let mut sin = t();
         sin.reglas.devolucion_aceptacion_tacita = false;
         assert_eq!(dv.estado(d("2026-07-15"), &sin.reglas), EstadoDevolucion::Comunicada);
+    }
+
+    #[test]
+    fn once_it_stands_the_invoice_is_radicated_again_within_22_dias_habiles() {
+        // Silence: firm on the last day of the answer term, Tue 14 July 2026. Then 22 días
+        // hábiles skip Mon 20 July, Fri 7 Aug and Mon 17 Aug (Asunción, moved from Sat 15):
+        // 15,16,17,21,...,31 (12), 3–6 Aug (16), 10–14 Aug (21), Tue 18 Aug (22).
+        let dv = comunicada();
+        assert_eq!(
+            dv.fecha_limite_reradicacion(d("2026-07-14"), &t()),
+            None,
+            "not yet firm"
+        );
+        assert_eq!(dv.en_firme(d("2026-07-15"), &r()), Some(d("2026-07-14")));
+        assert_eq!(
+            dv.fecha_limite_reradicacion(d("2026-07-15"), &t()),
+            Some(d("2026-08-18"))
+        );
+        // Accepted by its answer on Wed 8 July: 9, 10, 14 (Mon 13 is Chiquinquirá) ... → 12 Aug.
+        let mut aceptada = comunicada();
+        let acepta = RespuestaDevolucion {
+            codigo: "RE9701".into(),
+            efecto: EfectoRespuesta::AceptaTotal,
+            fecha: d("2026-07-08"),
+        };
+        aceptada.responder(&acepta, &t()).unwrap();
+        assert_eq!(
+            aceptada.fecha_limite_reradicacion(d("2026-07-08"), &t()),
+            Some(d("2026-08-12"))
+        );
+        // Reiterated on Tue 21 July: 22 días hábiles → Mon 24 Aug.
+        let mut reiterada = comunicada();
+        reiterada
+            .responder(&resp(EfectoRespuesta::NoAcepta, "2026-07-10"), &t())
+            .unwrap();
+        assert_eq!(
+            reiterada.fecha_limite_reradicacion(d("2026-07-20"), &t()),
+            None,
+            "in discussion"
+        );
+        reiterada
+            .decidir(DecisionDevolucion::Reitera, d("2026-07-21"), &r())
+            .unwrap();
+        assert_eq!(
+            reiterada.fecha_limite_reradicacion(d("2026-07-21"), &t()),
+            Some(d("2026-08-24"))
+        );
+        // Unjustified by the payer's silence: nothing to radicate again.
+        let mut injustificada = comunicada();
+        injustificada
+            .responder(&resp(EfectoRespuesta::NoAcepta, "2026-07-10"), &t())
+            .unwrap();
+        assert_eq!(injustificada.fecha_limite_reradicacion(d("2026-07-22"), &t()), None);
     }
 
     #[test]

@@ -87,6 +87,7 @@ pub struct Terminos {
     pub devolucion: Termino,
     pub respuesta_devolucion: Termino,
     pub reiteracion_devolucion: Termino,
+    pub reradicacion: Termino,
     pub glosa: Termino,
     pub respuesta: Termino,
     pub decision: Termino,
@@ -106,12 +107,13 @@ impl Terminos {
     }
 
     /// Every term by its name in `terminos.toml`, in the order of the life cycle.
-    pub fn todos(&self) -> [(&'static str, &Termino); 13] {
+    pub fn todos(&self) -> [(&'static str, &Termino); 14] {
         [
             ("radicacion", &self.radicacion),
             ("devolucion", &self.devolucion),
             ("respuesta_devolucion", &self.respuesta_devolucion),
             ("reiteracion_devolucion", &self.reiteracion_devolucion),
+            ("reradicacion", &self.reradicacion),
             ("glosa", &self.glosa),
             ("respuesta", &self.respuesta),
             ("decision", &self.decision),
@@ -168,6 +170,7 @@ mod tests {
         assert!(t.devolucion.fuente.contains("Res. 2284/2023 art. 6.1"));
         assert!(t.respuesta_devolucion.fuente.contains("art. 6.2"));
         assert!(t.reiteracion_devolucion.fuente.contains("art. 6.3"));
+        assert_eq!((t.reradicacion.dias, t.reradicacion.unidad), (22, t.radicacion.unidad));
         assert!(t.pago_anticipo.fuente.contains("Ley 1122/2007 art. 13"));
         assert_eq!(t.reglas.extemporaneidad_glosa_segun, FechaGlosa::Recepcion);
         // Silence as the law writes it.

@@ -752,10 +752,22 @@ fn devoluciones_follow_res_2284_art_6() {
         .into_iter()
         .find(|x| x["numero"] == "DV-C" && x["devolucion_id"].is_string())
         .expect("an alert for DV-C");
+    // It stands from 13 August: the corrected invoice is radicated again within 22 días
+    // hábiles ([reradicacion]): 14, (17 is a holiday), 18 ... 31 (11), 1–11 Sep (20), 14, 15.
     assert_eq!(
         (x["tipo"].as_str(), x["vence"].as_str()),
-        (Some("nota_credito_pendiente"), Some("2026-08-13"))
+        (Some("nota_credito_pendiente"), Some("2026-09-15"))
     );
+    assert!(x["accion"].as_str().unwrap().contains("radicar de nuevo"), "{x}");
+    let reradicar = |v: &serde_json::Value| {
+        v["plazos"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["termino"] == "reradicacion")
+            .map(|p| (p["vence"].as_str().unwrap().to_string(), p["responsable"].clone()))
+    };
+    assert_eq!(reradicar(&v), Some(("2026-09-15".into(), json!("prestador"))), "{v}");
     let p = responder(&dc, "RE9601", "2026-08-20").problem(409);
     assert!(p["detail"].as_str().unwrap().contains("2026-08-13"), "{p}");
     // The payer's notice RE2201 is recorded as such; RE2202 is about glosas.
@@ -816,8 +828,18 @@ fn devoluciones_follow_res_2284_art_6() {
         (v["estado"].as_str(), v["devoluciones"][0]["estado"].as_str()),
         (Some("devuelta"), Some("reiterada"))
     );
+    // Reiterated on Monday 10 August: 22 días hábiles, skipping 17 August → 10 September.
+    assert_eq!(
+        reradicar(&app.ver_factura(&e.cartera, &f_d)),
+        Some(("2026-09-10".into(), json!("prestador")))
+    );
+    assert!(app
+        .alertas(&e.cartera)
+        .iter()
+        .any(|x| x["numero"] == "DV-D" && x["tipo"] == "nota_credito_pendiente" && x["vence"] == "2026-09-10"));
     let r = app.radicar(&e, &f_d, "R-D2", "2026-08-24");
     assert_eq!(r["estado"], "reradicada");
+    assert_eq!(reradicar(&app.ver_factura(&e.cartera, &f_d)), None, "radicated again");
     app.devolver(&e.facturacion, &f_d, "DE1601", "2026-08-25").problem(409);
 }
 
