@@ -103,8 +103,32 @@ pub fn without_ids(text: &str) -> String {
 #[macro_export]
 macro_rules! snapshot {
     ($name:expr, $value:expr) => {
-        $crate::snapshots::redactions().bind(|| $crate::insta::assert_json_snapshot!($name, $value))
+        $crate::snapshots::redactions()
+            .bind(|| $crate::insta::assert_json_snapshot!($name, $crate::snapshots::Plano(&$value)))
     };
+}
+
+/// A JSON value that serializes its numbers as numbers to any serializer. Trazo reads JSON
+/// numbers exactly (serde_json's `arbitrary_precision`, so amounts never pass through a
+/// float); serde_json then hands numbers to other serializers, such as insta's, as a private
+/// map, which would make every snapshot say `{"$serde_json::private::Number": "400"}`.
+pub struct Plano<'a>(pub &'a serde_json::Value);
+
+impl serde::Serialize for Plano<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde_json::Value;
+        match self.0 {
+            Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                (Some(u), _, _) => s.serialize_u64(u),
+                (_, Some(i), _) => s.serialize_i64(i),
+                (_, _, Some(f)) => s.serialize_f64(f),
+                _ => s.serialize_str(&n.to_string()),
+            },
+            Value::Array(a) => s.collect_seq(a.iter().map(Plano)),
+            Value::Object(o) => s.collect_map(o.iter().map(|(k, v)| (k, Plano(v)))),
+            otro => otro.serialize(s),
+        }
+    }
 }
 
 #[cfg(test)]

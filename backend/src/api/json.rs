@@ -47,27 +47,129 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     p if p == "." => "(cuerpo)".to_string(),
                     p => p,
                 };
-                ApiError::Malformed(Violation::new(path, traducir(&e.inner().to_string())))
+                // What came, read again from the body: serde's message rarely says it.
+                let cuerpo: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+                let llego = cuerpo.as_ref().and_then(|v| en(v, e.path()));
+                ApiError::Malformed(Violation::new(path, traducir(&e.inner().to_string(), llego)))
             })
         })
     }
 }
 
-/// serde_json's messages are English; the people reading these are not programmers, so the
-/// usual ones are said in Spanish, keeping serde's detail (field names, expected values).
-fn traducir(msg: &str) -> String {
+/// The value at `path` in a JSON document.
+fn en<'a>(v: &'a serde_json::Value, path: &serde_path_to_error::Path) -> Option<&'a serde_json::Value> {
+    use serde_path_to_error::Segment;
+    path.iter().try_fold(v, |v, s| match s {
+        Segment::Seq { index } => v.get(*index),
+        Segment::Map { key } => v.get(key.as_str()),
+        Segment::Enum { .. } => Some(v),
+        Segment::Unknown => None,
+    })
+}
+
+/// What a field expects, in words a clerk knows, from serde's name for it.
+fn esperado(tipo: &str) -> String {
+    let tipo = tipo.trim();
+    match tipo {
+        "a Decimal type representing a fixed-point number" => {
+            "un valor en pesos con punto decimal, p. ej. \"1500000.50\" o 1500000.50".into()
+        }
+        "a formatted date string" => "una fecha AAAA-MM-DD".into(),
+        "a string" => "texto entre comillas".into(),
+        "a boolean" => "true o false".into(),
+        "a sequence" => "una lista [...]".into(),
+        "a map" => "un objeto {...}".into(),
+        t if t.starts_with("struct ") => "un objeto {...}".into(),
+        t if ["u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "usize", "isize"].contains(&t) => {
+            "un número entero".into()
+        }
+        t if t.starts_with("one of ") => format!("uno de: {}", t["one of ".len()..].replace('`', "")),
+        t => t.replace('`', ""),
+    }
+}
+
+/// chrono's messages for a date that does not parse.
+const ERRORES_FECHA: [&str; 6] = [
+    "input contains invalid characters",
+    "premature end of input",
+    "input is out of range",
+    "trailing input",
+    "input is not enough for unique date and time",
+    "no possible date and time matching input",
+];
+
+/// serde_json's messages are English and rarely say what came; the people reading these are
+/// not programmers, so each says in Spanish what is expected and what came
+/// (`se espera una fecha AAAA-MM-DD; llegó '05/01/2026'`).
+fn traducir(msg: &str, llego: Option<&serde_json::Value>) -> String {
     let msg = msg.split(" at line ").next().unwrap_or(msg);
+    let vino = || match llego {
+        Some(serde_json::Value::String(s)) => format!("; llegó '{s}'"),
+        Some(v) => format!("; llegó {v}"),
+        None => String::new(),
+    };
     if let Some(rest) = msg.strip_prefix("missing field ") {
-        format!("falta el campo {rest}")
+        format!("falta el campo {}", rest.replace('`', ""))
     } else if let Some(rest) = msg.strip_prefix("unknown field ") {
-        format!("campo desconocido {rest}")
-    } else if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        format!("tipo inválido: {rest}")
-    } else if let Some(rest) = msg.strip_prefix("unknown variant ") {
-        format!("valor no permitido {rest}")
+        let (campo, permitidos) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let campo = campo.replace('`', "");
+        match permitidos {
+            "" => format!("campo desconocido {campo}"),
+            p => format!("campo desconocido {campo}; se espera {}", esperado(p)),
+        }
+    } else if let Some(rest) = msg
+        .strip_prefix("invalid type: ")
+        .or_else(|| msg.strip_prefix("invalid value: "))
+        .or_else(|| msg.strip_prefix("unknown variant "))
+    {
+        let tipo = rest.rsplit_once(", expected ").map_or(rest, |(_, t)| t);
+        format!("se espera {}{}", esperado(tipo), vino())
+    } else if ERRORES_FECHA.contains(&msg) {
+        format!("se espera una fecha AAAA-MM-DD{}", vino())
     } else if msg.starts_with("EOF while parsing") || msg.starts_with("expected") || msg.starts_with("trailing") {
         format!("el JSON está mal formado ({msg})")
     } else {
-        msg.to_string()
+        format!("{msg}{}", vino())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn each_message_says_what_is_expected_and_what_came() {
+        let casos = [
+            (
+                "input contains invalid characters",
+                json!("05/01/2026"),
+                "se espera una fecha AAAA-MM-DD; llegó '05/01/2026'",
+            ),
+            (
+                "invalid value: string \"cien\", expected a Decimal type representing a fixed-point number",
+                json!("cien"),
+                "se espera un valor en pesos con punto decimal, p. ej. \"1500000.50\" o 1500000.50; llegó 'cien'",
+            ),
+            (
+                "invalid type: integer `900123456`, expected a string",
+                json!(900123456),
+                "se espera texto entre comillas; llegó 900123456",
+            ),
+            (
+                "unknown variant `Evento`, expected one of `evento`, `capita`",
+                json!("Evento"),
+                "se espera uno de: evento, capita; llegó 'Evento'",
+            ),
+            (
+                "invalid type: string \"3\", expected u32",
+                json!("3"),
+                "se espera un número entero; llegó '3'",
+            ),
+        ];
+        for (msg, llego, dice) in casos {
+            assert_eq!(traducir(msg, Some(&llego)), dice);
+        }
+        assert_eq!(traducir("missing field `fecha`", None), "falta el campo fecha");
     }
 }
