@@ -52,7 +52,7 @@ fn filtros(pagador_id: &Option<String>, tipo: &Option<String>, contrato_id: &Opt
 pub async fn edades(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<CarteraQuery>,
+    q: super::query::Query<CarteraQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
@@ -127,7 +127,7 @@ fn periodo(q: &PeriodoQuery, hoy: NaiveDate) -> (NaiveDate, NaiveDate) {
 pub async fn indicadores(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<PeriodoQuery>,
+    q: super::query::Query<PeriodoQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
@@ -164,7 +164,7 @@ pub async fn indicadores(
 pub async fn glosas(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<PeriodoQuery>,
+    q: super::query::Query<PeriodoQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
@@ -209,7 +209,7 @@ pub async fn recibir_estado(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-    q: web::Query<EstadoCuentaQuery>,
+    q: super::query::Query<EstadoCuentaQuery>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -253,7 +253,7 @@ pub async fn conciliacion(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-    q: web::Query<FormatoQuery>,
+    q: super::query::Query<FormatoQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;

@@ -95,7 +95,7 @@ pub async fn gestiones(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-    q: web::Query<PaginaQuery>,
+    q: super::query::Query<PaginaQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let pagina = q.pagina()?;
     let v = blocking(move || cobro::gestiones(&state.db, &actor, &id, pagina)).await?;
@@ -127,7 +127,7 @@ pub struct AcuerdosQuery {
 pub async fn acuerdos(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<AcuerdosQuery>,
+    q: super::query::Query<AcuerdosQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || cobro::acuerdos(&state.db, &actor, state.hoy(), q.pagador_id.as_deref())).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "total": v.len(), "items": v })))
@@ -156,7 +156,7 @@ pub struct TrabajoQuery {
 pub async fn trabajo(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<TrabajoQuery>,
+    q: super::query::Query<TrabajoQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let dias = q.dias.unwrap_or(5);
     let v = blocking(move || crate::app::trabajo::lista(&state.db, &state.terminos, &actor, dias, state.hoy())).await?;

@@ -155,7 +155,7 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Turns actix's own extractor errors (query strings, paths) into problem+json.
+/// Turns actix's own extractor errors (paths) into problem+json.
 pub fn extractor_error(err: impl std::fmt::Display) -> actix_web::Error {
     ApiError::BadRequest(err.to_string()).into()
 }

@@ -26,7 +26,7 @@ pub async fn crear(
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<ConsultaFacturas>,
+    q: super::query::Query<ConsultaFacturas>,
 ) -> Result<HttpResponse, ApiError> {
     let l = blocking(move || facturas::listar(&state.db, &state.terminos, state.hoy(), &actor, q.into_inner())).await?;
     Ok(HttpResponse::Ok().json(l))

@@ -71,7 +71,7 @@ pub fn nombre(archivo: Option<&str>, req: &HttpRequest) -> String {
 pub async fn crear(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<ImportQuery>,
+    q: super::query::Query<ImportQuery>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {

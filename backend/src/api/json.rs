@@ -98,10 +98,18 @@ const ERRORES_FECHA: [&str; 6] = [
     "no possible date and time matching input",
 ];
 
+/// Rust's messages for an integer that does not parse (query strings).
+const ERRORES_ENTERO: [&str; 4] = [
+    "invalid digit found in string",
+    "cannot parse integer from empty string",
+    "number too large to fit in target type",
+    "number too small to fit in target type",
+];
+
 /// serde_json's messages are English and rarely say what came; the people reading these are
 /// not programmers, so each says in Spanish what is expected and what came
 /// (`se espera una fecha AAAA-MM-DD; llegó '05/01/2026'`).
-fn traducir(msg: &str, llego: Option<&serde_json::Value>) -> String {
+pub(super) fn traducir(msg: &str, llego: Option<&serde_json::Value>) -> String {
     let msg = msg.split(" at line ").next().unwrap_or(msg);
     let vino = || match llego {
         Some(serde_json::Value::String(s)) => format!("; llegó '{s}'"),
@@ -124,6 +132,8 @@ fn traducir(msg: &str, llego: Option<&serde_json::Value>) -> String {
     {
         let tipo = rest.rsplit_once(", expected ").map_or(rest, |(_, t)| t);
         format!("se espera {}{}", esperado(tipo), vino())
+    } else if ERRORES_ENTERO.contains(&msg) {
+        format!("se espera un número entero{}", vino())
     } else if ERRORES_FECHA.contains(&msg) {
         format!("se espera una fecha AAAA-MM-DD{}", vino())
     } else if msg.starts_with("EOF while parsing") || msg.starts_with("expected") || msg.starts_with("trailing") {

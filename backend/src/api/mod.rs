@@ -15,6 +15,7 @@ pub mod json;
 pub mod openapi;
 pub mod pagadores;
 pub mod pagos;
+pub mod query;
 pub mod reportes;
 pub mod usuarios;
 
@@ -114,7 +115,6 @@ pub(crate) use rutas;
 pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
     cfg.app_data(web::PayloadConfig::new(json_limit))
         .app_data(JsonLimit(json_limit))
-        .app_data(web::QueryConfig::default().error_handler(|e, _| error::extractor_error(e)))
         .app_data(web::PathConfig::default().error_handler(|e, _| error::extractor_error(e)))
         .service(
             web::scope("/api/v1")

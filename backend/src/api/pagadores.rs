@@ -26,7 +26,7 @@ pub async fn crear(
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<ConsultaPagadores>,
+    q: super::query::Query<ConsultaPagadores>,
 ) -> Result<HttpResponse, ApiError> {
     let l = blocking(move || pagadores::listar(&state.db, &actor, q.into_inner())).await?;
     Ok(HttpResponse::Ok().json(l))

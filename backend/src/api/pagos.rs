@@ -79,7 +79,7 @@ pub struct FiltroQuery {
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<FiltroQuery>,
+    q: super::query::Query<FiltroQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
     let pagina = PaginaQuery {

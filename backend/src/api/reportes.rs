@@ -54,7 +54,7 @@ pub async fn trazabilidad(
     state: web::Data<AppState>,
     actor: Actor,
     id: web::Path<String>,
-    q: web::Query<FormatoQuery>,
+    q: super::query::Query<FormatoQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let quiere_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
@@ -76,7 +76,7 @@ pub async fn trazabilidad(
 pub async fn alertas(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<ConsultaAlertas>,
+    q: super::query::Query<ConsultaAlertas>,
 ) -> Result<HttpResponse, ApiError> {
     let a =
         blocking(move || reportes::consultar(&state.db, &state.terminos, &actor, state.hoy(), q.into_inner())).await?;
@@ -94,7 +94,7 @@ pub struct CodigosQuery {
 /// The official codes of both manuals (Res. 3047/2008 anexo 6 and Res. 2284/2023).
 #[utoipa::path(tag = "catalogos", params(CodigosQuery), security(("bearer" = [])), responses((status = 200, description = "Codes: {codigo, manual, tipo, nivel, concepto, descripcion, efecto_respuesta, responde_a, emisor}. Only `nivel = aplicacion` codes are imputed; `emisor = pagador` marks the payer's notices RE2201/RE2202")))]
 #[get("/catalogos/codigos")]
-pub async fn codigos(_actor: Actor, q: web::Query<CodigosQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn codigos(_actor: Actor, q: super::query::Query<CodigosQuery>) -> Result<HttpResponse, ApiError> {
     let tipo = q
         .tipo
         .as_deref()

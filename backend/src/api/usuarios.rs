@@ -25,7 +25,7 @@ pub async fn crear(
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
-    q: web::Query<PaginaQuery>,
+    q: super::query::Query<PaginaQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let pagina = q.pagina()?;
     let l = blocking(move || usuarios::listar(&state.db, &actor, pagina)).await?;

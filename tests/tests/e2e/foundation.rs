@@ -292,7 +292,18 @@ fn malformed_json_is_400_naming_the_field() {
         "fecha_expedicion: se espera una fecha AAAA-MM-DD; llegó '05/01/2026'"
     );
     // Bad query strings and unknown routes are problems too.
-    app.get("/api/v1/facturas?page=uno", &fact).problem(400);
+    let p = app.get("/api/v1/facturas?page=uno", &fact).problem(400);
+    assert_eq!(
+        p["detail"], "page: se espera un número entero; llegó 'uno'",
+        "names the parameter: {p}"
+    );
+    let p = app
+        .get(
+            "/api/v1/reportes/cartera?corte=31/12/2026",
+            &app.user(&t, Rol::Finanzas),
+        )
+        .problem(400);
+    assert_eq!(p["detail"], "corte: se espera una fecha AAAA-MM-DD; llegó '31/12/2026'");
     app.get("/api/v1/facturas?per_page=501", &fact).problem(422);
     app.get("/api/v1/no-existe", &fact).problem(404);
 }
