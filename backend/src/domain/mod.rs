@@ -25,6 +25,10 @@ macro_rules! text_enum {
         // Stored as its text: `db::tipos` reads it back or fails naming the column and value.
         #[derive(diesel::AsExpression, diesel::FromSqlRow)]
         #[diesel(sql_type = diesel::sql_types::Text)]
+        // utoipa does not read a `rename` whose text comes from a macro argument, so the
+        // document would show `EpsContributivo`; every text is its variant in snake_case, which
+        // utoipa does read (a test compares the document with the texts).
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
         }

@@ -495,6 +495,27 @@ fn openapi_document_and_offline_docs_page() {
         .expect(200)
         .json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // Enum values are spelled as the API accepts them: a first call copied from the document
+    // works. Every kind of payer the document lists is accepted.
+    let t = app.tenant();
+    let tipos = doc["components"]["schemas"]["TipoPagador"]["enum"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(tipos.contains(&json!("eps_contributivo")), "{tipos:?}");
+    for tipo in &tipos {
+        app.pagador(&t.admin, tipo.as_str().unwrap());
+    }
+    for (nombre, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        for v in schema["enum"].as_array().into_iter().flatten() {
+            let v = v.as_str().unwrap();
+            assert!(
+                v.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                "{nombre}: '{v}' is not how the API spells it"
+            );
+        }
+    }
     for path in [
         "/api/v1/auth/login",
         "/api/v1/pagadores",
