@@ -1,13 +1,16 @@
 //! Glosas and the steps of their dispute.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState};
-use crate::app::glosas::{self, GlosaVista, NuevaConciliacion, NuevaDecision, NuevaGlosa, NuevaRespuesta};
+use crate::app::glosas::{
+    self, ConsultaGlosas, GlosaEnLista, GlosaVista, NuevaConciliacion, NuevaDecision, NuevaGlosa, NuevaRespuesta,
+};
 use crate::app::Actor;
+use crate::app::Lista;
 
 /// Records a glosa the payer communicated (cartera), on the whole invoice or one line.
 /// Answers with its `fecha_limite_respuesta` and whether it is `extemporanea`.
@@ -33,6 +36,31 @@ pub async fn de_factura(
 ) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || glosas::de_factura(&state.db, &state.terminos, state.hoy(), &actor, &id)).await?;
     Ok(HttpResponse::Ok().json(v))
+}
+
+/// Glosas across invoices, the most urgent answer first: by state, payer, invoice, code,
+/// concept, answer due between two days, extemporánea; each with its invoice's number, its
+/// payer's name and its code's description. `?formato=xlsx` gives every glosa that matches.
+#[utoipa::path(tag = "glosas", params(ConsultaGlosas), security(("bearer" = [])),
+    responses((status = 200, body = Lista<GlosaEnLista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
+#[get("/glosas")]
+pub async fn listar(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: super::query::Query<ConsultaGlosas>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let en_xlsx = super::reportes::quiere_xlsx(q.formato.as_deref(), &req)?;
+    let hoy = state.hoy();
+    let l = blocking(move || glosas::listar(&state.db, &state.terminos, hoy, &actor, &q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(super::reportes::xlsx(
+            &format!("glosas-{hoy}.xlsx"),
+            glosas::xlsx(hoy, &l)?,
+        ));
+    }
+    Ok(HttpResponse::Ok().json(l))
 }
 
 #[utoipa::path(tag = "glosas", security(("bearer" = [])), responses((status = 200, body = GlosaVista), (status = 404, body = Problema)))]
@@ -89,4 +117,4 @@ pub async fn conciliar(
     Ok(HttpResponse::Created().json(g))
 }
 
-super::rutas!(glosar, de_factura, obtener, responder, decidir, conciliar);
+super::rutas!(glosar, de_factura, listar, obtener, responder, decidir, conciliar);

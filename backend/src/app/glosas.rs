@@ -510,3 +510,151 @@ pub fn de_factura(
     let e = db.read(|c| ciclo::cargar(c, t, &actor.prestador_id, factura_id))?;
     Ok(e.glosas.iter().map(|g| vista(g, hoy, t)).collect())
 }
+
+/// At most this many rows in a workbook (Excel opens a million; a year of glosas of a large
+/// hospital is a few tens of thousands).
+const FILAS_XLSX: i64 = 200_000;
+
+/// The concepts of the manual (the code's first two letters), Res. 2284/2023 Anexo Técnico 3.
+const CONCEPTOS: [&str; 7] = ["FA", "TA", "SO", "AU", "CO", "CL", "SA"];
+
+/// What a list of glosas across invoices asks for:
+/// `?estado=&pagador_id=&factura_id=&codigo=&concepto=&vence_desde=&vence_hasta=&extemporanea=&page=&per_page=&formato=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ConsultaGlosas {
+    /// The state as recorded (`formulada` includes those already accepted by silence: see
+    /// `aceptada_tacitamente` on each).
+    pub estado: Option<EstadoGlosa>,
+    pub pagador_id: Option<String>,
+    pub factura_id: Option<String>,
+    /// A whole code, e.g. `FA0101`.
+    pub codigo: Option<String>,
+    /// FA, TA, SO, AU, CO, CL or SA.
+    pub concepto: Option<String>,
+    /// Answer due on or after this day.
+    pub vence_desde: Option<NaiveDate>,
+    /// Answer due on or before this day.
+    pub vence_hasta: Option<NaiveDate>,
+    pub extemporanea: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every glosa that matches (not only one page).
+    pub formato: Option<String>,
+}
+
+/// A glosa in a list: the glosa, its invoice's number and its payer's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GlosaEnLista {
+    #[serde(flatten)]
+    pub glosa: GlosaVista,
+    pub numero_factura: String,
+    pub pagador_id: String,
+    pub pagador: String,
+}
+
+/// Glosas across invoices, the most urgent answer first, filtered and paged in SQL; `todas`
+/// gives every match (for a workbook).
+pub fn listar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    q: &ConsultaGlosas,
+    todas: bool,
+) -> Result<super::Lista<GlosaEnLista>, AppError> {
+    let pagina = super::Pagina::new(q.page, q.per_page)?;
+    let concepto = q.concepto.as_deref().map(|c| c.trim().to_uppercase());
+    if let Some(c) = concepto.as_deref().filter(|c| !CONCEPTOS.contains(c)) {
+        return Err(AppError::invalid(
+            "concepto",
+            format!(
+                "'{c}' no es un concepto de glosa; se espera uno de: {}",
+                CONCEPTOS.join(", ")
+            ),
+        ));
+    }
+    let f = db::glosas::Filtro {
+        estado: q.estado,
+        pagador_id: q.pagador_id.clone(),
+        factura_id: q.factura_id.clone(),
+        codigo: q.codigo.as_deref().map(|c| c.trim().to_uppercase()),
+        concepto,
+        vence_desde: q.vence_desde,
+        vence_hasta: q.vence_hasta,
+        extemporanea: q.extemporanea,
+    };
+    let pid = &actor.prestador_id;
+    let (filas, total, facturas, nombres) = db.read(|c| {
+        let (offset, limit) = if todas {
+            (0, FILAS_XLSX)
+        } else {
+            (pagina.offset(), pagina.per_page)
+        };
+        let (filas, total) = db::glosas::listar(c, pid, &f, offset, limit)?;
+        let ids: Vec<String> = filas.iter().map(|g| g.factura_id.clone()).collect();
+        let facturas: std::collections::HashMap<String, (String, String)> = db::facturas::por_ids(c, pid, &ids)?
+            .into_iter()
+            .map(|x| (x.id, (x.numero, x.pagador_id)))
+            .collect();
+        Ok::<_, AppError>((filas, total, facturas, db::pagadores::nombres(c, pid)?))
+    })?;
+    let items = filas
+        .iter()
+        .map(|g| {
+            let (numero, pagador_id) = facturas.get(&g.factura_id).cloned().unwrap_or_default();
+            GlosaEnLista {
+                glosa: vista(g, hoy, t),
+                numero_factura: numero,
+                pagador: nombres.get(&pagador_id).cloned().unwrap_or_default(),
+                pagador_id,
+            }
+        })
+        .collect();
+    Ok(super::Lista { items, total })
+}
+
+/// The list as a workbook: one row per glosa, in the list's order.
+pub fn xlsx(hoy: NaiveDate, l: &super::Lista<GlosaEnLista>) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    let si_no = |b: bool| Celda::from(if b { "sí" } else { "no" });
+    let filas = l
+        .items
+        .iter()
+        .map(|x| {
+            let g = &x.glosa;
+            vec![
+                x.numero_factura.as_str().into(),
+                x.pagador.as_str().into(),
+                g.codigo.as_str().into(),
+                g.descripcion_codigo.clone().unwrap_or_default().into(),
+                Celda::Dinero(g.valor),
+                Celda::Fecha(g.fecha_recepcion),
+                Celda::Fecha(g.fecha_limite_respuesta),
+                si_no(g.extemporanea),
+                g.estado.as_str().into(),
+                si_no(g.aceptada_tacitamente),
+                g.respuesta_codigo.clone().unwrap_or_default().into(),
+                Celda::Dinero(g.en_discusion),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Glosas".into(),
+        encabezado: vec![("Al".into(), hoy.to_string()), ("Glosas".into(), l.total.to_string())],
+        columnas: vec![
+            ("Factura", 16.0),
+            ("Pagador", 30.0),
+            ("Código", 10.0),
+            ("Descripción", 60.0),
+            ("Valor", 16.0),
+            ("Recibida", 12.0),
+            ("Vence respuesta", 14.0),
+            ("Extemporánea", 12.0),
+            ("Estado", 14.0),
+            ("Aceptada por silencio", 14.0),
+            ("Respuesta", 10.0),
+            ("En discusión", 16.0),
+        ],
+        filas,
+    }])
+}

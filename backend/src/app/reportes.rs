@@ -326,20 +326,7 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
         }
     }
     fuentes.extend(pagos.into_iter().filter_map(|f| factura(TipoAlerta::PagoVencido, f)));
-    let nombres: std::collections::HashMap<String, String> = db
-        .read(|c| {
-            Ok::<_, AppError>(db::pagadores::listar(
-                c,
-                &actor.prestador_id,
-                &Default::default(),
-                0,
-                i64::MAX,
-            )?)
-        })?
-        .0
-        .into_iter()
-        .map(|p| (p.id, p.nombre))
-        .collect();
+    let nombres = db.read(|c| Ok::<_, AppError>(db::pagadores::nombres(c, &actor.prestador_id)?))?;
     let mut items: Vec<Alerta> = fuentes
         .into_iter()
         .map(|f| Alerta {

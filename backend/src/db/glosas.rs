@@ -80,3 +80,73 @@ pub fn guardar(c: &mut AnyConnection, g: &Glosa, version: i32) -> QueryResult<us
     .set(&nueva)
     .execute(c)
 }
+
+/// What a list of glosas across invoices asks for. `concepto` is the code's first two letters
+/// (FA facturación, TA tarifas, SO soportes, AU autorización, CO cobertura, CL calidad, SA
+/// seguimiento a acuerdos); `vence_*` bound the answer's due date.
+#[derive(Debug, Clone, Default)]
+pub struct Filtro {
+    pub estado: Option<crate::domain::glosa::EstadoGlosa>,
+    pub pagador_id: Option<String>,
+    pub factura_id: Option<String>,
+    pub codigo: Option<String>,
+    pub concepto: Option<String>,
+    pub vence_desde: Option<chrono::NaiveDate>,
+    pub vence_hasta: Option<chrono::NaiveDate>,
+    pub extemporanea: Option<bool>,
+}
+
+fn filtrada<'a>(prestador_id: &'a str, f: &'a Filtro) -> glosas::BoxedQuery<'a, super::DbBackend> {
+    use super::schema::facturas;
+    let mut q = glosas::table.filter(glosas::prestador_id.eq(prestador_id)).into_boxed();
+    if let Some(e) = f.estado {
+        q = q.filter(glosas::estado.eq(e));
+    }
+    if let Some(p) = &f.pagador_id {
+        q = q.filter(
+            glosas::factura_id.eq_any(
+                facturas::table
+                    .filter(facturas::prestador_id.eq(prestador_id).and(facturas::pagador_id.eq(p)))
+                    .select(facturas::id),
+            ),
+        );
+    }
+    if let Some(id) = &f.factura_id {
+        q = q.filter(glosas::factura_id.eq(id));
+    }
+    if let Some(c) = &f.codigo {
+        q = q.filter(glosas::codigo.eq(c));
+    }
+    if let Some(c) = &f.concepto {
+        q = q.filter(glosas::codigo.like(format!("{}%", c.replace(['%', '_'], ""))));
+    }
+    if let Some(d) = f.vence_desde {
+        q = q.filter(glosas::fecha_limite_respuesta.ge(d));
+    }
+    if let Some(h) = f.vence_hasta {
+        q = q.filter(glosas::fecha_limite_respuesta.le(h));
+    }
+    if let Some(x) = f.extemporanea {
+        q = q.filter(glosas::extemporanea.eq(x));
+    }
+    q
+}
+
+/// The glosas that match, by answer due date (the most urgent first), a page of them, and
+/// how many match.
+pub fn listar(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    f: &Filtro,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Glosa>, i64)> {
+    let total = filtrada(prestador_id, f).count().get_result(c)?;
+    let items = filtrada(prestador_id, f)
+        .order((glosas::fecha_limite_respuesta.asc(), glosas::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Glosa::as_select())
+        .load(c)?;
+    Ok((items, total))
+}

@@ -81,6 +81,16 @@ pub fn listar(
     Ok((items, total))
 }
 
+/// Every payer's name by id: lists name the payer beside its id.
+pub fn nombres(c: &mut AnyConnection, prestador_id: &str) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(pagadores::table
+        .filter(pagadores::prestador_id.eq(prestador_id))
+        .select((pagadores::id, pagadores::nombre))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect())
+}
+
 /// Writes the new values if the row is still at `version`; returns how many rows changed
 /// (0 when another user edited it first, or it does not exist in this tenant).
 pub fn actualizar(c: &mut AnyConnection, p: &Pagador, version: i32) -> QueryResult<usize> {

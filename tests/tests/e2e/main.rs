@@ -7,6 +7,7 @@ mod cobro;
 mod facturas;
 mod foundation;
 mod importaciones;
+mod listas;
 mod persistence;
 mod remesas;
 mod reportes;

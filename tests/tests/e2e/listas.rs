@@ -1,0 +1,107 @@
+//! Lists across invoices: what a cartera analyst works from, filtered and paged, with names
+//! beside ids, and the same rows as a workbook.
+
+use serde_json::{json, Value};
+use trazo_tests::archivos::hoja;
+use trazo_tests::ciclo::Glosa;
+use trazo_tests::{id, TestApp};
+
+#[test]
+fn glosas_across_invoices_are_found_by_payer_code_concept_and_due_date_most_urgent_first() {
+    let app = TestApp::spawn_el("2026-08-31");
+    let e = app.equipo();
+    let soat = id(&app.pagador(&e.tenant.admin, "soat"));
+    let l1 = id(&app.factura(&e, "L-1", "2026-06-15"));
+    app.radicar(&e, &l1, "R-L1", "2026-07-01");
+    // L-2 is for the SOAT payer.
+    let body = json!({"numero": "L-2", "pagador_id": soat, "fecha_expedicion": "2026-06-15", "valor_total": "50000.00",
+        "items": [{"codigo": "890201", "descripcion": "Consulta", "cantidad": "1", "valor_unitario": "50000.00", "valor_total": "50000.00"}]});
+    let l2 = id(&app.post("/api/v1/facturas", &e.facturacion, &body).expect(201).json());
+    app.radicar(&e, &l2, "R-L2", "2026-07-01");
+    // Answer terms (15 días hábiles; 13 and 20 July, 7 and 17 August are holidays):
+    // received 10 July → 4 August; 15 July → 6 August; 27 July → 19 August.
+    let l3 = id(&app.factura(&e, "L-3", "2026-06-15"));
+    app.radicar(&e, &l3, "R-L3", "2026-07-01");
+    app.glosar(&e, &l3, &Glosa::new("TA0201", "2000.00", "2026-07-27"))
+        .expect(201);
+    app.glosar(&e, &l1, &Glosa::new("FA0101", "1000.00", "2026-07-10"))
+        .expect(201);
+    app.glosar(&e, &l2, &Glosa::new("SO0101", "3000.00", "2026-07-15"))
+        .expect(201);
+    // Another prestador's glosa never shows.
+    let otro = app.equipo();
+    let ajena = id(&app.factura(&otro, "L-1", "2026-06-15"));
+    app.radicar(&otro, &ajena, "R-X", "2026-07-01");
+    app.glosar(&otro, &ajena, &Glosa::new("FA0101", "9.00", "2026-07-10"))
+        .expect(201);
+
+    let lista = |q: &str| app.get(&format!("/api/v1/glosas{q}"), &e.auditor).expect(200).json();
+    let codigos = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["codigo"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let todas = lista("");
+    assert_eq!(todas["total"], 3, "{todas}");
+    assert_eq!(codigos(&todas), ["FA0101", "SO0101", "TA0201"], "by answer due date");
+    let g = &todas["items"][0];
+    assert_eq!(
+        (
+            g["numero_factura"].as_str(),
+            g["pagador"].as_str(),
+            g["fecha_limite_respuesta"].as_str()
+        ),
+        (Some("L-1"), Some("EPS de prueba"), Some("2026-08-04"))
+    );
+    assert!(g["descripcion_codigo"].as_str().unwrap().contains("estancia"), "{g}");
+    // Past its term on 31 August: accepted by silence, said on the item.
+    assert_eq!(g["aceptada_tacitamente"], true);
+    assert_eq!(
+        lista(&format!("?pagador_id={soat}"))["items"][0]["pagador"],
+        "Pagador soat"
+    );
+    assert_eq!(
+        codigos(&lista(&format!("?pagador_id={}", e.pagador_id))),
+        ["FA0101", "TA0201"]
+    );
+    assert_eq!(codigos(&lista("?concepto=ta")), ["TA0201"]);
+    assert_eq!(codigos(&lista("?codigo=SO0101")), ["SO0101"]);
+    assert_eq!(
+        codigos(&lista("?vence_desde=2026-08-05&vence_hasta=2026-08-19")),
+        ["SO0101", "TA0201"]
+    );
+    assert_eq!(codigos(&lista(&format!("?factura_id={l2}"))), ["SO0101"]);
+    assert_eq!(lista("?extemporanea=true")["total"], 0);
+    assert_eq!(lista("?estado=formulada")["total"], 3);
+    assert_eq!(lista("?estado=respondida")["total"], 0);
+    let p = lista("?per_page=2&page=2");
+    assert_eq!(
+        (codigos(&p), p["total"].as_i64()),
+        (vec!["TA0201".to_string()], Some(3))
+    );
+
+    // Wrong filters are named.
+    let p = app.get("/api/v1/glosas?concepto=XX", &e.cartera).problem(422);
+    assert_eq!(p["errors"][0]["path"], "concepto", "{p}");
+    let p = app.get("/api/v1/glosas?estado=abierta", &e.cartera).problem(400);
+    assert_eq!(p["errors"][0]["path"], "estado", "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("formulada"), "{p}");
+    app.get("/api/v1/glosas", "no-es-un-token").problem(401);
+
+    // The workbook has exactly the filtered rows, every page of them.
+    let x = app.bytes(
+        &format!("/api/v1/glosas?formato=xlsx&per_page=1&pagador_id={}", e.pagador_id),
+        &e.cartera,
+    );
+    let filas = hoja(&x, "Glosas");
+    let datos: Vec<&Vec<String>> = filas
+        .iter()
+        .filter(|f| f.first().is_some_and(|c| c.starts_with("L-")))
+        .collect();
+    assert_eq!(datos.len(), 2, "{filas:?}");
+    assert_eq!((datos[0][2].as_str(), datos[1][2].as_str()), ("FA0101", "TA0201"));
+    assert!(filas.iter().all(|f| !f.iter().any(|c| c == "SO0101")));
+}
