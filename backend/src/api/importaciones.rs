@@ -9,8 +9,11 @@ use utoipa::IntoParams;
 use super::error::ApiError;
 use super::error::Problema;
 use super::{blocking, AppState};
-use crate::app::importaciones::{self, Contexto, ImportacionVista, Opciones, Subida, TipoImportacion};
+use crate::app::importaciones::{
+    self, ConsultaImportaciones, Contexto, ImportacionEnLista, ImportacionVista, Opciones, Subida, TipoImportacion,
+};
 use crate::app::Actor;
+use crate::app::Lista;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ImportQuery {
@@ -118,4 +121,25 @@ pub async fn obtener(
     Ok(HttpResponse::Ok().json(v))
 }
 
-super::rutas!(crear, obtener);
+/// The history of import runs, newest first: by kind, outcome, user and the days they
+/// started; each with its counts and who started it. `?formato=xlsx` gives every run that
+/// matches.
+#[utoipa::path(tag = "importaciones", params(ConsultaImportaciones), security(("bearer" = [])),
+    responses((status = 200, body = Lista<ImportacionEnLista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
+#[get("/importaciones")]
+pub async fn listar(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: super::query::Query<ConsultaImportaciones>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let en_xlsx = super::reportes::quiere_xlsx(q.formato.as_deref(), &req)?;
+    let l = blocking(move || importaciones::listar(&state.db, &actor, &q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(super::reportes::xlsx("importaciones.xlsx", importaciones::xlsx(&l)?));
+    }
+    Ok(HttpResponse::Ok().json(l))
+}
+
+super::rutas!(crear, listar, obtener);

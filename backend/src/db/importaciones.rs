@@ -179,3 +179,71 @@ pub fn rips_existentes(
         .select((rips::factura_id, rips::hash))
         .load(c)
 }
+
+/// What a history of import runs asks for; `desde`/`hasta` bound the day a run started.
+#[derive(Debug, Clone, Default)]
+pub struct Filtro {
+    pub tipo: Option<crate::domain::importacion::TipoImportacion>,
+    pub estado: Option<crate::domain::importacion::EstadoImportacion>,
+    pub actor_id: Option<String>,
+    pub desde: Option<chrono::NaiveDate>,
+    pub hasta: Option<chrono::NaiveDate>,
+}
+
+fn filtrada<'a>(prestador_id: &'a str, f: &'a Filtro) -> importaciones::BoxedQuery<'a, super::DbBackend> {
+    let mut q = importaciones::table
+        .filter(importaciones::prestador_id.eq(prestador_id))
+        .into_boxed();
+    if let Some(t) = f.tipo {
+        q = q.filter(importaciones::tipo.eq(t));
+    }
+    if let Some(e) = f.estado {
+        q = q.filter(importaciones::estado.eq(e));
+    }
+    if let Some(a) = &f.actor_id {
+        q = q.filter(importaciones::actor_id.eq(a));
+    }
+    // Days are Bogotá's (UTC−5 all year, no daylight saving); `creado_en` is UTC.
+    let inicio_en_utc = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN) + chrono::Duration::hours(5);
+    if let Some(d) = f.desde {
+        q = q.filter(importaciones::creado_en.ge(inicio_en_utc(d)));
+    }
+    if let Some(h) = f.hasta.and_then(|h| h.succ_opt()) {
+        q = q.filter(importaciones::creado_en.lt(inicio_en_utc(h)));
+    }
+    q
+}
+
+/// The runs that match, newest first, a page of them, with the e-mail of who started each,
+/// and how many match.
+pub fn listar(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    f: &Filtro,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<(Importacion, String)>, i64)> {
+    use super::schema::usuarios;
+    let total = filtrada(prestador_id, f).count().get_result(c)?;
+    let filas: Vec<Importacion> = filtrada(prestador_id, f)
+        .order((importaciones::creado_en.desc(), importaciones::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Importacion::as_select())
+        .load(c)?;
+    let ids: Vec<&str> = filas.iter().map(|i| i.actor_id.as_str()).collect();
+    let correos: std::collections::HashMap<String, String> = usuarios::table
+        .filter(usuarios::prestador_id.eq(prestador_id).and(usuarios::id.eq_any(ids)))
+        .select((usuarios::id, usuarios::email))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect();
+    let filas = filas
+        .into_iter()
+        .map(|i| {
+            let quien = correos.get(&i.actor_id).cloned().unwrap_or_default();
+            (i, quien)
+        })
+        .collect();
+    Ok((filas, total))
+}

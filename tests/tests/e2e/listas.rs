@@ -105,3 +105,83 @@ fn glosas_across_invoices_are_found_by_payer_code_concept_and_due_date_most_urge
     assert_eq!((datos[0][2].as_str(), datos[1][2].as_str()), ("FA0101", "TA0201"));
     assert!(filas.iter().all(|f| !f.iter().any(|c| c == "SO0101")));
 }
+
+#[test]
+fn the_history_of_imports_says_what_each_run_did_and_who_started_it() {
+    use trazo_tests::archivos::{hoja_de_pagador, XLSX};
+    let app = TestApp::spawn_el("2026-08-31");
+    let e = app.equipo();
+    let f = id(&app.factura(&e, "IM-1", "2026-07-01"));
+    app.radicar(&e, &f, "R-IM", "2026-07-02");
+    let encabezado = vec![
+        "numero_factura",
+        "codigo",
+        "valor",
+        "fecha_formulacion",
+        "fecha_recepcion",
+    ];
+    let mala = hoja_de_pagador(
+        "Relación de glosas",
+        &[
+            encabezado.clone(),
+            vec!["NO-EXISTE", "FA0101", "1000", "2026-07-10", "2026-07-10"],
+        ],
+    );
+    let r = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=mala.xlsx", XLSX, &mala);
+    assert_eq!(r["estado"], "rechazada", "{r}");
+    let buena = hoja_de_pagador(
+        "Relación de glosas",
+        &[encabezado, vec!["IM-1", "FA0101", "1000", "2026-07-10", "2026-07-10"]],
+    );
+    let r = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=buena.xlsx", XLSX, &buena);
+    assert_eq!(r["estado"], "terminada", "{r}");
+
+    let lista = |q: &str| {
+        app.get(&format!("/api/v1/importaciones{q}"), &e.auditor)
+            .expect(200)
+            .json()
+    };
+    let todas = lista("");
+    assert_eq!(todas["total"], 2, "{todas}");
+    let (nueva, vieja) = (&todas["items"][0], &todas["items"][1]);
+    assert_eq!(
+        (nueva["archivo"].as_str(), nueva["creados"].as_i64()),
+        (Some("buena.xlsx"), Some(1))
+    );
+    assert_eq!(
+        (vieja["archivo"].as_str(), vieja["errores"].as_i64()),
+        (Some("mala.xlsx"), Some(1))
+    );
+    assert!(nueva["usuario"].as_str().unwrap().starts_with("cartera"), "{nueva}");
+    let rechazadas = lista("?estado=rechazada");
+    assert_eq!(
+        (rechazadas["total"].as_i64(), rechazadas["items"][0]["archivo"].as_str()),
+        (Some(1), Some("mala.xlsx"))
+    );
+    assert_eq!(lista("?tipo=pagos_xlsx")["total"], 0);
+    let quien = nueva["usuario_id"].as_str().unwrap();
+    assert_eq!(lista(&format!("?usuario_id={quien}"))["total"], 2);
+    assert_eq!(lista("?usuario_id=otro")["total"], 0);
+    // Days are Bogotá's: today's runs are found by today's date, not by tomorrow's.
+    let hoy = (chrono::Utc::now() - chrono::Duration::hours(5)).date_naive();
+    assert_eq!(lista(&format!("?desde={hoy}&hasta={hoy}"))["total"], 2);
+    assert_eq!(lista(&format!("?desde={}", hoy.succ_opt().unwrap()))["total"], 0);
+    let p = app.get("/api/v1/importaciones?tipo=excel", &e.cartera).problem(400);
+    assert_eq!(p["errors"][0]["path"], "tipo", "{p}");
+    // Another prestador sees none of them.
+    let otro = app.equipo();
+    assert_eq!(
+        app.get("/api/v1/importaciones", &otro.cartera).expect(200).json()["total"],
+        0
+    );
+    // The workbook lists both runs.
+    let x = app.bytes("/api/v1/importaciones?formato=xlsx", &e.cartera);
+    let filas = hoja(&x, "Importaciones");
+    assert!(
+        filas
+            .iter()
+            .any(|f| f.contains(&"mala.xlsx".to_string()) && f.contains(&"rechazada".to_string())),
+        "{filas:?}"
+    );
+    assert!(filas.iter().any(|f| f.contains(&"buena.xlsx".to_string())), "{filas:?}");
+}

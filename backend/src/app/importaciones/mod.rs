@@ -301,6 +301,138 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ImportacionVista, App
     Ok(v)
 }
 
+/// What a history of import runs asks for: `?tipo=&estado=&usuario_id=&desde=&hasta=&page=&per_page=&formato=`.
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ConsultaImportaciones {
+    pub tipo: Option<TipoImportacion>,
+    pub estado: Option<EstadoImportacion>,
+    /// Runs started by this user.
+    pub usuario_id: Option<String>,
+    /// Started on or after this day.
+    pub desde: Option<NaiveDate>,
+    /// Started on or before this day.
+    pub hasta: Option<NaiveDate>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every run that matches.
+    pub formato: Option<String>,
+}
+
+/// A run in the history: what it was, how it ended, who started it; its errors are counted
+/// here and listed by `GET /importaciones/{id}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportacionEnLista {
+    pub id: String,
+    pub tipo: TipoImportacion,
+    pub archivo: String,
+    pub perfil: Option<String>,
+    pub simulada: bool,
+    pub estado: EstadoImportacion,
+    pub total: i32,
+    pub creados: i32,
+    pub duplicados: i32,
+    /// How many errors the run reported.
+    pub errores: usize,
+    pub usuario_id: String,
+    /// The e-mail of who started it.
+    pub usuario: String,
+    pub creado_en: chrono::DateTime<chrono::Utc>,
+    pub terminado_en: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// At most this many runs in a workbook.
+const FILAS_XLSX: i64 = 100_000;
+
+/// The history of import runs, newest first; `todas` gives every match (for a workbook).
+pub fn listar(
+    db: &Db,
+    actor: &Actor,
+    q: &ConsultaImportaciones,
+    todas: bool,
+) -> Result<super::Lista<ImportacionEnLista>, AppError> {
+    let pagina = super::Pagina::new(q.page, q.per_page)?;
+    let f = db::importaciones::Filtro {
+        tipo: q.tipo,
+        estado: q.estado,
+        actor_id: q.usuario_id.clone(),
+        desde: q.desde,
+        hasta: q.hasta,
+    };
+    let (offset, limit) = if todas {
+        (0, FILAS_XLSX)
+    } else {
+        (pagina.offset(), pagina.per_page)
+    };
+    let (filas, total) =
+        db.read(|c| Ok::<_, AppError>(db::importaciones::listar(c, &actor.prestador_id, &f, offset, limit)?))?;
+    let items = filas
+        .into_iter()
+        .map(|(i, usuario)| {
+            let errores = serde_json::from_str::<Vec<serde_json::Value>>(&i.errores).map_or(0, |v| v.len());
+            ImportacionEnLista {
+                id: i.id,
+                tipo: i.tipo,
+                archivo: i.archivo,
+                perfil: i.perfil,
+                simulada: i.simulada,
+                estado: i.estado,
+                total: i.total,
+                creados: i.creados,
+                duplicados: i.duplicados,
+                errores,
+                usuario_id: i.actor_id,
+                usuario,
+                creado_en: i.creado_en.and_utc(),
+                terminado_en: i.terminado_en.map(|d| d.and_utc()),
+            }
+        })
+        .collect();
+    Ok(super::Lista { items, total })
+}
+
+/// The history as a workbook, one row per run, times in Bogotá.
+pub fn xlsx(l: &super::Lista<ImportacionEnLista>) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    // Bogotá is UTC−5 all year (no daylight saving).
+    let bogota =
+        |t: chrono::DateTime<chrono::Utc>| (t - chrono::Duration::hours(5)).format("%Y-%m-%d %H:%M").to_string();
+    let filas = l
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                bogota(i.creado_en).into(),
+                i.tipo.as_str().into(),
+                i.archivo.as_str().into(),
+                i.perfil.clone().unwrap_or_default().into(),
+                i.estado.as_str().into(),
+                Celda::Entero(i.total.into()),
+                Celda::Entero(i.creados.into()),
+                Celda::Entero(i.duplicados.into()),
+                Celda::Entero(i.errores as i64),
+                i.usuario.as_str().into(),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Importaciones".into(),
+        encabezado: vec![("Importaciones".into(), l.total.to_string())],
+        columnas: vec![
+            ("Inicio (Bogotá)", 18.0),
+            ("Tipo", 14.0),
+            ("Archivo", 36.0),
+            ("Perfil", 14.0),
+            ("Estado", 12.0),
+            ("Registros", 10.0),
+            ("Creados", 10.0),
+            ("Duplicados", 10.0),
+            ("Errores", 10.0),
+            ("Usuario", 30.0),
+        ],
+        filas,
+    }])
+}
+
 /// What a run did.
 #[derive(Debug, Clone, Default)]
 pub struct Resumen {
