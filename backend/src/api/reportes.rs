@@ -7,8 +7,10 @@ use utoipa::IntoParams;
 use super::error::ApiError;
 use super::error::Problema;
 use super::{blocking, AppState};
+use crate::app::auditoria::{self, ConsultaEventos, EventoAuditado};
 use crate::app::reportes::{self, Alertas, ConsultaAlertas};
 use crate::app::trazabilidad::{self as traza, Trazabilidad};
+use crate::app::Lista;
 use crate::app::{Actor, AppError};
 use crate::domain::catalogo::{Catalogo, Codigo, Manual, TipoCodigo};
 
@@ -116,4 +118,25 @@ pub async fn codigos(_actor: Actor, q: super::query::Query<CodigosQuery>) -> Res
     Ok(HttpResponse::Ok().json(serde_json::json!({ "items": items, "total": items.len() })))
 }
 
-super::rutas!(trazabilidad, alertas, codigos);
+/// The audit log (auditor, admin): every event recorded on the tenant's invoices, the last
+/// first, by user, type, invoice and the Bogotá days it was recorded; each with its invoice's
+/// number, who recorded it and what changed. `?formato=xlsx` gives every event that matches.
+#[utoipa::path(tag = "reportes", params(ConsultaEventos), security(("bearer" = [])),
+    responses((status = 200, body = Lista<EventoAuditado>), (status = 400, body = Problema), (status = 403, body = Problema)))]
+#[get("/eventos")]
+pub async fn eventos(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: super::query::Query<ConsultaEventos>,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
+    let l = blocking(move || auditoria::listar(&state.db, &actor, &q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(xlsx("auditoria.xlsx", auditoria::xlsx(&l)?));
+    }
+    Ok(HttpResponse::Ok().json(l))
+}
+
+super::rutas!(trazabilidad, alertas, codigos, eventos);

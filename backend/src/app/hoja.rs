@@ -43,6 +43,11 @@ impl From<Option<Decimal>> for Celda {
     }
 }
 
+/// A UTC instant as Bogotá's wall clock (UTC−5 all year, no daylight saving).
+pub fn hora_bogota(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t - chrono::Duration::hours(5)).format("%Y-%m-%d %H:%M").to_string()
+}
+
 /// One sheet: what it is about (label, value lines above the table), its columns (title and
 /// width) and its rows.
 #[derive(Debug, Clone, Default)]

@@ -1,6 +1,7 @@
 //! Use cases: one function per thing a user does, each in one transaction, each taking the
 //! acting user so that tenant and role are never forgotten.
 
+pub mod auditoria;
 pub mod auth;
 pub mod cartera;
 pub mod ciclo;

@@ -203,8 +203,8 @@ fn filtrada<'a>(prestador_id: &'a str, f: &'a Filtro) -> importaciones::BoxedQue
     if let Some(a) = &f.actor_id {
         q = q.filter(importaciones::actor_id.eq(a));
     }
-    // Days are Bogotá's (UTC−5 all year, no daylight saving); `creado_en` is UTC.
-    let inicio_en_utc = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN) + chrono::Duration::hours(5);
+    // Days are Bogotá's; `creado_en` is UTC.
+    let inicio_en_utc = super::inicio_del_dia_en_utc;
     if let Some(d) = f.desde {
         q = q.filter(importaciones::creado_en.ge(inicio_en_utc(d)));
     }
@@ -223,7 +223,6 @@ pub fn listar(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<(Importacion, String)>, i64)> {
-    use super::schema::usuarios;
     let total = filtrada(prestador_id, f).count().get_result(c)?;
     let filas: Vec<Importacion> = filtrada(prestador_id, f)
         .order((importaciones::creado_en.desc(), importaciones::id.desc()))
@@ -232,12 +231,7 @@ pub fn listar(
         .select(Importacion::as_select())
         .load(c)?;
     let ids: Vec<&str> = filas.iter().map(|i| i.actor_id.as_str()).collect();
-    let correos: std::collections::HashMap<String, String> = usuarios::table
-        .filter(usuarios::prestador_id.eq(prestador_id).and(usuarios::id.eq_any(ids)))
-        .select((usuarios::id, usuarios::email))
-        .load::<(String, String)>(c)?
-        .into_iter()
-        .collect();
+    let correos = super::usuarios::correos(c, prestador_id, &ids)?;
     let filas = filas
         .into_iter()
         .map(|i| {

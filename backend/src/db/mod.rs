@@ -133,6 +133,12 @@ pub fn numerar_parametros(sql: &str) -> String {
         .collect()
 }
 
+/// When a Bogotá civil day starts, as the UTC timestamps the tables store: Bogotá is UTC−5
+/// all year (no daylight saving).
+pub fn inicio_del_dia_en_utc(d: chrono::NaiveDate) -> chrono::NaiveDateTime {
+    d.and_time(chrono::NaiveTime::MIN) + chrono::Duration::hours(5)
+}
+
 /// A `LIKE` pattern that finds `text` anywhere, case-insensitively (compare with `lower`).
 /// The user's own wildcard characters are dropped: a search box is not a pattern language.
 pub fn contiene(text: &str) -> String {

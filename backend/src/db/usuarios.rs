@@ -63,3 +63,17 @@ pub fn emails(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> Quer
         .select((usuarios::id, usuarios::email))
         .load(c)
 }
+
+/// The e-mail of each of these users, by id: lists say who did something, not only its id.
+pub fn correos(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    ids: &[&str],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(usuarios::table
+        .filter(usuarios::prestador_id.eq(prestador_id).and(usuarios::id.eq_any(ids)))
+        .select((usuarios::id, usuarios::email))
+        .load::<(String, String)>(c)?
+        .into_iter()
+        .collect())
+}

@@ -185,3 +185,60 @@ fn the_history_of_imports_says_what_each_run_did_and_who_started_it() {
     );
     assert!(filas.iter().any(|f| f.contains(&"buena.xlsx".to_string())), "{filas:?}");
 }
+
+#[test]
+fn an_auditor_sees_what_each_user_recorded_and_no_one_else_may() {
+    let app = TestApp::spawn_el("2026-08-31");
+    let e = app.equipo();
+    let a = id(&app.factura(&e, "AU-1", "2026-07-01"));
+    app.radicar(&e, &a, "R-AU", "2026-07-02");
+    let b = id(&app.factura(&e, "AU-2", "2026-07-01"));
+    app.glosar(&e, &a, &Glosa::new("FA0101", "1000.00", "2026-07-10"))
+        .expect(201);
+    let otro = app.equipo();
+    app.factura(&otro, "AU-1", "2026-07-01");
+
+    let log = |q: &str| app.get(&format!("/api/v1/eventos{q}"), &e.auditor).expect(200).json();
+    let todo = log("");
+    let tipos = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["tipo"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(todo["total"], 4, "{todo}");
+    assert_eq!(tipos(&todo)[0], "glosa_recibida", "the last recorded first: {todo}");
+    let glosa = &todo["items"][0];
+    assert_eq!(glosa["numero_factura"], "AU-1");
+    assert!(glosa["usuario"].as_str().unwrap().starts_with("cartera"), "{glosa}");
+    assert_eq!(glosa["datos"]["codigo"], "FA0101", "{glosa}");
+    // What did the cartera user record? Only the glosa.
+    let quien = glosa["usuario_id"].as_str().unwrap();
+    assert_eq!(tipos(&log(&format!("?usuario_id={quien}"))), ["glosa_recibida"]);
+    assert_eq!(log("?tipo=expedida")["total"], 2);
+    assert_eq!(tipos(&log(&format!("?factura_id={b}"))), ["expedida"]);
+    let hoy = (chrono::Utc::now() - chrono::Duration::hours(5)).date_naive();
+    assert_eq!(log(&format!("?desde={hoy}&hasta={hoy}"))["total"], 4);
+    assert_eq!(log(&format!("?hasta={}", hoy.pred_opt().unwrap()))["total"], 0);
+    // Only auditors and admins read it.
+    for tok in [&e.cartera, &e.facturacion, &e.finanzas] {
+        app.get("/api/v1/eventos", tok).problem(403);
+    }
+    assert_eq!(
+        app.get("/api/v1/eventos", &e.tenant.admin).expect(200).json()["total"],
+        4
+    );
+    assert_eq!(app.get("/api/v1/eventos", &otro.auditor).expect(200).json()["total"], 1);
+    let x = app.bytes("/api/v1/eventos?formato=xlsx&tipo=glosa_recibida", &e.auditor);
+    let filas = hoja(&x, "Auditoría");
+    assert_eq!(
+        filas
+            .iter()
+            .filter(|f| f.contains(&"glosa_recibida".to_string()))
+            .count(),
+        1,
+        "{filas:?}"
+    );
+}

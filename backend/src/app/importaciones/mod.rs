@@ -393,15 +393,12 @@ pub fn listar(
 /// The history as a workbook, one row per run, times in Bogotá.
 pub fn xlsx(l: &super::Lista<ImportacionEnLista>) -> Result<Vec<u8>, AppError> {
     use super::hoja::{self, Celda, Hoja};
-    // Bogotá is UTC−5 all year (no daylight saving).
-    let bogota =
-        |t: chrono::DateTime<chrono::Utc>| (t - chrono::Duration::hours(5)).format("%Y-%m-%d %H:%M").to_string();
     let filas = l
         .items
         .iter()
         .map(|i| {
             vec![
-                bogota(i.creado_en).into(),
+                hoja::hora_bogota(i.creado_en).into(),
                 i.tipo.as_str().into(),
                 i.archivo.as_str().into(),
                 i.perfil.clone().unwrap_or_default().into(),
