@@ -1,15 +1,18 @@
 //! Devoluciones and the steps of Res. 2284/2023 art. 6, and the payer's notices.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 
 use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, AppState};
-use crate::app::devoluciones::{self, NuevaDecisionDevolucion, NuevaDevolucion, NuevaRespuestaDevolucion, NuevoAviso};
+use crate::app::devoluciones::{
+    self, ConsultaDevoluciones, DevolucionEnLista, NuevaDecisionDevolucion, NuevaDevolucion, NuevaRespuestaDevolucion,
+    NuevoAviso,
+};
 use crate::app::facturas::FacturaVista;
 use crate::app::glosas::{self, GlosaVista};
-use crate::app::Actor;
+use crate::app::{Actor, Lista};
 
 /// The payer returned the whole invoice (facturacion, cartera). Once only (art. 6.1: a second
 /// one is 409); one communicated after 5 días hábiles from radicación is recorded as
@@ -89,4 +92,20 @@ pub async fn avisar_glosa(
     Ok(HttpResponse::Created().json(g))
 }
 
-super::rutas!(devolver, responder, decidir, avisar, avisar_glosa);
+/// Devoluciones across invoices, the latest first: by payer, invoice, code, the days they
+/// were communicated, extemporánea, still unanswered; each with its invoice's number, its
+/// payer's name, its state as of today and, once it stands, the deadline to radicate again.
+#[utoipa::path(tag = "devoluciones", params(ConsultaDevoluciones), security(("bearer" = [])),
+    responses((status = 200, body = Lista<DevolucionEnLista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
+#[get("/devoluciones")]
+pub async fn listar(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: super::query::Query<ConsultaDevoluciones>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let l = blocking(move || devoluciones::listar(&state.db, &state.terminos, state.hoy(), &actor, &q)).await?;
+    Ok(HttpResponse::Ok().json(l))
+}
+
+super::rutas!(listar, devolver, responder, decidir, avisar, avisar_glosa);

@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::ciclo::{self, devolucion_dominio, Expediente};
 use super::facturas::FacturaVista;
-use super::{Actor, AppError};
+use super::{Actor, AppError, Lista, Pagina};
 use crate::db::{self, radicaciones::Devolucion as Fila, AnyConnection, Db};
 use crate::domain::catalogo::{Catalogo, Manual, RespondeA};
 use crate::domain::devolucion::{DecisionDevolucion, EstadoDevolucion, RespuestaDevolucion};
@@ -68,6 +68,7 @@ pub struct NuevoAviso {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DevolucionVista {
     pub id: String,
+    pub factura_id: String,
     pub codigo: String,
     pub descripcion_codigo: Option<String>,
     pub fecha: NaiveDate,
@@ -89,6 +90,9 @@ pub struct DevolucionVista {
     pub aceptada_tacitamente: bool,
     /// Unjustified by the payer's silence (as of today).
     pub injustificada_por_silencio: bool,
+    /// Last day to radicate the corrected invoice again, once the devolución stands (accepted
+    /// or reiterated) and while it holds the radicación in force (`[reradicacion]`).
+    pub fecha_limite_reradicacion: Option<NaiveDate>,
     /// Whether it belongs to the radicación in force (an earlier one was followed by a new
     /// radicación).
     pub vigente: bool,
@@ -98,32 +102,111 @@ pub struct DevolucionVista {
 /// The devoluciones of a loaded invoice, oldest first, as of `hoy`.
 pub fn de_expediente(e: &Expediente, t: &Terminos, hoy: NaiveDate) -> Result<Vec<DevolucionVista>, AppError> {
     let ultima = e.radicaciones.last().map(|r| r.id.as_str());
-    e.devoluciones
+    e.devoluciones.iter().map(|f| vista(f, ultima, t, hoy)).collect()
+}
+
+/// One devolución as of `hoy`; `ultima` is its invoice's radicación in force.
+fn vista(f: &Fila, ultima: Option<&str>, t: &Terminos, hoy: NaiveDate) -> Result<DevolucionVista, AppError> {
+    let d = devolucion_dominio(f, t)?;
+    let vigente = Some(f.radicacion_id.as_str()) == ultima;
+    Ok(DevolucionVista {
+        id: f.id.clone(),
+        factura_id: f.factura_id.clone(),
+        codigo: f.codigo.clone(),
+        descripcion_codigo: Catalogo::oficial().buscar(&f.codigo).map(|c| c.descripcion.clone()),
+        fecha: f.fecha,
+        extemporanea: f.extemporanea,
+        observacion: f.observacion.clone(),
+        estado: d.estado(hoy, &t.reglas),
+        fecha_limite_respuesta: d.fecha_limite_respuesta,
+        respuesta_codigo: f.respuesta_codigo.clone(),
+        respuesta_fecha: f.respuesta_fecha,
+        respuesta_extemporanea: matches!((f.respuesta_fecha, d.fecha_limite_respuesta), (Some(r), Some(l)) if r > l),
+        fecha_limite_reiteracion: d.fecha_limite_reiteracion,
+        decision: d.decision.map(|x| x.0),
+        decision_fecha: f.decision_fecha,
+        aceptada_tacitamente: d.aceptada_tacitamente(hoy, &t.reglas),
+        injustificada_por_silencio: d.injustificada_por_silencio(hoy, &t.reglas),
+        fecha_limite_reradicacion: d.fecha_limite_reradicacion(hoy, t).filter(|_| vigente),
+        vigente,
+        version: f.version,
+    })
+}
+
+/// What a list of devoluciones across invoices asks for.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ConsultaDevoluciones {
+    pub pagador_id: Option<String>,
+    pub factura_id: Option<String>,
+    /// A whole code, e.g. `DE1601`.
+    pub codigo: Option<String>,
+    /// Communicated on or after this day.
+    pub desde: Option<NaiveDate>,
+    /// Communicated on or before this day.
+    pub hasta: Option<NaiveDate>,
+    pub extemporanea: Option<bool>,
+    /// `true`: only those the prestador has not answered yet.
+    pub sin_respuesta: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// A devolución in a list, with its invoice's number and its payer's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DevolucionEnLista {
+    #[serde(flatten)]
+    pub devolucion: DevolucionVista,
+    pub numero_factura: String,
+    pub pagador_id: String,
+    pub pagador: String,
+}
+
+/// Devoluciones across invoices, the latest first, filtered and paged in SQL.
+pub fn listar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    q: &ConsultaDevoluciones,
+) -> Result<Lista<DevolucionEnLista>, AppError> {
+    let pagina = Pagina::new(q.page, q.per_page)?;
+    let f = db::radicaciones::FiltroDevoluciones {
+        pagador_id: q.pagador_id.clone(),
+        factura_id: q.factura_id.clone(),
+        codigo: q.codigo.as_deref().map(|c| c.trim().to_uppercase()),
+        desde: q.desde,
+        hasta: q.hasta,
+        extemporanea: q.extemporanea,
+        sin_respuesta: q.sin_respuesta.unwrap_or(false),
+    };
+    let pid = &actor.prestador_id;
+    let (filas, total, facturas, ultimas, nombres) = db.read(|c| {
+        let (filas, total) = db::radicaciones::listar_devoluciones(c, pid, &f, pagina.offset(), pagina.per_page)?;
+        let ids: Vec<String> = filas.iter().map(|d| d.factura_id.clone()).collect();
+        let facturas: std::collections::HashMap<String, (String, String)> = db::facturas::por_ids(c, pid, &ids)?
+            .into_iter()
+            .map(|x| (x.id, (x.numero, x.pagador_id)))
+            .collect();
+        // Oldest first: the last one seen per invoice is the radicación in force.
+        let ultimas: std::collections::HashMap<String, String> = db::radicaciones::de_facturas(c, pid, &ids)?
+            .into_iter()
+            .map(|r| (r.factura_id, r.id))
+            .collect();
+        Ok::<_, AppError>((filas, total, facturas, ultimas, db::pagadores::nombres(c, pid)?))
+    })?;
+    let items = filas
         .iter()
-        .map(|f| {
-            let d = devolucion_dominio(f, t)?;
-            Ok(DevolucionVista {
-                id: f.id.clone(),
-                codigo: f.codigo.clone(),
-                descripcion_codigo: Catalogo::oficial().buscar(&f.codigo).map(|c| c.descripcion.clone()),
-                fecha: f.fecha,
-                extemporanea: f.extemporanea,
-                observacion: f.observacion.clone(),
-                estado: d.estado(hoy, &t.reglas),
-                fecha_limite_respuesta: d.fecha_limite_respuesta,
-                respuesta_codigo: f.respuesta_codigo.clone(),
-                respuesta_fecha: f.respuesta_fecha,
-                respuesta_extemporanea: matches!((f.respuesta_fecha, d.fecha_limite_respuesta), (Some(r), Some(l)) if r > l),
-                fecha_limite_reiteracion: d.fecha_limite_reiteracion,
-                decision: d.decision.map(|x| x.0),
-                decision_fecha: f.decision_fecha,
-                aceptada_tacitamente: d.aceptada_tacitamente(hoy, &t.reglas),
-                injustificada_por_silencio: d.injustificada_por_silencio(hoy, &t.reglas),
-                vigente: Some(f.radicacion_id.as_str()) == ultima,
-                version: f.version,
+        .map(|d| {
+            let (numero, pagador_id) = facturas.get(&d.factura_id).cloned().unwrap_or_default();
+            Ok(DevolucionEnLista {
+                devolucion: vista(d, ultimas.get(&d.factura_id).map(String::as_str), t, hoy)?,
+                numero_factura: numero,
+                pagador: nombres.get(&pagador_id).cloned().unwrap_or_default(),
+                pagador_id,
             })
         })
-        .collect()
+        .collect::<Result<_, AppError>>()?;
+    Ok(Lista { items, total })
 }
 
 /// Records the payer's devolución (Res. 2284/2023 art. 6.1).

@@ -142,3 +142,72 @@ pub fn devoluciones_de_facturas(
         .select(Devolucion::as_select())
         .load(c)
 }
+
+/// What a list of devoluciones across invoices asks for.
+#[derive(Debug, Clone, Default)]
+pub struct FiltroDevoluciones {
+    pub pagador_id: Option<String>,
+    pub factura_id: Option<String>,
+    pub codigo: Option<String>,
+    pub desde: Option<chrono::NaiveDate>,
+    pub hasta: Option<chrono::NaiveDate>,
+    pub extemporanea: Option<bool>,
+    /// Only those without the prestador's answer.
+    pub sin_respuesta: bool,
+}
+
+fn devoluciones_filtradas<'a>(
+    prestador_id: &'a str,
+    f: &'a FiltroDevoluciones,
+) -> devoluciones::BoxedQuery<'a, super::DbBackend> {
+    use super::schema::facturas;
+    let mut q = devoluciones::table
+        .filter(devoluciones::prestador_id.eq(prestador_id))
+        .into_boxed();
+    if let Some(p) = &f.pagador_id {
+        q = q.filter(
+            devoluciones::factura_id.eq_any(
+                facturas::table
+                    .filter(facturas::prestador_id.eq(prestador_id).and(facturas::pagador_id.eq(p)))
+                    .select(facturas::id),
+            ),
+        );
+    }
+    if let Some(id) = &f.factura_id {
+        q = q.filter(devoluciones::factura_id.eq(id));
+    }
+    if let Some(c) = &f.codigo {
+        q = q.filter(devoluciones::codigo.eq(c));
+    }
+    if let Some(d) = f.desde {
+        q = q.filter(devoluciones::fecha.ge(d));
+    }
+    if let Some(h) = f.hasta {
+        q = q.filter(devoluciones::fecha.le(h));
+    }
+    if let Some(x) = f.extemporanea {
+        q = q.filter(devoluciones::extemporanea.eq(x));
+    }
+    if f.sin_respuesta {
+        q = q.filter(devoluciones::respuesta_codigo.is_null());
+    }
+    q
+}
+
+/// The devoluciones that match, the latest first, a page of them, and how many match.
+pub fn listar_devoluciones(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    f: &FiltroDevoluciones,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Devolucion>, i64)> {
+    let total = devoluciones_filtradas(prestador_id, f).count().get_result(c)?;
+    let items = devoluciones_filtradas(prestador_id, f)
+        .order((devoluciones::fecha.desc(), devoluciones::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Devolucion::as_select())
+        .load(c)?;
+    Ok((items, total))
+}

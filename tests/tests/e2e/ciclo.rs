@@ -841,6 +841,48 @@ fn devoluciones_follow_res_2284_art_6() {
     assert_eq!(r["estado"], "reradicada");
     assert_eq!(reradicar(&app.ver_factura(&e.cartera, &f_d)), None, "radicated again");
     app.devolver(&e.facturacion, &f_d, "DE1601", "2026-08-25").problem(409);
+
+    // All of them in one list, the latest first, with the invoice and the payer named.
+    let lista = |q: &str| {
+        app.get(&format!("/api/v1/devoluciones{q}"), &e.auditor)
+            .expect(200)
+            .json()
+    };
+    let numeros = |v: &serde_json::Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["numero_factura"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let todas = lista("");
+    assert_eq!(numeros(&todas), ["DV-C", "DV-D", "DV-B", "DV-A"], "{todas}");
+    let (dv_c, dv_d) = (&todas["items"][0], &todas["items"][1]);
+    assert_eq!(
+        (
+            dv_c["pagador"].as_str(),
+            dv_c["estado"].as_str(),
+            dv_c["fecha_limite_reradicacion"].as_str()
+        ),
+        (Some("EPS de prueba"), Some("aceptada"), Some("2026-09-15"))
+    );
+    assert!(dv_c["descripcion_codigo"].is_string(), "{dv_c}");
+    assert_eq!(
+        (dv_d["vigente"].as_bool(), dv_d["fecha_limite_reradicacion"].as_str()),
+        (Some(false), None)
+    );
+    assert_eq!(numeros(&lista("?extemporanea=true")), ["DV-B"]);
+    assert_eq!(numeros(&lista("?sin_respuesta=true")), ["DV-C"]);
+    assert_eq!(numeros(&lista("?codigo=de5601")), ["DV-C"]);
+    assert_eq!(numeros(&lista("?desde=2026-08-01&hasta=2026-08-04")), ["DV-D"]);
+    assert_eq!(numeros(&lista(&format!("?factura_id={a}"))), ["DV-A"]);
+    assert_eq!(
+        app.get("/api/v1/devoluciones", &otra_cartera).expect(200).json()["total"],
+        0
+    );
+    app.get("/api/v1/devoluciones?sin_respuesta=tal_vez", &e.cartera)
+        .problem(400);
 }
 
 #[test]
