@@ -1,6 +1,6 @@
 //! Devoluciones and the steps of Res. 2284/2023 art. 6, and the payer's notices.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::error::ApiError;
 use super::error::Problema;
@@ -95,6 +95,7 @@ pub async fn avisar_glosa(
 /// Devoluciones across invoices, the latest first: by payer, invoice, code, the days they
 /// were communicated, extemporánea, still unanswered; each with its invoice's number, its
 /// payer's name, its state as of today and, once it stands, the deadline to radicate again.
+/// `?formato=xlsx` gives every devolución that matches.
 #[utoipa::path(tag = "devoluciones", params(ConsultaDevoluciones), security(("bearer" = [])),
     responses((status = 200, body = Lista<DevolucionEnLista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
 #[get("/devoluciones")]
@@ -102,9 +103,18 @@ pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: super::query::Query<ConsultaDevoluciones>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let l = blocking(move || devoluciones::listar(&state.db, &state.terminos, state.hoy(), &actor, &q)).await?;
+    let en_xlsx = super::reportes::quiere_xlsx(q.formato.as_deref(), &req)?;
+    let hoy = state.hoy();
+    let l = blocking(move || devoluciones::listar(&state.db, &state.terminos, hoy, &actor, &q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(super::reportes::xlsx(
+            &format!("devoluciones-{hoy}.xlsx"),
+            devoluciones::xlsx(hoy, &l)?,
+        ));
+    }
     Ok(HttpResponse::Ok().json(l))
 }
 

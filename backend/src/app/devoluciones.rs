@@ -133,6 +133,9 @@ fn vista(f: &Fila, ultima: Option<&str>, t: &Terminos, hoy: NaiveDate) -> Result
     })
 }
 
+/// At most this many devoluciones in a workbook.
+const FILAS_XLSX: i64 = 200_000;
+
 /// What a list of devoluciones across invoices asks for.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct ConsultaDevoluciones {
@@ -149,6 +152,8 @@ pub struct ConsultaDevoluciones {
     pub sin_respuesta: Option<bool>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every devolución that matches.
+    pub formato: Option<String>,
 }
 
 /// A devolución in a list, with its invoice's number and its payer's name.
@@ -168,6 +173,7 @@ pub fn listar(
     hoy: NaiveDate,
     actor: &Actor,
     q: &ConsultaDevoluciones,
+    todas: bool,
 ) -> Result<Lista<DevolucionEnLista>, AppError> {
     let pagina = Pagina::new(q.page, q.per_page)?;
     let f = db::radicaciones::FiltroDevoluciones {
@@ -181,7 +187,12 @@ pub fn listar(
     };
     let pid = &actor.prestador_id;
     let (filas, total, facturas, ultimas, nombres) = db.read(|c| {
-        let (filas, total) = db::radicaciones::listar_devoluciones(c, pid, &f, pagina.offset(), pagina.per_page)?;
+        let (offset, limit) = if todas {
+            (0, FILAS_XLSX)
+        } else {
+            (pagina.offset(), pagina.per_page)
+        };
+        let (filas, total) = db::radicaciones::listar_devoluciones(c, pid, &f, offset, limit)?;
         let ids: Vec<String> = filas.iter().map(|d| d.factura_id.clone()).collect();
         let facturas: std::collections::HashMap<String, (String, String)> = db::facturas::por_ids(c, pid, &ids)?
             .into_iter()
@@ -207,6 +218,50 @@ pub fn listar(
         })
         .collect::<Result<_, AppError>>()?;
     Ok(Lista { items, total })
+}
+
+/// The list as a workbook: one row per devolución, in the list's order.
+pub fn xlsx(hoy: NaiveDate, l: &Lista<DevolucionEnLista>) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    let filas = l
+        .items
+        .iter()
+        .map(|x| {
+            let d = &x.devolucion;
+            vec![
+                x.numero_factura.as_str().into(),
+                x.pagador.as_str().into(),
+                d.codigo.as_str().into(),
+                d.descripcion_codigo.clone().unwrap_or_default().into(),
+                Celda::Fecha(d.fecha),
+                Celda::from(if d.extemporanea { "sí" } else { "no" }),
+                d.estado.as_str().into(),
+                d.fecha_limite_respuesta.into(),
+                d.respuesta_codigo.clone().unwrap_or_default().into(),
+                d.fecha_limite_reradicacion.into(),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Devoluciones".into(),
+        encabezado: vec![
+            ("Al".into(), hoy.to_string()),
+            ("Devoluciones".into(), l.total.to_string()),
+        ],
+        columnas: vec![
+            ("Factura", 16.0),
+            ("Pagador", 30.0),
+            ("Código", 10.0),
+            ("Descripción", 60.0),
+            ("Comunicada", 12.0),
+            ("Extemporánea", 12.0),
+            ("Estado", 14.0),
+            ("Vence respuesta", 14.0),
+            ("Respuesta", 10.0),
+            ("Radicar de nuevo antes de", 16.0),
+        ],
+        filas,
+    }])
 }
 
 /// Records the payer's devolución (Res. 2284/2023 art. 6.1).
