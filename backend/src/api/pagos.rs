@@ -1,14 +1,14 @@
 //! Payments and their application to invoices.
 
-use actix_web::{get, post, web, HttpResponse};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 
 use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
-use super::{blocking, created, AppState, PaginaQuery};
-use crate::app::pagos::{self, AplicacionSinDetalle, NuevasAplicaciones, NuevoPago, PagoVista};
+use super::{blocking, created, AppState};
+use crate::app::pagos::{
+    self, AplicacionSinDetalle, ConsultaPagos, NuevasAplicaciones, NuevoPago, PagoEnLista, PagoVista,
+};
 use crate::app::{Actor, Lista};
 
 /// Records a payment and how it applies (cartera, finanzas). The unapplied rest is kept;
@@ -67,27 +67,24 @@ pub async fn obtener(
     Ok(HttpResponse::Ok().json(p))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct FiltroQuery {
-    pub pagador_id: Option<String>,
-    pub page: Option<i64>,
-    pub per_page: Option<i64>,
-}
-
-#[utoipa::path(tag = "pagos", params(FiltroQuery), security(("bearer" = [])), responses((status = 200, body = Lista<PagoVista>)))]
+/// Payments, the latest first: by payer, the days they were received, and those with value not
+/// yet applied; each with its payer's name and `sin_aplicar`. `?formato=xlsx` gives every
+/// payment that matches.
+#[utoipa::path(tag = "pagos", params(ConsultaPagos), security(("bearer" = [])),
+    responses((status = 200, body = Lista<PagoEnLista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
 #[get("/pagos")]
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
-    q: super::query::Query<FiltroQuery>,
+    q: super::query::Query<ConsultaPagos>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let pagina = PaginaQuery {
-        page: q.page,
-        per_page: q.per_page,
+    let en_xlsx = super::reportes::quiere_xlsx(q.formato.as_deref(), &req)?;
+    let l = blocking(move || pagos::listar(&state.db, &actor, &q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(super::reportes::xlsx("pagos.xlsx", pagos::xlsx(&l)?));
     }
-    .pagina()?;
-    let l = blocking(move || pagos::listar(&state.db, &actor, q.pagador_id.as_deref(), pagina)).await?;
     Ok(HttpResponse::Ok().json(l))
 }
 

@@ -404,20 +404,98 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<PagoVista, AppError> 
     })
 }
 
-pub fn listar(db: &Db, actor: &Actor, pagador_id: Option<&str>, pagina: Pagina) -> Result<Lista<PagoVista>, AppError> {
-    let (items, total) = db.read(|c| {
-        Ok::<_, AppError>(db::pagos::listar(
-            c,
-            &actor.prestador_id,
-            pagador_id,
-            pagina.offset(),
-            pagina.per_page,
-        )?)
+/// What a list of payments asks for: `?pagador_id=&desde=&hasta=&sin_aplicar=&page=&per_page=&formato=`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+pub struct ConsultaPagos {
+    pub pagador_id: Option<String>,
+    /// Received on or after this day.
+    pub desde: Option<NaiveDate>,
+    /// Received on or before this day.
+    pub hasta: Option<NaiveDate>,
+    /// `true`: only payments with value not yet applied to invoices.
+    pub sin_aplicar: Option<bool>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every payment that matches.
+    pub formato: Option<String>,
+}
+
+/// A payment in a list, with its payer's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PagoEnLista {
+    #[serde(flatten)]
+    pub pago: PagoVista,
+    pub pagador: String,
+}
+
+/// At most this many payments in a workbook.
+const FILAS_XLSX: i64 = 200_000;
+
+/// Payments, the latest first; `todas` gives every match (a workbook).
+pub fn listar(db: &Db, actor: &Actor, q: &ConsultaPagos, todas: bool) -> Result<Lista<PagoEnLista>, AppError> {
+    let pagina = Pagina::new(q.page, q.per_page)?;
+    let f = db::pagos::Filtro {
+        pagador_id: q.pagador_id.clone(),
+        desde: q.desde,
+        hasta: q.hasta,
+        sin_aplicar: q.sin_aplicar.unwrap_or(false),
+    };
+    let (offset, limit) = if todas {
+        (0, FILAS_XLSX)
+    } else {
+        (pagina.offset(), pagina.per_page)
+    };
+    let ((items, total), nombres) = db.read(|c| {
+        Ok::<_, AppError>((
+            db::pagos::listar(c, &actor.prestador_id, &f, offset, limit)?,
+            db::pagadores::nombres(c, &actor.prestador_id)?,
+        ))
     })?;
     Ok(Lista {
-        items: items.into_iter().map(|p| vista(p, None)).collect(),
+        items: items
+            .into_iter()
+            .map(|p| PagoEnLista {
+                pagador: nombres.get(&p.pagador_id).cloned().unwrap_or_default(),
+                pago: vista(p, None),
+            })
+            .collect(),
         total,
     })
+}
+
+/// The list as a workbook, one row per payment.
+pub fn xlsx(l: &Lista<PagoEnLista>) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    let filas = l
+        .items
+        .iter()
+        .map(|x| {
+            let p = &x.pago;
+            vec![
+                Celda::Fecha(p.fecha),
+                x.pagador.as_str().into(),
+                p.referencia.as_str().into(),
+                p.medio.as_str().into(),
+                Celda::Dinero(p.valor),
+                Celda::Dinero(p.aplicado),
+                Celda::Dinero(p.sin_aplicar),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Pagos".into(),
+        encabezado: vec![("Pagos".into(), l.total.to_string())],
+        columnas: vec![
+            ("Fecha", 12.0),
+            ("Pagador", 30.0),
+            ("Referencia", 20.0),
+            ("Medio", 14.0),
+            ("Valor", 16.0),
+            ("Aplicado", 16.0),
+            ("Sin aplicar", 16.0),
+        ],
+        filas,
+    }])
 }
 
 #[cfg(test)]

@@ -81,17 +81,37 @@ pub fn sumar_aplicado(
     .execute(c)
 }
 
+/// What a list of payments asks for.
+#[derive(Debug, Clone, Default)]
+pub struct Filtro {
+    pub pagador_id: Option<String>,
+    pub desde: Option<chrono::NaiveDate>,
+    pub hasta: Option<chrono::NaiveDate>,
+    /// Only payments with value not yet applied to invoices.
+    pub sin_aplicar: bool,
+}
+
+/// The payments that match, the latest first, a page of them, and how many match.
 pub fn listar(
     c: &mut AnyConnection,
     prestador_id: &str,
-    pagador_id: Option<&str>,
+    f: &Filtro,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<Pago>, i64)> {
     let q = || {
         let mut q = pagos::table.filter(pagos::prestador_id.eq(prestador_id)).into_boxed();
-        if let Some(p) = pagador_id {
+        if let Some(p) = &f.pagador_id {
             q = q.filter(pagos::pagador_id.eq(p));
+        }
+        if let Some(d) = f.desde {
+            q = q.filter(pagos::fecha.ge(d));
+        }
+        if let Some(h) = f.hasta {
+            q = q.filter(pagos::fecha.le(h));
+        }
+        if f.sin_aplicar {
+            q = q.filter(pagos::valor.gt(pagos::valor_aplicado));
         }
         q
     };

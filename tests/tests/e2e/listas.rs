@@ -242,3 +242,52 @@ fn an_auditor_sees_what_each_user_recorded_and_no_one_else_may() {
         "{filas:?}"
     );
 }
+
+#[test]
+fn payments_are_listed_with_their_payer_and_what_is_still_unapplied() {
+    let app = TestApp::spawn_el("2026-08-31");
+    let e = app.equipo();
+    let f = id(&app.factura(&e, "PG-1", "2026-07-01"));
+    app.radicar(&e, &f, "R-PG", "2026-07-02");
+    app.pagar(&e, &f, "2026-07-20", "300000.00");
+    // A transfer without detail: all of it unapplied.
+    let body = json!({"pagador_id": e.pagador_id, "fecha": "2026-08-10", "valor": "500000.00",
+        "referencia": "TRF-SIN", "medio": "transferencia"});
+    app.post("/api/v1/pagos", &e.finanzas, &body).expect(201);
+
+    let lista = |q: &str| app.get(&format!("/api/v1/pagos{q}"), &e.cartera).expect(200).json();
+    let todos = lista("");
+    assert_eq!(todos["total"], 2, "{todos}");
+    let ultimo = &todos["items"][0];
+    assert_eq!(
+        (
+            ultimo["referencia"].as_str(),
+            ultimo["pagador"].as_str(),
+            ultimo["sin_aplicar"].as_str()
+        ),
+        (Some("TRF-SIN"), Some("EPS de prueba"), Some("500000.00"))
+    );
+    let sin = lista("?sin_aplicar=true");
+    assert_eq!(
+        (sin["total"].as_i64(), sin["items"][0]["referencia"].as_str()),
+        (Some(1), Some("TRF-SIN"))
+    );
+    assert_eq!(
+        lista("?desde=2026-07-01&hasta=2026-07-31")["items"][0]["valor"],
+        "300000.00"
+    );
+    assert_eq!(lista("?desde=2026-09-01")["total"], 0);
+    let p = app.get("/api/v1/pagos?desde=julio", &e.cartera).problem(400);
+    assert_eq!(p["errors"][0]["path"], "desde", "{p}");
+    assert_eq!(
+        app.get("/api/v1/pagos", &app.equipo().finanzas).expect(200).json()["total"],
+        0
+    );
+    let x = app.bytes("/api/v1/pagos?formato=xlsx&sin_aplicar=true", &e.finanzas);
+    let filas = hoja(&x, "Pagos");
+    assert!(filas.iter().any(|f| f.contains(&"TRF-SIN".to_string())), "{filas:?}");
+    assert!(
+        !filas.iter().any(|f| f.iter().any(|c| c.starts_with("T-2026"))),
+        "only the filtered rows: {filas:?}"
+    );
+}
