@@ -12,7 +12,7 @@ use super::importaciones::{cuerpo, nombre};
 use super::reportes::{quiere_xlsx, xlsx, FormatoQuery};
 use super::{blocking, AppState, PaginaQuery};
 use crate::app::cartera::{self, Cartera, Filtros, ReporteGlosas, ReporteIndicadores, SaldoFactura};
-use crate::app::estados_cuenta::{self, Conciliacion};
+use crate::app::estados_cuenta::{self, Conciliacion, ConsultaEstadosCuenta, EstadoCuentaRecibido};
 use crate::app::segmentacion::{segmentar, Segmento};
 use crate::app::{Actor, Lista};
 
@@ -273,4 +273,28 @@ pub async fn conciliacion(
     Ok(HttpResponse::Ok().json(r))
 }
 
-super::rutas!(edades, indicadores, glosas, segmentacion, recibir_estado, conciliacion);
+/// The payers' statements of account received, the latest cut-off first: by payer and
+/// cut-off; each with how many invoices it lists, what the payer says it owes and who
+/// received it.
+#[utoipa::path(tag = "cartera", params(ConsultaEstadosCuenta), security(("bearer" = [])),
+    responses((status = 200, body = Lista<EstadoCuentaRecibido>), (status = 400, body = Problema), (status = 403, body = Problema)))]
+#[get("/estados-cuenta")]
+pub async fn estados_recibidos(
+    state: web::Data<AppState>,
+    actor: Actor,
+    q: super::query::Query<ConsultaEstadosCuenta>,
+) -> Result<HttpResponse, ApiError> {
+    let q = q.into_inner();
+    let l = blocking(move || estados_cuenta::listar(&state.db, &actor, &q)).await?;
+    Ok(HttpResponse::Ok().json(l))
+}
+
+super::rutas!(
+    edades,
+    indicadores,
+    glosas,
+    segmentacion,
+    recibir_estado,
+    estados_recibidos,
+    conciliacion
+);

@@ -84,6 +84,75 @@ pub struct Conciliacion {
     pub filas: Vec<FilaConciliacion>,
 }
 
+/// What the history of received statements asks for: `?pagador_id=&desde=&hasta=&page=&per_page=`
+/// (`desde`/`hasta` bound the statements' cut-off).
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct ConsultaEstadosCuenta {
+    pub pagador_id: Option<String>,
+    pub desde: Option<NaiveDate>,
+    pub hasta: Option<NaiveDate>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// A statement received, as the history lists it; `GET /estados-cuenta/{id}` reconciles it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EstadoCuentaRecibido {
+    pub id: String,
+    pub pagador_id: String,
+    pub pagador: String,
+    pub corte: NaiveDate,
+    pub archivo: String,
+    /// Invoices the payer listed.
+    pub facturas: i64,
+    /// What the payer says it owes, in all.
+    #[schema(value_type = String)]
+    pub saldo_pagador: Decimal,
+    /// The e-mail of who received it.
+    pub usuario: String,
+    pub recibido_en: chrono::DateTime<chrono::Utc>,
+}
+
+/// The statements received, the latest cut-off first.
+pub fn listar(
+    db: &Db,
+    actor: &Actor,
+    q: &ConsultaEstadosCuenta,
+) -> Result<super::Lista<EstadoCuentaRecibido>, AppError> {
+    actor.exigir(super::cartera::LECTORES, "ver los estados de cuenta recibidos")?;
+    let pagina = super::Pagina::new(q.page, q.per_page)?;
+    let pid = &actor.prestador_id;
+    let ((filas, total), nombres) = db.read(|c| {
+        Ok::<_, AppError>((
+            dbc::estados_cuenta(
+                c,
+                pid,
+                q.pagador_id.as_deref(),
+                q.desde,
+                q.hasta,
+                pagina.offset(),
+                pagina.per_page,
+            )?,
+            db::pagadores::nombres(c, pid)?,
+        ))
+    })?;
+    let items = filas
+        .into_iter()
+        .map(|x| EstadoCuentaRecibido {
+            pagador: nombres.get(&x.estado.pagador_id).cloned().unwrap_or_default(),
+            id: x.estado.id,
+            pagador_id: x.estado.pagador_id,
+            corte: x.estado.corte,
+            archivo: x.estado.archivo,
+            facturas: x.filas,
+            saldo_pagador: from_centavos(x.saldo_pagador),
+            usuario: x.usuario,
+            recibido_en: x.estado.creado_en.and_utc(),
+        })
+        .collect();
+    Ok(super::Lista { items, total })
+}
+
 /// Receives a payer's statement of account with cut-off `corte` and reconciles it.
 #[allow(clippy::too_many_arguments)]
 pub fn recibir(

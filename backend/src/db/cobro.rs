@@ -435,3 +435,77 @@ pub fn abiertas(
         .select(super::facturas::Factura::as_select())
         .load(c)
 }
+
+/// A received statement in the history: the statement, its rows, what the payer says is
+/// owed in all (centavos) and who received it (e-mail).
+pub struct EstadoCuentaRecibido {
+    pub estado: EstadoCuenta,
+    pub filas: i64,
+    pub saldo_pagador: i64,
+    pub usuario: String,
+}
+
+/// The statements received, the latest cut-off first, of one payer or all, with cut-offs
+/// between `desde` and `hasta`; a page of them and how many match.
+pub fn estados_cuenta(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    pagador_id: Option<&str>,
+    desde: Option<NaiveDate>,
+    hasta: Option<NaiveDate>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<EstadoCuentaRecibido>, i64)> {
+    let q = || {
+        let mut q = estados_cuenta::table
+            .filter(estados_cuenta::prestador_id.eq(prestador_id))
+            .into_boxed();
+        if let Some(p) = pagador_id {
+            q = q.filter(estados_cuenta::pagador_id.eq(p));
+        }
+        if let Some(d) = desde {
+            q = q.filter(estados_cuenta::corte.ge(d));
+        }
+        if let Some(h) = hasta {
+            q = q.filter(estados_cuenta::corte.le(h));
+        }
+        q
+    };
+    let total = q().count().get_result(c)?;
+    let estados: Vec<EstadoCuenta> = q()
+        .order((estados_cuenta::corte.desc(), estados_cuenta::creado_en.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(EstadoCuenta::as_select())
+        .load(c)?;
+    let ids: Vec<&str> = estados.iter().map(|e| e.id.as_str()).collect();
+    let sumas: std::collections::HashMap<String, (i64, i64)> = estado_cuenta_filas::table
+        .filter(
+            estado_cuenta_filas::prestador_id
+                .eq(prestador_id)
+                .and(estado_cuenta_filas::estado_cuenta_id.eq_any(&ids)),
+        )
+        .select((estado_cuenta_filas::estado_cuenta_id, estado_cuenta_filas::saldo))
+        .load::<(String, i64)>(c)?
+        .into_iter()
+        .fold(Default::default(), |mut m, (id, saldo)| {
+            let s = m.entry(id).or_insert((0, 0));
+            *s = (s.0 + 1, s.1 + saldo);
+            m
+        });
+    let actores: Vec<&str> = estados.iter().map(|e| e.actor_id.as_str()).collect();
+    let correos = super::usuarios::correos(c, prestador_id, &actores)?;
+    let items = estados
+        .into_iter()
+        .map(|e| {
+            let (filas, saldo_pagador) = sumas.get(&e.id).copied().unwrap_or((0, 0));
+            EstadoCuentaRecibido {
+                usuario: correos.get(&e.actor_id).cloned().unwrap_or_default(),
+                filas,
+                saldo_pagador,
+                estado: e,
+            }
+        })
+        .collect();
+    Ok((items, total))
+}

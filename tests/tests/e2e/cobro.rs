@@ -929,6 +929,39 @@ fn reconciliation_with_the_payers_statement_names_each_difference() {
     let bueno = "numero_factura;saldo\nR-1002;1.000.000\nR-1003;900.000\n";
     app.request("POST", &url, Some(&e.cartera), Some("text/csv"), Some(bueno.as_bytes()))
         .expect(201);
+    // The statements received, the latest first, with what each payer says it owes.
+    let recibidos = app.get("/api/v1/estados-cuenta", &e.finanzas).expect(200).json();
+    let resumen: Vec<(i64, &str, &str)> = recibidos["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["facturas"].as_i64().unwrap(),
+                x["saldo_pagador"].as_str().unwrap(),
+                x["archivo"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        resumen,
+        [(2, "1900000.00", "estado-eps.csv"), (7, "3900000.00", "estado-eps.csv")],
+        "{recibidos}"
+    );
+    assert_eq!(recibidos["items"][1]["pagador"], "EPS de prueba");
+    assert!(recibidos["items"][1]["usuario"]
+        .as_str()
+        .unwrap()
+        .starts_with("cartera"));
+    let q = format!("/api/v1/estados-cuenta?pagador_id={}&desde=2026-07-01", e.pagador_id);
+    assert_eq!(app.get(&q, &e.finanzas).expect(200).json()["total"], 0);
+    app.get("/api/v1/estados-cuenta", &e.facturacion).problem(403);
+    assert_eq!(
+        app.get("/api/v1/estados-cuenta", &app.tenant().admin)
+            .expect(200)
+            .json()["total"],
+        0
+    );
     // Roles and tenants.
     app.request(
         "POST",
