@@ -193,16 +193,14 @@ pub fn listar(
             (pagina.offset(), pagina.per_page)
         };
         let (filas, total) = db::radicaciones::listar_devoluciones(c, pid, &f, offset, limit)?;
-        let ids: Vec<String> = filas.iter().map(|d| d.factura_id.clone()).collect();
-        let facturas: std::collections::HashMap<String, (String, String)> = db::facturas::por_ids(c, pid, &ids)?
-            .into_iter()
-            .map(|x| (x.id, (x.numero, x.pagador_id)))
-            .collect();
+        let ids: Vec<&str> = filas.iter().map(|d| d.factura_id.as_str()).collect();
+        let facturas = db::facturas::numeros_y_pagadores(c, pid, &ids)?;
         // Oldest first: the last one seen per invoice is the radicación in force.
-        let ultimas: std::collections::HashMap<String, String> = db::radicaciones::de_facturas(c, pid, &ids)?
-            .into_iter()
-            .map(|r| (r.factura_id, r.id))
-            .collect();
+        let ultimas: std::collections::HashMap<String, String> =
+            db::radicaciones::de_facturas(c, pid, &filas.iter().map(|d| d.factura_id.clone()).collect::<Vec<_>>())?
+                .into_iter()
+                .map(|r| (r.factura_id, r.id))
+                .collect();
         Ok::<_, AppError>((filas, total, facturas, ultimas, db::pagadores::nombres(c, pid)?))
     })?;
     let items = filas

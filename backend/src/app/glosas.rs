@@ -591,11 +591,8 @@ pub fn listar(
             (pagina.offset(), pagina.per_page)
         };
         let (filas, total) = db::glosas::listar(c, pid, &f, offset, limit)?;
-        let ids: Vec<String> = filas.iter().map(|g| g.factura_id.clone()).collect();
-        let facturas: std::collections::HashMap<String, (String, String)> = db::facturas::por_ids(c, pid, &ids)?
-            .into_iter()
-            .map(|x| (x.id, (x.numero, x.pagador_id)))
-            .collect();
+        let ids: Vec<&str> = filas.iter().map(|g| g.factura_id.as_str()).collect();
+        let facturas = db::facturas::numeros_y_pagadores(c, pid, &ids)?;
         Ok::<_, AppError>((filas, total, facturas, db::pagadores::nombres(c, pid)?))
     })?;
     let items = filas

@@ -87,7 +87,6 @@ pub fn listar(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<Entrada>, i64)> {
-    use super::schema::facturas;
     let total = filtrada(prestador_id, f).count().get_result(c)?;
     let filas: Vec<Evento> = filtrada(prestador_id, f)
         .order((eventos::registrado_en.desc(), eventos::id.desc()))
@@ -98,16 +97,11 @@ pub fn listar(
     let actores: Vec<&str> = filas.iter().map(|e| e.actor_id.as_str()).collect();
     let correos = super::usuarios::correos(c, prestador_id, &actores)?;
     let ids: Vec<&str> = filas.iter().map(|e| e.factura_id.as_str()).collect();
-    let numeros: std::collections::HashMap<String, String> = facturas::table
-        .filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq_any(ids)))
-        .select((facturas::id, facturas::numero))
-        .load::<(String, String)>(c)?
-        .into_iter()
-        .collect();
+    let facturas = super::facturas::numeros_y_pagadores(c, prestador_id, &ids)?;
     let entradas = filas
         .into_iter()
         .map(|e| Entrada {
-            numero_factura: numeros.get(&e.factura_id).cloned().unwrap_or_default(),
+            numero_factura: facturas.get(&e.factura_id).map(|f| f.0.clone()).unwrap_or_default(),
             usuario: correos.get(&e.actor_id).cloned().unwrap_or_default(),
             evento: e,
         })

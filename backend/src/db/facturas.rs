@@ -210,6 +210,22 @@ pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResul
         .optional()
 }
 
+/// The number and payer of each of these invoices, by id: lists of glosas, devoluciones and
+/// events name the invoice and its payer, not only ids. Three columns, one query.
+pub fn numeros_y_pagadores(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    ids: &[&str],
+) -> QueryResult<std::collections::HashMap<String, (String, String)>> {
+    Ok(facturas::table
+        .filter(facturas::prestador_id.eq(prestador_id).and(facturas::id.eq_any(ids)))
+        .select((facturas::id, facturas::numero, facturas::pagador_id))
+        .load::<(String, String, String)>(c)?
+        .into_iter()
+        .map(|(id, numero, pagador)| (id, (numero, pagador)))
+        .collect())
+}
+
 pub fn items_de(c: &mut AnyConnection, prestador_id: &str, ids: &[String]) -> QueryResult<Vec<Item>> {
     factura_items::table
         .filter(
