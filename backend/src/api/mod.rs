@@ -5,6 +5,7 @@ pub mod cartera;
 pub mod ciclo;
 pub mod cobro;
 pub mod contratos;
+pub mod correcciones;
 pub mod devoluciones;
 pub mod error;
 pub mod facturas;
@@ -132,6 +133,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .configure(cartera::rutas)
                 .configure(cobro::rutas)
                 .configure(importaciones::rutas)
+                .configure(correcciones::rutas)
                 .service(openapi::documento),
         )
         .route(

@@ -58,6 +58,7 @@ pub fn completo() -> utoipa::openapi::OpenApi {
         cartera::Documento::openapi(),
         cobro::Documento::openapi(),
         importaciones::Documento::openapi(),
+        correcciones::Documento::openapi(),
     ] {
         doc.merge(parte);
     }

@@ -54,7 +54,7 @@ pub async fn actualizar(
     id: web::Path<String>,
     body: Json<CambioPagador>,
 ) -> Result<HttpResponse, ApiError> {
-    let p = blocking(move || pagadores::actualizar(&state.db, &actor, &id, body.0)).await?;
+    let p = blocking(move || pagadores::actualizar(&state.db, state.hoy(), &actor, &id, body.0)).await?;
     Ok(HttpResponse::Ok().json(p))
 }
 

@@ -277,15 +277,51 @@ pub fn guardar(
     reglas: &Reglas,
     radicado: Option<(&str, NaiveDate, NaiveDate, NaiveDate)>,
 ) -> Result<(i64, i64), AppError> {
+    let f = &e.fila;
+    escribir(
+        c,
+        e,
+        reglas,
+        (
+            radicado.map(|r| r.0.to_string()).or_else(|| f.numero_radicado.clone()),
+            radicado.map(|r| r.1).or(f.fecha_radicacion),
+            radicado.map(|r| r.2).or(f.fecha_limite_glosa),
+            radicado.map(|r| r.3).or(f.fecha_limite_pago),
+        ),
+    )
+}
+
+/// [`guardar`] with the radicación in force given whole: (radicado, date, last day to glosar,
+/// last day to pay), or none when a voided radicación leaves the invoice unradicated.
+pub fn guardar_radicado(
+    c: &mut AnyConnection,
+    e: &Expediente,
+    reglas: &Reglas,
+    radicado: Option<(&str, NaiveDate, NaiveDate, NaiveDate)>,
+) -> Result<(i64, i64), AppError> {
+    escribir(
+        c,
+        e,
+        reglas,
+        (
+            radicado.map(|r| r.0.to_string()),
+            radicado.map(|r| r.1),
+            radicado.map(|r| r.2),
+            radicado.map(|r| r.3),
+        ),
+    )
+}
+
+type Radicado = (Option<String>, Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>);
+
+fn escribir(c: &mut AnyConnection, e: &Expediente, reglas: &Reglas, r: Radicado) -> Result<(i64, i64), AppError> {
     let (saldo, en_discusion) = saldos(e, reglas);
     let cambios = db::facturas::Cambios {
         estado: estado_registrado(e, reglas),
-        numero_radicado: radicado
-            .map(|r| r.0.to_string())
-            .or_else(|| e.fila.numero_radicado.clone()),
-        fecha_radicacion: radicado.map(|r| r.1).or(e.fila.fecha_radicacion),
-        fecha_limite_glosa: radicado.map(|r| r.2).or(e.fila.fecha_limite_glosa),
-        fecha_limite_pago: radicado.map(|r| r.3).or(e.fila.fecha_limite_pago),
+        numero_radicado: r.0,
+        fecha_radicacion: r.1,
+        fecha_limite_glosa: r.2,
+        fecha_limite_pago: r.3,
         saldo,
         en_discusion,
     };

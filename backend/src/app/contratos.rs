@@ -61,32 +61,37 @@ impl From<Contrato> for ContratoVista {
 /// Payment term when the contract says none: 30 days (Ley 1122/2007 art. 13 lit. d).
 pub const PLAZO_PAGO_LEGAL_DIAS: i32 = 30;
 
-pub fn crear(db: &Db, actor: &Actor, n: NuevoContrato) -> Result<ContratoVista, AppError> {
-    actor.exigir(&[Rol::Admin, Rol::Facturacion], "crear contratos")?;
+/// Checks a contract's terms; every problem at once. Returns (numero, plazo, valor).
+fn terminos(
+    numero: &str,
+    fecha_inicio: chrono::NaiveDate,
+    fecha_fin: Option<chrono::NaiveDate>,
+    plazo: i32,
+    valor: Option<Decimal>,
+) -> Result<(String, i32, Option<i64>), AppError> {
     let mut errs = Vec::new();
-    let numero = n.numero.trim().to_string();
+    let numero = numero.trim().to_string();
     if numero.is_empty() || numero.chars().count() > 60 {
         errs.push(Violation::new(
             "numero",
             "se espera el número del contrato (hasta 60 caracteres)",
         ));
     }
-    if let Some(fin) = n.fecha_fin {
-        if fin < n.fecha_inicio {
+    if let Some(fin) = fecha_fin {
+        if fin < fecha_inicio {
             errs.push(Violation::new(
                 "fecha_fin",
-                format!("termina ({fin}) antes de empezar ({})", n.fecha_inicio),
+                format!("termina ({fin}) antes de empezar ({fecha_inicio})"),
             ));
         }
     }
-    let plazo = n.plazo_pago_dias.unwrap_or(PLAZO_PAGO_LEGAL_DIAS);
     if !(0..=PLAZO_PAGO_MAX_DIAS).contains(&plazo) {
         errs.push(Violation::new(
             "plazo_pago_dias",
-            format!("se espera un plazo entre 0 y {PLAZO_PAGO_MAX_DIAS} días"),
+            format!("se espera un plazo entre 0 y {PLAZO_PAGO_MAX_DIAS} días; llegó {plazo}"),
         ));
     }
-    let valor = match n.valor.map(money::to_centavos_no_negativo).transpose() {
+    let valor = match valor.map(money::to_centavos_no_negativo).transpose() {
         Ok(v) => v,
         Err(e) => {
             errs.push(Violation::new("valor", e.to_string()));
@@ -96,6 +101,21 @@ pub fn crear(db: &Db, actor: &Actor, n: NuevoContrato) -> Result<ContratoVista, 
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
+    Ok((numero, plazo, valor))
+}
+
+/// Who manages contracts.
+const EDITAN: &[Rol] = &[Rol::Admin, Rol::Facturacion];
+
+pub fn crear(db: &Db, actor: &Actor, n: NuevoContrato) -> Result<ContratoVista, AppError> {
+    actor.exigir(EDITAN, "crear contratos")?;
+    let (numero, plazo, valor) = terminos(
+        &n.numero,
+        n.fecha_inicio,
+        n.fecha_fin,
+        n.plazo_pago_dias.unwrap_or(PLAZO_PAGO_LEGAL_DIAS),
+        n.valor,
+    )?;
     db.write(|c| {
         super::pagadores::buscar(c, &actor.prestador_id, &n.pagador_id)?;
         if db::contratos::existe_numero(c, &actor.prestador_id, &n.pagador_id, &numero)? {
@@ -118,6 +138,76 @@ pub fn crear(db: &Db, actor: &Actor, n: NuevoContrato) -> Result<ContratoVista, 
         };
         db::contratos::insertar(c, &x)?;
         Ok(x.into())
+    })
+}
+
+/// A change of a contract's terms: only the fields sent change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CambioContrato {
+    /// The version read: 409 if someone changed it since.
+    pub version: i32,
+    pub numero: Option<String>,
+    pub modalidad: Option<Modalidad>,
+    pub fecha_inicio: Option<chrono::NaiveDate>,
+    pub fecha_fin: Option<chrono::NaiveDate>,
+    pub plazo_pago_dias: Option<i32>,
+    #[schema(value_type = Option<String>, example = "150000000.00")]
+    pub valor: Option<Decimal>,
+    /// Why it changes (an otrosí, a typing error); kept with the change.
+    #[serde(default)]
+    pub motivo: String,
+}
+
+/// Changes a contract's terms under its version, keeping the terms before and after.
+pub fn modificar(
+    db: &Db,
+    hoy: chrono::NaiveDate,
+    actor: &Actor,
+    id: &str,
+    cambio: CambioContrato,
+) -> Result<ContratoVista, AppError> {
+    actor.exigir(EDITAN, "modificar contratos")?;
+    db.write(|c| {
+        let antes =
+            db::contratos::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("un contrato"))?;
+        if antes.version != cambio.version {
+            return Err(super::pagadores::stale(antes.version, cambio.version));
+        }
+        let fecha_inicio = cambio.fecha_inicio.unwrap_or(antes.fecha_inicio);
+        let fecha_fin = cambio.fecha_fin.or(antes.fecha_fin);
+        let (numero, plazo, valor) = terminos(
+            cambio.numero.as_deref().unwrap_or(&antes.numero),
+            fecha_inicio,
+            fecha_fin,
+            cambio.plazo_pago_dias.unwrap_or(antes.plazo_pago_dias),
+            cambio.valor.or_else(|| antes.valor.map(money::from_centavos)),
+        )?;
+        if numero != antes.numero && db::contratos::existe_numero(c, &actor.prestador_id, &antes.pagador_id, &numero)? {
+            return Err(AppError::Conflict(format!(
+                "ese pagador ya tiene un contrato número {numero}"
+            )));
+        }
+        let despues = Contrato {
+            numero,
+            modalidad: cambio.modalidad.unwrap_or(antes.modalidad),
+            fecha_inicio,
+            fecha_fin,
+            plazo_pago_dias: plazo,
+            valor,
+            version: antes.version + 1,
+            ..antes.clone()
+        };
+        if db::contratos::actualizar(c, &despues, antes.version)? == 0 {
+            return Err(super::pagadores::stale(antes.version + 1, antes.version));
+        }
+        let que = super::correcciones::Que {
+            entidad: "contrato",
+            entidad_id: id,
+            factura_id: None,
+        };
+        super::correcciones::modificado(c, actor, que, cambio.motivo.trim(), &antes, &despues, hoy)?;
+        Ok(despues.into())
     })
 }
 

@@ -394,6 +394,7 @@ fn recorrer(
             item: None,
             observacion: "Glosa de demostración".into(),
             hecho_nuevo: false,
+            reemplaza: None,
         };
         glosas::glosar(db, t, hoy, &eq.cartera, &f.id, n).map(|g| g.id)
     };

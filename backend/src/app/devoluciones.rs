@@ -321,6 +321,28 @@ pub fn devolver(
     super::facturas::vista_completa(e, t, hoy)
 }
 
+/// A devolución of the tenant with its invoice, while it is the devolución of the
+/// radicación in force (after a new radicación there is nothing left to change in it).
+fn vigente(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    actor: &Actor,
+    devolucion_id: &str,
+) -> Result<(Fila, Expediente), AppError> {
+    let Some(fila) = db::radicaciones::devolucion_por_id(c, &actor.prestador_id, devolucion_id)? else {
+        return Err(super::correcciones::no_existe(c, actor, devolucion_id, "la devolución"));
+    };
+    let e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
+    if e.radicaciones.last().map(|r| r.id.as_str()) != Some(fila.radicacion_id.as_str()) {
+        return Err(AppError::Conflict(format!(
+            "la factura {} se radicó de nuevo después de esta devolución; ya no hay nada que cambiar en ella \
+             (para corregirla, anule primero la nueva radicación)",
+            e.fila.numero
+        )));
+    }
+    Ok((fila, e))
+}
+
 /// Loads a devolución and its invoice, applies `cambio` to the row and the rules' view, saves
 /// both with an event, and answers with the invoice as it is now.
 fn cambiar(
@@ -331,15 +353,29 @@ fn cambiar(
     devolucion_id: &str,
     cambio: impl FnOnce(&mut Expediente, &mut Fila) -> Result<(&'static str, NaiveDate, serde_json::Value), AppError>,
 ) -> Result<FacturaVista, AppError> {
+    corregir(db, t, hoy, actor, devolucion_id, None, cambio)
+}
+
+/// [`cambiar`], keeping the devolución as it was in `correcciones` when the change voids
+/// part of it (`anula`: what is voided, and why).
+fn corregir(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    anula: Option<(&str, &str)>,
+    cambio: impl FnOnce(&mut Expediente, &mut Fila) -> Result<(&'static str, NaiveDate, serde_json::Value), AppError>,
+) -> Result<FacturaVista, AppError> {
     let e = db.write(|c: &mut AnyConnection| {
-        let mut fila = db::radicaciones::devolucion_por_id(c, &actor.prestador_id, devolucion_id)?
-            .ok_or_else(|| AppError::not_found("una devolución"))?;
-        let mut e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
-        if e.radicaciones.last().map(|r| r.id.as_str()) != Some(fila.radicacion_id.as_str()) {
-            return Err(AppError::Conflict(format!(
-                "la factura {} se radicó de nuevo después de esta devolución; ya no hay nada que responder",
-                e.fila.numero
-            )));
+        let (mut fila, mut e) = vigente(c, t, actor, devolucion_id)?;
+        if let Some((entidad, motivo)) = anula {
+            let que = super::correcciones::Que {
+                entidad,
+                entidad_id: &fila.id,
+                factura_id: Some(&fila.factura_id),
+            };
+            super::correcciones::anulado(c, actor, que, motivo, &fila, hoy)?;
         }
         let (tipo, fecha, mut datos) = cambio(&mut e, &mut fila)?;
         let version = fila.version;
@@ -484,4 +520,132 @@ pub fn avisar(
                 "regla": t.reglas.devolucion_aceptacion_tacita_fuente}),
         ))
     })
+}
+
+/// Who voids a devolución, its answer or the payer's decision: who records them, and admin.
+fn anulan() -> Vec<Rol> {
+    super::correcciones::quienes_anulan(REGISTRAN)
+}
+
+/// Voids a devolución recorded by mistake: the invoice is again radicated and in the payer's
+/// hands under its radicación; the devolución stays in the trazabilidad with its reversal.
+pub fn anular(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(&anulan(), "anular devoluciones")?;
+    let motivo = a.motivo()?;
+    let e = db.write(|c| {
+        let (fila, mut e) = vigente(c, t, actor, devolucion_id)?;
+        if db::radicaciones::borrar_devolucion(c, &actor.prestador_id, &fila.id, fila.version)? == 0 {
+            return Err(AppError::Conflict(
+                "otro usuario cambió esta devolución al mismo tiempo; vuelva a leerla antes de anularla".into(),
+            ));
+        }
+        let que = super::correcciones::Que {
+            entidad: "devolucion",
+            entidad_id: &fila.id,
+            factura_id: Some(&fila.factura_id),
+        };
+        super::correcciones::anulado(c, actor, que, &motivo, &fila, hoy)?;
+        e.devoluciones.retain(|d| d.id != fila.id);
+        e.dominio.devolucion = None;
+        e.dominio.devoluciones -= 1;
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        ciclo::evento(
+            c,
+            actor,
+            &fila.factura_id,
+            "devolucion_anulada",
+            hoy,
+            json!({"devolucion_id": fila.id, "codigo": fila.codigo, "fecha_devolucion": fila.fecha, "motivo": motivo}),
+            saldos,
+        )?;
+        ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)
+    })?;
+    super::facturas::vista_completa(e, t, hoy)
+}
+
+/// Voids the prestador's answer to a devolución, recorded by mistake, while the payer has not
+/// decided on it: the devolución waits for its answer again under its original term.
+pub fn anular_respuesta(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(&anulan(), "anular respuestas a devoluciones")?;
+    let motivo = a.motivo()?;
+    corregir(
+        db,
+        t,
+        hoy,
+        actor,
+        devolucion_id,
+        Some(("respuesta_devolucion", &motivo)),
+        |_, fila| {
+            let Some(codigo) = fila.respuesta_codigo.take() else {
+                return Err(AppError::Conflict(
+                    "la devolución no tiene respuesta registrada que anular".into(),
+                ));
+            };
+            if fila.decision.is_some() {
+                return Err(AppError::Conflict(
+                    "el pagador ya decidió sobre esta respuesta; anule primero su decisión".into(),
+                ));
+            }
+            let anterior = json!({"codigo": codigo, "fecha": fila.respuesta_fecha.take(),
+            "justificacion": fila.respuesta_justificacion.take()});
+            let d = devolucion_dominio(fila, t)?;
+            Ok((
+                "respuesta_devolucion_anulada",
+                hoy,
+                json!({"anulada": anterior, "motivo": motivo,
+                "termino": d.fecha_limite_respuesta.map(|v| json!({"nombre": "respuesta_devolucion", "abre": true, "vence": v, "fuente": t.respuesta_devolucion.fuente}))}),
+            ))
+        },
+    )
+}
+
+/// Voids the payer's decision on the prestador's answer, recorded by mistake: the answer waits
+/// for the payer's decision again under its original term.
+pub fn anular_decision(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    devolucion_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(&anulan(), "anular decisiones del pagador sobre devoluciones")?;
+    let motivo = a.motivo()?;
+    corregir(
+        db,
+        t,
+        hoy,
+        actor,
+        devolucion_id,
+        Some(("decision_devolucion", &motivo)),
+        |_, fila| {
+            let Some(decision) = fila.decision.take() else {
+                return Err(AppError::Conflict(
+                    "la devolución no tiene decisión del pagador que anular".into(),
+                ));
+            };
+            let anterior = json!({"decision": decision, "fecha": fila.decision_fecha.take()});
+            let d = devolucion_dominio(fila, t)?;
+            Ok((
+                "decision_devolucion_anulada",
+                hoy,
+                json!({"anulada": anterior, "motivo": motivo,
+                "termino": d.fecha_limite_reiteracion.map(|v| json!({"nombre": "reiteracion_devolucion", "abre": true, "vence": v, "fuente": t.reiteracion_devolucion.fuente}))}),
+            ))
+        },
+    )
 }

@@ -398,3 +398,166 @@ pub fn listar(
         Ok(Lista { items, total })
     })
 }
+
+/// A correction of an invoice's data before it is radicated: only the fields sent change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CambioFactura {
+    /// The version read (`version` of the invoice): 409 if someone changed it since.
+    pub version: i32,
+    pub numero: Option<String>,
+    pub pagador_id: Option<String>,
+    pub contrato_id: Option<String>,
+    pub cufe: Option<String>,
+    pub fecha_expedicion: Option<chrono::NaiveDate>,
+    #[schema(value_type = Option<String>, example = "1250000.00")]
+    pub valor_total: Option<Decimal>,
+    #[schema(value_type = Option<String>, example = "0.00")]
+    pub copagos: Option<Decimal>,
+    #[schema(value_type = Option<String>, example = "0.00")]
+    pub cuotas_moderadoras: Option<Decimal>,
+    /// Why it changes; kept with the change.
+    #[serde(default)]
+    pub motivo: String,
+}
+
+/// Corrects an invoice's data while it is not radicated (after radicación the payer holds
+/// it: a nota crédito or the payer's process corrects it). The change is an event of its
+/// trazabilidad and a correction with the data before and after.
+pub fn modificar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    id: &str,
+    cambio: CambioFactura,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(&[Rol::Facturacion, Rol::Admin], "modificar facturas")?;
+    let motivo = cambio.motivo.trim().to_string();
+    db.write(|c| {
+        let e = super::ciclo::cargar(c, t, &actor.prestador_id, id)?;
+        let f = &e.fila;
+        if f.version != cambio.version {
+            return Err(super::pagadores::stale(f.version, cambio.version));
+        }
+        if !e.radicaciones.is_empty() || e.dominio.anulada || e.dominio.notas > 0 {
+            return Err(AppError::Conflict(format!(
+                "la factura {} ya fue radicada (o tiene notas): sus datos se corrigen con nota crédito o \
+                 en el proceso del pagador, no aquí",
+                f.numero
+            )));
+        }
+        let items = e
+            .items
+            .iter()
+            .map(|i| ItemEntrada {
+                codigo: i.codigo.clone(),
+                descripcion: i.descripcion.clone(),
+                cantidad: i.cantidad.parse().unwrap_or_default(),
+                valor_unitario: from_centavos(i.valor_unitario),
+                valor_total: from_centavos(i.valor_total),
+            })
+            .collect();
+        let valida = dominio::validar(
+            FacturaEntrada {
+                numero: cambio.numero.clone().unwrap_or_else(|| f.numero.clone()),
+                fecha_expedicion: cambio.fecha_expedicion.unwrap_or(f.fecha_expedicion),
+                valor_total: cambio.valor_total.unwrap_or_else(|| from_centavos(f.valor_total)),
+                copagos: cambio.copagos.unwrap_or_else(|| from_centavos(f.copagos)),
+                cuotas_moderadoras: cambio
+                    .cuotas_moderadoras
+                    .unwrap_or_else(|| from_centavos(f.cuotas_moderadoras)),
+                cufe: cambio.cufe.clone().or_else(|| f.cufe.clone()),
+                items,
+            },
+            hoy,
+        )
+        .map_err(AppError::Invalid)?;
+        let pagador_id = cambio.pagador_id.clone().unwrap_or_else(|| f.pagador_id.clone());
+        let contrato_id = cambio.contrato_id.clone().or_else(|| f.contrato_id.clone());
+        super::pagadores::buscar(c, &actor.prestador_id, &pagador_id)?;
+        if let Some(cid) = &contrato_id {
+            match db::contratos::por_id(c, &actor.prestador_id, cid)? {
+                None => return Err(AppError::not_found("un contrato")),
+                Some(x) if x.pagador_id != pagador_id => {
+                    return Err(AppError::invalid("contrato_id", "el contrato es de otro pagador"))
+                }
+                Some(_) => {}
+            }
+        }
+        if valida.numero != f.numero && db::facturas::existe_numero(c, &actor.prestador_id, &valida.numero)? {
+            return Err(AppError::Conflict(format!("ya existe la factura {}", valida.numero)));
+        }
+        let antes = db::facturas::Datos {
+            numero: f.numero.clone(),
+            pagador_id: f.pagador_id.clone(),
+            contrato_id: f.contrato_id.clone(),
+            cufe: f.cufe.clone(),
+            fecha_expedicion: f.fecha_expedicion,
+            valor_total: f.valor_total,
+            copagos: f.copagos,
+            cuotas_moderadoras: f.cuotas_moderadoras,
+            fecha_limite_radicacion: f.fecha_limite_radicacion,
+            saldo: f.saldo,
+        };
+        let a_cargo = valida.valor_a_cargo_pagador();
+        let despues = db::facturas::Datos {
+            numero: valida.numero.clone(),
+            pagador_id,
+            contrato_id,
+            cufe: valida.cufe.clone(),
+            fecha_expedicion: valida.fecha_expedicion,
+            valor_total: valida.valor_total,
+            copagos: valida.copagos,
+            cuotas_moderadoras: valida.cuotas_moderadoras,
+            // Res. 2284/2023 (terminos.radicacion): the term runs from the expedición.
+            fecha_limite_radicacion: Some(t.radicacion.vence(valida.fecha_expedicion)),
+            saldo: a_cargo,
+        };
+        if db::facturas::editar(c, &actor.prestador_id, id, f.version, &despues)? == 0 {
+            return Err(super::pagadores::stale(f.version + 1, f.version));
+        }
+        // The ledger's charge follows what the payer is billed.
+        let diferencia = a_cargo - e.dominio.a_cargo;
+        if diferencia != 0 {
+            db::movimientos::insertar(
+                c,
+                &[Movimiento::new(&actor.prestador_id, id, db::movimientos::CARGO, diferencia, hoy)],
+            )?;
+        }
+        let que = super::correcciones::Que {
+            entidad: "factura",
+            entidad_id: id,
+            factura_id: Some(id),
+        };
+        super::correcciones::modificado(c, actor, que, &motivo, &antes, &despues, hoy)?;
+        let cambiado = |a: serde_json::Value, d: serde_json::Value| {
+            let (serde_json::Value::Object(a), serde_json::Value::Object(d)) = (a, d) else {
+                return serde_json::Value::Null;
+            };
+            let campos: serde_json::Map<_, _> = d
+                .into_iter()
+                .filter(|(k, v)| a.get(k) != Some(v) && k != "saldo" && k != "fecha_limite_radicacion")
+                .map(|(k, v)| (k.clone(), serde_json::json!({"antes": a.get(&k), "despues": v})))
+                .collect();
+            serde_json::Value::Object(campos)
+        };
+        let cambios = cambiado(
+            serde_json::to_value(&antes).unwrap_or_default(),
+            serde_json::to_value(&despues).unwrap_or_default(),
+        );
+        let nueva = super::ciclo::cargar(c, t, &actor.prestador_id, id)?;
+        super::ciclo::evento(
+            c,
+            actor,
+            id,
+            "factura_modificada",
+            hoy,
+            serde_json::json!({"cambios": cambios, "motivo": motivo,
+                "termino": {"nombre": "radicacion", "abre": true, "vence": despues.fecha_limite_radicacion, "fuente": t.radicacion.fuente}}),
+            super::ciclo::saldos(&nueva, &t.reglas),
+        )?;
+        Ok(())
+    })?;
+    obtener(db, t, hoy, actor, id)
+}

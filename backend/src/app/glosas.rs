@@ -46,6 +46,10 @@ pub struct NuevaGlosa {
     /// A glosa after the first formulation, for new facts found in the answer (Ley 1438/2011 art. 57).
     #[serde(default)]
     pub hecho_nuevo: bool,
+    /// The id of a glosa of this invoice voided by mistake that this one replaces: the
+    /// trazabilidad links them.
+    #[serde(default)]
+    pub reemplaza: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -230,6 +234,7 @@ pub fn preparar(
             "glosa_id": fila.id, "codigo": fila.codigo,
             "valor": from_centavos(valor), "item": n.item, "fecha_formulacion": n.fecha_formulacion,
             "extemporanea": g.extemporanea, "hecho_nuevo": n.hecho_nuevo, "observacion": fila.observacion,
+            "reemplaza": n.reemplaza,
             "responder": g.pide_re9502(&t.reglas).then_some("RE9502"),
             "termino": {"nombre": "respuesta", "abre": true, "vence": g.fecha_limite_respuesta, "fuente": t.respuesta.fuente},
             "cierra": e.fila.fecha_limite_glosa.map(|l| json!({"nombre": "glosa", "vencia": l, "cumplido": !g.extemporanea, "fuente": t.glosa.fuente})),
@@ -262,6 +267,9 @@ pub fn glosar(
     let fila = db.write(|c| {
         let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
         let (cod, valor) = entrada(&n, e.dominio.fecha_expedicion)?;
+        if let Some(r) = &n.reemplaza {
+            reemplazable(c, actor, r, &e.fila.id)?;
+        }
         let (fila, evento) = preparar(&mut e, t, actor, &cod, &n, valor)?;
         db::glosas::insertar(c, std::slice::from_ref(&fila))?;
         ciclo::guardar(c, &e, &t.reglas, None)?;
@@ -269,6 +277,17 @@ pub fn glosar(
         Ok::<_, AppError>(fila)
     })?;
     Ok(vista(&fila, hoy, t))
+}
+
+/// A glosa names the one it replaces only if that one was voided, and on the same invoice.
+fn reemplazable(c: &mut AnyConnection, actor: &Actor, id: &str, factura_id: &str) -> Result<(), AppError> {
+    match db::correcciones::anulacion_de(c, &actor.prestador_id, id)? {
+        Some(x) if x.entidad == "glosa" && x.factura_id.as_deref() == Some(factura_id) => Ok(()),
+        _ => Err(AppError::invalid(
+            "reemplaza",
+            format!("se espera el id de una glosa anulada de esta factura; llegó '{id}'"),
+        )),
+    }
 }
 
 /// Loads a glosa and its invoice, applies `cambio` to the glosa, saves both with an event.
@@ -284,9 +303,36 @@ fn cambiar(
         &mut Fila,
     ) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
 ) -> Result<GlosaVista, AppError> {
+    corregir(db, t, hoy, actor, glosa_id, None, cambio)
+}
+
+/// [`cambiar`], keeping the glosa as it was in `correcciones` when the change voids part of
+/// it (`anula`: what is voided, and why).
+fn corregir(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    anula: Option<(&str, &str)>,
+    cambio: impl FnOnce(
+        &crate::domain::ciclo::Factura,
+        &mut glosa::Glosa,
+        &mut Fila,
+    ) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
+) -> Result<GlosaVista, AppError> {
     let fila = db.write(|c: &mut AnyConnection| {
-        let mut fila =
-            db::glosas::por_id(c, &actor.prestador_id, glosa_id)?.ok_or_else(|| AppError::not_found("una glosa"))?;
+        let Some(mut fila) = db::glosas::por_id(c, &actor.prestador_id, glosa_id)? else {
+            return Err(super::correcciones::no_existe(c, actor, glosa_id, "la glosa"));
+        };
+        if let Some((entidad, motivo)) = anula {
+            let que = super::correcciones::Que {
+                entidad,
+                entidad_id: &fila.id,
+                factura_id: Some(&fila.factura_id),
+            };
+            super::correcciones::anulado(c, actor, que, motivo, &fila, hoy)?;
+        }
         let mut e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
         let pos = e
             .glosas
@@ -495,8 +541,10 @@ pub fn conciliar(
 }
 
 pub fn obtener(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<GlosaVista, AppError> {
-    let f =
-        db.read(|c| db::glosas::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una glosa")))?;
+    let f = db.read(|c| match db::glosas::por_id(c, &actor.prestador_id, id)? {
+        Some(f) => Ok(f),
+        None => Err(super::correcciones::no_existe(c, actor, id, "la glosa")),
+    })?;
     Ok(vista(&f, hoy, t))
 }
 
@@ -654,4 +702,141 @@ pub fn xlsx(hoy: NaiveDate, l: &super::Lista<GlosaEnLista>) -> Result<Vec<u8>, A
         ],
         filas,
     }])
+}
+
+/// Who voids a glosa, its answer or the payer's decision: who records them, and admin.
+fn anulan() -> Vec<Rol> {
+    super::correcciones::quienes_anulan(CARTERA)
+}
+
+/// Voids a glosa registered by mistake (wrong code, value or invoice). It leaves the invoice's
+/// live glosas — balance, deadlines and alerts no longer count it — and stays in the
+/// trazabilidad with its reversal; what was final against the prestador goes back to the
+/// ledger. The right glosa is then registered as usual, naming the voided one in `reemplaza`.
+pub fn anular(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<crate::app::facturas::FacturaVista, AppError> {
+    actor.exigir(&anulan(), "anular glosas")?;
+    let motivo = a.motivo()?;
+    let e = db.write(|c| {
+        let Some(fila) = db::glosas::por_id(c, &actor.prestador_id, glosa_id)? else {
+            return Err(super::correcciones::no_existe(c, actor, glosa_id, "la glosa"));
+        };
+        let mut e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
+        let pos = e
+            .glosas
+            .iter()
+            .position(|g| g.id == fila.id)
+            .expect("the glosa belongs to its invoice");
+        let g = e.dominio.glosas.remove(pos);
+        e.glosas.remove(pos);
+        if db::glosas::borrar(c, &actor.prestador_id, &fila.id, fila.version)? == 0 {
+            return Err(AppError::Conflict(
+                "otro usuario cambió esta glosa al mismo tiempo; vuelva a leerla antes de anularla".into(),
+            ));
+        }
+        let que = super::correcciones::Que {
+            entidad: "glosa",
+            entidad_id: &fila.id,
+            factura_id: Some(&fila.factura_id),
+        };
+        super::correcciones::anulado(c, actor, que, &motivo, &fila, hoy)?;
+        // What the glosa had made final against the prestador is owed again.
+        let final_ = g.contra_prestador(hoy, &ciclo::registrado(&t.reglas));
+        if final_ != 0 {
+            let tipo = if g.estado == EstadoGlosa::Conciliada {
+                db::movimientos::GLOSA_CONCILIADA
+            } else {
+                db::movimientos::GLOSA_ACEPTADA
+            };
+            let m = db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo, final_, hoy);
+            db::movimientos::insertar(c, &[m])?;
+        }
+        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+        ciclo::evento(
+            c,
+            actor,
+            &fila.factura_id,
+            "glosa_anulada",
+            hoy,
+            json!({"glosa_id": fila.id, "codigo": fila.codigo, "valor": from_centavos(fila.valor),
+                "estado_glosa": fila.estado, "fecha_recepcion": fila.fecha_recepcion, "motivo": motivo}),
+            saldos,
+        )?;
+        ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)
+    })?;
+    super::facturas::vista_completa(e, t, hoy)
+}
+
+/// Voids the prestador's answer recorded by mistake: the glosa is waiting for its answer
+/// again, under its original term; the answer stays in the trazabilidad with its reversal.
+pub fn anular_respuesta(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<GlosaVista, AppError> {
+    actor.exigir(&anulan(), "anular respuestas a glosas")?;
+    let motivo = a.motivo()?;
+    corregir(
+        db,
+        t,
+        hoy,
+        actor,
+        glosa_id,
+        Some(("respuesta_glosa", &motivo)),
+        |_, g, fila| {
+            let anterior = json!({"codigo": fila.respuesta_codigo, "fecha": g.fecha_respuesta,
+            "valor_aceptado": from_centavos(g.valor_aceptado), "valor_sustentado": from_centavos(g.valor_sustentado)});
+            g.anular_respuesta()?;
+            fila.respuesta_codigo = None;
+            fila.justificacion = None;
+            Ok((
+                "respuesta_glosa_anulada".into(),
+                hoy,
+                json!({"anulada": anterior, "motivo": motivo,
+                "termino": {"nombre": "respuesta", "abre": true, "vence": g.fecha_limite_respuesta, "fuente": t.respuesta.fuente}}),
+            ))
+        },
+    )
+}
+
+/// Voids the payer's decision recorded by mistake: the glosa is answered and waiting for the
+/// decision again, under its original term.
+pub fn anular_decision(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<GlosaVista, AppError> {
+    actor.exigir(&anulan(), "anular decisiones del pagador sobre glosas")?;
+    let motivo = a.motivo()?;
+    corregir(
+        db,
+        t,
+        hoy,
+        actor,
+        glosa_id,
+        Some(("decision_glosa", &motivo)),
+        |_, g, _| {
+            let anterior = json!({"resultado": g.resultado_decision, "fecha": g.fecha_decision,
+            "valor_levantado": from_centavos(g.valor_levantado)});
+            g.anular_decision()?;
+            Ok((
+                "decision_glosa_anulada".into(),
+                hoy,
+                json!({"anulada": anterior, "motivo": motivo,
+                "termino": g.fecha_limite_decision.map(|v| json!({"nombre": "decision", "abre": true, "vence": v, "fuente": t.decision.fuente}))}),
+            ))
+        },
+    )
 }

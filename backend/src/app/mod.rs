@@ -7,6 +7,7 @@ pub mod cartera;
 pub mod ciclo;
 pub mod cobro;
 pub mod contratos;
+pub mod correcciones;
 pub mod demo;
 pub mod devoluciones;
 pub mod estados_cuenta;

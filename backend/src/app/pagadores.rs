@@ -31,6 +31,9 @@ pub struct CambioPagador {
     pub tipo: Option<TipoPagador>,
     /// The `version` of the payer as the client read it; a newer one on the server is 409.
     pub version: i32,
+    /// Why it changes; kept with the change.
+    #[serde(default)]
+    pub motivo: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -148,12 +151,20 @@ pub fn listar(db: &Db, actor: &Actor, consulta: ConsultaPagadores) -> Result<Lis
     })
 }
 
-pub fn actualizar(db: &Db, actor: &Actor, id: &str, cambio: CambioPagador) -> Result<PagadorVista, AppError> {
+/// Changes a payer's data under its version, keeping the data before and after.
+pub fn actualizar(
+    db: &Db,
+    hoy: chrono::NaiveDate,
+    actor: &Actor,
+    id: &str,
+    cambio: CambioPagador,
+) -> Result<PagadorVista, AppError> {
     actor.exigir(EDITAN, "modificar pagadores")?;
     let nuevo_nit = cambio.nit.as_deref().map(nit).transpose()?;
     let nuevo_nombre = cambio.nombre.as_deref().map(nombre).transpose()?;
     db.write(|c| {
         let mut p = buscar(c, &actor.prestador_id, id)?;
+        let antes = p.clone();
         if p.version != cambio.version {
             return Err(stale(p.version, cambio.version));
         }
@@ -173,6 +184,12 @@ pub fn actualizar(db: &Db, actor: &Actor, id: &str, cambio: CambioPagador) -> Re
             return Err(stale(cambio.version + 1, cambio.version));
         }
         p.version = cambio.version + 1;
+        let que = super::correcciones::Que {
+            entidad: "pagador",
+            entidad_id: id,
+            factura_id: None,
+        };
+        super::correcciones::modificado(c, actor, que, cambio.motivo.trim(), &antes, &p, hoy)?;
         Ok(p.into())
     })
 }

@@ -50,6 +50,8 @@ pub struct NuevasAplicaciones {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AplicacionVista {
+    /// To void this application (`POST /pagos/{id}/aplicaciones/{aplicacion_id}/anulacion`).
+    pub id: String,
     pub factura_id: String,
     #[schema(value_type = String)]
     pub valor: Decimal,
@@ -89,6 +91,7 @@ fn vista(p: Pago, apl: Option<Vec<Aplicacion>>) -> PagoVista {
         aplicaciones: apl.map(|v| {
             v.into_iter()
                 .map(|a| AplicacionVista {
+                    id: a.id,
                     factura_id: a.factura_id,
                     valor: from_centavos(a.valor),
                     fecha: a.fecha,
@@ -185,6 +188,7 @@ fn aplicar_en(
             valor: *v,
             fecha,
             creado_en: db::now(),
+            recuperacion: recuperadas.contains(&a.factura_id),
         });
     }
     db::pagos::insertar_aplicaciones(c, &filas)?;
@@ -398,7 +402,7 @@ pub fn aplicar_sin_detalle(
 
 pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<PagoVista, AppError> {
     db.read(|c| {
-        let p = db::pagos::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("un pago"))?;
+        let p = pago_de(c, actor, id)?;
         let a = db::pagos::aplicaciones(c, &actor.prestador_id, id)?;
         Ok(vista(p, Some(a)))
     })
@@ -496,6 +500,149 @@ pub fn xlsx(l: &Lista<PagoEnLista>) -> Result<Vec<u8>, AppError> {
         ],
         filas,
     }])
+}
+
+/// Who voids a payment or an application: who records them, and admin.
+fn anulan() -> Vec<Rol> {
+    super::correcciones::quienes_anulan(REGISTRAN)
+}
+
+/// Undoes one application in the caller's transaction: the invoice owes that value again (and
+/// a recovery of written-off cartera is written off again), with its reversal event. Returns
+/// the value given back to the payment.
+fn revertir(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    pago: &Pago,
+    a: &Aplicacion,
+    motivo: &str,
+) -> Result<i64, AppError> {
+    db::pagos::borrar_aplicacion(c, &actor.prestador_id, &a.id)?;
+    let que = super::correcciones::Que {
+        entidad: "aplicacion",
+        entidad_id: &a.id,
+        factura_id: Some(&a.factura_id),
+    };
+    super::correcciones::anulado(c, actor, que, motivo, a, hoy)?;
+    let mov = |tipo, valor| db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, tipo, valor, hoy);
+    let mut movs = vec![mov(db::movimientos::PAGO, a.valor)];
+    if a.recuperacion {
+        movs.push(mov(db::movimientos::CASTIGO, -a.valor));
+    }
+    db::movimientos::insertar(c, &movs)?;
+    let e = ciclo::cargar(c, t, &actor.prestador_id, &a.factura_id)?;
+    let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+    ciclo::evento(
+        c,
+        actor,
+        &a.factura_id,
+        "aplicacion_anulada",
+        hoy,
+        json!({"pago_id": pago.id, "aplicacion_id": a.id, "valor": from_centavos(a.valor), "fecha_aplicacion": a.fecha,
+            "referencia": pago.referencia, "recuperacion": a.recuperacion, "motivo": motivo}),
+        saldos,
+    )?;
+    Ok(a.valor)
+}
+
+fn pago_de(c: &mut AnyConnection, actor: &Actor, pago_id: &str) -> Result<Pago, AppError> {
+    match db::pagos::por_id(c, &actor.prestador_id, pago_id)? {
+        Some(p) => Ok(p),
+        None => Err(super::correcciones::no_existe(c, actor, pago_id, "el pago")),
+    }
+}
+
+/// Voids an application made to the wrong invoice or for the wrong value: the invoice owes it
+/// again and the value is back on the payment, unapplied, to apply right.
+pub fn anular_aplicacion(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    pago_id: &str,
+    aplicacion_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<PagoVista, AppError> {
+    actor.exigir(&anulan(), "anular aplicaciones de pagos")?;
+    let motivo = a.motivo()?;
+    db.write(|c| {
+        let pago = pago_de(c, actor, pago_id)?;
+        let Some(apl) = db::pagos::aplicaciones(c, &actor.prestador_id, pago_id)?
+            .into_iter()
+            .find(|x| x.id == aplicacion_id)
+        else {
+            return Err(super::correcciones::no_existe(
+                c,
+                actor,
+                aplicacion_id,
+                "la aplicación de este pago",
+            ));
+        };
+        let devuelto = revertir(c, t, hoy, actor, &pago, &apl, &motivo)?;
+        if db::pagos::sumar_aplicado(
+            c,
+            &actor.prestador_id,
+            &pago.id,
+            pago.version,
+            pago.valor_aplicado - devuelto,
+        )? == 0
+        {
+            return Err(AppError::Conflict(
+                "otro usuario cambió este pago al mismo tiempo; vuelva a leerlo".into(),
+            ));
+        }
+        Ok(())
+    })?;
+    obtener(db, actor, pago_id)
+}
+
+/// Voids a payment recorded by mistake (wrong payer, value or date): each of its applications
+/// is undone on its invoice, with its reversal event, and the payment is kept in the
+/// corrections as it was.
+pub fn anular(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    pago_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<super::correcciones::CorreccionVista, AppError> {
+    actor.exigir(&anulan(), "anular pagos")?;
+    let motivo = a.motivo()?;
+    db.write(|c| {
+        let pago = pago_de(c, actor, pago_id)?;
+        let aplicaciones = db::pagos::aplicaciones(c, &actor.prestador_id, pago_id)?;
+        for apl in &aplicaciones {
+            revertir(c, t, hoy, actor, &pago, apl, &motivo)?;
+        }
+        if db::pagos::borrar(c, &actor.prestador_id, &pago.id, pago.version)? == 0 {
+            return Err(AppError::Conflict(
+                "otro usuario cambió este pago al mismo tiempo; vuelva a leerlo".into(),
+            ));
+        }
+        let que = super::correcciones::Que {
+            entidad: "pago",
+            entidad_id: &pago.id,
+            factura_id: None,
+        };
+        super::correcciones::anulado(
+            c,
+            actor,
+            que,
+            &motivo,
+            &json!({"pago": pago, "aplicaciones": aplicaciones}),
+            hoy,
+        )?;
+        Ok::<_, AppError>(())
+    })?;
+    let q = super::correcciones::ConsultaCorrecciones {
+        entidad_id: Some(pago_id.to_string()),
+        entidad: Some("pago".into()),
+        ..Default::default()
+    };
+    db.read(|c| super::correcciones::ultima(c, actor, &q))
 }
 
 #[cfg(test)]

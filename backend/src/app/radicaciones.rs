@@ -174,3 +174,65 @@ pub fn radicar_lote(
         })
     })
 }
+
+/// Voids the radicación in force, recorded by mistake (wrong date or radicado), while nothing
+/// rests on it. The invoice goes back to the radicación before it (a reradicated invoice is
+/// again returned) or to not radicated, its terms with it; the radicación stays in the
+/// trazabilidad with its reversal, and the right one is then recorded as usual.
+pub fn anular(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    a: super::correcciones::Anulacion,
+) -> Result<FacturaVista, AppError> {
+    actor.exigir(&super::correcciones::quienes_anulan(RADICAN), "anular radicaciones")?;
+    let motivo = a.motivo()?;
+    let e = db.write(|c| {
+        let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
+        e.dominio.anulable_radicacion()?;
+        let r = e.radicaciones.pop().expect("a radicated invoice has a radicación");
+        db::radicaciones::borrar(c, &actor.prestador_id, &r.id)?;
+        let que = super::correcciones::Que {
+            entidad: "radicacion",
+            entidad_id: &r.id,
+            factura_id: Some(factura_id),
+        };
+        super::correcciones::anulado(c, actor, que, &motivo, &r, hoy)?;
+        let anterior = e.radicaciones.last().cloned();
+        e.dominio.radicaciones -= 1;
+        e.dominio.fecha_radicacion = anterior.as_ref().map(|p| p.fecha);
+        e.dominio.devolucion = match &anterior {
+            Some(p) => e
+                .devoluciones
+                .iter()
+                .find(|d| d.radicacion_id == p.id)
+                .map(|d| ciclo::devolucion_dominio(d, t))
+                .transpose()?,
+            None => None,
+        };
+        let radicado = anterior.as_ref().map(|p| {
+            (
+                p.numero_radicado.as_str(),
+                p.fecha,
+                t.glosa.vence(p.fecha),
+                t.pago.vence(p.fecha),
+            )
+        });
+        let saldos = ciclo::guardar_radicado(c, &e, &t.reglas, radicado)?;
+        ciclo::evento(
+            c,
+            actor,
+            factura_id,
+            "radicacion_anulada",
+            hoy,
+            json!({"radicacion_id": r.id, "numero_radicado": r.numero_radicado, "fecha_radicacion": r.fecha,
+                "vigente": anterior.map(|p| json!({"numero_radicado": p.numero_radicado, "fecha_radicacion": p.fecha})),
+                "motivo": motivo}),
+            saldos,
+        )?;
+        ciclo::cargar(c, t, &actor.prestador_id, factura_id)
+    })?;
+    super::facturas::vista_completa(e, t, hoy)
+}

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::contratos;
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = contratos, treat_none_as_default_value = false)]
 pub struct Contrato {
     pub id: String,
@@ -23,6 +23,28 @@ pub struct Contrato {
 
 pub fn insertar(c: &mut AnyConnection, x: &Contrato) -> QueryResult<()> {
     diesel::insert_into(contratos::table).values(x).execute(c).map(|_| ())
+}
+
+/// Writes the contract's terms if it is still at `version`.
+pub fn actualizar(c: &mut AnyConnection, x: &Contrato, version: i32) -> QueryResult<usize> {
+    diesel::update(
+        contratos::table.filter(
+            contratos::prestador_id
+                .eq(&x.prestador_id)
+                .and(contratos::id.eq(&x.id))
+                .and(contratos::version.eq(version)),
+        ),
+    )
+    .set((
+        contratos::numero.eq(&x.numero),
+        contratos::modalidad.eq(x.modalidad),
+        contratos::fecha_inicio.eq(x.fecha_inicio),
+        contratos::fecha_fin.eq(x.fecha_fin),
+        contratos::plazo_pago_dias.eq(x.plazo_pago_dias),
+        contratos::valor.eq(x.valor),
+        contratos::version.eq(version + 1),
+    ))
+    .execute(c)
 }
 
 pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<Option<Contrato>> {

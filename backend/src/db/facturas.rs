@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::{factura_items, facturas};
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = facturas, treat_none_as_default_value = false)]
 pub struct Factura {
     pub id: String,
@@ -32,6 +32,36 @@ pub struct Factura {
     pub en_discusion: i64,
 }
 
+/// The plain data of an invoice not yet radicated, as a clerk corrects it.
+#[derive(Debug, Clone, serde::Serialize, AsChangeset)]
+#[diesel(table_name = facturas, treat_none_as_null = true)]
+pub struct Datos {
+    pub numero: String,
+    pub pagador_id: String,
+    pub contrato_id: Option<String>,
+    pub cufe: Option<String>,
+    pub fecha_expedicion: chrono::NaiveDate,
+    pub valor_total: i64,
+    pub copagos: i64,
+    pub cuotas_moderadoras: i64,
+    pub fecha_limite_radicacion: Option<chrono::NaiveDate>,
+    pub saldo: i64,
+}
+
+/// Writes corrected data if the invoice is still at `version`.
+pub fn editar(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32, d: &Datos) -> QueryResult<usize> {
+    diesel::update(
+        facturas::table.filter(
+            facturas::prestador_id
+                .eq(prestador_id)
+                .and(facturas::id.eq(id))
+                .and(facturas::version.eq(version)),
+        ),
+    )
+    .set((d, facturas::version.eq(version + 1)))
+    .execute(c)
+}
+
 /// The columns the life cycle changes.
 #[derive(Debug, Clone, AsChangeset)]
 #[diesel(table_name = facturas, treat_none_as_null = true)]
@@ -45,7 +75,7 @@ pub struct Cambios {
     pub en_discusion: i64,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = factura_items)]
 pub struct Item {
     pub id: String,

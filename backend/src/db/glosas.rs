@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::glosas;
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Default, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(Debug, Clone, serde::Serialize, Default, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = glosas, treat_none_as_default_value = false, treat_none_as_null = true)]
 pub struct Glosa {
     pub id: String,
@@ -149,4 +149,17 @@ pub fn listar(
         .select(Glosa::as_select())
         .load(c)?;
     Ok((items, total))
+}
+
+/// Takes a voided glosa out of the live table (its copy stays in `correcciones`).
+pub fn borrar(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32) -> QueryResult<usize> {
+    diesel::delete(
+        glosas::table.filter(
+            glosas::prestador_id
+                .eq(prestador_id)
+                .and(glosas::id.eq(id))
+                .and(glosas::version.eq(version)),
+        ),
+    )
+    .execute(c)
 }

@@ -6,6 +6,7 @@
 pub mod cartera;
 pub mod cobro;
 pub mod contratos;
+pub mod correcciones;
 pub mod eventos;
 pub mod facturas;
 pub mod glosas;

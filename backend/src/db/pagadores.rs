@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::pagadores;
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = pagadores)]
 pub struct Pagador {
     pub id: String,

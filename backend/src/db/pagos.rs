@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::{aplicaciones, pagos};
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = pagos)]
 pub struct Pago {
     pub id: String,
@@ -20,7 +20,7 @@ pub struct Pago {
     pub creado_en: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = aplicaciones)]
 pub struct Aplicacion {
     pub id: String,
@@ -30,6 +30,8 @@ pub struct Aplicacion {
     pub valor: i64,
     pub fecha: chrono::NaiveDate,
     pub creado_en: chrono::NaiveDateTime,
+    /// It recovered written-off cartera (undid that much of the castigo).
+    pub recuperacion: bool,
 }
 
 pub fn insertar(c: &mut AnyConnection, p: &Pago) -> QueryResult<()> {
@@ -146,4 +148,23 @@ pub fn existe(
         ),
     ))
     .get_result(c)
+}
+
+/// Takes a voided application out of the live table (its copy stays in `correcciones`).
+pub fn borrar_aplicacion(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<usize> {
+    diesel::delete(aplicaciones::table.filter(aplicaciones::prestador_id.eq(prestador_id).and(aplicaciones::id.eq(id))))
+        .execute(c)
+}
+
+/// Takes a voided payment, already without applications, out of the live table.
+pub fn borrar(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32) -> QueryResult<usize> {
+    diesel::delete(
+        pagos::table.filter(
+            pagos::prestador_id
+                .eq(prestador_id)
+                .and(pagos::id.eq(id))
+                .and(pagos::version.eq(version)),
+        ),
+    )
+    .execute(c)
 }

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use super::schema::{devoluciones, radicaciones};
 use super::AnyConnection;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = radicaciones)]
 pub struct Radicacion {
     pub id: String,
@@ -16,7 +16,7 @@ pub struct Radicacion {
     pub creado_en: chrono::NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
 #[diesel(table_name = devoluciones)]
 pub struct Devolucion {
     pub id: String,
@@ -210,4 +210,23 @@ pub fn listar_devoluciones(
         .select(Devolucion::as_select())
         .load(c)?;
     Ok((items, total))
+}
+
+/// Takes a voided radicación out of the live table (its copy stays in `correcciones`).
+pub fn borrar(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResult<usize> {
+    diesel::delete(radicaciones::table.filter(radicaciones::prestador_id.eq(prestador_id).and(radicaciones::id.eq(id))))
+        .execute(c)
+}
+
+/// Takes a voided devolución out of the live table (its copy stays in `correcciones`).
+pub fn borrar_devolucion(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32) -> QueryResult<usize> {
+    diesel::delete(
+        devoluciones::table.filter(
+            devoluciones::prestador_id
+                .eq(prestador_id)
+                .and(devoluciones::id.eq(id))
+                .and(devoluciones::version.eq(version)),
+        ),
+    )
+    .execute(c)
 }

@@ -193,6 +193,7 @@ diesel::table! {
         valor -> BigInt,
         fecha -> Date,
         creado_en -> Timestamp,
+        recuperacion -> Bool,
     }
 }
 
@@ -394,6 +395,23 @@ diesel::joinable!(devoluciones -> facturas (factura_id));
 diesel::joinable!(glosas -> facturas (factura_id));
 diesel::joinable!(aplicaciones -> facturas (factura_id));
 diesel::joinable!(aplicaciones -> pagos (pago_id));
+diesel::table! {
+    correcciones (id) {
+        id -> Text,
+        prestador_id -> Text,
+        accion -> Text,
+        entidad -> Text,
+        entidad_id -> Text,
+        factura_id -> Nullable<Text>,
+        motivo -> Text,
+        antes -> Text,
+        despues -> Nullable<Text>,
+        actor_id -> Text,
+        fecha -> Date,
+        registrado_en -> Timestamp,
+    }
+}
+
 diesel::joinable!(notas -> facturas (factura_id));
 diesel::joinable!(movimientos -> facturas (factura_id));
 diesel::joinable!(pagos -> pagadores (pagador_id));
@@ -433,4 +451,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     cuotas,
     estados_cuenta,
     estado_cuenta_filas,
+    correcciones,
 );

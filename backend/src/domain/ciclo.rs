@@ -201,6 +201,38 @@ impl Factura {
         })
     }
 
+    /// Whether the radicación in force may be voided (recorded by mistake: wrong date or
+    /// radicado). Only while nothing rests on it: a devolución of it, glosas or payments
+    /// are voided first, so no term or balance is left counted from a date that never was.
+    pub fn anulable_radicacion(&self) -> Result<(), Rechazo> {
+        if self.fecha_radicacion.is_none() {
+            return Err(Rechazo::Estado(format!(
+                "la factura {} no está radicada: no hay radicación que anular",
+                self.numero
+            )));
+        }
+        if self.devolucion.is_some() {
+            return Err(Rechazo::Estado(format!(
+                "el pagador devolvió la factura {} sobre esta radicación; anule primero la devolución",
+                self.numero
+            )));
+        }
+        if !self.glosas.is_empty() {
+            return Err(Rechazo::Estado(format!(
+                "la factura {} tiene {} glosa(s) registradas sobre esta radicación; anúlelas primero",
+                self.numero,
+                self.glosas.len()
+            )));
+        }
+        if self.pagado > 0 {
+            return Err(Rechazo::Estado(format!(
+                "la factura {} tiene pagos aplicados; anule primero esas aplicaciones",
+                self.numero
+            )));
+        }
+        Ok(())
+    }
+
     /// The payer returns the whole invoice. Returns whether it did so after its term
     /// (Res. 2284/2023 art. 6.1, `terminos.devolucion`): a late devolución is recorded and
     /// marked, and leaves the invoice in the payer's process.
@@ -715,6 +747,27 @@ mod tests {
             fecha_recepcion: d(recibida),
             hecho_nuevo: false,
         }
+    }
+
+    #[test]
+    fn a_radicacion_is_voided_only_while_nothing_rests_on_it() {
+        let estado = |r: Result<(), Rechazo>| match r {
+            Ok(()) => "ok".to_string(),
+            Err(Rechazo::Estado(m)) => m,
+            Err(Rechazo::Valores(v)) => format!("{v:?}"),
+        };
+        assert!(estado(expedida().anulable_radicacion()).contains("no está radicada"));
+        assert_eq!(estado(radicada().anulable_radicacion()), "ok");
+        assert!(estado(devuelta().anulable_radicacion()).contains("anule primero la devolución"));
+        let mut f = radicada();
+        let g = glosa(&f, None, 100_000 * P, "2025-04-21");
+        f.glosas.push(g);
+        assert!(estado(f.anulable_radicacion()).contains("1 glosa(s)"));
+        let pagada = Factura {
+            pagado: 10 * P,
+            ..radicada()
+        };
+        assert!(estado(pagada.anulable_radicacion()).contains("pagos aplicados"));
     }
 
     #[test]

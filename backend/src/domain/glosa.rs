@@ -330,6 +330,58 @@ impl Glosa {
         Ok(())
     }
 
+    /// Voids the prestador's answer recorded by mistake: the glosa is formulated again, its
+    /// answer term as it was (so silence may have accepted it meanwhile, Ley 1438/2011
+    /// art. 57). Only while the payer has not decided on that answer.
+    pub fn anular_respuesta(&mut self) -> Result<(), Rechazo> {
+        if self.fecha_respuesta.is_none() {
+            return Err(Rechazo::Estado(format!(
+                "la glosa no tiene respuesta registrada que anular (estado: {})",
+                self.estado
+            )));
+        }
+        if self.resultado_decision.is_some() || self.fecha_conciliacion.is_some() {
+            return Err(Rechazo::Estado(format!(
+                "el pagador ya decidió sobre esta respuesta (estado: {}); anule primero la decisión",
+                self.estado
+            )));
+        }
+        self.estado = EstadoGlosa::Formulada;
+        self.valor_aceptado = 0;
+        self.valor_sustentado = 0;
+        self.fecha_respuesta = None;
+        self.respuesta_extemporanea = false;
+        self.fecha_limite_decision = None;
+        Ok(())
+    }
+
+    /// Voids the payer's decision recorded by mistake: the glosa is answered and waiting for
+    /// the decision again, its term as it was. Not once the ratified value went to
+    /// conciliation: the acta is the parties' own agreement, not a record to void.
+    pub fn anular_decision(&mut self) -> Result<(), Rechazo> {
+        if matches!(self.estado, EstadoGlosa::EnConciliacion | EstadoGlosa::Conciliada) {
+            return Err(Rechazo::Estado(format!(
+                "la glosa está {}; su decisión ya no se anula",
+                if self.estado == EstadoGlosa::Conciliada {
+                    "conciliada"
+                } else {
+                    "en conciliación"
+                }
+            )));
+        }
+        if self.resultado_decision.is_none() {
+            return Err(Rechazo::Estado(format!(
+                "la glosa no tiene decisión del pagador que anular (estado: {})",
+                self.estado
+            )));
+        }
+        self.resultado_decision = None;
+        self.valor_levantado = 0;
+        self.fecha_decision = None;
+        self.estado = EstadoGlosa::Respondida;
+        Ok(())
+    }
+
     /// Opens a conciliation of the ratified value, or records its outcome (Ley 1438/2011
     /// art. 57: what stays in dispute goes to conciliation).
     pub fn conciliar(&mut self, c: &Conciliacion) -> Result<(), Rechazo> {
@@ -406,6 +458,52 @@ mod tests {
             Rechazo::Valores(v) => v.into_iter().map(|x| x.path).collect(),
             Rechazo::Estado(m) => vec![format!("estado: {m}")],
         }
+    }
+
+    #[test]
+    fn voiding_an_answer_reopens_the_glosa_and_its_term() {
+        let t = Terminos::por_defecto();
+        let mut g = formulada(100_000);
+        g.responder(
+            &r("RE9801", EfectoRespuesta::AceptaParcial, 30_000, 70_000, "2025-04-20"),
+            &t,
+        )
+        .unwrap();
+        assert_eq!(g.estado, EstadoGlosa::Respondida);
+        g.anular_respuesta().unwrap();
+        assert_eq!(g, formulada(100_000));
+        // Answered again, now after the term of 2025-05-07: recorded as late.
+        g.responder(&r("RE9901", EfectoRespuesta::NoAcepta, 0, 100_000, "2025-05-08"), &t)
+            .unwrap();
+        assert!(g.respuesta_extemporanea);
+        let mut sin = formulada(100_000);
+        assert!(paths(sin.anular_respuesta().unwrap_err())[0].contains("no tiene respuesta"));
+    }
+
+    #[test]
+    fn a_decision_is_voided_before_its_answer_and_never_after_conciliation() {
+        let t = Terminos::por_defecto();
+        let mut g = formulada(100_000);
+        g.responder(&r("RE9901", EfectoRespuesta::NoAcepta, 0, 100_000, "2025-04-20"), &t)
+            .unwrap();
+        let respondida = g.clone();
+        g.decidir(&Decision {
+            resultado: ResultadoDecision::Parcial,
+            valor_levantado: 40_000,
+            fecha: d("2025-04-25"),
+        })
+        .unwrap();
+        assert!(paths(g.clone().anular_respuesta().unwrap_err())[0].contains("anule primero la decisión"));
+        let mut sin_decision = g.clone();
+        sin_decision.anular_decision().unwrap();
+        assert_eq!(sin_decision, respondida);
+        g.conciliar(&Conciliacion {
+            a_favor_prestador: None,
+            a_favor_pagador: None,
+            fecha: d("2025-05-02"),
+        })
+        .unwrap();
+        assert!(paths(g.anular_decision().unwrap_err())[0].contains("en conciliación"));
     }
 
     #[test]

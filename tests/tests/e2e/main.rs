@@ -4,6 +4,7 @@
 
 mod ciclo;
 mod cobro;
+mod correcciones;
 mod facturas;
 mod foundation;
 mod importaciones;

@@ -157,6 +157,7 @@ impl Reglas {
             item: f.item,
             observacion: f.observacion,
             hecho_nuevo: false,
+            reemplaza: None,
         };
         let (cod, valor) = match entrada(&n, e.dominio.fecha_expedicion)
             .and_then(|x| crate::app::no_futura("fecha_recepcion", n.fecha_recepcion, cx.hoy).map(|_| x))

@@ -1,0 +1,3 @@
+DROP TABLE correcciones;
+DROP FUNCTION correcciones_solo_insercion();
+ALTER TABLE aplicaciones DROP COLUMN recuperacion;

@@ -1,0 +1,2 @@
+DROP TABLE correcciones;
+ALTER TABLE aplicaciones DROP COLUMN recuperacion;
