@@ -584,6 +584,8 @@ pub struct ConsultaGlosas {
     /// Answer due on or before this day.
     pub vence_hasta: Option<NaiveDate>,
     pub extemporanea: Option<bool>,
+    /// Glosas of the payers assigned to this cartera analyst (`PATCH /pagadores/{id}/cobro`).
+    pub responsable_id: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
     /// `xlsx` for a workbook of every glosa that matches (not only one page).
@@ -630,6 +632,7 @@ pub fn listar(
         vence_desde: q.vence_desde,
         vence_hasta: q.vence_hasta,
         extemporanea: q.extemporanea,
+        responsable_id: q.responsable_id.clone(),
     };
     let pid = &actor.prestador_id;
     let (filas, total, facturas, nombres) = db.read(|c| {

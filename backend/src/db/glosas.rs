@@ -94,6 +94,8 @@ pub struct Filtro {
     pub vence_desde: Option<chrono::NaiveDate>,
     pub vence_hasta: Option<chrono::NaiveDate>,
     pub extemporanea: Option<bool>,
+    /// Glosas of the payers this cartera analyst is responsible for.
+    pub responsable_id: Option<String>,
 }
 
 fn filtrada<'a>(prestador_id: &'a str, f: &'a Filtro) -> glosas::BoxedQuery<'a, super::DbBackend> {
@@ -128,6 +130,27 @@ fn filtrada<'a>(prestador_id: &'a str, f: &'a Filtro) -> glosas::BoxedQuery<'a, 
     }
     if let Some(x) = f.extemporanea {
         q = q.filter(glosas::extemporanea.eq(x));
+    }
+    if let Some(r) = &f.responsable_id {
+        use super::schema::cobro_pagadores;
+        let pagadores = cobro_pagadores::table
+            .filter(
+                cobro_pagadores::prestador_id
+                    .eq(prestador_id)
+                    .and(cobro_pagadores::responsable_id.eq(r)),
+            )
+            .select(cobro_pagadores::pagador_id);
+        q = q.filter(
+            glosas::factura_id.eq_any(
+                facturas::table
+                    .filter(
+                        facturas::prestador_id
+                            .eq(prestador_id)
+                            .and(facturas::pagador_id.eq_any(pagadores)),
+                    )
+                    .select(facturas::id),
+            ),
+        );
     }
     q
 }

@@ -77,6 +77,26 @@ fn glosas_across_invoices_are_found_by_payer_code_concept_and_due_date_most_urge
     assert_eq!(lista("?extemporanea=true")["total"], 0);
     assert_eq!(lista("?estado=formulada")["total"], 3);
     assert_eq!(lista("?estado=respondida")["total"], 0);
+    // The glosas of the payers assigned to a cartera analyst.
+    let analista = app.get("/api/v1/usuarios", &e.tenant.admin).expect(200).json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["rol"] == "cartera")
+        .map(|u| id(u))
+        .expect("a cartera user");
+    let cobro = app
+        .get(&format!("/api/v1/pagadores/{soat}/cobro"), &e.cartera)
+        .expect(200)
+        .json();
+    app.patch(
+        &format!("/api/v1/pagadores/{soat}/cobro"),
+        &e.cartera,
+        &json!({"responsable_id": analista, "version": cobro["version"]}),
+    )
+    .expect(200);
+    assert_eq!(codigos(&lista(&format!("?responsable_id={analista}"))), ["SO0101"]);
+    assert_eq!(lista("?responsable_id=nadie")["total"], 0);
     let p = lista("?per_page=2&page=2");
     assert_eq!(
         (codigos(&p), p["total"].as_i64()),
