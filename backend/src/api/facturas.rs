@@ -4,7 +4,7 @@ use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState};
-use crate::app::facturas::{self, ConsultaFacturas, FacturaVista, NuevaFactura};
+use crate::app::facturas::{self, ConsultaFacturas, FacturaEnLista, FacturaVista, NuevaFactura};
 use crate::app::{Actor, Lista};
 
 /// Registers an invoice with its lines (facturacion). The number is unique per prestador
@@ -21,14 +21,27 @@ pub async fn crear(
     Ok(created(format!("/api/v1/facturas/{}", f.id), f))
 }
 
-#[utoipa::path(tag = "facturas", params(ConsultaFacturas), security(("bearer" = [])), responses((status = 200, body = Lista<FacturaVista>)))]
+/// Invoices, the latest issued first, each with its payer's name; `?formato=xlsx` gives every
+/// invoice that matches as a workbook.
+#[utoipa::path(tag = "facturas", params(ConsultaFacturas), security(("bearer" = [])),
+    responses((status = 200, body = Lista<FacturaEnLista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
 #[get("/facturas")]
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: super::query::Query<ConsultaFacturas>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let l = blocking(move || facturas::listar(&state.db, &state.terminos, state.hoy(), &actor, q.into_inner())).await?;
+    let q = q.into_inner();
+    let en_xlsx = super::reportes::quiere_xlsx(q.formato.as_deref(), &req)?;
+    let hoy = state.hoy();
+    let l = blocking(move || facturas::listar(&state.db, &state.terminos, hoy, &actor, q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(super::reportes::xlsx(
+            &format!("facturas-{hoy}.xlsx"),
+            facturas::xlsx(&l)?,
+        ));
+    }
     Ok(HttpResponse::Ok().json(l))
 }
 

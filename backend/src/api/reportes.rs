@@ -73,15 +73,23 @@ pub async fn trazabilidad(
 /// Work list: glosas and devoluciones to act on, invoices near their radicación term, payer
 /// decisions and payments overdue — each with the action to take, the payer's name and, for
 /// glosas, the code and its description; by kind (`tipo`) and payer, a page at a time.
-#[utoipa::path(tag = "reportes", params(ConsultaAlertas), security(("bearer" = [])), responses((status = 200, body = Alertas), (status = 400, body = super::error::Problema)))]
+/// `?formato=xlsx` gives every alert that matches as a workbook.
+#[utoipa::path(tag = "reportes", params(ConsultaAlertas), security(("bearer" = [])),
+    responses((status = 200, body = Alertas), (status = 400, body = super::error::Problema), (status = 422, body = super::error::Problema)))]
 #[get("/alertas")]
 pub async fn alertas(
     state: web::Data<AppState>,
     actor: Actor,
     q: super::query::Query<ConsultaAlertas>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let a =
-        blocking(move || reportes::consultar(&state.db, &state.terminos, &actor, state.hoy(), q.into_inner())).await?;
+    let q = q.into_inner();
+    let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
+    let hoy = state.hoy();
+    let a = blocking(move || reportes::consultar(&state.db, &state.terminos, &actor, hoy, q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(xlsx(&format!("alertas-{hoy}.xlsx"), reportes::xlsx(&a)?));
+    }
     Ok(HttpResponse::Ok().json(a))
 }
 

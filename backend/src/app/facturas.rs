@@ -338,16 +338,36 @@ pub struct ConsultaFacturas {
     pub q: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every invoice that matches.
+    pub formato: Option<String>,
 }
 
+/// An invoice in a list, with its payer's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacturaEnLista {
+    #[serde(flatten)]
+    pub factura: FacturaVista,
+    pub pagador: String,
+}
+
+/// At most this many invoices in a workbook.
+const FILAS_XLSX: i64 = 200_000;
+
+/// Invoices, the latest issued first; `todas` gives every match (a workbook).
 pub fn listar(
     db: &Db,
     t: &Terminos,
     hoy: NaiveDate,
     actor: &Actor,
     consulta: ConsultaFacturas,
-) -> Result<Lista<FacturaVista>, AppError> {
+    todas: bool,
+) -> Result<Lista<FacturaEnLista>, AppError> {
     let pagina = Pagina::new(consulta.page, consulta.per_page)?;
+    let (offset, limit) = if todas {
+        (0, FILAS_XLSX)
+    } else {
+        (pagina.offset(), pagina.per_page)
+    };
     let filtro = db::facturas::Filtro {
         estado: consulta.estado,
         pagador_id: consulta.pagador_id,
@@ -360,7 +380,8 @@ pub fn listar(
             .map_err(|err| AppError::invalid("estado", err.to_string()))?;
     }
     db.read(|c| {
-        let (filas, total) = db::facturas::listar(c, &actor.prestador_id, &filtro, pagina.offset(), pagina.per_page)?;
+        let (filas, total) = db::facturas::listar(c, &actor.prestador_id, &filtro, offset, limit)?;
+        let nombres = db::pagadores::nombres(c, &actor.prestador_id)?;
         // Balances move by silence as days pass: apply it to the page from its glosas.
         let ids: Vec<String> = filas.iter().map(|f| f.id.clone()).collect();
         let mut ajustes: std::collections::HashMap<String, (i64, i64)> = Default::default();
@@ -388,15 +409,59 @@ pub fn listar(
                 let (ds, dd) = ajustes.get(&f.id).copied().unwrap_or_default();
                 let (saldo, en_discusion) = (f.saldo - ds, f.en_discusion - dd);
                 let estado = estados.get(&f.id).copied();
+                let pagador = nombres.get(&f.pagador_id).cloned().unwrap_or_default();
                 let mut v = vista(f, saldo, en_discusion);
                 if let Some(e) = estado {
                     v.estado = e;
                 }
-                v
+                FacturaEnLista { factura: v, pagador }
             })
             .collect();
         Ok(Lista { items, total })
     })
+}
+
+/// The list as a workbook, one row per invoice.
+pub fn xlsx(l: &Lista<FacturaEnLista>) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    let filas = l
+        .items
+        .iter()
+        .map(|x| {
+            let f = &x.factura;
+            vec![
+                f.numero.as_str().into(),
+                x.pagador.as_str().into(),
+                Celda::Fecha(f.fecha_expedicion),
+                Celda::Dinero(f.valor_total),
+                f.estado.as_str().into(),
+                f.numero_radicado.clone().unwrap_or_default().into(),
+                f.fecha_radicacion.into(),
+                Celda::Dinero(f.saldo),
+                Celda::Dinero(f.en_discusion),
+                f.fecha_limite_glosa.into(),
+                f.fecha_limite_pago.into(),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Facturas".into(),
+        encabezado: vec![("Facturas".into(), l.total.to_string())],
+        columnas: vec![
+            ("Factura", 16.0),
+            ("Pagador", 30.0),
+            ("Expedición", 12.0),
+            ("Valor", 16.0),
+            ("Estado", 14.0),
+            ("Radicado", 18.0),
+            ("Radicación", 12.0),
+            ("Saldo", 16.0),
+            ("En discusión", 16.0),
+            ("Vence glosa", 12.0),
+            ("Vence pago", 12.0),
+        ],
+        filas,
+    }])
 }
 
 /// A correction of an invoice's data before it is radicated: only the fields sent change.

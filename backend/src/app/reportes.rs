@@ -93,15 +93,19 @@ pub struct ConsultaAlertas {
     pub pagador_id: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every alert that matches.
+    pub formato: Option<String>,
 }
 
-/// The alerts a user asked for: of one kind or payer, a page at a time.
+/// The alerts a user asked for: of one kind or payer, a page at a time; `todas` gives every
+/// match (a workbook).
 pub fn consultar(
     db: &Db,
     t: &Terminos,
     actor: &Actor,
     hoy: NaiveDate,
     q: ConsultaAlertas,
+    todas: bool,
 ) -> Result<Alertas, AppError> {
     let pagina = super::Pagina::new(q.page, q.per_page)?;
     let tipo = q
@@ -126,13 +130,61 @@ pub fn consultar(
     a.items
         .retain(|x| tipo.is_none_or(|t| x.tipo == t) && q.pagador_id.as_ref().is_none_or(|p| &x.pagador_id == p));
     a.total = a.items.len();
-    a.items = a
-        .items
-        .into_iter()
-        .skip(pagina.offset() as usize)
-        .take(pagina.per_page as usize)
-        .collect();
+    if !todas {
+        a.items = a
+            .items
+            .into_iter()
+            .skip(pagina.offset() as usize)
+            .take(pagina.per_page as usize)
+            .collect();
+    }
     Ok(a)
+}
+
+/// The alerts as a workbook, one row per alert, by due date.
+pub fn xlsx(a: &Alertas) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    let filas = a
+        .items
+        .iter()
+        .map(|x| {
+            vec![
+                Celda::Fecha(x.vence),
+                Celda::Entero(x.dias_habiles_restantes),
+                serde_json::to_value(x.tipo)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+                    .into(),
+                x.numero.as_str().into(),
+                x.pagador.as_str().into(),
+                x.codigo.clone().unwrap_or_default().into(),
+                x.descripcion_codigo.clone().unwrap_or_default().into(),
+                Celda::Dinero(x.valor),
+                x.accion.as_str().into(),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Alertas".into(),
+        encabezado: vec![
+            ("Alertas".into(), a.total.to_string()),
+            ("Al".into(), a.hoy.to_string()),
+            ("Hasta".into(), a.hasta.to_string()),
+        ],
+        columnas: vec![
+            ("Vence", 12.0),
+            ("Días hábiles", 10.0),
+            ("Tipo", 22.0),
+            ("Factura", 16.0),
+            ("Pagador", 30.0),
+            ("Código", 10.0),
+            ("Descripción", 40.0),
+            ("Valor", 16.0),
+            ("Qué hacer", 60.0),
+        ],
+        filas,
+    }])
 }
 
 /// Overdue glosas older than this are money already lost; the list shows the recent ones.

@@ -311,3 +311,64 @@ fn payments_are_listed_with_their_payer_and_what_is_still_unapplied() {
         "only the filtered rows: {filas:?}"
     );
 }
+
+#[test]
+fn invoices_and_alerts_carry_the_payers_name_and_come_as_workbooks_of_the_filtered_rows() {
+    let app = TestApp::spawn_el("2026-08-31");
+    let e = app.equipo();
+    let soat = id(&app.pagador(&e.tenant.admin, "soat"));
+    let a = id(&app.factura(&e, "W-1", "2026-08-03"));
+    let b = id(&app.factura(&e, "W-2", "2026-08-04"));
+    let body =
+        json!({"numero": "W-3", "pagador_id": soat, "fecha_expedicion": "2026-08-05", "valor_total": "50000.00"});
+    app.post("/api/v1/facturas", &e.facturacion, &body).expect(201);
+    app.radicar(&e, &a, "R-W1", "2026-08-10");
+    app.radicar(&e, &b, "R-W2", "2026-08-10");
+    app.glosar(&e, &a, &Glosa::new("FA0101", "1000.00", "2026-08-25"))
+        .expect(201);
+
+    let l = app
+        .get(&format!("/api/v1/facturas?pagador_id={soat}"), &e.cartera)
+        .expect(200)
+        .json();
+    assert_eq!(
+        (
+            l["total"].as_i64(),
+            l["items"][0]["numero"].as_str(),
+            l["items"][0]["pagador"].as_str()
+        ),
+        (Some(1), Some("W-3"), Some("Pagador soat"))
+    );
+    // Every invoice of the filter, not only the page asked for.
+    let x = app.bytes(
+        &format!("/api/v1/facturas?formato=xlsx&per_page=1&pagador_id={}", e.pagador_id),
+        &e.cartera,
+    );
+    let filas = hoja(&x, "Facturas");
+    let numeros: Vec<&str> = filas
+        .iter()
+        .filter_map(|f| f.first().map(String::as_str))
+        .filter(|n| n.starts_with("W-"))
+        .collect();
+    assert_eq!(numeros, ["W-2", "W-1"], "{filas:?}");
+    assert!(filas.iter().any(|f| f.iter().any(|c| c == "R-W1")), "{filas:?}");
+
+    // Alerts of one kind as a workbook: the glosa to answer, with what to do.
+    let json = app
+        .get("/api/v1/alertas?dias=20&tipo=glosa_por_responder", &e.cartera)
+        .expect(200)
+        .json();
+    assert_eq!(json["total"], 1, "{json}");
+    let x = app.bytes(
+        "/api/v1/alertas?dias=20&tipo=glosa_por_responder&formato=xlsx",
+        &e.cartera,
+    );
+    let filas = hoja(&x, "Alertas");
+    let datos: Vec<&Vec<String>> = filas.iter().filter(|f| f.iter().any(|c| c == "W-1")).collect();
+    assert_eq!(datos.len(), 1, "{filas:?}");
+    assert!(
+        datos[0].iter().any(|c| c == "FA0101") && datos[0].iter().any(|c| c.starts_with("responder la glosa")),
+        "{datos:?}"
+    );
+    app.get("/api/v1/alertas?formato=pdf", &e.cartera).problem(422);
+}
