@@ -6,7 +6,7 @@ use super::error::ApiError;
 use super::error::Problema;
 use super::json::Json;
 use super::{blocking, created, AppState, PaginaQuery};
-use crate::app::contratos::{self, ContratoVista, NuevoContrato};
+use crate::app::contratos::{self, ContratoEnLista, ContratoVista, NuevoContrato};
 use crate::app::{Actor, Lista};
 
 /// Registers a contract with a payer of the caller's prestador (admin, facturacion).
@@ -27,22 +27,32 @@ pub struct FiltroQuery {
     pub pagador_id: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every contract that matches.
+    pub formato: Option<String>,
 }
 
-#[utoipa::path(tag = "contratos", params(FiltroQuery), security(("bearer" = [])), responses((status = 200, body = Lista<ContratoVista>)))]
+/// Contracts, each with its payer's name; `?formato=xlsx` for a workbook.
+#[utoipa::path(tag = "contratos", params(FiltroQuery), security(("bearer" = [])),
+    responses((status = 200, body = Lista<ContratoEnLista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
 #[get("/contratos")]
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: super::query::Query<FiltroQuery>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
+    let en_xlsx = super::reportes::quiere_xlsx(q.formato.as_deref(), &req)?;
     let pagina = PaginaQuery {
         page: q.page,
         per_page: q.per_page,
     }
     .pagina()?;
+    let pagina = (!en_xlsx).then_some(pagina);
     let l = blocking(move || contratos::listar(&state.db, &actor, q.pagador_id.as_deref(), pagina)).await?;
+    if en_xlsx {
+        return Ok(super::reportes::xlsx("contratos.xlsx", contratos::xlsx(&l)?));
+    }
     Ok(HttpResponse::Ok().json(l))
 }
 

@@ -183,7 +183,7 @@ mod tests {
             prestador_id: "p".into(),
             rol: Rol::Cartera,
         };
-        let e = pagadores::listar(&db, &actor, Default::default()).unwrap_err();
+        let e = pagadores::listar(&db, &actor, Default::default(), false).unwrap_err();
         assert!(matches!(e, AppError::Ocupado(_)), "{e:?}");
         let r = e.error_response();
         assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);

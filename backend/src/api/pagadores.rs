@@ -20,15 +20,22 @@ pub async fn crear(
     Ok(created(format!("/api/v1/pagadores/{}", p.id), p))
 }
 
-/// Lists the payers of the caller's prestador (every role).
-#[utoipa::path(tag = "pagadores", params(ConsultaPagadores), security(("bearer" = [])), responses((status = 200, body = Lista<PagadorVista>)))]
+/// Lists the payers of the caller's prestador (every role); `?formato=xlsx` for a workbook.
+#[utoipa::path(tag = "pagadores", params(ConsultaPagadores), security(("bearer" = [])),
+    responses((status = 200, body = Lista<PagadorVista>), (status = 400, body = Problema), (status = 422, body = Problema)))]
 #[get("/pagadores")]
 pub async fn listar(
     state: web::Data<AppState>,
     actor: Actor,
     q: super::query::Query<ConsultaPagadores>,
+    req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    let l = blocking(move || pagadores::listar(&state.db, &actor, q.into_inner())).await?;
+    let q = q.into_inner();
+    let en_xlsx = super::reportes::quiere_xlsx(q.formato.as_deref(), &req)?;
+    let l = blocking(move || pagadores::listar(&state.db, &actor, q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(super::reportes::xlsx("pagadores.xlsx", pagadores::xlsx(&l)?));
+    }
     Ok(HttpResponse::Ok().json(l))
 }
 

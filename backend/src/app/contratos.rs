@@ -216,23 +216,71 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ContratoVista, AppErr
         .map(Into::into)
 }
 
+/// A contract in a list, with its payer's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContratoEnLista {
+    #[serde(flatten)]
+    pub contrato: ContratoVista,
+    pub pagador: String,
+}
+
+/// Contracts, by payer; `pagina` none gives every match (a workbook).
 pub fn listar(
     db: &Db,
     actor: &Actor,
     pagador_id: Option<&str>,
-    pagina: Pagina,
-) -> Result<Lista<ContratoVista>, AppError> {
-    let (items, total) = db.read(|c| {
-        Ok::<_, AppError>(db::contratos::listar(
-            c,
-            &actor.prestador_id,
-            pagador_id,
-            pagina.offset(),
-            pagina.per_page,
-        )?)
+    pagina: Option<Pagina>,
+) -> Result<Lista<ContratoEnLista>, AppError> {
+    let (offset, limit) = pagina.map_or((0, 200_000), |p| (p.offset(), p.per_page));
+    let ((items, total), nombres) = db.read(|c| {
+        Ok::<_, AppError>((
+            db::contratos::listar(c, &actor.prestador_id, pagador_id, offset, limit)?,
+            db::pagadores::nombres(c, &actor.prestador_id)?,
+        ))
     })?;
     Ok(Lista {
-        items: items.into_iter().map(Into::into).collect(),
+        items: items
+            .into_iter()
+            .map(|x| ContratoEnLista {
+                pagador: nombres.get(&x.pagador_id).cloned().unwrap_or_default(),
+                contrato: x.into(),
+            })
+            .collect(),
         total,
     })
+}
+
+/// The list as a workbook, one row per contract.
+pub fn xlsx(l: &Lista<ContratoEnLista>) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    let filas = l
+        .items
+        .iter()
+        .map(|x| {
+            let c = &x.contrato;
+            vec![
+                c.numero.as_str().into(),
+                x.pagador.as_str().into(),
+                c.modalidad.as_str().into(),
+                Celda::Fecha(c.fecha_inicio),
+                c.fecha_fin.into(),
+                Celda::Entero(c.plazo_pago_dias.into()),
+                c.valor.into(),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Contratos".into(),
+        encabezado: vec![("Contratos".into(), l.total.to_string())],
+        columnas: vec![
+            ("Contrato", 18.0),
+            ("Pagador", 30.0),
+            ("Modalidad", 14.0),
+            ("Inicio", 12.0),
+            ("Fin", 12.0),
+            ("Plazo de pago (días)", 12.0),
+            ("Valor", 18.0),
+        ],
+        filas,
+    }])
 }

@@ -128,23 +128,29 @@ pub struct ConsultaPagadores {
     pub q: Option<String>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every payer that matches.
+    pub formato: Option<String>,
 }
 
-pub fn listar(db: &Db, actor: &Actor, consulta: ConsultaPagadores) -> Result<Lista<PagadorVista>, AppError> {
+/// Payers by name; `todas` gives every match (a workbook).
+pub fn listar(
+    db: &Db,
+    actor: &Actor,
+    consulta: ConsultaPagadores,
+    todas: bool,
+) -> Result<Lista<PagadorVista>, AppError> {
     let pagina = Pagina::new(consulta.page, consulta.per_page)?;
+    let (offset, limit) = if todas {
+        (0, 200_000)
+    } else {
+        (pagina.offset(), pagina.per_page)
+    };
     let filtro = db::pagadores::Filtro {
         tipo: consulta.tipo.map(|t| t.as_str().to_string()),
         q: consulta.q,
     };
-    let (items, total) = db.read(|c| {
-        Ok::<_, AppError>(db::pagadores::listar(
-            c,
-            &actor.prestador_id,
-            &filtro,
-            pagina.offset(),
-            pagina.per_page,
-        )?)
-    })?;
+    let (items, total) =
+        db.read(|c| Ok::<_, AppError>(db::pagadores::listar(c, &actor.prestador_id, &filtro, offset, limit)?))?;
     Ok(Lista {
         items: items.into_iter().map(Into::into).collect(),
         total,
@@ -192,6 +198,34 @@ pub fn actualizar(
         super::correcciones::modificado(c, actor, que, cambio.motivo.trim(), &antes, &p, hoy)?;
         Ok(p.into())
     })
+}
+
+/// The list as a workbook, one row per payer.
+pub fn xlsx(l: &Lista<PagadorVista>) -> Result<Vec<u8>, AppError> {
+    use super::hoja::{self, Celda, Hoja};
+    let filas = l
+        .items
+        .iter()
+        .map(|p| {
+            vec![
+                p.nombre.as_str().into(),
+                format!("{}-{}", p.nit, p.digito_verificacion).into(),
+                p.tipo.as_str().into(),
+                Celda::Texto(hoja::hora_bogota(p.actualizado_en)),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Pagadores".into(),
+        encabezado: vec![("Pagadores".into(), l.total.to_string())],
+        columnas: vec![
+            ("Pagador", 36.0),
+            ("NIT", 16.0),
+            ("Tipo", 18.0),
+            ("Actualizado (Bogotá)", 20.0),
+        ],
+        filas,
+    }])
 }
 
 /// The 409 of optimistic concurrency.

@@ -372,3 +372,52 @@ fn invoices_and_alerts_carry_the_payers_name_and_come_as_workbooks_of_the_filter
     );
     app.get("/api/v1/alertas?formato=pdf", &e.cartera).problem(422);
 }
+
+#[test]
+fn payers_and_contracts_come_as_workbooks_and_contracts_name_their_payer() {
+    let app = TestApp::spawn_el("2026-08-31");
+    let e = app.equipo();
+    let soat = id(&app.pagador(&e.tenant.admin, "soat"));
+    for (p, n) in [(&e.pagador_id, "CT-A"), (&soat, "CT-B")] {
+        app.post(
+            "/api/v1/contratos",
+            &e.facturacion,
+            &json!({"pagador_id": p, "numero": n, "modalidad": "evento", "fecha_inicio": "2026-01-01"}),
+        )
+        .expect(201);
+    }
+    let l = app
+        .get(&format!("/api/v1/contratos?pagador_id={soat}"), &e.auditor)
+        .expect(200)
+        .json();
+    assert_eq!(
+        (
+            l["total"].as_i64(),
+            l["items"][0]["numero"].as_str(),
+            l["items"][0]["pagador"].as_str()
+        ),
+        (Some(1), Some("CT-B"), Some("Pagador soat"))
+    );
+    let filas = hoja(
+        &app.bytes("/api/v1/contratos?formato=xlsx&per_page=1", &e.auditor),
+        "Contratos",
+    );
+    let numeros: Vec<&str> = filas
+        .iter()
+        .filter_map(|f| f.first().map(String::as_str))
+        .filter(|n| n.starts_with("CT-"))
+        .collect();
+    assert_eq!(numeros.len(), 2, "{filas:?}");
+    let filas = hoja(
+        &app.bytes("/api/v1/pagadores?formato=xlsx&tipo=soat", &e.auditor),
+        "Pagadores",
+    );
+    assert!(
+        filas.iter().any(|f| f.first().is_some_and(|c| c == "Pagador soat")),
+        "{filas:?}"
+    );
+    assert!(
+        !filas.iter().any(|f| f.first().is_some_and(|c| c == "EPS de prueba")),
+        "{filas:?}"
+    );
+}
