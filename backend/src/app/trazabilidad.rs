@@ -68,6 +68,112 @@ pub struct EventoVista {
     pub saldo: Decimal,
     #[schema(value_type = String)]
     pub en_discusion: Decimal,
+    /// What this event recorded was voided later (see the reversal event); none otherwise.
+    pub anulado: Option<Anulado>,
+}
+
+/// The voiding of what an event recorded: when, by whom and why.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Anulado {
+    pub fecha: NaiveDate,
+    /// E-mail of who voided it.
+    pub por: String,
+    pub motivo: String,
+    /// The reversal event's type, e.g. `glosa_anulada`.
+    pub reversion: String,
+}
+
+/// Which earlier events a reversal voids: those with the same `clave` (all of them, or the
+/// last of one of `tipos`), and for radicaciones and applications the same date in `fecha`.
+struct Reversion {
+    clave: &'static str,
+    tipos: &'static [&'static str],
+    todos: bool,
+    fecha: Option<&'static str>,
+}
+
+fn reversion(tipo: &str) -> Option<Reversion> {
+    let r = |clave, tipos, todos, fecha| {
+        Some(Reversion {
+            clave,
+            tipos,
+            todos,
+            fecha,
+        })
+    };
+    match tipo {
+        "glosa_anulada" => r("glosa_id", &[], true, None),
+        "respuesta_glosa_anulada" => r("glosa_id", &["glosa_respondida"], false, None),
+        "decision_glosa_anulada" => r("glosa_id", &["glosa_decidida"], false, None),
+        "devolucion_anulada" => r("devolucion_id", &[], true, None),
+        "respuesta_devolucion_anulada" => r("devolucion_id", &["devolucion_respondida"], false, None),
+        "decision_devolucion_anulada" => r("devolucion_id", &["devolucion_decidida"], false, None),
+        "radicacion_anulada" => r(
+            "numero_radicado",
+            &["radicada", "reradicada"],
+            false,
+            Some("fecha_radicacion"),
+        ),
+        "aplicacion_anulada" => r(
+            "pago_id",
+            &["pago_aplicado", "recuperacion_castigada"],
+            false,
+            Some("fecha_aplicacion"),
+        ),
+        _ => None,
+    }
+}
+
+/// Marks the events whose record was voided by a later reversal, so the story reads the
+/// original, its reversal and what replaced it.
+fn marcar_anulados(vistas: &mut [EventoVista]) {
+    for i in 0..vistas.len() {
+        let Some(r) = reversion(&vistas[i].tipo) else {
+            continue;
+        };
+        let rev = &vistas[i];
+        let clave = rev.detalle.get(r.clave).cloned();
+        let fecha = r
+            .fecha
+            .and_then(|k| rev.detalle.get(k)?.as_str()?.parse::<NaiveDate>().ok());
+        let anulado = Anulado {
+            fecha: rev.fecha,
+            por: rev.actor.clone(),
+            motivo: rev
+                .detalle
+                .get("motivo")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            reversion: rev.tipo.clone(),
+        };
+        let cuando = rev.registrado_en;
+        let candidatos: Vec<usize> = (0..vistas.len())
+            .filter(|&j| {
+                let v = &vistas[j];
+                j != i
+                    && v.anulado.is_none()
+                    && reversion(&v.tipo).is_none()
+                    && v.registrado_en < cuando
+                    && clave.is_some()
+                    && v.detalle.get(r.clave) == clave.as_ref()
+                    && (r.tipos.is_empty() || r.tipos.contains(&v.tipo.as_str()))
+                    && fecha.is_none_or(|f| v.fecha == f)
+            })
+            .collect();
+        let marcar: Vec<usize> = if r.todos {
+            candidatos
+        } else {
+            candidatos
+                .into_iter()
+                .max_by_key(|&j| vistas[j].registrado_en)
+                .into_iter()
+                .collect()
+        };
+        for j in marcar {
+            vistas[j].anulado = Some(anulado.clone());
+        }
+    }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -158,9 +264,11 @@ pub fn construir(
                 cierra,
                 saldo,
                 en_discusion,
+                anulado: None,
             }
         })
         .collect();
+    marcar_anulados(&mut vistas);
     // What silence decided: it has no event because nobody did anything.
     let saldo = from_centavos(e.dominio.saldo(hoy, &t.reglas));
     let en_discusion = from_centavos(e.dominio.en_discusion(hoy, &t.reglas));
@@ -182,6 +290,7 @@ pub fn construir(
             }),
             saldo,
             en_discusion,
+            anulado: None,
         }
     };
     for fila in &e.glosas {
@@ -302,6 +411,7 @@ pub fn xlsx(t: &Trazabilidad) -> Result<Vec<u8>, AppError> {
         "Saldo",
         "En discusión",
         "Detalle",
+        "Anulado",
     ];
     let first = 8u32;
     for (c, name) in cols.iter().enumerate() {
@@ -337,8 +447,12 @@ pub fn xlsx(t: &Trazabilidad) -> Result<Vec<u8>, AppError> {
         put_money(ws, r, 7, ev.saldo)?;
         put_money(ws, r, 8, ev.en_discusion)?;
         ws.write_string(r, 9, detalle_legible(&ev.detalle)).map_err(err)?;
+        if let Some(a) = &ev.anulado {
+            ws.write_string(r, 10, format!("anulado el {} por {}: {}", a.fecha, a.por, a.motivo))
+                .map_err(err)?;
+        }
     }
-    for (c, w) in [12.0, 20.0, 22.0, 28.0, 16.0, 14.0, 10.0, 16.0, 16.0, 80.0]
+    for (c, w) in [12.0, 20.0, 22.0, 28.0, 16.0, 14.0, 10.0, 16.0, 16.0, 80.0, 40.0]
         .iter()
         .enumerate()
     {

@@ -98,6 +98,17 @@ fn a_wrong_glosa_is_voided_and_replaced_and_the_trazabilidad_keeps_all_three() {
     assert_eq!(anulada["detalle"]["codigo"], "FA0101");
     assert_eq!(anulada["detalle"]["motivo"], "el pagador glosó FA0201, no FA0101");
     assert!(anulada["actor"].as_str().unwrap().starts_with("cartera-"), "{anulada}");
+    // The original is marked as voided, by whom and why; the replacement is not.
+    let original = &t["eventos"][pos("glosa_recibida")];
+    assert_eq!(original["detalle"]["codigo"], "FA0101");
+    assert_eq!(
+        (
+            original["anulado"]["reversion"].as_str(),
+            original["anulado"]["motivo"].as_str()
+        ),
+        (Some("glosa_anulada"), Some("el pagador glosó FA0201, no FA0101"))
+    );
+    assert!(anulada["anulado"].is_null());
     let reemplazo = t["eventos"]
         .as_array()
         .unwrap()
@@ -105,6 +116,7 @@ fn a_wrong_glosa_is_voided_and_replaced_and_the_trazabilidad_keeps_all_three() {
         .find(|x| x["detalle"]["reemplaza"] == mala.as_str())
         .expect("the replacement names the voided glosa");
     assert_eq!(reemplazo["detalle"]["codigo"], "FA0201");
+    assert!(reemplazo["anulado"].is_null(), "{reemplazo}");
 
     // The auditor reads the correction with the glosa as it was; others may not.
     let l = app
@@ -286,6 +298,13 @@ fn a_payment_applied_to_the_wrong_invoice_is_undone_and_applied_right() {
         tipos_a.ends_with(&["pago_aplicado", "aplicacion_anulada"]),
         "{tipos_a:?}"
     );
+    let aplicado = ta["eventos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["tipo"] == "pago_aplicado")
+        .unwrap();
+    assert_eq!(aplicado["anulado"]["reversion"], "aplicacion_anulada", "{aplicado}");
     let rev = ta["eventos"].as_array().unwrap().last().unwrap();
     assert_eq!(
         (
@@ -374,6 +393,15 @@ fn a_radicacion_with_the_wrong_date_is_voided_only_when_nothing_rests_on_it() {
         ),
         (Some("2026-02-10"), Some("se radicó el 12, no el 10"))
     );
+    // The voided radicación is marked; the right one is not.
+    let marcadas: Vec<(&str, bool)> = t["eventos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["tipo"] == "radicada")
+        .map(|x| (x["fecha"].as_str().unwrap(), !x["anulado"].is_null()))
+        .collect();
+    assert_eq!(marcadas, [("2026-02-10", true), ("2026-02-12", false)]);
 }
 
 #[test]
