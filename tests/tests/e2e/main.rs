@@ -6,6 +6,7 @@ mod ciclo;
 mod cobro;
 mod facturas;
 mod foundation;
+mod hojas;
 mod importaciones;
 mod listas;
 mod persistence;
