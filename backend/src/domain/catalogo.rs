@@ -578,7 +578,8 @@ impl Catalogo {
     /// not known: a sheet's row naming an invoice Trazo lacks is still told that its code is
     /// not in any manual, in the same run.
     pub fn validar_glosa_sin_factura(&self, codigo: &str) -> Result<CodigoUsado, String> {
-        self.imputable(codigo, TipoCodigo::Glosa, None, None).map(CodigoUsado::de)
+        self.imputable(codigo, TipoCodigo::Glosa, None, None)
+            .map(CodigoUsado::de)
     }
 
     /// A devolución code the payer imputes (DE…, or 8xx for invoices issued before

@@ -183,7 +183,15 @@ pub fn glosas(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Lectura<FilaGlosa
         let item = fila.item(G_ITEM);
         let observacion = fila.texto(G_OBSERVACION);
         let hecho_nuevo = fila.si_no(G_HECHO_NUEVO);
-        match (numero_factura, codigo, valor, fecha_formulacion, fecha_recepcion, item, hecho_nuevo) {
+        match (
+            numero_factura,
+            codigo,
+            valor,
+            fecha_formulacion,
+            fecha_recepcion,
+            item,
+            hecho_nuevo,
+        ) {
             (
                 Some(numero_factura),
                 Some(codigo),
@@ -257,7 +265,9 @@ pub fn pagos(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Lectura<FilaPago> 
         let fecha = fila.fecha(P_FECHA, true).ok().flatten();
         let referencia = fila.referencia(P_REFERENCIA);
         let medio = fila.medio(P_MEDIO);
-        let nit_pagador = fila.referencia(P_NIT_PAGADOR).map(|n| Some(n).filter(|n| !n.is_empty()));
+        let nit_pagador = fila
+            .referencia(P_NIT_PAGADOR)
+            .map(|n| Some(n).filter(|n| !n.is_empty()));
         let valor_pago = fila.valor_opcional(P_VALOR_PAGO);
         match (numero_factura, valor, fecha, referencia, medio, nit_pagador, valor_pago) {
             (

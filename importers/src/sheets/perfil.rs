@@ -131,7 +131,10 @@ impl Perfil {
         let glosas = seccion(&tabla, "glosas", CAMPOS_GLOSAS, &error, &mut errores);
         let pagos = seccion(&tabla, "pagos", CAMPOS_PAGOS, &error, &mut errores);
         let estados_cuenta = seccion(&tabla, "estados_cuenta", CAMPOS_ESTADOS, &error, &mut errores);
-        if !["glosas", "pagos", "estados_cuenta"].iter().any(|s| tabla.contains_key(*s)) {
+        if !["glosas", "pagos", "estados_cuenta"]
+            .iter()
+            .any(|s| tabla.contains_key(*s))
+        {
             errores.push(error(
                 "glosas",
                 "el perfil no define columnas: se espera una sección [glosas], [pagos] o [estados_cuenta]".into(),

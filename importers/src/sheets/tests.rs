@@ -928,7 +928,13 @@ fn hecho_nuevo_is_read_as_yes_or_no_and_anything_else_is_named() {
         &[C::S("FE3"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::N(1.0)],
         &[C::S("FE4"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::S("NO")],
         &[C::S("FE5"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::V],
-        &[C::S("FE6"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::S("tal vez")],
+        &[
+            C::S("FE6"),
+            C::S("FA0101"),
+            C::N(100.0),
+            C::S("01/03/2024"),
+            C::S("tal vez"),
+        ],
     ]);
     let l = glosas(&bytes, "g.xlsx", &Perfil::generico());
     let si: Vec<(&str, bool)> = l
@@ -938,12 +944,20 @@ fn hecho_nuevo_is_read_as_yes_or_no_and_anything_else_is_named() {
         .collect();
     assert_eq!(
         si,
-        [("FE1", true), ("FE2", true), ("FE3", true), ("FE4", false), ("FE5", false)]
+        [
+            ("FE1", true),
+            ("FE2", true),
+            ("FE3", true),
+            ("FE4", false),
+            ("FE5", false)
+        ]
     );
     assert_eq!(
         mensajes(&l.errores),
-        ["g.xlsx, fila 7, hecho_nuevo: «tal vez» no dice sí o no; se espera SI o NO (también S/N, X, 1/0, \
-          VERDADERO/FALSO) o la celda vacía (no) (celda E7, columna «Hecho Nuevo»)"]
+        [
+            "g.xlsx, fila 7, hecho_nuevo: «tal vez» no dice sí o no; se espera SI o NO (también S/N, X, 1/0, \
+          VERDADERO/FALSO) o la celda vacía (no) (celda E7, columna «Hecho Nuevo»)"
+        ]
     );
     // The row is not lost: its invoice and code can still be checked by the caller.
     assert_eq!(
@@ -965,7 +979,8 @@ fn a_payment_row_carries_its_means_payer_and_whole_value() {
                FE3;50;01/03/2024;T2;;;\n\
                FE4;50;01/03/2024;T3;bitcoin;;\n";
     let l = pagos(csv.as_bytes(), "p.csv", &Perfil::generico());
-    let leidos: Vec<(&str, Option<&str>, Option<&str>, Option<Decimal>)> = l
+    type Leido<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<Decimal>);
+    let leidos: Vec<Leido<'_>> = l
         .filas
         .iter()
         .map(|p| {
@@ -987,9 +1002,11 @@ fn a_payment_row_carries_its_means_payer_and_whole_value() {
     );
     assert_eq!(
         mensajes(&l.errores),
-        ["p.csv, fila 5, medio: «bitcoin» no es un medio de pago conocido; se acepta transferencia, giro_directo, \
+        [
+            "p.csv, fila 5, medio: «bitcoin» no es un medio de pago conocido; se acepta transferencia, giro_directo, \
           cheque, consignacion, efectivo, compensacion (también escrito «giro directo», «transferencia \
-          electrónica», «cruce de cuentas»...) (celda E5, columna «medio»)"]
+          electrónica», «cruce de cuentas»...) (celda E5, columna «medio»)"
+        ]
     );
     assert_eq!(l.incompletas[0].numero_factura.as_deref(), Some("FE4"));
 }
@@ -1020,7 +1037,10 @@ fn the_example_profile_maps_every_field() {
         ],
     ]);
     let g = &leer_glosas(&bytes, "g.xlsx", &p).unwrap()[0];
-    assert_eq!((g.item, g.hecho_nuevo, g.observacion.as_str()), (Some(2), true, "tarifa"));
+    assert_eq!(
+        (g.item, g.hecho_nuevo, g.observacion.as_str()),
+        (Some(2), true, "tarifa")
+    );
     let bytes = xlsx(&[
         &[
             C::S("Factura"),
@@ -1088,7 +1108,10 @@ fn a_sheet_with_bad_rows_still_gives_its_good_rows_and_what_it_could_read_of_the
             (Some(5), None),
         ]
     );
-    assert_eq!(leer_glosas(&bytes, "g.xlsx", &Perfil::generico()).unwrap_err(), l.errores);
+    assert_eq!(
+        leer_glosas(&bytes, "g.xlsx", &Perfil::generico()).unwrap_err(),
+        l.errores
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -212,8 +212,8 @@ pub(crate) fn si_no(celda: Celda<'_>) -> Result<bool, Problema> {
     match celda {
         Celda::Vacia => Ok(false),
         Celda::Logico(b) => Ok(b),
-        Celda::Numero(f) if f == 1.0 => Ok(true),
-        Celda::Numero(f) if f == 0.0 => Ok(false),
+        Celda::Numero(1.0) => Ok(true),
+        Celda::Numero(0.0) => Ok(false),
         Celda::Texto(s) => match super::perfil::normalizar(s).as_str() {
             "si" | "s" | "x" | "1" | "verdadero" | "v" | "true" | "hechonuevo" => Ok(true),
             "no" | "n" | "0" | "falso" | "f" | "false" => Ok(false),
@@ -232,7 +232,14 @@ pub(crate) const SI_NO: &str = "SI o NO (también S/N, X, 1/0, VERDADERO/FALSO)"
 pub(crate) const MEDIOS: &[(&str, &[&str])] = &[
     (
         "transferencia",
-        &["transferencia", "transferenciaelectronica", "transferenciabancaria", "transf", "ach", "pse"],
+        &[
+            "transferencia",
+            "transferenciaelectronica",
+            "transferenciabancaria",
+            "transf",
+            "ach",
+            "pse",
+        ],
     ),
     ("giro_directo", &["girodirecto", "giro", "giroadres"]),
     ("cheque", &["cheque"]),

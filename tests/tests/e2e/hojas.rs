@@ -12,10 +12,7 @@ const NIT_PAGADOR: &str = "800250119";
 /// Invoices of $1.000.000 (lines of $600.000 and $400.000) issued 20 October 2026 and radicated
 /// as one lote on Tuesday 3 November 2026.
 fn radicadas(app: &TestApp, e: &Equipo, numeros: &[&str]) -> Vec<String> {
-    let ids: Vec<String> = numeros
-        .iter()
-        .map(|n| id(&app.factura(e, n, "2026-10-20")))
-        .collect();
+    let ids: Vec<String> = numeros.iter().map(|n| id(&app.factura(e, n, "2026-10-20"))).collect();
     let body = json!({"pagador_id": e.pagador_id, "numero_radicado": "R-1", "fecha_radicacion": "2026-11-03", "factura_ids": ids});
     app.post("/api/v1/radicaciones", &e.facturacion, &body).expect(201);
     ids
@@ -104,14 +101,8 @@ fn a_sheet_with_four_bad_rows_of_four_kinds_reports_all_four_at_once_and_writes_
         mensaje(&v, 0).contains("«32/11/2026» no es una fecha válida; se aceptan dd/mm/aaaa"),
         "{v}"
     );
-    assert!(
-        mensaje(&v, 0).contains("celda D4, columna «fecha_formulacion»"),
-        "{v}"
-    );
-    assert!(
-        mensaje(&v, 1).contains("'ZZ9999' no está en el Manual Único"),
-        "{v}"
-    );
+    assert!(mensaje(&v, 0).contains("celda D4, columna «fecha_formulacion»"), "{v}");
+    assert!(mensaje(&v, 1).contains("'ZZ9999' no está en el Manual Único"), "{v}");
     assert!(
         mensaje(&v, 2).contains("la factura NO-EXISTE-9 no está en Trazo"),
         "{v}"
@@ -131,12 +122,7 @@ fn a_sheet_with_four_bad_rows_of_four_kinds_reports_all_four_at_once_and_writes_
         &["FE-A2", "FA0101", "200.000", "05/11/2026", "", "", "", ""],
         &["FE-A2", "FA0102", "1000", "05/11/2026", "", "", "", ""],
     ]);
-    let v = app.importar(
-        &e.cartera,
-        "tipo=glosas_xlsx&archivo=corregida.xlsx",
-        XLSX,
-        &corregida,
-    );
+    let v = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=corregida.xlsx", XLSX, &corregida);
     assert_eq!(
         (v["estado"].as_str(), v["creados"].as_i64()),
         (Some("terminada"), Some(4)),
@@ -164,12 +150,7 @@ fn every_problem_of_every_file_of_a_run_comes_in_one_answer() {
         ("b.csv".to_string(), b.as_bytes().to_vec()),
         ("c.csv".to_string(), c.as_bytes().to_vec()),
     ]);
-    let v = app.importar(
-        &e.cartera,
-        "tipo=glosas_xlsx&archivo=tres.zip",
-        "application/zip",
-        &zip,
-    );
+    let v = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=tres.zip", "application/zip", &zip);
     assert_eq!(v["estado"], "rechazada", "{v}");
     assert_eq!(
         donde(&v),
@@ -183,7 +164,10 @@ fn every_problem_of_every_file_of_a_run_comes_in_one_answer() {
         "{v}"
     );
     assert!(mensaje(&v, 0).contains("«diez» no es un valor en pesos"), "{v}");
-    assert!(mensaje(&v, 1).contains("la factura NO-EXISTE-77 no está en Trazo"), "{v}");
+    assert!(
+        mensaje(&v, 1).contains("la factura NO-EXISTE-77 no está en Trazo"),
+        "{v}"
+    );
     assert!(mensaje(&v, 2).contains("'ZZ1' no está en el Manual Único"), "{v}");
     assert!(mensaje(&v, 3).contains("no tiene la línea 9"), "{v}");
     assert!(
@@ -210,14 +194,32 @@ fn a_later_glosa_on_a_new_fact_comes_from_the_hecho_nuevo_column() {
     let ids = radicadas(&app, &e, &["FE-H1"]);
     let primera = hoja(&[
         GLOSAS,
-        &["FE-H1", "FA0101", "1000", "05/11/2026", "06/11/2026", "1", "tarifa", "NO"],
+        &[
+            "FE-H1",
+            "FA0101",
+            "1000",
+            "05/11/2026",
+            "06/11/2026",
+            "1",
+            "tarifa",
+            "NO",
+        ],
     ]);
     let v = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=primera.xlsx", XLSX, &primera);
     assert_eq!(v["estado"], "terminada", "{v}");
     // A week later, another glosa: the law admits it only for a new fact (Ley 1438/2011
     // art. 57); unmarked it is refused saying so, and a value that is not yes or no is named.
     let fila = |hecho: &'static str| -> Vec<&'static str> {
-        vec!["FE-H1", "FA0102", "2000", "12/11/2026", "13/11/2026", "", "hecho nuevo", hecho]
+        vec![
+            "FE-H1",
+            "FA0102",
+            "2000",
+            "12/11/2026",
+            "13/11/2026",
+            "",
+            "hecho nuevo",
+            hecho,
+        ]
     };
     let sin = hoja(&[GLOSAS, &fila("")]);
     let v = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=sin.xlsx", XLSX, &sin);
@@ -238,7 +240,11 @@ fn a_later_glosa_on_a_new_fact_comes_from_the_hecho_nuevo_column() {
     let g = glosas_de(&app, &e, &ids[0]);
     assert_eq!(g.len(), 2);
     assert_eq!(
-        (g[0]["item"].as_i64(), g[0]["observacion"].as_str(), g[0]["fecha_recepcion"].as_str()),
+        (
+            g[0]["item"].as_i64(),
+            g[0]["observacion"].as_str(),
+            g[0]["fecha_recepcion"].as_str()
+        ),
         (Some(1), Some("tarifa"), Some("2026-11-06"))
     );
     let t = app.trazabilidad(&e.auditor, &ids[0]);
@@ -349,11 +355,20 @@ fn every_problem_of_a_payment_sheet_comes_in_one_answer() {
         mensaje(&v, 0).contains(&format!("no hay un pagador con NIT {}", otra.tenant.nit)),
         "{v}"
     );
-    assert!(mensaje(&v, 1).contains("«bitcoin» no es un medio de pago conocido"), "{v}");
+    assert!(
+        mensaje(&v, 1).contains("«bitcoin» no es un medio de pago conocido"),
+        "{v}"
+    );
     assert!(mensaje(&v, 2).contains("posterior a hoy"), "{v}");
     assert!(mensaje(&v, 3).contains("supera el saldo de la factura FE-Q2"), "{v}");
-    assert!(mensaje(&v, 4).contains("el pago vale 50000.00 y sus filas (6) le aplican 100000.00"), "{v}");
-    assert!(mensaje(&v, 5).contains("«123»") || mensaje(&v, 5).contains("'123'"), "{v}");
+    assert!(
+        mensaje(&v, 4).contains("el pago vale 50000.00 y sus filas (6) le aplican 100000.00"),
+        "{v}"
+    );
+    assert!(
+        mensaje(&v, 5).contains("«123»") || mensaje(&v, 5).contains("'123'"),
+        "{v}"
+    );
     for f in &ids {
         assert_eq!(app.ver_factura(&e.cartera, f)["saldo"], "1000000.00", "nothing written");
     }
@@ -397,21 +412,22 @@ fn glosas_past_their_answer_term_on_the_day_of_import_are_listed_with_the_run() 
     assert_eq!(v["aceptadas_tacitamente"], esperada, "{v}");
     let g = &glosas_de(&app, &e, &ids[0])[0];
     assert_eq!(
-        (g["aceptada_tacitamente"].as_bool(), g["fecha_limite_respuesta"].as_str()),
+        (
+            g["aceptada_tacitamente"].as_bool(),
+            g["fecha_limite_respuesta"].as_str()
+        ),
         (Some(true), Some("2026-11-27"))
     );
     let g2 = &glosas_de(&app, &e, &ids[1])[0];
     assert_eq!(
-        (g2["aceptada_tacitamente"].as_bool(), g2["fecha_limite_respuesta"].as_str()),
+        (
+            g2["aceptada_tacitamente"].as_bool(),
+            g2["fecha_limite_respuesta"].as_str()
+        ),
         (Some(false), Some("2026-12-23"))
     );
     // Other imports list none.
     let csv = "numero_factura;valor;fecha\nFE-T2;1000;15/12/2026\n";
-    let p = app.importar(
-        &e.finanzas,
-        "tipo=pagos_xlsx&archivo=p.csv",
-        "text/csv",
-        csv.as_bytes(),
-    );
+    let p = app.importar(&e.finanzas, "tipo=pagos_xlsx&archivo=p.csv", "text/csv", csv.as_bytes());
     assert_eq!(p["aceptadas_tacitamente"], json!([]), "{p}");
 }

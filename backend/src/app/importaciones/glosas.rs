@@ -48,7 +48,11 @@ impl Formato for Glosas<'_> {
         let catalogo = Catalogo::oficial();
         let nombre = |archivo: usize| tanda.archivos[archivo].archivo.nombre.as_str();
         // A row whose invoice Trazo lacks: said, and its code checked against both manuals.
-        let sin_factura = |errores: &mut Vec<ErrorImportacion>, archivo: usize, fila: usize, numero: Option<&str>, codigo: Option<&str>| {
+        let sin_factura = |errores: &mut Vec<ErrorImportacion>,
+                           archivo: usize,
+                           fila: usize,
+                           numero: Option<&str>,
+                           codigo: Option<&str>| {
             if let Some(numero) = numero {
                 errores.push(error(
                     nombre(archivo),

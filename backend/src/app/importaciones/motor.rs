@@ -487,11 +487,16 @@ pub(super) fn en_paralelo<T: Send>(
 /// Sorts a run's errors by file (in the order of the run; errors of files that could not be
 /// opened first) and row, keeping the order of the problems of one row.
 pub(super) fn ordenar(errores: &mut [ErrorImportacion], archivos: &[Nuevo]) {
+    let posicion: std::collections::HashMap<&str, usize> = archivos
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, n)| (n.archivo.nombre.as_str(), i + 1))
+        .collect();
     errores.sort_by_key(|e| {
-        let archivo = archivos
-            .iter()
-            .position(|n| n.archivo.nombre == e.archivo)
-            .map_or(0, |i| i + 1);
-        (archivo, e.row.unwrap_or(0))
+        (
+            posicion.get(e.archivo.as_str()).copied().unwrap_or(0),
+            e.row.unwrap_or(0),
+        )
     });
 }

@@ -95,7 +95,11 @@ impl Formato for Pagos<'_> {
             .iter()
             .flat_map(|d| {
                 let completas = d.contenido.filas.iter().map(|f| f.numero_factura.as_str());
-                let incompletas = d.contenido.incompletas.iter().filter_map(|f| f.numero_factura.as_deref());
+                let incompletas = d
+                    .contenido
+                    .incompletas
+                    .iter()
+                    .filter_map(|f| f.numero_factura.as_deref());
                 completas.chain(incompletas).filter_map(|n| numeros.buscar(n).cloned())
             })
             .collect();
@@ -117,14 +121,16 @@ impl Formato for Pagos<'_> {
             // an invoice of another payer would book that money on the wrong cartera. A row
             // that names its payer by NIT is checked against that payer instead.
             let del_archivo = pagador_del_archivo(&contenido.filas, &numeros, &pagador_de);
-            let Lectura {
-                filas, incompletas, ..
-            } = contenido;
+            let Lectura { filas, incompletas, .. } = contenido;
             // Rows with a bad cell: their invoice and payer are still checked.
             for f in incompletas {
                 let factura = f.numero_factura.as_deref().map(|n| (n, numeros.buscar(n)));
                 if let Some((n, None)) = factura {
-                    errores.push(en_fila(f.fila, "numero_factura", format!("la factura {n} no está en Trazo")));
+                    errores.push(en_fila(
+                        f.fila,
+                        "numero_factura",
+                        format!("la factura {n} no está en Trazo"),
+                    ));
                 }
                 if let Some(nit) = f.nit_pagador.as_deref() {
                     match pagadores.por_nit(nit) {
