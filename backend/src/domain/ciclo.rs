@@ -861,6 +861,42 @@ mod tests {
     }
 
     #[test]
+    fn every_problem_of_a_glosa_comes_at_once_and_the_state_first() {
+        let f = glosada(); // first formulated 2025-04-11; $600.000 line 1, $400.000 line 2
+        let mala = NuevaGlosa {
+            item_linea: Some(3),
+            valor: 2_000_000 * P,
+            fecha_formulacion: d("2025-04-20"),
+            fecha_recepcion: d("2025-04-19"),
+            hecho_nuevo: false,
+        };
+        let problemas = f.problemas_de_glosa(&mala, &t());
+        let rutas: Vec<&str> = problemas
+            .iter()
+            .flat_map(|r| match r {
+                Rechazo::Estado(_) => vec!["(estado)"],
+                Rechazo::Valores(v) => v.iter().map(|x| x.path.as_str()).collect(),
+            })
+            .collect();
+        // Later without a new fact; received before formulated; over the invoice; no line 3.
+        assert_eq!(rutas, ["(estado)", "fecha_recepcion", "valor", "item"], "{problemas:?}");
+        // The use case answers the state's problem (a conflict) alone...
+        assert!(matches!(f.glosar(&mala, &t()), Err(Rechazo::Estado(m)) if m.contains("art. 57")));
+        // ...and, once that is right, every problem of the values together.
+        let nueva = NuevaGlosa {
+            hecho_nuevo: true,
+            ..mala
+        };
+        match f.glosar(&nueva, &t()) {
+            Err(Rechazo::Valores(v)) => assert_eq!(
+                v.iter().map(|x| x.path.as_str()).collect::<Vec<_>>(),
+                ["fecha_recepcion", "valor", "item"]
+            ),
+            otro => panic!("{otro:?}"),
+        }
+    }
+
+    #[test]
     fn an_unanswered_glosa_is_accepted_by_silence_the_day_after_its_term() {
         let f = glosada(); // $150.000 received 2025-04-11, due 2025-05-07
         let r = reglas();

@@ -58,7 +58,7 @@ impl Formato for Glosas<'_> {
                     nombre(archivo),
                     Ubicacion::Fila(fila),
                     Some("numero_factura"),
-                    format!("la factura {numero} no está en Trazo"),
+                    super::factura_desconocida(numero),
                 ));
             }
             if let Some(Err(m)) = codigo.map(|c| catalogo.validar_glosa_sin_factura(c)) {

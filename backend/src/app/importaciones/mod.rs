@@ -87,6 +87,14 @@ pub struct GlosaAceptadaTacitamente {
     pub fecha_limite_respuesta: NaiveDate,
 }
 
+/// A payer's sheet names an invoice Trazo does not have: what came and what is expected.
+fn factura_desconocida(numero: &str) -> String {
+    format!(
+        "la factura {numero} no está en Trazo; se espera el número de una factura registrada (con su prefijo, \
+         o sin él si solo una factura tiene esos dígitos)"
+    )
+}
+
 fn error(archivo: &str, ubicacion: Ubicacion, campo: Option<&str>, mensaje: impl Into<String>) -> ErrorImportacion {
     (&ImportError::new(archivo, ubicacion, campo, mensaje)).into()
 }

@@ -126,11 +126,7 @@ impl Formato for Pagos<'_> {
             for f in incompletas {
                 let factura = f.numero_factura.as_deref().map(|n| (n, numeros.buscar(n)));
                 if let Some((n, None)) = factura {
-                    errores.push(en_fila(
-                        f.fila,
-                        "numero_factura",
-                        format!("la factura {n} no está en Trazo"),
-                    ));
+                    errores.push(en_fila(f.fila, "numero_factura", super::factura_desconocida(n)));
                 }
                 if let Some(nit) = f.nit_pagador.as_deref() {
                     match pagadores.por_nit(nit) {
@@ -151,7 +147,7 @@ impl Formato for Pagos<'_> {
                     errores.push(en_fila(
                         f.fila,
                         "numero_factura",
-                        format!("la factura {} no está en Trazo", f.numero_factura),
+                        super::factura_desconocida(&f.numero_factura),
                     ));
                 }
                 let nombrado = match f.nit_pagador.as_deref().map(|nit| pagadores.por_nit(nit)) {
