@@ -368,6 +368,12 @@ fn importar(
     for e in &v.errores {
         println!("  {}", e.message);
     }
+    for a in &v.aceptadas_tacitamente {
+        println!(
+            "  aceptada tácitamente: {}, fila {}: glosa {} de {} a la factura {}; el término para responder venció el {}",
+            a.archivo, a.row, a.codigo, a.valor, a.numero_factura, a.fecha_limite_respuesta
+        );
+    }
     match v.estado {
         EstadoImportacion::Terminada | EstadoImportacion::Simulada => Ok(()),
         _ => anyhow::bail!("no se escribió nada: {} errores", v.errores.len()),

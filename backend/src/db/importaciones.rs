@@ -24,6 +24,8 @@ pub struct Importacion {
     pub actor_id: String,
     pub creado_en: chrono::NaiveDateTime,
     pub terminado_en: Option<chrono::NaiveDateTime>,
+    /// JSON list of the glosas created already accepted by silence.
+    pub aceptadas_tacitamente: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -91,6 +93,7 @@ pub fn terminar(
     creados: i32,
     duplicados: i32,
     errores: &str,
+    aceptadas_tacitamente: &str,
 ) -> QueryResult<usize> {
     diesel::update(importaciones::table.filter(importaciones::id.eq(id)))
         .set((
@@ -98,6 +101,7 @@ pub fn terminar(
             importaciones::creados.eq(creados),
             importaciones::duplicados.eq(duplicados),
             importaciones::errores.eq(errores),
+            importaciones::aceptadas_tacitamente.eq(aceptadas_tacitamente),
             importaciones::terminado_en.eq(Some(super::now())),
         ))
         .execute(c)

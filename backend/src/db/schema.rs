@@ -241,6 +241,7 @@ diesel::table! {
         actor_id -> Text,
         creado_en -> Timestamp,
         terminado_en -> Nullable<Timestamp>,
+        aceptadas_tacitamente -> Text,
     }
 }
 

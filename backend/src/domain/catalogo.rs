@@ -574,6 +574,14 @@ impl Catalogo {
             .map(CodigoUsado::de)
     }
 
+    /// A glosa code of either manual, when the invoice (and so the manual in force for it) is
+    /// not known: a sheet's row naming an invoice Trazo lacks is still told that its code is
+    /// not in any manual, in the same run.
+    pub fn validar_glosa_sin_factura(&self, codigo: &str) -> Result<CodigoUsado, String> {
+        self.imputable(codigo, TipoCodigo::Glosa, None, None)
+            .map(CodigoUsado::de)
+    }
+
     /// A devolución code the payer imputes (DE…, or 8xx for invoices issued before
     /// `VIGENCIA_RES2284`), with the same rules as `validar_glosa`.
     pub fn validar_devolucion(&self, codigo: &str, fecha_expedicion: NaiveDate) -> Result<CodigoUsado, String> {

@@ -270,83 +270,26 @@ impl Factura {
     }
 
     /// A new glosa, checked against the invoice and its line, with its response term
-    /// (Ley 1438/2011 art. 57).
+    /// (Ley 1438/2011 art. 57). Every problem of its values comes at once; a problem of the
+    /// invoice's state (closed, not radicated, glosed before without a new fact) comes alone.
     pub fn glosar(&self, n: &NuevaGlosa, t: &Terminos) -> Result<Glosa, Rechazo> {
-        self.cerrada()?;
-        let Some(radicada) = self.radicada_vigente(n.fecha_recepcion, &t.reglas) else {
-            return Err(Rechazo::Estado(format!(
-                "la factura {} no está radicada (o fue devuelta): no se puede glosar",
-                self.numero
-            )));
-        };
-        if n.valor <= 0 {
-            return Err(Rechazo::uno("valor", "el valor de la glosa debe ser mayor que cero"));
+        let mut problemas = self.problemas_de_glosa(n, t);
+        if let Some(i) = problemas.iter().position(|r| matches!(r, Rechazo::Estado(_))) {
+            return Err(problemas.swap_remove(i));
         }
-        if n.fecha_recepcion < n.fecha_formulacion {
-            return Err(Rechazo::uno(
-                "fecha_recepcion",
-                format!(
-                    "la glosa se recibió ({}) antes de formularse ({})",
-                    n.fecha_recepcion, n.fecha_formulacion
-                ),
-            ));
+        if !problemas.is_empty() {
+            let todos = problemas
+                .into_iter()
+                .flat_map(|r| match r {
+                    Rechazo::Valores(v) => v,
+                    Rechazo::Estado(_) => Vec::new(),
+                })
+                .collect();
+            return Err(Rechazo::Valores(todos));
         }
-        if n.fecha_formulacion < radicada {
-            return Err(Rechazo::uno(
-                "fecha_formulacion",
-                format!(
-                    "la glosa ({}) es anterior a la radicación ({radicada})",
-                    n.fecha_formulacion
-                ),
-            ));
-        }
-        // Ley 1438/2011 art. 57: glosas are formulated once; later ones only for new facts.
-        if let Some(primera) = self.glosas.iter().map(|g| g.fecha_formulacion).min() {
-            if n.fecha_formulacion != primera && !n.hecho_nuevo {
-                return Err(Rechazo::Estado(format!(
-                    "el pagador ya formuló glosas a esta factura el {primera}; una glosa posterior solo cabe por hechos \
-                     nuevos de la respuesta (Ley 1438 de 2011, art. 57): márquela con hecho_nuevo"
-                )));
-            }
-        }
-        let comprometido: i64 =
-            self.glosas.iter().map(Glosa::vigente).sum::<i64>() + self.pagado + self.notas + self.castigado;
-        let disponible = self.a_cargo - comprometido;
-        if n.valor > disponible {
-            return Err(Rechazo::uno(
-                "valor",
-                format!(
-                    "la glosa de {} supera lo que queda por glosar de la factura {} ({})",
-                    pesos(n.valor),
-                    self.numero,
-                    pesos(disponible.max(0))
-                ),
-            ));
-        }
-        if let Some(linea) = n.item_linea {
-            let Some(&(_, valor_linea)) = self.items.iter().find(|(l, _)| *l == linea) else {
-                return Err(Rechazo::uno(
-                    "item",
-                    format!("la factura {} no tiene la línea {linea}", self.numero),
-                ));
-            };
-            let en_linea: i64 = self
-                .glosas
-                .iter()
-                .filter(|g| g.item_linea == Some(linea))
-                .map(Glosa::vigente)
-                .sum();
-            if n.valor > valor_linea - en_linea {
-                return Err(Rechazo::uno(
-                    "valor",
-                    format!(
-                        "la glosa de {} supera lo que queda por glosar de la línea {linea} ({})",
-                        pesos(n.valor),
-                        pesos((valor_linea - en_linea).max(0))
-                    ),
-                ));
-            }
-        }
+        let radicada = self
+            .radicada_vigente(n.fecha_recepcion, &t.reglas)
+            .ok_or_else(|| Rechazo::Estado("la factura no está radicada".into()))?;
         let referencia = match t.reglas.extemporaneidad_glosa_segun {
             FechaGlosa::Recepcion => n.fecha_recepcion,
             FechaGlosa::Formulacion => n.fecha_formulacion,
@@ -359,6 +302,94 @@ impl Factura {
             t.respuesta.vence(n.fecha_recepcion),
             referencia > t.glosa.vence(radicada),
         ))
+    }
+
+    /// Every reason a new glosa cannot be recorded on this invoice, of its state and of its
+    /// values, so that a sheet of glosas reports all of a row's problems in one run.
+    pub fn problemas_de_glosa(&self, n: &NuevaGlosa, t: &Terminos) -> Vec<Rechazo> {
+        let mut problemas = Vec::new();
+        let valor = |path: &str, m: String| Rechazo::uno(path, m);
+        if let Err(r) = self.cerrada() {
+            problemas.push(r);
+        }
+        let radicada = self.radicada_vigente(n.fecha_recepcion, &t.reglas);
+        if radicada.is_none() {
+            problemas.push(Rechazo::Estado(format!(
+                "la factura {} no está radicada (o fue devuelta): no se puede glosar",
+                self.numero
+            )));
+        }
+        // Ley 1438/2011 art. 57: glosas are formulated once; later ones only for new facts.
+        if let Some(primera) = self.glosas.iter().map(|g| g.fecha_formulacion).min() {
+            if n.fecha_formulacion != primera && !n.hecho_nuevo {
+                problemas.push(Rechazo::Estado(format!(
+                    "el pagador ya formuló glosas a esta factura el {primera}; una glosa posterior solo cabe por hechos \
+                     nuevos de la respuesta (Ley 1438 de 2011, art. 57): márquela con hecho_nuevo"
+                )));
+            }
+        }
+        if n.valor <= 0 {
+            problemas.push(valor("valor", "el valor de la glosa debe ser mayor que cero".into()));
+        }
+        if n.fecha_recepcion < n.fecha_formulacion {
+            problemas.push(valor(
+                "fecha_recepcion",
+                format!(
+                    "la glosa se recibió ({}) antes de formularse ({})",
+                    n.fecha_recepcion, n.fecha_formulacion
+                ),
+            ));
+        }
+        if let Some(radicada) = radicada.filter(|r| n.fecha_formulacion < *r) {
+            problemas.push(valor(
+                "fecha_formulacion",
+                format!(
+                    "la glosa ({}) es anterior a la radicación ({radicada})",
+                    n.fecha_formulacion
+                ),
+            ));
+        }
+        let comprometido: i64 =
+            self.glosas.iter().map(Glosa::vigente).sum::<i64>() + self.pagado + self.notas + self.castigado;
+        let disponible = self.a_cargo - comprometido;
+        if n.valor > disponible {
+            problemas.push(valor(
+                "valor",
+                format!(
+                    "la glosa de {} supera lo que queda por glosar de la factura {} ({})",
+                    pesos(n.valor),
+                    self.numero,
+                    pesos(disponible.max(0))
+                ),
+            ));
+        }
+        if let Some(linea) = n.item_linea {
+            match self.items.iter().find(|(l, _)| *l == linea) {
+                None => problemas.push(valor(
+                    "item",
+                    format!("la factura {} no tiene la línea {linea}", self.numero),
+                )),
+                Some(&(_, valor_linea)) => {
+                    let en_linea: i64 = self
+                        .glosas
+                        .iter()
+                        .filter(|g| g.item_linea == Some(linea))
+                        .map(Glosa::vigente)
+                        .sum();
+                    if n.valor > valor_linea - en_linea {
+                        problemas.push(valor(
+                            "valor",
+                            format!(
+                                "la glosa de {} supera lo que queda por glosar de la línea {linea} ({})",
+                                pesos(n.valor),
+                                pesos((valor_linea - en_linea).max(0))
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        problemas
     }
 
     /// Applies part of a payment. More than the saldo is refused: the rest of the payment
@@ -880,6 +911,42 @@ mod tests {
                 &t()
             )
             .is_ok());
+    }
+
+    #[test]
+    fn every_problem_of_a_glosa_comes_at_once_and_the_state_first() {
+        let f = glosada(); // first formulated 2025-04-11; $600.000 line 1, $400.000 line 2
+        let mala = NuevaGlosa {
+            item_linea: Some(3),
+            valor: 2_000_000 * P,
+            fecha_formulacion: d("2025-04-20"),
+            fecha_recepcion: d("2025-04-19"),
+            hecho_nuevo: false,
+        };
+        let problemas = f.problemas_de_glosa(&mala, &t());
+        let rutas: Vec<&str> = problemas
+            .iter()
+            .flat_map(|r| match r {
+                Rechazo::Estado(_) => vec!["(estado)"],
+                Rechazo::Valores(v) => v.iter().map(|x| x.path.as_str()).collect(),
+            })
+            .collect();
+        // Later without a new fact; received before formulated; over the invoice; no line 3.
+        assert_eq!(rutas, ["(estado)", "fecha_recepcion", "valor", "item"], "{problemas:?}");
+        // The use case answers the state's problem (a conflict) alone...
+        assert!(matches!(f.glosar(&mala, &t()), Err(Rechazo::Estado(m)) if m.contains("art. 57")));
+        // ...and, once that is right, every problem of the values together.
+        let nueva = NuevaGlosa {
+            hecho_nuevo: true,
+            ..mala
+        };
+        match f.glosar(&nueva, &t()) {
+            Err(Rechazo::Valores(v)) => assert_eq!(
+                v.iter().map(|x| x.path.as_str()).collect::<Vec<_>>(),
+                ["fecha_recepcion", "valor", "item"]
+            ),
+            otro => panic!("{otro:?}"),
+        }
     }
 
     #[test]

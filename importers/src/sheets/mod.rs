@@ -15,7 +15,12 @@
 //!   clerk sees it (an invoice number merged over the rows of its glosas).
 //! - Every problem is collected (not only the first), each naming the file, the row as the
 //!   spreadsheet numbers it, the field and what was expected, with the cell (`D14`) and the
-//!   column's title. A file with any problem gives `Err` with all of them.
+//!   column's title. [`glosas`] and [`pagos`] also give the rows read whole and what could be read
+//!   of the others ([`Lectura`]), so that the caller checks them against the database in the same
+//!   run and a clerk learns every problem of a sheet at once; `leer_*` give `Err` with all of
+//!   them when there is any.
+//! - Optional columns hold every field of a glosa or a payment registered through the API:
+//!   `hecho_nuevo` (yes/no), `medio` (a closed list, see [`valores`]), `nit_pagador`, `valor_pago`.
 //!
 //! Values: see [`valores`] — amounts in pesos with at most two decimals and never negative, dates
 //! day-first, invoice numbers and codes as uppercase text.
@@ -36,7 +41,7 @@ use rust_decimal::Decimal;
 pub use perfil::{normalizar, Perfil};
 
 use crate::error::{ImportError, Ubicacion};
-use perfil::{CAMPOS_ESTADOS, CAMPOS_GLOSAS, CAMPOS_PAGOS};
+use perfil::{CAMPOS_ESTADOS, CAMPOS_GLOSAS, CAMPOS_PAGOS, MAX_CAMPOS};
 use tabla::{Buscado, Encabezado, Formato, Hoja, Parcial, FILAS_BUSQUEDA_ENCABEZADO};
 use valores::{Celda, Problema};
 
@@ -56,6 +61,9 @@ pub struct FilaGlosa {
     pub fecha_recepcion: NaiveDate,
     pub item: Option<i32>,
     pub observacion: String,
+    /// A glosa on a new fact, after the first formulation (Ley 1438/2011 art. 57); no when the
+    /// sheet has no such column or leaves the cell empty.
+    pub hecho_nuevo: bool,
 }
 
 /// One payment (or part of one) applied to an invoice, read from a payer's sheet.
@@ -64,10 +72,60 @@ pub struct FilaPago {
     /// The row as the spreadsheet numbers it (1-based).
     pub fila: usize,
     pub numero_factura: String,
+    /// What this row applies to the invoice.
     pub valor: Decimal,
     pub fecha: NaiveDate,
     /// Transfer or giro reference; empty when the sheet has none.
     pub referencia: String,
+    /// The means of payment as the payment use case records it (`transferencia`,
+    /// `giro_directo`, `cheque`, `consignacion`, `efectivo`, `compensacion`); `None` when the
+    /// sheet does not say.
+    pub medio: Option<String>,
+    /// The payer's NIT as written (checked against the payers in Trazo by the caller).
+    pub nit_pagador: Option<String>,
+    /// The whole payment (transfer) this row is part of, when the sheet says it.
+    pub valor_pago: Option<Decimal>,
+}
+
+/// A row with a problem in some cell: what could still be read of it, so the caller can check
+/// that too (the invoice exists, the code is in a manual, the payer is known) and report every
+/// problem of the row in the same run instead of one stage after another.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct FilaIncompleta {
+    pub fila: usize,
+    pub numero_factura: Option<String>,
+    /// Glosas only.
+    pub codigo: Option<String>,
+    /// Payments only.
+    pub nit_pagador: Option<String>,
+}
+
+/// What a sheet gave: the rows read whole, what could be read of the others, and every problem.
+/// A sheet that could not be read at all (format, header) has only `errores`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lectura<T> {
+    pub filas: Vec<T>,
+    pub incompletas: Vec<FilaIncompleta>,
+    pub errores: Vec<ImportError>,
+}
+
+impl<T> Lectura<T> {
+    fn fallida(errores: Vec<ImportError>) -> Lectura<T> {
+        Lectura {
+            filas: Vec::new(),
+            incompletas: Vec::new(),
+            errores,
+        }
+    }
+
+    /// Every row, or every problem.
+    pub fn resultado(self) -> Result<Vec<T>, Vec<ImportError>> {
+        if self.errores.is_empty() {
+            Ok(self.filas)
+        } else {
+            Err(self.errores)
+        }
+    }
 }
 
 /// One invoice as a payer's statement of account shows it.
@@ -91,10 +149,14 @@ const G_FORMULACION: usize = 3;
 const G_RECEPCION: usize = 4;
 const G_ITEM: usize = 5;
 const G_OBSERVACION: usize = 6;
+const G_HECHO_NUEVO: usize = 7;
 const P_FACTURA: usize = 0;
 const P_VALOR: usize = 1;
 const P_FECHA: usize = 2;
 const P_REFERENCIA: usize = 3;
+const P_MEDIO: usize = 4;
+const P_NIT_PAGADOR: usize = 5;
+const P_VALOR_PAGO: usize = 6;
 const E_FACTURA: usize = 0;
 const E_SALDO: usize = 1;
 const E_VALOR: usize = 2;
@@ -104,8 +166,15 @@ const E_PAGADO: usize = 4;
 /// Reads the glosas of a payer's sheet (xlsx, xls, ods or csv) with a profile: every row, or every
 /// problem found.
 pub fn leer_glosas(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Result<Vec<FilaGlosa>, Vec<ImportError>> {
+    glosas(bytes, archivo, perfil).resultado()
+}
+
+/// Reads the glosas of a payer's sheet with a profile: the rows read whole, what could be read of
+/// the rows with a problem, and every problem (rows in order).
+pub fn glosas(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Lectura<FilaGlosa> {
     let mut glosas: Vec<FilaGlosa> = Vec::new();
-    let mut errores = recorrer(bytes, archivo, perfil, Tipo::Glosas, |fila| {
+    let mut incompletas: Vec<FilaIncompleta> = Vec::new();
+    let errores = recorrer(bytes, archivo, perfil, Tipo::Glosas, |fila| {
         let numero_factura = fila.identificador(G_FACTURA);
         let codigo = fila.identificador(G_CODIGO);
         let valor = fila.valor(G_VALOR);
@@ -113,10 +182,25 @@ pub fn leer_glosas(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Result<Vec<F
         let fecha_recepcion = fila.fecha(G_RECEPCION, false);
         let item = fila.item(G_ITEM);
         let observacion = fila.texto(G_OBSERVACION);
-        if let (Some(numero_factura), Some(codigo), Some(valor), Some(fecha_formulacion), Ok(recepcion), Ok(item)) =
-            (numero_factura, codigo, valor, fecha_formulacion, fecha_recepcion, item)
-        {
-            glosas.push(FilaGlosa {
+        let hecho_nuevo = fila.si_no(G_HECHO_NUEVO);
+        match (
+            numero_factura,
+            codigo,
+            valor,
+            fecha_formulacion,
+            fecha_recepcion,
+            item,
+            hecho_nuevo,
+        ) {
+            (
+                Some(numero_factura),
+                Some(codigo),
+                Some(valor),
+                Some(fecha_formulacion),
+                Ok(recepcion),
+                Ok(item),
+                Ok(hecho_nuevo),
+            ) => glosas.push(FilaGlosa {
                 fila: fila.numero,
                 numero_factura,
                 codigo,
@@ -125,61 +209,109 @@ pub fn leer_glosas(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Result<Vec<F
                 fecha_recepcion: recepcion.unwrap_or(fecha_formulacion),
                 item,
                 observacion,
-            });
+                hecho_nuevo,
+            }),
+            (numero_factura, codigo, ..) => incompletas.push(FilaIncompleta {
+                fila: fila.numero,
+                numero_factura,
+                codigo,
+                nit_pagador: None,
+            }),
         }
-    })?;
+    });
+    let mut errores = match errores {
+        Ok(e) => e,
+        Err(e) => return Lectura::fallida(e),
+    };
     // The same glosa twice: same invoice, code, value and date of formulation (and item, so two
-    // lines of one invoice glosed alike are not taken for a repetition).
-    let mut vistas: HashMap<(&str, &str, Decimal, NaiveDate, Option<i32>), usize> =
+    // lines of one invoice glosed alike are not taken for a repetition). The repetition is its
+    // only problem: it is not checked again against its invoice (which would also say that the
+    // two go over what is left to glose).
+    let mut vistas: HashMap<(String, String, Decimal, NaiveDate, Option<i32>), usize> =
         HashMap::with_capacity(glosas.len());
-    for g in &glosas {
+    glosas.retain(|g| {
         let clave = (
-            g.numero_factura.as_str(),
-            g.codigo.as_str(),
+            g.numero_factura.clone(),
+            g.codigo.clone(),
             g.valor,
             g.fecha_formulacion,
             g.item,
         );
         if let Some(&primera) = vistas.get(&clave) {
             errores.push(repetida(archivo, g.fila, primera));
+            false
         } else {
             vistas.insert(clave, g.fila);
+            true
         }
-    }
-    terminar(glosas, errores)
+    });
+    terminar(glosas, incompletas, errores)
 }
 
 /// Reads the payments of a payer's sheet (xlsx, xls, ods or csv) with a profile: every row, or
 /// every problem found.
 pub fn leer_pagos(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Result<Vec<FilaPago>, Vec<ImportError>> {
+    pagos(bytes, archivo, perfil).resultado()
+}
+
+/// Reads the payments of a payer's sheet with a profile: the rows read whole, what could be read
+/// of the rows with a problem, and every problem (rows in order).
+pub fn pagos(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Lectura<FilaPago> {
     let mut pagos: Vec<FilaPago> = Vec::new();
-    let mut errores = recorrer(bytes, archivo, perfil, Tipo::Pagos, |fila| {
+    let mut incompletas: Vec<FilaIncompleta> = Vec::new();
+    let errores = recorrer(bytes, archivo, perfil, Tipo::Pagos, |fila| {
         let numero_factura = fila.identificador(P_FACTURA);
         let valor = fila.valor(P_VALOR);
         let fecha = fila.fecha(P_FECHA, true).ok().flatten();
         let referencia = fila.referencia(P_REFERENCIA);
-        if let (Some(numero_factura), Some(valor), Some(fecha), Some(referencia)) =
-            (numero_factura, valor, fecha, referencia)
-        {
-            pagos.push(FilaPago {
+        let medio = fila.medio(P_MEDIO);
+        let nit_pagador = fila
+            .referencia(P_NIT_PAGADOR)
+            .map(|n| Some(n).filter(|n| !n.is_empty()));
+        let valor_pago = fila.valor_opcional(P_VALOR_PAGO);
+        match (numero_factura, valor, fecha, referencia, medio, nit_pagador, valor_pago) {
+            (
+                Some(numero_factura),
+                Some(valor),
+                Some(fecha),
+                Some(referencia),
+                Ok(medio),
+                Some(nit_pagador),
+                Ok(valor_pago),
+            ) => pagos.push(FilaPago {
                 fila: fila.numero,
                 numero_factura,
                 valor,
                 fecha,
                 referencia,
-            });
+                medio: medio.map(str::to_string),
+                nit_pagador,
+                valor_pago,
+            }),
+            (numero_factura, _, _, _, _, nit_pagador, _) => incompletas.push(FilaIncompleta {
+                fila: fila.numero,
+                numero_factura,
+                codigo: None,
+                nit_pagador: nit_pagador.flatten(),
+            }),
         }
-    })?;
-    let mut vistos: HashMap<(&str, Decimal, NaiveDate, &str), usize> = HashMap::with_capacity(pagos.len());
-    for p in &pagos {
-        let clave = (p.numero_factura.as_str(), p.valor, p.fecha, p.referencia.as_str());
+    });
+    let mut errores = match errores {
+        Ok(e) => e,
+        Err(e) => return Lectura::fallida(e),
+    };
+    let mut vistos: HashMap<(String, Decimal, NaiveDate, String), usize> = HashMap::with_capacity(pagos.len());
+    pagos.retain(|p| {
+        let clave = (p.numero_factura.clone(), p.valor, p.fecha, p.referencia.clone());
         if let Some(&primera) = vistos.get(&clave) {
             errores.push(repetida(archivo, p.fila, primera));
+            false
         } else {
             vistos.insert(clave, p.fila);
+            true
         }
-    }
-    terminar(pagos, errores)
+    });
+    terminar(pagos, incompletas, errores)
 }
 
 /// Reads a payer's statement of account (xlsx, xls, ods or csv) with a profile: every row, or every
@@ -223,7 +355,7 @@ pub fn leer_estado_cuenta(
             vistas.insert(&f.numero_factura, f.fila);
         }
     }
-    terminar(filas, errores)
+    terminar(filas, Vec::new(), errores).resultado()
 }
 
 fn repetida(archivo: &str, fila: usize, primera: usize) -> ImportError {
@@ -235,13 +367,13 @@ fn repetida(archivo: &str, fila: usize, primera: usize) -> ImportError {
     )
 }
 
-fn terminar<T>(filas: Vec<T>, mut errores: Vec<ImportError>) -> Result<Vec<T>, Vec<ImportError>> {
-    if errores.is_empty() {
-        Ok(filas)
-    } else {
-        // Row order (stable: the problems of one row keep the order of its columns).
-        errores.sort_by_key(|e| e.numero().unwrap_or(0));
-        Err(errores)
+fn terminar<T>(filas: Vec<T>, incompletas: Vec<FilaIncompleta>, mut errores: Vec<ImportError>) -> Lectura<T> {
+    // Row order (stable: the problems of one row keep the order of its columns).
+    errores.sort_by_key(|e| e.numero().unwrap_or(0));
+    Lectura {
+        filas,
+        incompletas,
+        errores,
     }
 }
 
@@ -294,6 +426,10 @@ fn descripcion(campo: &str) -> &'static str {
         "fecha_recepcion" => "la fecha de recepción de la glosa",
         "item" => "el ítem",
         "observacion" => "la observación",
+        "hecho_nuevo" => "si la glosa es por un hecho nuevo",
+        "medio" => "el medio de pago",
+        "nit_pagador" => "el NIT del pagador",
+        "valor_pago" => "el valor total del pago",
         "fecha" => "la fecha del pago",
         "referencia" => "la referencia del pago",
         "saldo" => "el saldo que reconoce el pagador",
@@ -314,7 +450,7 @@ struct Columna {
 /// One data row being read: its cells per field, and where its problems go.
 struct Fila<'h, 'e> {
     numero: usize,
-    celdas: [Celda<'h>; 7],
+    celdas: [Celda<'h>; MAX_CAMPOS],
     columnas: &'e [Columna],
     archivo: &'e str,
     errores: &'e mut Vec<ImportError>,
@@ -398,6 +534,16 @@ impl Fila<'_, '_> {
 
     fn item(&mut self, k: usize) -> Result<Option<i32>, ()> {
         valores::item(self.celdas[k]).map_err(|p| self.error(k, p))
+    }
+
+    /// A yes/no cell (`hecho_nuevo`): no when empty.
+    fn si_no(&mut self, k: usize) -> Result<bool, ()> {
+        valores::si_no(self.celdas[k]).map_err(|p| self.error(k, p))
+    }
+
+    /// A means of payment, `None` when empty.
+    fn medio(&mut self, k: usize) -> Result<Option<&'static str>, ()> {
+        valores::medio(self.celdas[k]).map_err(|p| self.error(k, p))
     }
 
     fn texto(&self, k: usize) -> String {
@@ -516,7 +662,7 @@ fn leer_filas<H: Hoja>(
         .filter_map(|k| indices[k])
         .collect();
     for f in encabezado.fila + 1..hoja.filas() {
-        let mut celdas = [Celda::Vacia; 7];
+        let mut celdas = [Celda::Vacia; MAX_CAMPOS];
         for (k, col) in indices.iter().enumerate() {
             if let Some(col) = col {
                 celdas[k] = hoja.celda(f, *col);

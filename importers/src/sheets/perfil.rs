@@ -24,8 +24,10 @@ use std::collections::HashMap;
 
 use crate::error::{ImportError, Ubicacion};
 
-/// The fields of a glosa row: (name, required). `fecha_recepcion` is optional: without the column
-/// it takes the value of `fecha_formulacion`.
+/// The fields of a glosa row: (name, required) — every field of a glosa registered through the
+/// API (`POST /facturas/{id}/glosas`). `fecha_recepcion` is optional: without the column it takes
+/// the value of `fecha_formulacion`; `hecho_nuevo` (Res. 2284/2023, Ley 1438/2011 art. 57: a glosa
+/// after the first formulation, on a new fact) is no when absent.
 pub(crate) const CAMPOS_GLOSAS: &[(&str, bool)] = &[
     ("numero_factura", true),
     ("codigo", true),
@@ -34,6 +36,7 @@ pub(crate) const CAMPOS_GLOSAS: &[(&str, bool)] = &[
     ("fecha_recepcion", false),
     ("item", false),
     ("observacion", false),
+    ("hecho_nuevo", false),
 ];
 
 /// The fields of a row of a payer's statement of account: its view of each invoice.
@@ -45,13 +48,22 @@ pub(crate) const CAMPOS_ESTADOS: &[(&str, bool)] = &[
     ("valor_pagado", false),
 ];
 
-/// The fields of a payment row: (name, required).
+/// The fields of a payment row: (name, required) — every field of a payment registered through
+/// the API (`POST /pagos`): the invoice and `valor` are its application, `nit_pagador` names the
+/// payer (otherwise the invoice's), `valor_pago` is the whole transfer when the sheet applies
+/// only part of it (otherwise the sum of its rows), `medio` is transferencia when absent.
 pub(crate) const CAMPOS_PAGOS: &[(&str, bool)] = &[
     ("numero_factura", true),
     ("valor", true),
     ("fecha", true),
     ("referencia", false),
+    ("medio", false),
+    ("nit_pagador", false),
+    ("valor_pago", false),
 ];
+
+/// Most fields of any kind of row.
+pub(crate) const MAX_CAMPOS: usize = 8;
 
 /// Which columns of a payer's sheet hold each field: for each field the header names it may have
 /// (compared case-, accent- and space-insensitively; see [`normalizar`]).
@@ -68,35 +80,47 @@ pub struct Perfil {
 const GENERICO: &str = include_str!("../../../config/payers/generico.toml");
 
 impl Perfil {
-    /// Reads a profile from the text of its TOML file; `archivo` names the file in errors.
+    /// Reads a profile from the text of its TOML file; `archivo` names the file in errors. The
+    /// first problem; [`Perfil::leer`] gives all of them.
     pub fn parse(texto_toml: &str, archivo: &str) -> Result<Perfil, ImportError> {
+        Perfil::leer(texto_toml, archivo).map_err(|mut v| v.swap_remove(0))
+    }
+
+    /// Reads a profile from the text of its TOML file, or gives every problem of it (a
+    /// deployment editing a payer's profile fixes them all in one go).
+    pub fn leer(texto_toml: &str, archivo: &str) -> Result<Perfil, Vec<ImportError>> {
         let tabla: toml::Table = texto_toml.parse().map_err(|e: toml::de::Error| {
             let ubicacion = match e.span() {
                 Some(span) => Ubicacion::Linea(linea_de(texto_toml, span.start)),
                 None => Ubicacion::Archivo,
             };
-            ImportError::new(
+            vec![ImportError::new(
                 archivo,
                 ubicacion,
                 None,
                 format!("el perfil no es TOML válido: {}", e.message()),
-            )
+            )]
         })?;
+        let mut errores = Vec::new();
         let error = |clave: &str, mensaje: String| ImportError::new(archivo, Ubicacion::Archivo, Some(clave), mensaje);
 
         let nombre = match tabla.get("nombre") {
             Some(toml::Value::String(s)) if !s.trim().is_empty() => s.trim().to_string(),
             Some(_) => {
-                return Err(error(
+                errores.push(error(
                     "nombre",
                     "se espera el nombre del perfil como texto no vacío".into(),
-                ))
+                ));
+                String::new()
             }
-            None => return Err(error("nombre", "falta el nombre del perfil (nombre = \"...\")".into())),
+            None => {
+                errores.push(error("nombre", "falta el nombre del perfil (nombre = \"...\")".into()));
+                String::new()
+            }
         };
         for clave in tabla.keys() {
             if !matches!(clave.as_str(), "nombre" | "glosas" | "pagos" | "estados_cuenta") {
-                return Err(error(
+                errores.push(error(
                     clave,
                     format!(
                         "clave desconocida «{clave}»; un perfil tiene nombre, [glosas], [pagos] y [estados_cuenta]"
@@ -104,14 +128,20 @@ impl Perfil {
                 ));
             }
         }
-        let glosas = seccion(&tabla, "glosas", CAMPOS_GLOSAS, &error)?;
-        let pagos = seccion(&tabla, "pagos", CAMPOS_PAGOS, &error)?;
-        let estados_cuenta = seccion(&tabla, "estados_cuenta", CAMPOS_ESTADOS, &error)?;
-        if glosas.is_empty() && pagos.is_empty() && estados_cuenta.is_empty() {
-            return Err(error(
+        let glosas = seccion(&tabla, "glosas", CAMPOS_GLOSAS, &error, &mut errores);
+        let pagos = seccion(&tabla, "pagos", CAMPOS_PAGOS, &error, &mut errores);
+        let estados_cuenta = seccion(&tabla, "estados_cuenta", CAMPOS_ESTADOS, &error, &mut errores);
+        if !["glosas", "pagos", "estados_cuenta"]
+            .iter()
+            .any(|s| tabla.contains_key(*s))
+        {
+            errores.push(error(
                 "glosas",
                 "el perfil no define columnas: se espera una sección [glosas], [pagos] o [estados_cuenta]".into(),
             ));
+        }
+        if !errores.is_empty() {
+            return Err(errores);
         }
         Ok(Perfil {
             nombre,
@@ -129,65 +159,68 @@ impl Perfil {
     }
 }
 
-/// Reads one section (`glosas` or `pagos`); an absent section gives an empty map.
+/// Reads one section (`glosas` or `pagos`), adding its problems to `errores`; an absent section
+/// gives an empty map.
 fn seccion(
     tabla: &toml::Table,
     nombre: &str,
     campos: &[(&str, bool)],
     error: &dyn Fn(&str, String) -> ImportError,
-) -> Result<HashMap<String, Vec<String>>, ImportError> {
+    errores: &mut Vec<ImportError>,
+) -> HashMap<String, Vec<String>> {
+    let mut mapa = HashMap::new();
     let Some(valor) = tabla.get(nombre) else {
-        return Ok(HashMap::new());
+        return mapa;
     };
     let Some(seccion) = valor.as_table() else {
-        return Err(error(
+        errores.push(error(
             nombre,
             format!("se espera una sección [{nombre}] con la lista de encabezados de cada campo"),
         ));
+        return mapa;
     };
-    let mut mapa = HashMap::new();
     // Normalized header → the field that claims it, to refuse one header for two fields.
     let mut duenos: HashMap<String, String> = HashMap::new();
     for (campo, valor) in seccion {
         let clave = format!("{nombre}.{campo}");
         if !campos.iter().any(|(c, _)| c == campo) {
             let validos: Vec<&str> = campos.iter().map(|(c, _)| *c).collect();
-            return Err(error(
+            errores.push(error(
                 &clave,
                 format!(
                     "campo desconocido «{campo}»; los campos de {nombre} son: {}",
                     validos.join(", ")
                 ),
             ));
+            continue;
         }
         let encabezados: Vec<String> = match valor {
             toml::Value::String(s) => vec![s.clone()],
-            toml::Value::Array(lista) => {
-                let mut v = Vec::with_capacity(lista.len());
-                for item in lista {
-                    match item.as_str() {
-                        Some(s) => v.push(s.to_string()),
-                        None => return Err(error(&clave, "se espera una lista de encabezados de texto".into())),
-                    }
-                }
-                v
+            toml::Value::Array(lista) if lista.iter().all(toml::Value::is_str) => {
+                lista.iter().filter_map(|i| i.as_str().map(str::to_string)).collect()
             }
-            _ => return Err(error(&clave, "se espera una lista de encabezados de texto".into())),
+            _ => {
+                errores.push(error(&clave, "se espera una lista de encabezados de texto".into()));
+                continue;
+            }
         };
         if encabezados.is_empty() {
-            return Err(error(&clave, "la lista de encabezados está vacía".into()));
+            errores.push(error(&clave, "la lista de encabezados está vacía".into()));
+            continue;
         }
         for e in &encabezados {
             let n = normalizar(e);
             if n.is_empty() {
-                return Err(error(&clave, format!("el encabezado «{e}» no tiene letras ni números")));
+                errores.push(error(&clave, format!("el encabezado «{e}» no tiene letras ni números")));
+                continue;
             }
             if let Some(otro) = duenos.get(&n) {
                 if otro != campo {
-                    return Err(error(
+                    errores.push(error(
                         &clave,
                         format!("el encabezado «{e}» ya está asignado a {nombre}.{otro}; cada encabezado debe identificar un solo campo"),
                     ));
+                    continue;
                 }
             }
             duenos.insert(n, campo.clone());
@@ -195,14 +228,14 @@ fn seccion(
         mapa.insert(campo.clone(), encabezados);
     }
     for (campo, requerido) in campos {
-        if *requerido && !mapa.contains_key(*campo) {
-            return Err(error(
+        if *requerido && !mapa.contains_key(*campo) && !seccion.contains_key(*campo) {
+            errores.push(error(
                 &format!("{nombre}.{campo}"),
                 format!("falta la lista de encabezados del campo obligatorio {campo}"),
             ));
         }
     }
-    Ok(mapa)
+    mapa
 }
 
 /// 1-based line of a byte offset.

@@ -112,8 +112,8 @@ fn mensajes(errores: &[ImportError]) -> Vec<String> {
 fn generic_profile_headers_are_the_field_names() {
     let p = Perfil::generico();
     assert_eq!(p.nombre, "Genérico");
-    assert_eq!(p.glosas.len(), 7);
-    assert_eq!(p.pagos.len(), 4);
+    assert_eq!(p.glosas.len(), 8);
+    assert_eq!(p.pagos.len(), 7);
     for (campo, encabezados) in p.glosas.iter().chain(&p.pagos) {
         assert_eq!(encabezados, &vec![campo.clone()], "{campo}");
     }
@@ -155,6 +155,7 @@ fn generic_profile_reads_a_complete_glosa_sheet() {
                 fecha_recepcion: f(2024, 3, 8),
                 item: Some(3),
                 observacion: "Sin soporte".into(),
+                hecho_nuevo: false,
             },
             FilaGlosa {
                 fila: 3,
@@ -165,6 +166,7 @@ fn generic_profile_reads_a_complete_glosa_sheet() {
                 fecha_recepcion: f(2024, 3, 6),
                 item: None,
                 observacion: String::new(),
+                hecho_nuevo: false,
             },
         ]
     );
@@ -240,7 +242,10 @@ fn example_payer_profile_maps_its_aliases() {
             numero_factura: "FEV-881".into(),
             valor: d("98000.50"),
             fecha: f(2024, 5, 2),
-            referencia: "CE-7781".into()
+            referencia: "CE-7781".into(),
+            medio: None,
+            nit_pagador: None,
+            valor_pago: None,
         }]
     );
 }
@@ -274,7 +279,8 @@ fn profile_errors_name_the_file_and_the_key() {
     .unwrap_err();
     assert_eq!(
         e.to_string(),
-        "x.toml, pagos.banco: campo desconocido «banco»; los campos de pagos son: numero_factura, valor, fecha, referencia"
+        "x.toml, pagos.banco: campo desconocido «banco»; los campos de pagos son: numero_factura, valor, fecha, \
+         referencia, medio, nit_pagador, valor_pago"
     );
 
     let e = Perfil::parse(
@@ -307,6 +313,27 @@ fn profile_errors_name_the_file_and_the_key() {
     let e = Perfil::parse("nombre = \"X\"\n\n[glosas\n", "x.toml").unwrap_err();
     assert_eq!(e.ubicacion, Ubicacion::Linea(3));
     assert!(e.mensaje.starts_with("el perfil no es TOML válido"), "{e}");
+
+    // Every problem of a profile at once, for whoever edits it.
+    let errores = Perfil::leer(
+        "nombre = \"\"\nbancos = 1\n[glosas]\nnumero_factura = \"Factura\"\ncodigo = [2]\nvalor = \"Factura\"\n\
+         [pagos]\nnumero_factura = \"F\"\nvalor = \"V\"\nfecha = \"D\"\nmedio = []\n",
+        "x.toml",
+    )
+    .unwrap_err();
+    let claves: Vec<Option<&str>> = errores.iter().map(|e| e.campo.as_deref()).collect();
+    assert_eq!(
+        claves,
+        [
+            Some("nombre"),
+            Some("bancos"),
+            Some("glosas.codigo"),
+            Some("glosas.valor"),
+            Some("glosas.fecha_formulacion"),
+            Some("pagos.medio"),
+        ],
+        "{errores:?}"
+    );
 
     let e = Perfil::parse("nombre = \"X\"\n", "x.toml").unwrap_err();
     assert_eq!(
@@ -884,6 +911,210 @@ fn all_problems_are_collected_in_row_order() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Every field of a glosa and a payment, and rows read in part.
+
+#[test]
+fn hecho_nuevo_is_read_as_yes_or_no_and_anything_else_is_named() {
+    let bytes = xlsx(&[
+        &[
+            C::S("numero_factura"),
+            C::S("codigo"),
+            C::S("valor"),
+            C::S("fecha_formulacion"),
+            C::S("Hecho Nuevo"),
+        ],
+        &[C::S("FE1"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::S("Sí")],
+        &[C::S("FE2"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::S("x")],
+        &[C::S("FE3"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::N(1.0)],
+        &[C::S("FE4"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::S("NO")],
+        &[C::S("FE5"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024"), C::V],
+        &[
+            C::S("FE6"),
+            C::S("FA0101"),
+            C::N(100.0),
+            C::S("01/03/2024"),
+            C::S("tal vez"),
+        ],
+    ]);
+    let l = glosas(&bytes, "g.xlsx", &Perfil::generico());
+    let si: Vec<(&str, bool)> = l
+        .filas
+        .iter()
+        .map(|g| (g.numero_factura.as_str(), g.hecho_nuevo))
+        .collect();
+    assert_eq!(
+        si,
+        [
+            ("FE1", true),
+            ("FE2", true),
+            ("FE3", true),
+            ("FE4", false),
+            ("FE5", false)
+        ]
+    );
+    assert_eq!(
+        mensajes(&l.errores),
+        [
+            "g.xlsx, fila 7, hecho_nuevo: «tal vez» no dice sí o no; se espera SI o NO (también S/N, X, 1/0, \
+          VERDADERO/FALSO) o la celda vacía (no) (celda E7, columna «Hecho Nuevo»)"
+        ]
+    );
+    // The row is not lost: its invoice and code can still be checked by the caller.
+    assert_eq!(
+        l.incompletas,
+        [FilaIncompleta {
+            fila: 7,
+            numero_factura: Some("FE6".into()),
+            codigo: Some("FA0101".into()),
+            nit_pagador: None,
+        }]
+    );
+}
+
+#[test]
+fn a_payment_row_carries_its_means_payer_and_whole_value() {
+    let csv = "numero_factura;valor;fecha;referencia;medio;nit_pagador;valor_pago\n\
+               FE1;100;01/03/2024;T1;Giro Directo;900.156.264-2;1.000\n\
+               FE2;50;01/03/2024;T1;cheque;;\n\
+               FE3;50;01/03/2024;T2;;;\n\
+               FE4;50;01/03/2024;T3;bitcoin;;\n";
+    let l = pagos(csv.as_bytes(), "p.csv", &Perfil::generico());
+    type Leido<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<Decimal>);
+    let leidos: Vec<Leido<'_>> = l
+        .filas
+        .iter()
+        .map(|p| {
+            (
+                p.numero_factura.as_str(),
+                p.medio.as_deref(),
+                p.nit_pagador.as_deref(),
+                p.valor_pago,
+            )
+        })
+        .collect();
+    assert_eq!(
+        leidos,
+        [
+            ("FE1", Some("giro_directo"), Some("900.156.264-2"), Some(d("1000"))),
+            ("FE2", Some("cheque"), None, None),
+            ("FE3", None, None, None),
+        ]
+    );
+    assert_eq!(
+        mensajes(&l.errores),
+        [
+            "p.csv, fila 5, medio: «bitcoin» no es un medio de pago conocido; se acepta transferencia, giro_directo, \
+          cheque, consignacion, efectivo, compensacion (también escrito «giro directo», «transferencia \
+          electrónica», «cruce de cuentas»...) (celda E5, columna «medio»)"
+        ]
+    );
+    assert_eq!(l.incompletas[0].numero_factura.as_deref(), Some("FE4"));
+}
+
+#[test]
+fn the_example_profile_maps_every_field() {
+    let p = eps();
+    let bytes = xlsx(&[
+        &[
+            C::S("No. Factura"),
+            C::S("Código Glosa"),
+            C::S("Valor Glosado"),
+            C::S("Fecha Glosa"),
+            C::S("Fecha Recepción"),
+            C::S("Ítem"),
+            C::S("Observación"),
+            C::S("Glosa por Hecho Nuevo"),
+        ],
+        &[
+            C::S("FE1"),
+            C::S("FA0101"),
+            C::N(100.0),
+            C::S("01/03/2024"),
+            C::S("02/03/2024"),
+            C::N(2.0),
+            C::S("tarifa"),
+            C::S("S"),
+        ],
+    ]);
+    let g = &leer_glosas(&bytes, "g.xlsx", &p).unwrap()[0];
+    assert_eq!(
+        (g.item, g.hecho_nuevo, g.observacion.as_str()),
+        (Some(2), true, "tarifa")
+    );
+    let bytes = xlsx(&[
+        &[
+            C::S("Factura"),
+            C::S("Valor Pagado"),
+            C::S("Fecha de Pago"),
+            C::S("Comprobante"),
+            C::S("Forma de Pago"),
+            C::S("NIT EPS"),
+            C::S("Valor Transferencia"),
+        ],
+        &[
+            C::S("FE1"),
+            C::N(100.0),
+            C::S("01/03/2024"),
+            C::S("CE-1"),
+            C::S("Consignación"),
+            C::N(900156264.0),
+            C::N(500.0),
+        ],
+    ]);
+    let pago = &leer_pagos(&bytes, "p.xlsx", &p).unwrap()[0];
+    assert_eq!(
+        (pago.medio.as_deref(), pago.nit_pagador.as_deref(), pago.valor_pago),
+        (Some("consignacion"), Some("900156264"), Some(d("500")))
+    );
+}
+
+#[test]
+fn a_sheet_with_bad_rows_still_gives_its_good_rows_and_what_it_could_read_of_the_bad() {
+    let bytes = xlsx(&[
+        ENCABEZADO_GENERICO,
+        &[C::S("FE1"), C::S("FA0101"), C::N(100.0), C::S("31/02/2024")],
+        &[C::S("FE2"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024")],
+        &[C::V, C::S("ZZ99"), C::S("mil"), C::S("01/03/2024")],
+        &[C::S("FE2"), C::S("FA0101"), C::N(100.0), C::S("01/03/2024")],
+    ]);
+    let l = glosas(&bytes, "g.xlsx", &Perfil::generico());
+    assert_eq!(l.filas.iter().map(|g| g.fila).collect::<Vec<_>>(), [3]);
+    assert_eq!(
+        l.incompletas,
+        [
+            FilaIncompleta {
+                fila: 2,
+                numero_factura: Some("FE1".into()),
+                codigo: Some("FA0101".into()),
+                nit_pagador: None,
+            },
+            FilaIncompleta {
+                fila: 4,
+                numero_factura: None,
+                codigo: Some("ZZ99".into()),
+                nit_pagador: None,
+            },
+        ]
+    );
+    // Every problem, in row order; the repeated row is left out of the rows to check.
+    let donde: Vec<(Option<usize>, Option<&str>)> =
+        l.errores.iter().map(|e| (e.numero(), e.campo.as_deref())).collect();
+    assert_eq!(
+        donde,
+        [
+            (Some(2), Some("fecha_formulacion")),
+            (Some(4), Some("numero_factura")),
+            (Some(4), Some("valor")),
+            (Some(5), None),
+        ]
+    );
+    assert_eq!(
+        leer_glosas(&bytes, "g.xlsx", &Perfil::generico()).unwrap_err(),
+        l.errores
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Formats.
 
 #[test]
@@ -901,6 +1132,7 @@ fn csv_with_semicolons_in_latin1() {
                 fecha_recepcion: f(2024, 3, 5),
                 item: None,
                 observacion: "Facturación sin autorización".into(),
+                hecho_nuevo: false,
             },
             FilaGlosa {
                 fila: 4,
@@ -911,6 +1143,7 @@ fn csv_with_semicolons_in_latin1() {
                 fecha_recepcion: f(2024, 3, 6),
                 item: None,
                 observacion: "Tarifa según contrato año 2024".into(),
+                hecho_nuevo: false,
             },
             FilaGlosa {
                 fila: 6,
@@ -921,6 +1154,7 @@ fn csv_with_semicolons_in_latin1() {
                 fecha_recepcion: f(2024, 3, 7),
                 item: None,
                 observacion: "Señor auditor: falta epicrisis".into(),
+                hecho_nuevo: false,
             },
         ]
     );
@@ -968,6 +1202,7 @@ fn ods_fixture_is_read() {
                 fecha_recepcion: f(2024, 3, 5),
                 item: None,
                 observacion: "Soporte incompleto".into(),
+                hecho_nuevo: false,
             },
             FilaGlosa {
                 fila: 3,
@@ -978,6 +1213,7 @@ fn ods_fixture_is_read() {
                 fecha_recepcion: f(2024, 3, 6),
                 item: None,
                 observacion: String::new(),
+                hecho_nuevo: false,
             },
         ]
     );
@@ -994,21 +1230,30 @@ fn xls_fixture_is_read_with_its_merged_cells() {
                 numero_factura: "FE200".into(),
                 valor: d("1500000"),
                 fecha: f(2024, 4, 10),
-                referencia: "CE-001".into()
+                referencia: "CE-001".into(),
+                medio: None,
+                nit_pagador: None,
+                valor_pago: None,
             },
             FilaPago {
                 fila: 5,
                 numero_factura: "FE200".into(),
                 valor: d("250000.75"),
                 fecha: f(2024, 4, 11),
-                referencia: "CE-002".into()
+                referencia: "CE-002".into(),
+                medio: None,
+                nit_pagador: None,
+                valor_pago: None,
             },
             FilaPago {
                 fila: 6,
                 numero_factura: "10023".into(),
                 valor: d("1000000"),
                 fecha: f(2024, 4, 12),
-                referencia: "778899".into()
+                referencia: "778899".into(),
+                medio: None,
+                nit_pagador: None,
+                valor_pago: None,
             },
         ]
     );

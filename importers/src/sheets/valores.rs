@@ -199,6 +199,81 @@ pub(crate) fn item(celda: Celda<'_>) -> Result<Option<i32>, Problema> {
     }
 }
 
+/// Whether a glosa is raised on a new fact (Res. 2284/2023; Ley 1438/2011 art. 57: after the
+/// first formulation only new facts found in the answer may be glosed): yes or no as a clerk or a
+/// payer's export writes it. An empty cell is no: most glosas are not.
+pub(crate) fn si_no(celda: Celda<'_>) -> Result<bool, Problema> {
+    let problema = || {
+        format!(
+            "«{}» no dice sí o no; se espera {SI_NO} o la celda vacía (no)",
+            celda.mostrar()
+        )
+    };
+    match celda {
+        Celda::Vacia => Ok(false),
+        Celda::Logico(b) => Ok(b),
+        Celda::Numero(1.0) => Ok(true),
+        Celda::Numero(0.0) => Ok(false),
+        Celda::Texto(s) => match super::perfil::normalizar(s).as_str() {
+            "si" | "s" | "x" | "1" | "verdadero" | "v" | "true" | "hechonuevo" => Ok(true),
+            "no" | "n" | "0" | "falso" | "f" | "false" => Ok(false),
+            _ => Err(problema()),
+        },
+        Celda::Error => Err(ERROR_FORMULA.to_string()),
+        _ => Err(problema()),
+    }
+}
+
+pub(crate) const SI_NO: &str = "SI o NO (también S/N, X, 1/0, VERDADERO/FALSO)";
+
+/// The means of payment, as the payment use case records it (`medio`), from the ways payers'
+/// remittances write it. Unlike a payment typed in the API (free text), a sheet's value must be
+/// one of these, so that a typo does not split one means into many in the reports.
+pub(crate) const MEDIOS: &[(&str, &[&str])] = &[
+    (
+        "transferencia",
+        &[
+            "transferencia",
+            "transferenciaelectronica",
+            "transferenciabancaria",
+            "transf",
+            "ach",
+            "pse",
+        ],
+    ),
+    ("giro_directo", &["girodirecto", "giro", "giroadres"]),
+    ("cheque", &["cheque"]),
+    ("consignacion", &["consignacion", "consignacionbancaria", "deposito"]),
+    ("efectivo", &["efectivo"]),
+    ("compensacion", &["compensacion", "crucedecuentas", "cruce"]),
+];
+
+/// A means of payment (see [`MEDIOS`]); `None` for an empty cell.
+pub(crate) fn medio(celda: Celda<'_>) -> Result<Option<&'static str>, Problema> {
+    let problema = || {
+        let nombres: Vec<&str> = MEDIOS.iter().map(|(m, _)| *m).collect();
+        format!(
+            "«{}» no es un medio de pago conocido; se acepta {} (también escrito «giro directo», \
+             «transferencia electrónica», «cruce de cuentas»...)",
+            celda.mostrar(),
+            nombres.join(", ")
+        )
+    };
+    match celda {
+        Celda::Vacia => Ok(None),
+        Celda::Texto(s) => {
+            let n = super::perfil::normalizar(s);
+            MEDIOS
+                .iter()
+                .find(|(_, formas)| formas.contains(&n.as_str()))
+                .map(|(m, _)| Some(*m))
+                .ok_or_else(problema)
+        }
+        Celda::Error => Err(ERROR_FORMULA.to_string()),
+        _ => Err(problema()),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Amounts.
 

@@ -7,6 +7,7 @@ mod cobro;
 mod correcciones;
 mod facturas;
 mod foundation;
+mod hojas;
 mod importaciones;
 mod listas;
 mod persistence;

@@ -6,14 +6,15 @@
 
 use std::collections::HashMap;
 
-use trazo_importers::sheets::{self, Perfil};
+use trazo_importers::sheets::{self, FilaIncompleta, Lectura, Perfil};
 use trazo_importers::Ubicacion;
 
-use super::motor::{en_paralelo, Falla, Fases, Formato, Leido, Nuevo, Parseo, Tanda};
-use super::{en, error, Actor, AppError, Contexto, ErrorImportacion, Resumen};
+use super::motor::{en_paralelo_parcial, ordenar, Falla, Fases, Formato, Leido, Nuevo, Parseo, Tanda};
+use super::{en, error, Actor, AppError, Contexto, ErrorImportacion, GlosaAceptadaTacitamente, Resumen};
 use crate::app::ciclo;
 use crate::app::numeros::Numeros;
 use crate::db::{self, AnyConnection};
+use crate::domain::catalogo::Catalogo;
 
 pub(super) struct Glosas<'a> {
     pub cx: &'a Contexto<'a>,
@@ -22,10 +23,17 @@ pub(super) struct Glosas<'a> {
 }
 
 impl Formato for Glosas<'_> {
-    type Documento = Leido<Vec<sheets::FilaGlosa>>;
+    type Documento = Leido<Lectura<sheets::FilaGlosa>>;
+
+    // A bad cell on one row and an unknown invoice on another come in the same answer.
+    const REVISA_TRAS_ERRORES_DE_LECTURA: bool = true;
 
     fn parsear(&self, archivos: &[Nuevo]) -> Parseo<Self::Documento> {
-        en_paralelo(archivos, |a| sheets::leer_glosas(&a.bytes, &a.nombre, self.perfil))
+        en_paralelo_parcial(archivos, |a| {
+            let mut l = sheets::glosas(&a.bytes, &a.nombre, self.perfil);
+            let errores = std::mem::take(&mut l.errores);
+            (l, errores)
+        })
     }
 
     fn escribir(
@@ -37,29 +45,75 @@ impl Formato for Glosas<'_> {
         let (cx, actor) = (self.cx, self.actor);
         let mut fases = Fases::empezar();
         let numeros = Numeros::de(db::facturas::numeros(c, &actor.prestador_id)?);
+        let catalogo = Catalogo::oficial();
+        let nombre = |archivo: usize| tanda.archivos[archivo].archivo.nombre.as_str();
+        // A row whose invoice Trazo lacks: said, and its code checked against both manuals.
+        let sin_factura = |errores: &mut Vec<ErrorImportacion>,
+                           archivo: usize,
+                           fila: usize,
+                           numero: Option<&str>,
+                           codigo: Option<&str>| {
+            if let Some(numero) = numero {
+                errores.push(error(
+                    nombre(archivo),
+                    Ubicacion::Fila(fila),
+                    Some("numero_factura"),
+                    super::factura_desconocida(numero),
+                ));
+            }
+            if let Some(Err(m)) = codigo.map(|c| catalogo.validar_glosa_sin_factura(c)) {
+                errores.push(error(nombre(archivo), Ubicacion::Fila(fila), Some("codigo"), m));
+            }
+        };
         fases.marcar("numeros");
         // The rows of each invoice in the sheet's order: an invoice's glosas are checked one
         // after the other (each sees the ones before it), different invoices on different cores.
         let mut por_factura: HashMap<String, Vec<(usize, sheets::FilaGlosa)>> = HashMap::new();
+        // Rows with a bad cell, by invoice id: their code is still checked against its manual.
+        let mut incompletas: Vec<(usize, String, FilaIncompleta)> = Vec::new();
         for Leido { archivo, contenido } in tanda.documentos {
-            for fila in contenido {
+            for fila in contenido.filas {
                 match numeros.buscar(&fila.numero_factura) {
                     Some(id) => por_factura.entry(id.clone()).or_default().push((archivo, fila)),
-                    None => errores.push(error(
-                        &tanda.archivos[archivo].archivo.nombre,
-                        Ubicacion::Fila(fila.fila),
-                        Some("numero_factura"),
-                        format!("la factura {} no está en Trazo", fila.numero_factura),
-                    )),
+                    None => sin_factura(
+                        errores,
+                        archivo,
+                        fila.fila,
+                        Some(&fila.numero_factura),
+                        Some(&fila.codigo),
+                    ),
+                }
+            }
+            for fila in contenido.incompletas {
+                match fila.numero_factura.as_deref().map(|n| numeros.buscar(n)) {
+                    Some(Some(id)) => incompletas.push((archivo, id.clone(), fila)),
+                    _ => sin_factura(
+                        errores,
+                        archivo,
+                        fila.fila,
+                        fila.numero_factura.as_deref(),
+                        fila.codigo.as_deref(),
+                    ),
                 }
             }
         }
-        let ids: Vec<String> = por_factura.keys().cloned().collect();
+        let mut ids: Vec<String> = por_factura.keys().cloned().collect();
+        ids.extend(incompletas.iter().map(|(_, id, _)| id.clone()));
+        ids.sort_unstable();
+        ids.dedup();
         let mut expedientes: HashMap<String, ciclo::Expediente> =
             ciclo::cargar_varias(c, cx.terminos, &actor.prestador_id, &ids)?
                 .into_iter()
                 .map(|e| (e.fila.id.clone(), e))
                 .collect();
+        for (archivo, id, fila) in &incompletas {
+            let (Some(e), Some(codigo)) = (expedientes.get(id), fila.codigo.as_deref()) else {
+                continue;
+            };
+            if let Err(m) = catalogo.validar_glosa(codigo, e.dominio.fecha_expedicion) {
+                errores.push(error(nombre(*archivo), Ubicacion::Fila(fila.fila), Some("codigo"), m));
+            }
+        }
         fases.marcar("facturas");
         let mut trabajo: Vec<_> = expedientes
             .iter_mut()
@@ -86,17 +140,20 @@ impl Formato for Glosas<'_> {
         let mut eventos = Vec::new();
         let mut duplicados = 0;
         let mut rechazadas = Vec::new();
+        let mut aceptadas = Vec::new();
         for p in partes {
             nuevas.extend(p.nuevas);
             eventos.extend(p.eventos);
             duplicados += p.duplicados;
             rechazadas.extend(p.errores);
+            aceptadas.extend(p.aceptadas);
         }
-        // Errors in the order of the files and their rows, as a user reads them.
-        rechazadas.sort_by_key(|(archivo, fila, _)| (*archivo, *fila));
         for (archivo, fila, e) in rechazadas {
-            errores.extend(en(&tanda.archivos[archivo].archivo.nombre, Ubicacion::Fila(fila), e));
+            errores.extend(en(nombre(archivo), Ubicacion::Fila(fila), e));
         }
+        // Errors in the order of the files and their rows, as a user reads them (problems of
+        // reading first within a row, then those of its invoice).
+        ordenar(errores, tanda.archivos);
         if !errores.is_empty() {
             return Ok(Resumen::default());
         }
@@ -112,22 +169,33 @@ impl Formato for Glosas<'_> {
         let tocadas: Vec<&ciclo::Expediente> = tocadas.into_iter().map(|id| &expedientes[id]).collect();
         ciclo::guardar_saldos(c, &tocadas, &cx.terminos.reglas)?;
         fases.marcar("saldos");
+        aceptadas.sort_by_key(|(archivo, fila, _)| (*archivo, *fila));
         Ok(Resumen {
             creados: nuevas.len(),
             duplicados,
+            aceptadas_tacitamente: aceptadas
+                .into_iter()
+                .map(|(archivo, row, a)| GlosaAceptadaTacitamente {
+                    archivo: nombre(archivo).to_string(),
+                    row,
+                    ..a
+                })
+                .collect(),
             ..Resumen::default()
         })
     }
 }
 
 /// What the rules made of some invoices' glosa rows: glosas and events to write, rows already
-/// in Trazo, and refused rows as (file, row, why).
+/// in Trazo, refused rows as (file, row, why), and the new glosas already accepted by silence as
+/// (file, row, which).
 #[derive(Default)]
 struct Reglas {
     nuevas: Vec<db::glosas::Glosa>,
     eventos: Vec<db::eventos::Evento>,
     duplicados: usize,
     errores: Vec<(usize, usize, AppError)>,
+    aceptadas: Vec<(usize, usize, GlosaAceptadaTacitamente)>,
 }
 
 impl Reglas {
@@ -146,7 +214,8 @@ impl Reglas {
     }
 
     /// Checks row `f` of file `archivo` against its invoice `e` and, when it holds, adds the
-    /// glosa to `e` so that the invoice's next rows see it.
+    /// glosa to `e` so that the invoice's next rows see it. A refused row gets every reason:
+    /// its code, its dates and what the invoice's rules say of its values.
     fn fila(&mut self, e: &mut ciclo::Expediente, cx: &Contexto, actor: &Actor, archivo: usize, f: sheets::FilaGlosa) {
         use crate::app::glosas::{entrada, preparar, NuevaGlosa};
         let n = NuevaGlosa {
@@ -156,14 +225,34 @@ impl Reglas {
             fecha_recepcion: f.fecha_recepcion,
             item: f.item,
             observacion: f.observacion,
-            hecho_nuevo: false,
+            hecho_nuevo: f.hecho_nuevo,
             reemplaza: None,
         };
-        let (cod, valor) = match entrada(&n, e.dominio.fecha_expedicion)
-            .and_then(|x| crate::app::no_futura("fecha_recepcion", n.fecha_recepcion, cx.hoy).map(|_| x))
-        {
-            Ok(x) => x,
-            Err(err) => return self.errores.push((archivo, f.fila, err)),
+        let dominio = |valor: i64| crate::domain::ciclo::NuevaGlosa {
+            item_linea: n.item,
+            valor,
+            fecha_formulacion: n.fecha_formulacion,
+            fecha_recepcion: n.fecha_recepcion,
+            hecho_nuevo: n.hecho_nuevo,
+        };
+        let mut problemas = Vec::new();
+        let revisada = entrada(&n, e.dominio.fecha_expedicion)
+            .map_err(|x| problemas.push(x))
+            .ok();
+        if let Err(x) = crate::app::no_futura("fecha_recepcion", n.fecha_recepcion, cx.hoy) {
+            problemas.push(x);
+        }
+        let Some((cod, valor)) = revisada.filter(|_| problemas.is_empty()) else {
+            if let Ok(valor) = crate::domain::money::to_centavos_no_negativo(n.valor) {
+                problemas.extend(
+                    e.dominio
+                        .problemas_de_glosa(&dominio(valor), cx.terminos)
+                        .into_iter()
+                        .map(AppError::from),
+                );
+            }
+            self.errores.extend(problemas.into_iter().map(|p| (archivo, f.fila, p)));
+            return;
         };
         // The same glosa already in Trazo (a sheet imported again, or typed by hand).
         if e.glosas.iter().any(|g| {
@@ -177,10 +266,39 @@ impl Reglas {
         }
         match preparar(e, cx.terminos, actor, &cod, &n, valor) {
             Ok((g, ev)) => {
+                // Past its answer term on the day of the import: silence already accepted it.
+                if e.dominio
+                    .glosas
+                    .last()
+                    .is_some_and(|d| d.aceptada_tacitamente(cx.hoy, &cx.terminos.reglas))
+                {
+                    self.aceptadas.push((
+                        archivo,
+                        f.fila,
+                        GlosaAceptadaTacitamente {
+                            archivo: String::new(),
+                            row: f.fila,
+                            factura_id: e.fila.id.clone(),
+                            numero_factura: e.fila.numero.clone(),
+                            codigo: g.codigo.clone(),
+                            valor: crate::domain::money::from_centavos(valor),
+                            fecha_limite_respuesta: g.fecha_limite_respuesta,
+                        },
+                    ));
+                }
                 self.nuevas.push(g);
                 self.eventos.push(ev);
             }
-            Err(err) => self.errores.push((archivo, f.fila, err)),
+            // Every reason, of the invoice's state and of the values (`preparar` gives the
+            // state's alone when there is one).
+            Err(err) => {
+                let todos = e.dominio.problemas_de_glosa(&dominio(valor), cx.terminos);
+                if todos.is_empty() {
+                    self.errores.push((archivo, f.fila, err));
+                }
+                self.errores
+                    .extend(todos.into_iter().map(|r| (archivo, f.fila, AppError::from(r))));
+            }
         }
     }
 }

@@ -69,6 +69,32 @@ impl From<&ImportError> for ErrorImportacion {
     }
 }
 
+/// A glosa a run created that was already past its answer term on the day of the import: the
+/// prestador's silence accepted it (Ley 1438/2011 art. 57, `reglas.aceptacion_tacita`), so its
+/// value is lost unless the payer takes a late answer. Listed so nobody learns it from the
+/// balance weeks later.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema)]
+pub struct GlosaAceptadaTacitamente {
+    pub archivo: String,
+    /// The sheet's row.
+    pub row: usize,
+    pub factura_id: String,
+    pub numero_factura: String,
+    pub codigo: String,
+    #[schema(value_type = String, example = "150000.00")]
+    pub valor: rust_decimal::Decimal,
+    /// The last day the prestador had to answer (15 días hábiles from its receipt).
+    pub fecha_limite_respuesta: NaiveDate,
+}
+
+/// A payer's sheet names an invoice Trazo does not have: what came and what is expected.
+fn factura_desconocida(numero: &str) -> String {
+    format!(
+        "la factura {numero} no está en Trazo; se espera el número de una factura registrada (con su prefijo, \
+         o sin él si solo una factura tiene esos dígitos)"
+    )
+}
+
 fn error(archivo: &str, ubicacion: Ubicacion, campo: Option<&str>, mensaje: impl Into<String>) -> ErrorImportacion {
     (&ImportError::new(archivo, ubicacion, campo, mensaje)).into()
 }
@@ -97,6 +123,9 @@ pub struct ImportacionVista {
     pub creados: i32,
     pub duplicados: i32,
     pub errores: Vec<ErrorImportacion>,
+    /// Glosas created (or, in a dry run, that would be) already accepted by silence on the day
+    /// of the import; empty for other kinds of import and for a refused run.
+    pub aceptadas_tacitamente: Vec<GlosaAceptadaTacitamente>,
     pub creado_en: chrono::DateTime<chrono::Utc>,
     pub terminado_en: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -106,6 +135,7 @@ fn vista(i: db::importaciones::Importacion) -> ImportacionVista {
         tipo: i.tipo,
         estado: i.estado,
         errores: serde_json::from_str(&i.errores).unwrap_or_default(),
+        aceptadas_tacitamente: serde_json::from_str(&i.aceptadas_tacitamente).unwrap_or_default(),
         id: i.id,
         archivo: i.archivo,
         perfil: i.perfil,
@@ -166,7 +196,10 @@ pub fn cargar_perfiles(dir: &Path) -> anyhow::Result<Vec<Perfil>> {
     rutas.sort();
     for ruta in rutas {
         let texto = std::fs::read_to_string(&ruta)?;
-        let mut p = Perfil::parse(&texto, &ruta.to_string_lossy()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut p = Perfil::leer(&texto, &ruta.to_string_lossy()).map_err(|errores| {
+            let lineas: Vec<String> = errores.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("{}", lineas.join("\n"))
+        })?;
         // A profile is chosen by its file's name (`?perfil=eps-ejemplo`), which has no spaces.
         p.nombre = ruta
             .file_stem()
@@ -280,6 +313,7 @@ pub fn crear(db: &Db, actor: &Actor, opciones: &Opciones, archivo: &str) -> Resu
         creados: 0,
         duplicados: 0,
         errores: "[]".into(),
+        aceptadas_tacitamente: "[]".into(),
         actor_id: actor.usuario_id.clone(),
         creado_en: db::now(),
         terminado_en: None,
@@ -439,6 +473,8 @@ pub struct Resumen {
     /// value, with `importaciones.rips_total_distinto = "advertir"`): recorded with the run,
     /// in its `errores`, though it ends `terminada`.
     pub advertencias: Vec<ErrorImportacion>,
+    /// Glosas created already accepted by silence (see [`GlosaAceptadaTacitamente`]).
+    pub aceptadas_tacitamente: Vec<GlosaAceptadaTacitamente>,
 }
 
 impl std::ops::AddAssign for Resumen {
@@ -446,6 +482,7 @@ impl std::ops::AddAssign for Resumen {
         self.creados += otro.creados;
         self.duplicados += otro.duplicados;
         self.advertencias.extend(otro.advertencias);
+        self.aceptadas_tacitamente.extend(otro.aceptadas_tacitamente);
     }
 }
 
@@ -497,6 +534,7 @@ pub fn ejecutar(
     };
     marcar_progreso(id, None);
     let errores_json = serde_json::to_string(&errores).unwrap_or_else(|_| "[]".into());
+    let aceptadas_json = serde_json::to_string(&resumen.aceptadas_tacitamente).unwrap_or_else(|_| "[]".into());
     cx.db.write(|c| {
         db::importaciones::progreso(c, id, estado.as_str(), total as i32, total as i32)?;
         db::importaciones::terminar(
@@ -506,6 +544,7 @@ pub fn ejecutar(
             resumen.creados as i32,
             resumen.duplicados as i32,
             &errores_json,
+            &aceptadas_json,
         )?;
         Ok::<_, AppError>(())
     })?;

@@ -25,6 +25,14 @@ pub(super) trait Formato {
     /// ([`Lectura::Entera`]).
     const POR_ENTREGA: bool = false;
 
+    /// A file or row that could not be read does not stop the run before the database: what
+    /// was read is still checked and written (then rolled back), so one run reports the
+    /// problems of reading and of checking together (payer sheets: a bad date on one row and
+    /// an unknown invoice on another come in the same answer). Formats whose checks would only
+    /// repeat a reading problem in other words (a RIPS delivery missing its US file) keep the
+    /// default: the first step that finds errors stops the run.
+    const REVISA_TRAS_ERRORES_DE_LECTURA: bool = false;
+
     /// Parses the new files of a batch; files that parse alone go through [`en_paralelo`].
     fn parsear(&self, archivos: &[Nuevo]) -> Parseo<Self::Documento>;
 
@@ -47,7 +55,8 @@ pub(super) trait Formato {
 /// How the engine goes through a run's files.
 pub(super) enum Lectura {
     /// All at once, read and parsed before the transaction opens, so the database is held
-    /// only to write; the first step that finds errors stops the run.
+    /// only to write; the first step that finds errors stops the run (unless the format
+    /// [`Formato::REVISA_TRAS_ERRORES_DE_LECTURA`]).
     Entera,
     /// This many files at a time inside the one transaction, each batch dropped once written,
     /// so memory does not grow with the run; every batch is checked, so a run reports all its
@@ -158,7 +167,7 @@ impl Corrida<'_> {
         let mut fases = Fases::empezar();
         let mut errores = Vec::new();
         let archivos = leer(&origenes, &mut errores);
-        if !errores.is_empty() {
+        if !errores.is_empty() && !F::REVISA_TRAS_ERRORES_DE_LECTURA {
             return Err(Falla::Errores(errores));
         }
         let mut repetidos = Repetidos::default();
@@ -169,13 +178,19 @@ impl Corrida<'_> {
             let a_registrar = registros(&nuevos);
             (nuevos, a_registrar)
         };
-        let Parseo { documentos, errores } = formato.parsear(&nuevos);
-        if !errores.is_empty() {
+        let Parseo {
+            documentos,
+            errores: de_lectura,
+        } = formato.parsear(&nuevos);
+        errores.extend(de_lectura);
+        if !errores.is_empty() && !F::REVISA_TRAS_ERRORES_DE_LECTURA {
             return Err(Falla::Errores(errores));
         }
         fases.marcar("lectura");
         (self.marcar)(origenes.len());
-        self.transaccion(|c, errores| {
+        self.transaccion(|c, de_la_escritura| {
+            de_la_escritura.append(&mut errores);
+            let errores = de_la_escritura;
             let tanda = Tanda {
                 archivos: &nuevos,
                 documentos,
@@ -389,6 +404,26 @@ fn leer(origenes: &[Origen], errores: &mut Vec<ErrorImportacion>) -> Vec<Archivo
     archivos
 }
 
+/// Parses each file alone, on all cores, with a parser that gives what it could read of a file
+/// besides its errors (payer sheets: the good rows and what could be read of the bad ones).
+pub(super) fn en_paralelo_parcial<T: Send>(
+    archivos: &[Nuevo],
+    parse: impl Fn(&Archivo) -> (T, Vec<ImportError>) + Sync,
+) -> Parseo<Leido<T>> {
+    let Parseo { documentos, errores } = en_paralelo(archivos, |a| Ok::<_, Vec<ImportError>>(parse(a)));
+    // Only a reader that panicked left errors here; the rest come with their files, in order.
+    let mut errores = errores;
+    let documentos = documentos
+        .into_iter()
+        .map(|Leido { archivo, contenido }| {
+            let (contenido, de_este) = contenido;
+            errores.extend(de_este.iter().map(ErrorImportacion::from));
+            Leido { archivo, contenido }
+        })
+        .collect();
+    Parseo { documentos, errores }
+}
+
 /// Parses each file alone, on all cores: what parsed, with its file, and every error of every
 /// file.
 pub(super) fn en_paralelo<T: Send>(
@@ -447,4 +482,21 @@ pub(super) fn en_paralelo<T: Send>(
         }
     }
     Parseo { documentos, errores }
+}
+
+/// Sorts a run's errors by file (in the order of the run; errors of files that could not be
+/// opened first) and row, keeping the order of the problems of one row.
+pub(super) fn ordenar(errores: &mut [ErrorImportacion], archivos: &[Nuevo]) {
+    let posicion: std::collections::HashMap<&str, usize> = archivos
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, n)| (n.archivo.nombre.as_str(), i + 1))
+        .collect();
+    errores.sort_by_key(|e| {
+        (
+            posicion.get(e.archivo.as_str()).copied().unwrap_or(0),
+            e.row.unwrap_or(0),
+        )
+    });
 }

@@ -332,5 +332,6 @@ fn escribir(
         creados: nuevas.len(),
         duplicados: repetidas.len(),
         advertencias,
+        ..Resumen::default()
     })
 }

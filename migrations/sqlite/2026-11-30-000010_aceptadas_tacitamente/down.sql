@@ -1,0 +1,1 @@
+ALTER TABLE importaciones DROP COLUMN aceptadas_tacitamente;
