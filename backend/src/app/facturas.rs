@@ -60,6 +60,9 @@ pub struct ItemVista {
     pub valor_unitario: Decimal,
     #[schema(value_type = String)]
     pub valor_total: Decimal,
+    /// Taxes of the line (IVA, INC...) over `valor_total`, as the electronic invoice states them.
+    #[schema(value_type = String)]
+    pub impuestos: Decimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -146,6 +149,7 @@ fn item_vista(i: Item) -> ItemVista {
         cantidad: i.cantidad.parse().unwrap_or_default(),
         valor_unitario: from_centavos(i.valor_unitario),
         valor_total: from_centavos(i.valor_total),
+        impuestos: from_centavos(i.impuestos),
         codigo: i.codigo,
         descripcion: i.descripcion,
     }
@@ -211,6 +215,7 @@ pub fn insertar(
                 cantidad: it.cantidad.to_string(),
                 valor_unitario: it.valor_unitario,
                 valor_total: it.valor_total,
+                impuestos: it.impuestos,
             });
         }
         movimientos.push(Movimiento::new(

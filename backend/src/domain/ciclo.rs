@@ -31,6 +31,12 @@ pub struct Factura {
     pub glosas: Vec<Glosa>,
     pub pagado: i64,
     pub notas: i64,
+    /// Notas débito: what the prestador added to the invoice after issuing it.
+    pub debitos: i64,
+    /// What the payer paid in advance, before the invoice (the DIAN invoice's PrepaidAmount
+    /// beyond the patient's copagos and cuotas): it is not a payment applied after radicación,
+    /// so it does not change who has the ball, but it is no longer owed.
+    pub anticipos: i64,
     pub castigado: i64,
     pub anulada: bool,
 }
@@ -104,11 +110,16 @@ impl Factura {
         self.glosas.iter().map(|g| g.contra_prestador(hoy, reglas)).sum()
     }
 
-    /// What is still owed as of `hoy`: the value billed less glosas accepted or conciliated
-    /// against the prestador, payments applied, notas crédito and castigo. Disputed glosas
-    /// are still owed (they are `en_discusion`, part of the saldo).
+    /// What is still owed as of `hoy`: the value billed plus notas débito, less glosas
+    /// accepted or conciliated against the prestador, advances, payments applied, notas crédito
+    /// and castigo. Disputed glosas are still owed (they are `en_discusion`, part of the saldo).
     pub fn saldo(&self, hoy: NaiveDate, reglas: &Reglas) -> i64 {
-        self.a_cargo - self.glosado_contra(hoy, reglas) - self.pagado - self.notas - self.castigado
+        self.a_cargo + self.debitos
+            - self.glosado_contra(hoy, reglas)
+            - self.anticipos
+            - self.pagado
+            - self.notas
+            - self.castigado
     }
 
     /// The value of glosas still disputed as of `hoy`.
@@ -277,9 +288,12 @@ impl Factura {
                 )));
             }
         }
-        let comprometido: i64 =
-            self.glosas.iter().map(Glosa::vigente).sum::<i64>() + self.pagado + self.notas + self.castigado;
-        let disponible = self.a_cargo - comprometido;
+        let comprometido: i64 = self.glosas.iter().map(Glosa::vigente).sum::<i64>()
+            + self.anticipos
+            + self.pagado
+            + self.notas
+            + self.castigado;
+        let disponible = self.a_cargo + self.debitos - comprometido;
         if n.valor > disponible {
             return Err(Rechazo::uno(
                 "valor",
@@ -377,6 +391,16 @@ impl Factura {
                 "valor",
                 format!("la nota de {} supera el saldo ({})", pesos(valor), pesos(saldo)),
             ));
+        }
+        Ok(())
+    }
+
+    /// A nota débito raises what is owed (Res. DIAN 000165 de 2023, anexo técnico 1.9: the
+    /// DebitNote adds to the invoice it references); a closed invoice takes none.
+    pub fn nota_debito(&self, valor: i64) -> Result<(), Rechazo> {
+        self.cerrada()?;
+        if valor <= 0 {
+            return Err(Rechazo::uno("valor", "el valor de la nota débito debe ser mayor que cero"));
         }
         Ok(())
     }
@@ -495,6 +519,8 @@ mod tests {
             glosas: vec![],
             pagado: 0,
             notas: 0,
+            debitos: 0,
+            anticipos: 0,
             castigado: 0,
             anulada: false,
         }
