@@ -4,6 +4,7 @@
 
 mod ciclo;
 mod cobro;
+mod dian;
 mod facturas;
 mod foundation;
 mod importaciones;
