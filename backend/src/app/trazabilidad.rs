@@ -148,9 +148,10 @@ pub fn construir(
                 cierra = m.remove("cierra").as_ref().and_then(cerrado);
             }
             // RADIAN events read in words (the payer's acts before DIAN, not Trazo's rules).
-            if let (Some(texto), Value::Object(m)) =
-                (super::importaciones::radian::texto(&ev.tipo, ev.fecha, &datos), &mut datos)
-            {
+            if let (Some(texto), Value::Object(m)) = (
+                super::importaciones::radian::texto(&ev.tipo, ev.fecha, &datos),
+                &mut datos,
+            ) {
                 m.insert("texto".into(), Value::String(texto));
             }
             EventoVista {

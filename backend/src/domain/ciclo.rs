@@ -400,7 +400,10 @@ impl Factura {
     pub fn nota_debito(&self, valor: i64) -> Result<(), Rechazo> {
         self.cerrada()?;
         if valor <= 0 {
-            return Err(Rechazo::uno("valor", "el valor de la nota débito debe ser mayor que cero"));
+            return Err(Rechazo::uno(
+                "valor",
+                "el valor de la nota débito debe ser mayor que cero",
+            ));
         }
         Ok(())
     }

@@ -195,7 +195,10 @@ pub(crate) fn extraer(arbol: &Arbol, archivo: &str) -> Result<EventoDian, Vec<Im
                     .map(|i| a.texto(i).to_string())
                     .filter(|t| !t.is_empty())
             };
-            let nombre: Vec<String> = [parte("FirstName"), parte("FamilyName")].into_iter().flatten().collect();
+            let nombre: Vec<String> = [parte("FirstName"), parte("FamilyName")]
+                .into_iter()
+                .flatten()
+                .collect();
             let mut s = nombre.join(" ");
             if let Some(cargo) = parte("JobTitle") {
                 s = if s.is_empty() { cargo } else { format!("{s}, {cargo}") };

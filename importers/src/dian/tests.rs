@@ -996,7 +996,13 @@ fn dians_invoice_with_iva_discounts_and_anticipo_is_read_with_every_total() {
     let f = ok(FIRMADA, "invoice_signed_dian_v2.xml");
     assert_eq!(f.numero, "SETP990000002");
     assert_eq!(
-        (f.valor_bruto, f.impuestos, f.valor_con_impuestos, f.anticipos, f.valor_a_pagar),
+        (
+            f.valor_bruto,
+            f.impuestos,
+            f.valor_con_impuestos,
+            f.anticipos,
+            f.valor_a_pagar
+        ),
         (d("12600.06"), d("2424.01"), d("15024.07"), d("1000.00"), d("14024.07"))
     );
     assert_eq!((f.descuentos, f.cargos, f.redondeo), (d("0"), d("0"), d("0")));
@@ -1005,10 +1011,17 @@ fn dians_invoice_with_iva_discounts_and_anticipo_is_read_with_every_total() {
     // The first line is net of its 33.33 % discount (18900 − 6299.94); the second is free and
     // still carries IVA on a reference price.
     assert_eq!(
-        (f.lineas[0].valor_unitario, f.lineas[0].valor_total, f.lineas[0].impuestos),
+        (
+            f.lineas[0].valor_unitario,
+            f.lineas[0].valor_total,
+            f.lineas[0].impuestos
+        ),
         (d("18900.00"), d("12600.06"), d("2394.01"))
     );
-    assert_eq!((f.lineas[1].valor_total, f.lineas[1].impuestos), (d("0.00"), d("30.00")));
+    assert_eq!(
+        (f.lineas[1].valor_total, f.lineas[1].impuestos),
+        (d("0.00"), d("30.00"))
+    );
     // Other invoices it references (an earlier one, a prepayment) are not notes' references.
     assert_eq!(f.factura_referenciada, None);
 }
@@ -1148,8 +1161,15 @@ fn a_claim_without_its_concept_or_an_unknown_event_code_is_refused() {
         e[0].ubicacion,
         Ubicacion::XPath("/ApplicationResponse/cac:DocumentResponse/cac:Response/cbc:ResponseCode".into())
     );
-    assert!(e[0].mensaje.starts_with("el reclamo (031) debe traer su concepto"), "{e:#?}");
+    assert!(
+        e[0].mensaje.starts_with("el reclamo (031) debe traer su concepto"),
+        "{e:#?}"
+    );
     let otro = s.replace(">031</cbc:ResponseCode>", ">02</cbc:ResponseCode>");
     let e = parse_documento(otro.as_bytes(), "r.xml").unwrap_err();
-    assert!(e[0].mensaje.starts_with("el evento '02' no es uno de los que Trazo registra"), "{e:#?}");
+    assert!(
+        e[0].mensaje
+            .starts_with("el evento '02' no es uno de los que Trazo registra"),
+        "{e:#?}"
+    );
 }

@@ -76,7 +76,10 @@ fn de(e: &Equipo, muestra: &str) -> String {
 /// DIAN's invoice SETP990000002 (re-signed copy, whose amounts add up) renumbered with another
 /// number and CUFE: an invoice a RADIAN example or a note can reference.
 fn factura_con(e: &Equipo, numero: &str, cufe: &str) -> String {
-    con(&de(e, FIRMADA), &[("SETP990000002", numero), (CUFE_SETP990000002, cufe)])
+    con(
+        &de(e, FIRMADA),
+        &[("SETP990000002", numero), (CUFE_SETP990000002, cufe)],
+    )
 }
 
 fn importar(app: &TestApp, e: &Equipo, archivos: &[(&str, &str)]) -> Value {
@@ -171,7 +174,11 @@ fn dian_invoices_with_iva_anticipos_and_another_currency_import_with_their_lines
     assert_eq!(items.len(), 2, "the lines with IVA are kept: {f}");
     assert_eq!(
         (&items[0]["codigo"], &items[0]["valor_total"], &items[0]["impuestos"]),
-        (&Value::from("AOHV84-225"), &Value::from("12600.06"), &Value::from("2394.01"))
+        (
+            &Value::from("AOHV84-225"),
+            &Value::from("12600.06"),
+            &Value::from("2394.01")
+        )
     );
     // A free line (FreeOfChargeIndicator) whose IVA is computed on a reference price.
     assert_eq!(
@@ -215,9 +222,15 @@ fn notas_debito_and_credito_attach_to_their_invoice_and_move_what_is_owed() {
     // The invoice they reference: DIAN's services example (USD, anticipo) renumbered.
     let factura = con(
         &de(&e, SERVICIOS),
-        &[("SETP990000018", "SETP990000015"), (CUFE_SETP990000018, CUFE_SETP990000015)],
+        &[
+            ("SETP990000018", "SETP990000015"),
+            (CUFE_SETP990000018, CUFE_SETP990000015),
+        ],
     );
-    assert_eq!(resultado(&importar(&app, &e, &[("SETP990000015.xml", &factura)])).0, "terminada");
+    assert_eq!(
+        resultado(&importar(&app, &e, &[("SETP990000015.xml", &factura)])).0,
+        "terminada"
+    );
     let f = app.factura_por_numero(&e.cartera, "SETP990000015");
     assert_eq!(f["saldo"], "43474617.00");
 
@@ -234,11 +247,7 @@ fn notas_debito_and_credito_attach_to_their_invoice_and_move_what_is_owed() {
     assert!(!m.contains("/Invoice"), "{m}");
 
     // With the debit note (same day: the débito goes first), both land.
-    let v = importar(
-        &app,
-        &e,
-        &[("CreditNote.xml", &credito), ("DebitNote.xml", &debito)],
-    );
+    let v = importar(&app, &e, &[("CreditNote.xml", &credito), ("DebitNote.xml", &debito)]);
     assert_eq!(resultado(&v), ("terminada", 2, 0), "{v}");
     let f = app.factura_por_numero(&e.cartera, "SETP990000015");
     assert_eq!(f["saldo"], "43474617.00", "+ 46.481.617,00 − 46.481.617,00");
@@ -247,9 +256,16 @@ fn notas_debito_and_credito_attach_to_their_invoice_and_move_what_is_owed() {
     let nd = evento(&t, "nota_debito");
     assert_eq!(
         (&nd["detalle"]["numero"], &nd["detalle"]["valor"], &nd["saldo"]),
-        (&Value::from("ND1"), &Value::from("46481617.00"), &Value::from("89956234.00"))
+        (
+            &Value::from("ND1"),
+            &Value::from("46481617.00"),
+            &Value::from("89956234.00")
+        )
     );
-    assert_eq!(nd["detalle"]["motivo"], "Factura anterior", "DiscrepancyResponse/Description");
+    assert_eq!(
+        nd["detalle"]["motivo"], "Factura anterior",
+        "DiscrepancyResponse/Description"
+    );
 
     // The same notes again, in other bytes: nothing changes.
     let v = importar(
@@ -261,7 +277,10 @@ fn notas_debito_and_credito_attach_to_their_invoice_and_move_what_is_owed() {
         ],
     );
     assert_eq!(resultado(&v), ("terminada", 0, 2), "{v}");
-    assert_eq!(app.factura_por_numero(&e.cartera, "SETP990000015")["saldo"], "43474617.00");
+    assert_eq!(
+        app.factura_por_numero(&e.cartera, "SETP990000015")["saldo"],
+        "43474617.00"
+    );
 }
 
 #[test]
@@ -300,7 +319,10 @@ fn an_invoice_number_that_exists_with_other_content_is_an_error_naming_the_diffe
     let otra = con(
         &original,
         &[
-            ("<cbc:IssueDate>2019-06-20</cbc:IssueDate>", "<cbc:IssueDate>2019-06-25</cbc:IssueDate>"),
+            (
+                "<cbc:IssueDate>2019-06-20</cbc:IssueDate>",
+                "<cbc:IssueDate>2019-06-25</cbc:IssueDate>",
+            ),
             (
                 r#"<cbc:PayableAmount currencyID="COP">14024.07</cbc:PayableAmount>"#,
                 r#"<cbc:PayableRoundingAmount currencyID="COP">100.00</cbc:PayableRoundingAmount><cbc:PayableAmount currencyID="COP">14124.07</cbc:PayableAmount>"#,
@@ -315,7 +337,10 @@ fn an_invoice_number_that_exists_with_other_content_is_an_error_naming_the_diffe
         "c.xml, /Invoice/cbc:ID, ID: la factura SETP990000002 ya existe con valor total $ 15.024,07 (el archivo \
          dice $ 15.124,07), y con fecha de expedición 2019-06-20 (el archivo dice 2019-06-25)"
     );
-    assert_eq!(app.factura_por_numero(&e.cartera, "SETP990000002")["valor_total"], "15024.07");
+    assert_eq!(
+        app.factura_por_numero(&e.cartera, "SETP990000002")["valor_total"],
+        "15024.07"
+    );
 }
 
 #[test]
@@ -426,7 +451,10 @@ fn one_run_reports_every_error_of_every_file() {
             ("CreditNote.xml", &de(&e, NOTA_CREDITO)),
             ("DebitNote.xml", &de(&e, NOTA_DEBITO)),
             ("031.xml", RECLAMO),
-            ("sin referencia.xml", &con(SIN_REFERENCIA, &[("860003456", &e.tenant.nit)])),
+            (
+                "sin referencia.xml",
+                &con(SIN_REFERENCIA, &[("860003456", &e.tenant.nit)]),
+            ),
             ("ajena.xml", FIRMADA),
         ],
     );
@@ -447,10 +475,10 @@ fn one_run_reports_every_error_of_every_file() {
     );
     let ajena = errores(&v).iter().find(|x| x["archivo"] == "ajena.xml").unwrap();
     assert!(
-        ajena["message"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("la factura SETP990000002 es del NIT 800197268, no del prestador ({})", e.tenant.nit)),
+        ajena["message"].as_str().unwrap().contains(&format!(
+            "la factura SETP990000002 es del NIT 800197268, no del prestador ({})",
+            e.tenant.nit
+        )),
         "{ajena}"
     );
     let notas: Vec<&str> = errores(&v)
@@ -458,5 +486,8 @@ fn one_run_reports_every_error_of_every_file() {
         .filter(|x| x["archivo"].as_str().unwrap().ends_with("Note.xml"))
         .map(|x| x["message"].as_str().unwrap())
         .collect();
-    assert!(notas.iter().all(|m| m.contains("la nota") && !m.contains("/Invoice")), "{notas:?}");
+    assert!(
+        notas.iter().all(|m| m.contains("la nota") && !m.contains("/Invoice")),
+        "{notas:?}"
+    );
 }

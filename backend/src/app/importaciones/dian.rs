@@ -127,11 +127,7 @@ impl Firma {
             archivo.cufe.clone().unwrap_or_else(|| "(ninguno)".into()),
         );
         dif("fecha de expedición", self.fecha.to_string(), archivo.fecha.to_string());
-        dif(
-            "pagador NIT",
-            self.pagador.clone(),
-            archivo.pagador.clone(),
-        );
+        dif("pagador NIT", self.pagador.clone(), archivo.pagador.clone());
         dif(
             "copagos",
             pesos_colombianos(self.copagos),
@@ -553,13 +549,14 @@ impl Dian<'_> {
                 continue;
             }
             let por_numero = match &d.factura_referenciada {
-                Some(n) => db::facturas::por_numeros(c, &actor.prestador_id, &[n.trim().to_uppercase()])?
-                    .pop(),
+                Some(n) => db::facturas::por_numeros(c, &actor.prestador_id, &[n.trim().to_uppercase()])?.pop(),
                 None => None,
             };
             let factura = match (por_numero, &d.cufe_referenciado) {
                 (Some(f), _) => Some(f),
-                (None, Some(cufe)) => db::facturas::por_cufes(c, &actor.prestador_id, std::slice::from_ref(cufe))?.pop(),
+                (None, Some(cufe)) => {
+                    db::facturas::por_cufes(c, &actor.prestador_id, std::slice::from_ref(cufe))?.pop()
+                }
                 (None, None) => None,
             };
             let referencia = d
@@ -572,10 +569,12 @@ impl Dian<'_> {
                     .factura_referenciada
                     .as_ref()
                     .is_some_and(|n| self.vistos.contains_key(&n.trim().to_uppercase()))
-                    || d.cufe_referenciado.as_ref().is_some_and(|c| self.cufes_vistos.contains(c));
+                    || d.cufe_referenciado
+                        .as_ref()
+                        .is_some_and(|c| self.cufes_vistos.contains(c));
                 // Its invoice came in this run but was not written because of other errors: those
                 // errors are the ones to fix.
-                if !(de_esta_carga && !errores.is_empty()) {
+                if !de_esta_carga || errores.is_empty() {
                     errores.push(error(
                         &archivo,
                         xp(format!("{ref_ruta}/cbc:ID")),
@@ -621,7 +620,14 @@ impl Dian<'_> {
                 };
                 let mut dif = Vec::new();
                 if ya.tipo != tipo {
-                    dif.push(format!("otro tipo (nota {})", if ya.tipo == db::notas::DEBITO { "débito" } else { "crédito" }));
+                    dif.push(format!(
+                        "otro tipo (nota {})",
+                        if ya.tipo == db::notas::DEBITO {
+                            "débito"
+                        } else {
+                            "crédito"
+                        }
+                    ));
                 }
                 if ya.cude.as_deref() != Some(cude.as_str()) {
                     dif.push(format!(

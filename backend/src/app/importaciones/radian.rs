@@ -64,7 +64,7 @@ pub(super) fn registrar(
         let nombre = format!("el evento RADIAN {} ({})", ev.tipo.codigo(), ev.numero);
         let Some(factura) = db::facturas::por_cufes(c, &actor.prestador_id, std::slice::from_ref(&ev.cufe))?.pop()
         else {
-            if !(de_la_carga.contains(&ev.cufe) && !errores.is_empty()) {
+            if !de_la_carga.contains(&ev.cufe) || errores.is_empty() {
                 let numero = ev
                     .factura
                     .as_ref()
@@ -157,9 +157,7 @@ pub fn texto(tipo: &str, fecha: chrono::NaiveDate, datos: &Value) -> Option<Stri
                 (Some(k), None) => format!(": concepto {k}"),
                 _ => String::new(),
             };
-            let descripcion = campo("descripcion")
-                .map(|d| format!(" — «{d}»"))
-                .unwrap_or_default();
+            let descripcion = campo("descripcion").map(|d| format!(" — «{d}»")).unwrap_or_default();
             format!("El pagador reclamó la factura el {fecha} ({evento}){concepto}{descripcion}.")
         }
         "radian_aceptacion_expresa" => format!("El pagador aceptó expresamente la factura el {fecha} ({evento})."),
@@ -173,7 +171,9 @@ pub fn texto(tipo: &str, fecha: chrono::NaiveDate, datos: &Value) -> Option<Stri
 
 /// The day the payer received the invoice, as a RADIAN event proves it: the first acuse de
 /// recibo (030) or recibo del servicio (032).
-pub fn recibida_por_pagador<'a>(eventos: impl IntoIterator<Item = (&'a str, chrono::NaiveDate)>) -> Option<chrono::NaiveDate> {
+pub fn recibida_por_pagador<'a>(
+    eventos: impl IntoIterator<Item = (&'a str, chrono::NaiveDate)>,
+) -> Option<chrono::NaiveDate> {
     eventos
         .into_iter()
         .filter(|(t, _)| *t == "radian_acuse_recibo" || *t == "radian_recibo_servicio")
