@@ -348,8 +348,8 @@ fn a_document_that_is_not_an_invoice_is_refused() {
             "correo.html",
             Ubicacion::XPath("/html".into()),
             None,
-            "el documento es <html>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote o \
-             AttachedDocument"
+            "el documento es <html>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote, \
+             AttachedDocument o un evento RADIAN (ApplicationResponse)"
         )]
     );
 }

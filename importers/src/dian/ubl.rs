@@ -32,8 +32,8 @@ pub(crate) fn raiz(arbol: &Arbol, archivo: &str) -> Result<Raiz, ImportError> {
             Ubicacion::XPath(format!("{}/{}", arbol.base, muestra(&n.qname))),
             None,
             format!(
-                "el documento es <{}>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote o \
-                 AttachedDocument",
+                "el documento es <{}>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote, \
+                 AttachedDocument o un evento RADIAN (ApplicationResponse)",
                 muestra(&n.qname)
             ),
         ));
