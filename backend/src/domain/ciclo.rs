@@ -1116,4 +1116,28 @@ mod tests {
         assert_eq!(castigada.estado(hoy, &r), EstadoFactura::Castigada);
         assert_eq!(castigada.saldo(hoy, &r), 0);
     }
+
+    #[test]
+    fn a_nota_debito_raises_what_is_owed_and_an_anticipo_lowers_it_without_being_a_payment() {
+        let r = reglas();
+        let hoy = d("2025-04-30");
+        let f = Factura {
+            debitos: 200_000 * P,
+            anticipos: 300_000 * P,
+            ..radicada()
+        };
+        assert_eq!(f.saldo(hoy, &r), 900_000 * P);
+        // The advance was paid before the invoice: the payer still has to act on it.
+        assert_eq!(f.estado(hoy, &r), EstadoFactura::Radicada);
+        // Glosas can reach what is still owed, débito included, not what was paid in advance.
+        assert!(f.glosar(&nueva(900_000 * P, "2025-04-24"), &t()).is_ok());
+        assert!(matches!(
+            f.glosar(&nueva(900_000 * P + 1, "2025-04-24"), &t()),
+            Err(Rechazo::Valores(_))
+        ));
+        assert!(f.nota_debito(1).is_ok());
+        assert!(matches!(f.nota_debito(0), Err(Rechazo::Valores(_))));
+        let castigada = Factura { castigado: P, ..f };
+        assert!(matches!(castigada.nota_debito(P), Err(Rechazo::Estado(_))));
+    }
 }
