@@ -181,6 +181,9 @@ pub struct FacturaLista {
     pub factura: FacturaValida,
     pub pagador_id: String,
     pub contrato_id: Option<String>,
+    /// What the source says beyond the invoice's own fields, kept in its `expedida` event (a
+    /// DIAN invoice in another currency: the currency, rate and amounts as written).
+    pub origen: Option<serde_json::Value>,
 }
 
 /// Inserts checked invoices with their lines and their first event, in the caller's
@@ -200,6 +203,7 @@ pub fn insertar(
         factura: v,
         pagador_id,
         contrato_id,
+        origen,
     } in lote
     {
         let id = db::new_id();
@@ -230,14 +234,20 @@ pub fn insertar(
             prestador_id: actor.prestador_id.clone(),
             factura_id: id.clone(),
             tipo: "expedida".into(),
-            datos: serde_json::json!({
-                "numero": v.numero,
-                "valor_total": from_centavos(v.valor_total),
-                "items": v.items.len(),
-                "saldo": from_centavos(v.valor_a_cargo_pagador()),
-                "en_discusion": from_centavos(0),
-                "termino": {"nombre": "radicacion", "abre": true, "vence": terminos.radicacion.vence(v.fecha_expedicion), "fuente": terminos.radicacion.fuente},
-            })
+            datos: {
+                let mut datos = serde_json::json!({
+                    "numero": v.numero,
+                    "valor_total": from_centavos(v.valor_total),
+                    "items": v.items.len(),
+                    "saldo": from_centavos(v.valor_a_cargo_pagador()),
+                    "en_discusion": from_centavos(0),
+                    "termino": {"nombre": "radicacion", "abre": true, "vence": terminos.radicacion.vence(v.fecha_expedicion), "fuente": terminos.radicacion.fuente},
+                });
+                if let (Some(o), serde_json::Value::Object(m)) = (origen, &mut datos) {
+                    m.insert("origen".into(), o);
+                }
+                datos
+            }
             .to_string(),
             actor_id: actor.usuario_id.clone(),
             fecha: v.fecha_expedicion,
@@ -318,6 +328,7 @@ pub fn crear(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevaFactu
                 factura: valida,
                 pagador_id,
                 contrato_id,
+                origen: None,
             }],
         )?;
         Ok(filas.remove(0).id)

@@ -195,6 +195,15 @@ fn dian_invoices_with_iva_anticipos_and_another_currency_import_with_their_lines
     assert_eq!(s["valor_total"], "46574617.00");
     assert_eq!(s["saldo"], "43474617.00", "14024.07 × 3100");
     assert_eq!(s["items"][0]["impuestos"], "7421431.00", "2394.01 × 3100");
+    let t = app.trazabilidad(&e.auditor, &id(&s));
+    assert_eq!(
+        evento(&t, "expedida")["detalle"]["origen"],
+        serde_json::json!({"moneda": "USD", "tasa_cambio": "3100", "valor_total": "15024.07", "anticipos": "1000.00",
+                           "valor_a_pagar": "14024.07", "fuente": "cac:PaymentExchangeRate/cbc:CalculationRate"})
+    );
+    assert!(evento(&app.trazabilidad(&e.auditor, &id(&f)), "expedida")["detalle"]
+        .get("origen")
+        .is_none());
 }
 
 #[test]

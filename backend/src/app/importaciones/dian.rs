@@ -458,6 +458,17 @@ impl Dian<'_> {
             // discounts and taxes, which the form's check of quantity × price does not know).
             items: Vec::new(),
         };
+        // What was converted, as the file wrote it, so the pesos can be traced back.
+        let origen = d.tasa_cambio.map(|tasa| {
+            json!({
+                "moneda": d.moneda,
+                "tasa_cambio": tasa.to_string(),
+                "valor_total": d.valor_total().to_string(),
+                "anticipos": d.anticipos.to_string(),
+                "valor_a_pagar": d.valor_a_pagar.to_string(),
+                "fuente": "cac:PaymentExchangeRate/cbc:CalculationRate",
+            })
+        });
         match dominio::validar(entrada, self.cx.hoy) {
             Ok(mut factura) => {
                 factura.items = items;
@@ -472,6 +483,7 @@ impl Dian<'_> {
                         factura,
                         pagador_id,
                         contrato_id,
+                        origen,
                     },
                     anticipo,
                 )
