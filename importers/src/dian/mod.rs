@@ -1,6 +1,7 @@
 //! DIAN electronic invoices (factura electrónica de venta, FEV) in UBL 2.1: `Invoice`,
 //! `CreditNote`, `DebitNote`, and the `AttachedDocument` container in which they usually
-//! travel to the payer.
+//! travel to the payer; and the RADIAN events about them (`ApplicationResponse` 030–034,
+//! `radian.rs`), read with [`parse_documento`].
 //!
 //! Sources for the paths read here (the DIAN annex itself was not at hand; what follows was
 //! checked against public implementations of it):
