@@ -323,6 +323,9 @@ fn an_invoice_number_that_exists_with_other_content_is_an_error_naming_the_diffe
     // The same invoice in other bytes is a duplicate.
     let v = importar(&app, &e, &[("b.xml", &format!("{original}\n"))]);
     assert_eq!(resultado(&v), ("terminada", 0, 1), "{v}");
+    let f = app.factura_por_numero(&e.cartera, "SETP990000002");
+    assert_eq!(f["saldo"], "14024.07", "the anticipo is not recorded twice");
+    assert_eq!(tipos(&app.trazabilidad(&e.auditor, &id(&f))), ["expedida", "anticipo"]);
 
     // The same number with another date and a rounding that raises its value.
     let otra = con(
