@@ -206,6 +206,7 @@ fn facturas_radicadas(e: &Entorno, n: usize) -> Vec<String> {
                 factura: validar(f, hoy()).unwrap(),
                 pagador_id: e.pagador_id.clone(),
                 contrato_id: None,
+                origen: None,
             }
         })
         .collect();

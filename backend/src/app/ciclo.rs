@@ -183,6 +183,8 @@ fn cargar_lote(
                 glosas: glosas.iter().map(glosa_dominio).collect(),
                 pagado: reduccion(db::movimientos::PAGO),
                 notas: reduccion(db::movimientos::NOTA_CREDITO),
+                debitos: s.get(db::movimientos::NOTA_DEBITO).copied().unwrap_or(0),
+                anticipos: reduccion(db::movimientos::ANTICIPO),
                 castigado: reduccion(db::movimientos::CASTIGO),
                 anulada: fila.estado == EstadoFactura::Anulada,
             };

@@ -228,6 +228,7 @@ pub fn cargar_con_semilla(db: &Db, t: &Terminos, hoy: NaiveDate, semilla: u64) -
                 factura,
                 pagador_id: pagador.id.clone(),
                 contrato_id: Some(contrato.id.clone()),
+                origen: None,
             });
         }
         let filas = super::facturas::insertar(c, &actor, t, lote)?;

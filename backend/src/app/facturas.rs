@@ -60,6 +60,9 @@ pub struct ItemVista {
     pub valor_unitario: Decimal,
     #[schema(value_type = String)]
     pub valor_total: Decimal,
+    /// Taxes of the line (IVA, INC...) over `valor_total`, as the electronic invoice states them.
+    #[schema(value_type = String)]
+    pub impuestos: Decimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -146,6 +149,7 @@ fn item_vista(i: Item) -> ItemVista {
         cantidad: i.cantidad.parse().unwrap_or_default(),
         valor_unitario: from_centavos(i.valor_unitario),
         valor_total: from_centavos(i.valor_total),
+        impuestos: from_centavos(i.impuestos),
         codigo: i.codigo,
         descripcion: i.descripcion,
     }
@@ -177,6 +181,9 @@ pub struct FacturaLista {
     pub factura: FacturaValida,
     pub pagador_id: String,
     pub contrato_id: Option<String>,
+    /// What the source says beyond the invoice's own fields, kept in its `expedida` event (a
+    /// DIAN invoice in another currency: the currency, rate and amounts as written).
+    pub origen: Option<serde_json::Value>,
 }
 
 /// Inserts checked invoices with their lines and their first event, in the caller's
@@ -196,6 +203,7 @@ pub fn insertar(
         factura: v,
         pagador_id,
         contrato_id,
+        origen,
     } in lote
     {
         let id = db::new_id();
@@ -211,6 +219,7 @@ pub fn insertar(
                 cantidad: it.cantidad.to_string(),
                 valor_unitario: it.valor_unitario,
                 valor_total: it.valor_total,
+                impuestos: it.impuestos,
             });
         }
         movimientos.push(Movimiento::new(
@@ -225,14 +234,20 @@ pub fn insertar(
             prestador_id: actor.prestador_id.clone(),
             factura_id: id.clone(),
             tipo: "expedida".into(),
-            datos: serde_json::json!({
-                "numero": v.numero,
-                "valor_total": from_centavos(v.valor_total),
-                "items": v.items.len(),
-                "saldo": from_centavos(v.valor_a_cargo_pagador()),
-                "en_discusion": from_centavos(0),
-                "termino": {"nombre": "radicacion", "abre": true, "vence": terminos.radicacion.vence(v.fecha_expedicion), "fuente": terminos.radicacion.fuente},
-            })
+            datos: {
+                let mut datos = serde_json::json!({
+                    "numero": v.numero,
+                    "valor_total": from_centavos(v.valor_total),
+                    "items": v.items.len(),
+                    "saldo": from_centavos(v.valor_a_cargo_pagador()),
+                    "en_discusion": from_centavos(0),
+                    "termino": {"nombre": "radicacion", "abre": true, "vence": terminos.radicacion.vence(v.fecha_expedicion), "fuente": terminos.radicacion.fuente},
+                });
+                if let (Some(o), serde_json::Value::Object(m)) = (origen, &mut datos) {
+                    m.insert("origen".into(), o);
+                }
+                datos
+            }
             .to_string(),
             actor_id: actor.usuario_id.clone(),
             fecha: v.fecha_expedicion,
@@ -313,6 +328,7 @@ pub fn crear(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevaFactu
                 factura: valida,
                 pagador_id,
                 contrato_id,
+                origen: None,
             }],
         )?;
         Ok(filas.remove(0).id)
@@ -505,7 +521,7 @@ pub fn modificar(
         if f.version != cambio.version {
             return Err(super::pagadores::stale(f.version, cambio.version));
         }
-        if !e.radicaciones.is_empty() || e.dominio.anulada || e.dominio.notas > 0 {
+        if !e.radicaciones.is_empty() || e.dominio.anulada || e.dominio.notas > 0 || e.dominio.debitos > 0 {
             return Err(AppError::Conflict(format!(
                 "la factura {} ya fue radicada (o tiene notas): sus datos se corrigen con nota crédito o \
                  en el proceso del pagador, no aquí",
@@ -563,7 +579,6 @@ pub fn modificar(
             copagos: f.copagos,
             cuotas_moderadoras: f.cuotas_moderadoras,
             fecha_limite_radicacion: f.fecha_limite_radicacion,
-            saldo: f.saldo,
         };
         let a_cargo = valida.valor_a_cargo_pagador();
         let despues = db::facturas::Datos {
@@ -577,7 +592,6 @@ pub fn modificar(
             cuotas_moderadoras: valida.cuotas_moderadoras,
             // Res. 2284/2023 (terminos.radicacion): the term runs from the expedición.
             fecha_limite_radicacion: Some(t.radicacion.vence(valida.fecha_expedicion)),
-            saldo: a_cargo,
         };
         if db::facturas::editar(c, &actor.prestador_id, id, f.version, &despues)? == 0 {
             return Err(super::pagadores::stale(f.version + 1, f.version));
@@ -602,7 +616,7 @@ pub fn modificar(
             };
             let campos: serde_json::Map<_, _> = d
                 .into_iter()
-                .filter(|(k, v)| a.get(k) != Some(v) && k != "saldo" && k != "fecha_limite_radicacion")
+                .filter(|(k, v)| a.get(k) != Some(v) && k != "fecha_limite_radicacion")
                 .map(|(k, v)| (k.clone(), serde_json::json!({"antes": a.get(&k), "despues": v})))
                 .collect();
             serde_json::Value::Object(campos)
@@ -611,7 +625,9 @@ pub fn modificar(
             serde_json::to_value(&antes).unwrap_or_default(),
             serde_json::to_value(&despues).unwrap_or_default(),
         );
+        // The balance as the rules see the corrected invoice (anticipos and notes included).
         let nueva = super::ciclo::cargar(c, t, &actor.prestador_id, id)?;
+        let saldos = super::ciclo::guardar(c, &nueva, &t.reglas, None)?;
         super::ciclo::evento(
             c,
             actor,
@@ -620,7 +636,7 @@ pub fn modificar(
             hoy,
             serde_json::json!({"cambios": cambios, "motivo": motivo,
                 "termino": {"nombre": "radicacion", "abre": true, "vence": despues.fecha_limite_radicacion, "fuente": t.radicacion.fuente}}),
-            super::ciclo::saldos(&nueva, &t.reglas),
+            saldos,
         )?;
         Ok(())
     })?;

@@ -1,4 +1,5 @@
-//! Notas crédito (which lower or annul an invoice) and castigo (write-off).
+//! Notas crédito (which lower or annul an invoice), notas débito (which raise it) and castigo
+//! (write-off).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -73,6 +74,7 @@ pub fn nota_credito_en(
             motivo: n.motivo.trim().to_string(),
             anulacion: n.anulacion,
             creado_en: db::now(),
+            tipo: db::notas::CREDITO.into(),
         },
     )?;
     let m = db::movimientos::Movimiento::new(
@@ -96,6 +98,64 @@ pub fn nota_credito_en(
         actor,
         factura_id,
         tipo,
+        n.fecha,
+        json!({"numero": numero, "cude": n.cude, "valor": from_centavos(valor), "motivo": n.motivo.trim()}),
+        saldos,
+    )
+}
+
+/// Records a nota débito in the caller's transaction: it raises what the payer owes by its
+/// value (Res. DIAN 000165 de 2023, anexo técnico 1.9, DebitNote referencing the invoice).
+pub fn nota_debito_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: &NuevaNota,
+) -> Result<(), AppError> {
+    super::no_futura("fecha", n.fecha, hoy)?;
+    let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
+    let numero = n.numero.trim().to_uppercase();
+    if numero.is_empty() {
+        return Err(AppError::invalid("numero", "falta el número de la nota débito"));
+    }
+    let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
+    e.dominio.nota_debito(valor)?;
+    if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
+        return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
+    }
+    db::notas::insertar(
+        c,
+        &Nota {
+            id: db::new_id(),
+            prestador_id: actor.prestador_id.clone(),
+            factura_id: factura_id.to_string(),
+            numero: numero.clone(),
+            cude: n.cude.clone(),
+            valor,
+            fecha: n.fecha,
+            motivo: n.motivo.trim().to_string(),
+            anulacion: false,
+            creado_en: db::now(),
+            tipo: db::notas::DEBITO.into(),
+        },
+    )?;
+    let m = db::movimientos::Movimiento::new(
+        &actor.prestador_id,
+        factura_id,
+        db::movimientos::NOTA_DEBITO,
+        valor,
+        n.fecha,
+    );
+    db::movimientos::insertar(c, &[m])?;
+    e.dominio.debitos += valor;
+    let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+    ciclo::evento(
+        c,
+        actor,
+        factura_id,
+        "nota_debito",
         n.fecha,
         json!({"numero": numero, "cude": n.cude, "valor": from_centavos(valor), "motivo": n.motivo.trim()}),
         saldos,

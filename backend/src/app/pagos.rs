@@ -222,7 +222,11 @@ fn aplicar_en(
             (Some(l), _) if saldos.0 == 0 => {
                 Some(json!({"nombre": "pago", "vencia": l, "cumplido": fecha <= l, "fuente": t.pago.fuente}))
             }
-            (_, Some(r)) if !e.capita && e.dominio.pagado - aplicado < anticipo && e.dominio.pagado >= anticipo => {
+            (_, Some(r))
+                if !e.capita
+                    && e.dominio.pagado + e.dominio.anticipos - aplicado < anticipo
+                    && e.dominio.pagado + e.dominio.anticipos >= anticipo =>
+            {
                 let l = t.pago_anticipo.vence(r);
                 Some(
                     json!({"nombre": "pago_anticipo", "vencia": l, "cumplido": fecha <= l, "fuente": t.pago_anticipo.fuente}),

@@ -143,7 +143,8 @@ pub fn de_factura(e: &Expediente, t: &Terminos, hoy: NaiveDate) -> Vec<Plazo> {
     if !e.dominio.devuelta(hoy, &t.reglas) {
         if let (Some(r), false) = (e.dominio.fecha_radicacion, e.capita) {
             // Ley 1122/2007 art. 13 lit. d: the first share, until it is paid.
-            if e.dominio.pagado < t.valor_anticipo(e.dominio.a_cargo) {
+            // What the payer paid in advance of the invoice counts toward it.
+            if e.dominio.pagado + e.dominio.anticipos < t.valor_anticipo(e.dominio.a_cargo) {
                 v.push(plazo(
                     "pago_anticipo",
                     "pagador",

@@ -187,6 +187,10 @@ pub struct Trazabilidad {
     pub eventos: Vec<EventoVista>,
     /// Deadlines still running or missed as of today.
     pub plazos: Vec<Plazo>,
+    /// The day the payer received the invoice, when a RADIAN event (030 acuse de recibo or 032
+    /// recibo del servicio) proves it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recibida_por_pagador: Option<NaiveDate>,
 }
 
 fn decimal(v: &Value, key: &str) -> Decimal {
@@ -248,6 +252,13 @@ pub fn construir(
                     abre.extend(vs.iter().filter_map(abierto));
                 }
                 cierra = m.remove("cierra").as_ref().and_then(cerrado);
+            }
+            // RADIAN events read in words (the payer's acts before DIAN, not Trazo's rules).
+            if let (Some(texto), Value::Object(m)) = (
+                super::importaciones::radian::texto(&ev.tipo, ev.fecha, &datos),
+                &mut datos,
+            ) {
+                m.insert("texto".into(), Value::String(texto));
             }
             EventoVista {
                 termino: cierra
@@ -349,7 +360,10 @@ pub fn construir(
         ))
     });
     let plazos = super::plazos::de_factura(&e, t, hoy);
+    let recibida_por_pagador =
+        super::importaciones::radian::recibida_por_pagador(vistas.iter().map(|v| (v.tipo.as_str(), v.fecha)));
     Ok(Trazabilidad {
+        recibida_por_pagador,
         estado: e.dominio.estado(hoy, &t.reglas),
         saldo,
         en_discusion,

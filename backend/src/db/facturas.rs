@@ -45,7 +45,6 @@ pub struct Datos {
     pub copagos: i64,
     pub cuotas_moderadoras: i64,
     pub fecha_limite_radicacion: Option<chrono::NaiveDate>,
-    pub saldo: i64,
 }
 
 /// Writes corrected data if the invoice is still at `version`.
@@ -87,6 +86,8 @@ pub struct Item {
     pub cantidad: String,
     pub valor_unitario: i64,
     pub valor_total: i64,
+    /// Taxes of the line (IVA, INC...), over `valor_total`.
+    pub impuestos: i64,
 }
 
 /// Filters of the invoice list.
@@ -208,6 +209,24 @@ pub fn por_numeros(c: &mut AnyConnection, prestador_id: &str, numeros: &[String]
                     facturas::prestador_id
                         .eq(prestador_id)
                         .and(facturas::numero.eq_any(chunk)),
+                )
+                .select(Factura::as_select())
+                .load(c)?,
+        );
+    }
+    Ok(out)
+}
+
+/// Invoices of the tenant with these CUFEs (lowercase, as stored).
+pub fn por_cufes(c: &mut AnyConnection, prestador_id: &str, cufes: &[String]) -> QueryResult<Vec<Factura>> {
+    let mut out = Vec::new();
+    for chunk in cufes.chunks(super::LOTE) {
+        out.extend(
+            facturas::table
+                .filter(
+                    facturas::prestador_id
+                        .eq(prestador_id)
+                        .and(facturas::cufe.eq_any(chunk)),
                 )
                 .select(Factura::as_select())
                 .load(c)?,

@@ -5,12 +5,18 @@ use diesel::prelude::*;
 use super::schema::movimientos;
 use super::AnyConnection;
 
-/// Kinds of movement. The charge is positive; everything else takes the balance down.
+/// Kinds of movement. The charge and notas débito are positive; everything else takes the
+/// balance down.
 pub const CARGO: &str = "cargo";
 pub const GLOSA_ACEPTADA: &str = "glosa_aceptada";
 pub const GLOSA_CONCILIADA: &str = "glosa_conciliada";
 pub const PAGO: &str = "pago";
 pub const NOTA_CREDITO: &str = "nota_credito";
+/// A nota débito raises what the payer owes (positive, like the charge).
+pub const NOTA_DEBITO: &str = "nota_debito";
+/// What the payer paid in advance, before the invoice (`cbc:PrepaidAmount` of the DIAN invoice
+/// beyond the patient's copagos and cuotas).
+pub const ANTICIPO: &str = "anticipo";
 pub const CASTIGO: &str = "castigo";
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

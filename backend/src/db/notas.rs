@@ -1,4 +1,4 @@
-//! Notas crédito of invoices.
+//! Notas crédito and notas débito of invoices.
 
 use diesel::prelude::*;
 
@@ -18,7 +18,12 @@ pub struct Nota {
     pub motivo: String,
     pub anulacion: bool,
     pub creado_en: chrono::NaiveDateTime,
+    /// [`CREDITO`] or [`DEBITO`].
+    pub tipo: String,
 }
+
+pub const CREDITO: &str = "credito";
+pub const DEBITO: &str = "debito";
 
 pub fn insertar(c: &mut AnyConnection, n: &Nota) -> QueryResult<()> {
     diesel::insert_into(notas::table).values(n).execute(c).map(|_| ())
@@ -29,4 +34,13 @@ pub fn existe_numero(c: &mut AnyConnection, prestador_id: &str, numero: &str) ->
         notas::table.filter(notas::prestador_id.eq(prestador_id).and(notas::numero.eq(numero))),
     ))
     .get_result(c)
+}
+
+/// The note of the prestador with this number (crédito or débito), if any.
+pub fn por_numero(c: &mut AnyConnection, prestador_id: &str, numero: &str) -> QueryResult<Option<Nota>> {
+    notas::table
+        .filter(notas::prestador_id.eq(prestador_id).and(notas::numero.eq(numero)))
+        .select(Nota::as_select())
+        .first(c)
+        .optional()
 }

@@ -175,7 +175,7 @@ pub fn anticipos_pendientes(
         "SELECT f.id AS id, f.numero AS numero, f.pagador_id AS pagador_id, f.fecha_radicacion AS fecha_radicacion, \
                 f.valor_total - f.copagos - f.cuotas_moderadoras AS a_cargo, \
                 COALESCE((SELECT CAST(-SUM(m.valor) AS BIGINT) FROM movimientos m \
-                          WHERE m.factura_id = f.id AND m.tipo = ?), 0) AS pagado, f.saldo AS saldo \
+                          WHERE m.factura_id = f.id AND m.tipo IN (?, ?)), 0) AS pagado, f.saldo AS saldo \
          FROM facturas f LEFT JOIN contratos k ON k.id = f.contrato_id \
          WHERE f.prestador_id = ? AND f.fecha_radicacion <= ? AND f.fecha_limite_pago >= ? AND f.saldo > 0 \
            AND f.estado NOT IN ('anulada', 'castigada', 'devuelta', 'pagada') \
@@ -183,6 +183,8 @@ pub fn anticipos_pendientes(
          ORDER BY f.fecha_radicacion, f.numero LIMIT 5000",
         &[
             Param::Texto(super::movimientos::PAGO.into()),
+            // An advance the payer paid before the invoice (DIAN PrepaidAmount) counts too.
+            Param::Texto(super::movimientos::ANTICIPO.into()),
             Param::Texto(prestador_id.into()),
             Param::Fecha(radicadas_hasta),
             Param::Fecha(hoy),

@@ -89,6 +89,7 @@ diesel::table! {
         cantidad -> Text,
         valor_unitario -> BigInt,
         valor_total -> BigInt,
+        impuestos -> BigInt,
     }
 }
 
@@ -209,6 +210,7 @@ diesel::table! {
         motivo -> Text,
         anulacion -> Bool,
         creado_en -> Timestamp,
+        tipo -> Text,
     }
 }
 

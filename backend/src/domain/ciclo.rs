@@ -31,6 +31,12 @@ pub struct Factura {
     pub glosas: Vec<Glosa>,
     pub pagado: i64,
     pub notas: i64,
+    /// Notas débito: what the prestador added to the invoice after issuing it.
+    pub debitos: i64,
+    /// What the payer paid in advance, before the invoice (the DIAN invoice's PrepaidAmount
+    /// beyond the patient's copagos and cuotas): it is not a payment applied after radicación,
+    /// so it does not change who has the ball, but it is no longer owed.
+    pub anticipos: i64,
     pub castigado: i64,
     pub anulada: bool,
 }
@@ -104,11 +110,16 @@ impl Factura {
         self.glosas.iter().map(|g| g.contra_prestador(hoy, reglas)).sum()
     }
 
-    /// What is still owed as of `hoy`: the value billed less glosas accepted or conciliated
-    /// against the prestador, payments applied, notas crédito and castigo. Disputed glosas
-    /// are still owed (they are `en_discusion`, part of the saldo).
+    /// What is still owed as of `hoy`: the value billed plus notas débito, less glosas
+    /// accepted or conciliated against the prestador, advances, payments applied, notas crédito
+    /// and castigo. Disputed glosas are still owed (they are `en_discusion`, part of the saldo).
     pub fn saldo(&self, hoy: NaiveDate, reglas: &Reglas) -> i64 {
-        self.a_cargo - self.glosado_contra(hoy, reglas) - self.pagado - self.notas - self.castigado
+        self.a_cargo + self.debitos
+            - self.glosado_contra(hoy, reglas)
+            - self.anticipos
+            - self.pagado
+            - self.notas
+            - self.castigado
     }
 
     /// The value of glosas still disputed as of `hoy`.
@@ -349,9 +360,12 @@ impl Factura {
                 ),
             ));
         }
-        let comprometido: i64 =
-            self.glosas.iter().map(Glosa::vigente).sum::<i64>() + self.pagado + self.notas + self.castigado;
-        let disponible = self.a_cargo - comprometido;
+        let comprometido: i64 = self.glosas.iter().map(Glosa::vigente).sum::<i64>()
+            + self.anticipos
+            + self.pagado
+            + self.notas
+            + self.castigado;
+        let disponible = self.a_cargo + self.debitos - comprometido;
         if n.valor > disponible {
             problemas.push(valor(
                 "valor",
@@ -439,6 +453,19 @@ impl Factura {
             return Err(Rechazo::uno(
                 "valor",
                 format!("la nota de {} supera el saldo ({})", pesos(valor), pesos(saldo)),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A nota débito raises what is owed (Res. DIAN 000165 de 2023, anexo técnico 1.9: the
+    /// DebitNote adds to the invoice it references); a closed invoice takes none.
+    pub fn nota_debito(&self, valor: i64) -> Result<(), Rechazo> {
+        self.cerrada()?;
+        if valor <= 0 {
+            return Err(Rechazo::uno(
+                "valor",
+                "el valor de la nota débito debe ser mayor que cero",
             ));
         }
         Ok(())
@@ -558,6 +585,8 @@ mod tests {
             glosas: vec![],
             pagado: 0,
             notas: 0,
+            debitos: 0,
+            anticipos: 0,
             castigado: 0,
             anulada: false,
         }
@@ -1206,5 +1235,29 @@ mod tests {
         };
         assert_eq!(castigada.estado(hoy, &r), EstadoFactura::Castigada);
         assert_eq!(castigada.saldo(hoy, &r), 0);
+    }
+
+    #[test]
+    fn a_nota_debito_raises_what_is_owed_and_an_anticipo_lowers_it_without_being_a_payment() {
+        let r = reglas();
+        let hoy = d("2025-04-30");
+        let f = Factura {
+            debitos: 200_000 * P,
+            anticipos: 300_000 * P,
+            ..radicada()
+        };
+        assert_eq!(f.saldo(hoy, &r), 900_000 * P);
+        // The advance was paid before the invoice: the payer still has to act on it.
+        assert_eq!(f.estado(hoy, &r), EstadoFactura::Radicada);
+        // Glosas can reach what is still owed, débito included, not what was paid in advance.
+        assert!(f.glosar(&nueva(900_000 * P, "2025-04-24"), &t()).is_ok());
+        assert!(matches!(
+            f.glosar(&nueva(900_000 * P + 1, "2025-04-24"), &t()),
+            Err(Rechazo::Valores(_))
+        ));
+        assert!(f.nota_debito(1).is_ok());
+        assert!(matches!(f.nota_debito(0), Err(Rechazo::Valores(_))));
+        let castigada = Factura { castigado: P, ..f };
+        assert!(matches!(castigada.nota_debito(P), Err(Rechazo::Estado(_))));
     }
 }

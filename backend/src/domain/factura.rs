@@ -69,6 +69,9 @@ pub struct ItemValido {
     pub cantidad: Decimal,
     pub valor_unitario: i64,
     pub valor_total: i64,
+    /// Taxes of the line over `valor_total` (IVA, INC...): only electronic invoices that carry
+    /// them per line (cac:InvoiceLine/cac:TaxTotal) set it; health services are excluded from IVA.
+    pub impuestos: i64,
 }
 
 /// An invoice whose amounts add up, in centavos.
@@ -176,6 +179,7 @@ pub fn validar(f: FacturaEntrada, hoy: chrono::NaiveDate) -> Result<FacturaValid
             cantidad: it.cantidad.normalize(),
             valor_unitario: unitario,
             valor_total: total,
+            impuestos: 0,
         });
     }
     if !valid_items.is_empty() && suma != valor_total {

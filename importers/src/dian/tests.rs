@@ -94,6 +94,7 @@ fn an_invoice_is_read_with_every_field() {
                 cantidad: d("1"),
                 valor_unitario: d("45000"),
                 valor_total: d("45000"),
+                impuestos: d("0"),
             },
             LineaDian {
                 numero: 2,
@@ -102,6 +103,7 @@ fn an_invoice_is_read_with_every_field() {
                 cantidad: d("2"),
                 valor_unitario: d("18500"),
                 valor_total: d("37000"),
+                impuestos: d("0"),
             },
             LineaDian {
                 numero: 3,
@@ -110,6 +112,7 @@ fn an_invoice_is_read_with_every_field() {
                 cantidad: d("3"),
                 valor_unitario: d("12000"),
                 valor_total: d("36000"),
+                impuestos: d("0"),
             },
         ]
     );
@@ -189,6 +192,7 @@ fn a_credit_note_is_read_with_its_billing_reference() {
             cantidad: d("1"),
             valor_unitario: d("18500"),
             valor_total: d("18500"),
+            impuestos: d("0"),
         }]
     );
     assert_eq!(
@@ -344,8 +348,8 @@ fn a_document_that_is_not_an_invoice_is_refused() {
             "correo.html",
             Ubicacion::XPath("/html".into()),
             None,
-            "el documento es <html>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote o \
-             AttachedDocument"
+            "el documento es <html>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote, \
+             AttachedDocument o un evento RADIAN (ApplicationResponse)"
         )]
     );
 }
@@ -963,4 +967,209 @@ fn the_generator_is_deterministic_and_escapes_what_it_is_given() {
     let e = errores(raro.as_bytes(), "gen.xml");
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].mensaje.contains("llegó '9001<&>'"), "{e:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// DIAN's own examples (tests/fixtures/dian/muestras, see its README)
+// ---------------------------------------------------------------------------------------------
+
+const GENERICA: &[u8] = include_bytes!("../../tests/fixtures/dian/muestras/Generica.xml");
+const FIRMADA: &[u8] = include_bytes!("../../tests/fixtures/dian/muestras/invoice_signed_dian_v2.xml");
+const SERVICIOS: &[u8] = include_bytes!("../../tests/fixtures/dian/muestras/Servicios.xml");
+const CREDITO_DIAN: &[u8] = include_bytes!("../../tests/fixtures/dian/muestras/CreditNote.xml");
+const DEBITO_DIAN: &[u8] = include_bytes!("../../tests/fixtures/dian/muestras/DebitNote.xml");
+const SIN_REFERENCIA: &[u8] =
+    include_bytes!("../../tests/fixtures/dian/muestras/Ejemplificacion nota credito sin referencia a factura.xml");
+const RECLAMO: &[u8] =
+    include_bytes!("../../tests/fixtures/dian/muestras/031 - Reclamo de la factura Electronica de Venta.xml");
+const RECIBO: &[u8] = include_bytes!("../../tests/fixtures/dian/muestras/032 - Recibo_B&S.xml");
+
+fn evento(bytes: &[u8], archivo: &str) -> EventoDian {
+    match parse_documento(bytes, archivo) {
+        Ok(Documento::Evento(e)) => e,
+        otro => panic!("{archivo} debía leerse como evento: {otro:#?}"),
+    }
+}
+
+#[test]
+fn dians_invoice_with_iva_discounts_and_anticipo_is_read_with_every_total() {
+    let f = ok(FIRMADA, "invoice_signed_dian_v2.xml");
+    assert_eq!(f.numero, "SETP990000002");
+    assert_eq!(
+        (
+            f.valor_bruto,
+            f.impuestos,
+            f.valor_con_impuestos,
+            f.anticipos,
+            f.valor_a_pagar
+        ),
+        (d("12600.06"), d("2424.01"), d("15024.07"), d("1000.00"), d("14024.07"))
+    );
+    assert_eq!((f.descuentos, f.cargos, f.redondeo), (d("0"), d("0"), d("0")));
+    assert_eq!(f.valor_total(), d("15024.07"), "lo que vale: a pagar más lo anticipado");
+    assert_eq!(f.tasa_cambio, None);
+    // The first line is net of its 33.33 % discount (18900 − 6299.94); the second is free and
+    // still carries IVA on a reference price.
+    assert_eq!(
+        (
+            f.lineas[0].valor_unitario,
+            f.lineas[0].valor_total,
+            f.lineas[0].impuestos
+        ),
+        (d("18900.00"), d("12600.06"), d("2394.01"))
+    );
+    assert_eq!(
+        (f.lineas[1].valor_total, f.lineas[1].impuestos),
+        (d("0.00"), d("30.00"))
+    );
+    // Other invoices it references (an earlier one, a prepayment) are not notes' references.
+    assert_eq!(f.factura_referenciada, None);
+}
+
+#[test]
+fn a_payable_amount_that_does_not_subtract_the_prepaid_amount_is_refused() {
+    let e = errores(GENERICA, "Generica.xml");
+    assert_eq!(
+        e,
+        vec![xpath(
+            "Generica.xml",
+            "/Invoice/cac:LegalMonetaryTotal/cbc:PayableAmount",
+            "cbc:PayableAmount",
+            "cbc:PayableAmount dice 15024.07, pero cbc:TaxInclusiveAmount (15024.07) − cbc:AllowanceTotalAmount (0) + \
+             cbc:ChargeTotalAmount (0) − cbc:PrepaidAmount (1000.00) + cbc:PayableRoundingAmount (0) da 14024.07",
+        )]
+    );
+}
+
+#[test]
+fn a_tax_inclusive_amount_that_is_not_lines_plus_taxes_is_refused() {
+    let s = std::str::from_utf8(FIRMADA).unwrap().replace(
+        r#"<cbc:TaxInclusiveAmount currencyID="COP">15024.07</cbc:TaxInclusiveAmount>"#,
+        r#"<cbc:TaxInclusiveAmount currencyID="COP">15000.00</cbc:TaxInclusiveAmount>"#,
+    );
+    let e = errores(s.as_bytes(), "f.xml");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        e[0].mensaje,
+        "cbc:TaxInclusiveAmount dice 15000.00, pero el valor bruto (cbc:LineExtensionAmount 12600.06) más los \
+         impuestos (cac:TaxTotal 2424.01) da 15024.07"
+    );
+}
+
+#[test]
+fn line_taxes_must_add_up_to_the_documents() {
+    let s = std::str::from_utf8(FIRMADA).unwrap().replacen(
+        r#"<cbc:TaxAmount currencyID="COP">30.00</cbc:TaxAmount>"#,
+        r#"<cbc:TaxAmount currencyID="COP">31.00</cbc:TaxAmount>"#,
+        3,
+    );
+    // The document's subtotal, then the second line's TaxTotal and subtotal: only the line's
+    // TaxTotal is added; the 16 % subtotal of the document moved too but its TaxTotal did not.
+    let e = errores(s.as_bytes(), "f.xml");
+    assert!(
+        e.iter().any(|x| x.mensaje
+            == "los impuestos de las líneas (cac:InvoiceLine/cac:TaxTotal) suman 2425.01 y los del documento \
+                (cac:TaxTotal/cbc:TaxAmount) 2424.01"),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_document_in_another_currency_carries_its_rate_or_is_refused() {
+    let s = ok(SERVICIOS, "Servicios.xml");
+    assert_eq!((s.moneda.as_str(), s.tasa_cambio), ("USD", Some(d("3100"))));
+    let sin_tasa = std::str::from_utf8(SERVICIOS)
+        .unwrap()
+        .replace("<cbc:CalculationRate>3100</cbc:CalculationRate>", "");
+    let e = errores(sin_tasa.as_bytes(), "s.xml");
+    assert_eq!(
+        e,
+        vec![xpath(
+            "s.xml",
+            "/Invoice/cac:PaymentExchangeRate/cbc:CalculationRate",
+            "cbc:CalculationRate",
+            "la factura está en USD y no trae la tasa de cambio a pesos (cac:PaymentExchangeRate/cbc:CalculationRate); \
+             Trazo lleva la cartera en pesos",
+        )]
+    );
+}
+
+#[test]
+fn dians_notes_carry_the_invoice_they_correct_and_why() {
+    let c = ok(CREDITO_DIAN, "CreditNote.xml");
+    assert_eq!(c.tipo, TipoDocumento::NotaCredito);
+    assert_eq!(c.factura_referenciada.as_deref(), Some("SETP990000015"));
+    assert_eq!(
+        c.cufe_referenciado.as_deref(),
+        Some("e988c01fe2901d1bbf37911758961f7083b6e5c58400552b309549d6fbaa6402c8ff67b51d3c6f4ed478dc94b0c8b0fc")
+    );
+    assert_eq!(c.motivo.as_deref(), Some("Factura anterior"));
+    assert_eq!(c.valor_a_pagar, d("14994.07"));
+    let n = ok(DEBITO_DIAN, "DebitNote.xml");
+    assert_eq!(n.tipo, TipoDocumento::NotaDebito);
+    assert_eq!((n.valor_con_impuestos, n.valor_a_pagar), (d("14994.07"), d("14994.07")));
+    assert_eq!(n.lineas[0].impuestos, d("2394.01"));
+    let sin = ok(SIN_REFERENCIA, "sin.xml");
+    assert_eq!((sin.factura_referenciada, sin.cufe_referenciado), (None, None));
+}
+
+#[test]
+fn errors_of_a_note_name_its_own_root() {
+    let s = std::str::from_utf8(DEBITO_DIAN).unwrap().replace(
+        r#"<cbc:PayableAmount currencyID="USD">14994.07</cbc:PayableAmount>"#,
+        r#"<cbc:PayableAmount currencyID="USD">14000.00</cbc:PayableAmount>"#,
+    );
+    let e = errores(s.as_bytes(), "nd.xml");
+    assert_eq!(e.len(), 1, "{e:#?}");
+    assert_eq!(
+        e[0].ubicacion,
+        Ubicacion::XPath("/DebitNote/cac:RequestedMonetaryTotal/cbc:PayableAmount".into())
+    );
+}
+
+#[test]
+fn radian_events_are_read_with_what_each_says() {
+    let r = evento(RECLAMO, "031.xml");
+    assert_eq!(r.tipo, TipoEvento::Reclamo);
+    assert_eq!(r.numero, "REC00001");
+    assert_eq!(r.fecha, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+    assert_eq!(
+        r.cufe,
+        "9bc549b86a0ba1f8241b94f270ddce41bfbc7ff0bcc50bbc384db0a2a203bbcf9ec62de1a41d84f21b5d60f55aef7cb7"
+    );
+    assert_eq!(r.factura.as_deref(), Some("NALF110"));
+    assert_eq!(r.concepto.as_deref(), Some("02"));
+    assert_eq!(r.descripcion.as_deref(), Some("Mercancía no entregada"));
+    assert_eq!(r.nit_emisor.as_deref(), Some("901781456"));
+    let b = evento(RECIBO, "032.xml");
+    assert_eq!(b.tipo, TipoEvento::ReciboBien);
+    assert_eq!(b.persona.as_deref(), Some("Alberto Perez, Vigilante"));
+    // `parse` is for invoices and notes.
+    let e = parse(RECIBO, "032.xml").unwrap_err();
+    assert_eq!(
+        e[0].mensaje,
+        "el archivo es el evento RADIAN 032 (003), no una factura ni una nota"
+    );
+}
+
+#[test]
+fn a_claim_without_its_concept_or_an_unknown_event_code_is_refused() {
+    let s = std::str::from_utf8(RECLAMO).unwrap();
+    let sin_concepto = s.replace(r#" listID="02""#, "");
+    let e = parse_documento(sin_concepto.as_bytes(), "r.xml").unwrap_err();
+    assert_eq!(
+        e[0].ubicacion,
+        Ubicacion::XPath("/ApplicationResponse/cac:DocumentResponse/cac:Response/cbc:ResponseCode".into())
+    );
+    assert!(
+        e[0].mensaje.starts_with("el reclamo (031) debe traer su concepto"),
+        "{e:#?}"
+    );
+    let otro = s.replace(">031</cbc:ResponseCode>", ">02</cbc:ResponseCode>");
+    let e = parse_documento(otro.as_bytes(), "r.xml").unwrap_err();
+    assert!(
+        e[0].mensaje
+            .starts_with("el evento '02' no es uno de los que Trazo registra"),
+        "{e:#?}"
+    );
 }

@@ -2,7 +2,7 @@
 
 use rust_decimal::Decimal;
 
-use super::valores::{fecha, mensaje_monto, monto, nit};
+use super::valores::{fecha, mensaje_monto, monto, monto_con_signo, nit};
 use super::xml::{muestra, nombre, Arbol, Ns};
 use super::{salud, DocumentoDian, Limites, LineaDian, TipoDocumento};
 use crate::error::{ImportError, Ubicacion};
@@ -10,14 +10,17 @@ use crate::error::{ImportError, Ubicacion};
 /// What the root element is.
 pub(crate) enum Raiz {
     Documento(TipoDocumento),
+    /// An `ApplicationResponse`: a RADIAN event.
+    Evento,
     Contenedor,
 }
 
-const RAICES: [(&str, Ns); 4] = [
+const RAICES: [(&str, Ns); 5] = [
     ("Invoice", Ns::Invoice),
     ("CreditNote", Ns::CreditNote),
     ("DebitNote", Ns::DebitNote),
     ("AttachedDocument", Ns::Attached),
+    ("ApplicationResponse", Ns::ApplicationResponse),
 ];
 
 pub(crate) fn raiz(arbol: &Arbol, archivo: &str) -> Result<Raiz, ImportError> {
@@ -29,8 +32,8 @@ pub(crate) fn raiz(arbol: &Arbol, archivo: &str) -> Result<Raiz, ImportError> {
             Ubicacion::XPath(format!("{}/{}", arbol.base, muestra(&n.qname))),
             None,
             format!(
-                "el documento es <{}>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote o \
-                 AttachedDocument",
+                "el documento es <{}>; se espera una factura electrónica DIAN: Invoice, CreditNote, DebitNote, \
+                 AttachedDocument o un evento RADIAN (ApplicationResponse)",
                 muestra(&n.qname)
             ),
         ));
@@ -55,6 +58,7 @@ pub(crate) fn raiz(arbol: &Arbol, archivo: &str) -> Result<Raiz, ImportError> {
         Ns::Invoice => Raiz::Documento(TipoDocumento::Factura),
         Ns::CreditNote => Raiz::Documento(TipoDocumento::NotaCredito),
         Ns::DebitNote => Raiz::Documento(TipoDocumento::NotaDebito),
+        Ns::ApplicationResponse => Raiz::Evento,
         _ => Raiz::Contenedor,
     })
 }
@@ -153,14 +157,14 @@ fn esquema(tipo: TipoDocumento) -> Esquema {
     }
 }
 
-struct Ctx<'a> {
-    arbol: &'a Arbol,
-    archivo: &'a str,
-    errores: Vec<ImportError>,
+pub(crate) struct Ctx<'a> {
+    pub(crate) arbol: &'a Arbol,
+    pub(crate) archivo: &'a str,
+    pub(crate) errores: Vec<ImportError>,
 }
 
 impl Ctx<'_> {
-    fn error(&mut self, ruta: String, campo: &str, mensaje: String) {
+    pub(crate) fn error(&mut self, ruta: String, campo: &str, mensaje: String) {
         self.errores.push(ImportError::new(
             self.archivo,
             Ubicacion::XPath(ruta),
@@ -170,7 +174,7 @@ impl Ctx<'_> {
     }
 
     /// The trimmed text of a child that must be there and not be empty.
-    fn requerido(&mut self, padre: usize, ns: Ns, local: &str, falta: &str) -> Option<(usize, String)> {
+    pub(crate) fn requerido(&mut self, padre: usize, ns: Ns, local: &str, falta: &str) -> Option<(usize, String)> {
         match self.arbol.hijo(padre, &ns, local) {
             Some(i) if !self.arbol.texto(i).is_empty() => Some((i, self.arbol.texto(i).to_string())),
             Some(i) => {
@@ -215,7 +219,51 @@ impl Ctx<'_> {
         total
     }
 
-    fn nit_de(&mut self, parte: &str, quien: &str) -> Option<String> {
+    /// An optional amount child: 0 when absent or empty. `con_signo` for
+    /// `cbc:PayableRoundingAmount`, the only total that may be negative.
+    fn monto_opcional(&mut self, padre: usize, local: &str, con_signo: bool) -> Option<Decimal> {
+        let a = self.arbol;
+        match a.hijo(padre, &Ns::Cbc, local) {
+            Some(i) if !a.texto(i).is_empty() => {
+                if con_signo {
+                    let valor = a.texto(i);
+                    match monto_con_signo(valor) {
+                        Ok(d) => Some(d),
+                        Err(e) => {
+                            let mensaje = mensaje_monto(&e, valor);
+                            self.error(a.ruta(i), &nombre(&Ns::Cbc, local), mensaje);
+                            None
+                        }
+                    }
+                } else {
+                    self.monto_en(i, &nombre(&Ns::Cbc, local))
+                }
+            }
+            _ => Some(Decimal::ZERO),
+        }
+    }
+
+    /// Sum of the `cac:TaxTotal/cbc:TaxAmount` children of `padre`; None (with the errors
+    /// recorded) when one cannot be read. The second value says whether there was any.
+    fn impuestos_de(&mut self, padre: usize) -> (Option<Decimal>, bool) {
+        let a = self.arbol;
+        let totales: Vec<usize> = a.hijos(padre, &Ns::Cac, "TaxTotal").collect();
+        let mut leidos = Vec::with_capacity(totales.len());
+        let mut ok = true;
+        for t in &totales {
+            match self.monto_requerido(*t, "TaxAmount", "falta el valor del impuesto (cbc:TaxAmount)") {
+                Some(v) => leidos.push(v),
+                None => ok = false,
+            }
+        }
+        if !ok {
+            return (None, !totales.is_empty());
+        }
+        let suma = self.suma(&leidos, a.ruta_hijo(padre, &Ns::Cac, "TaxTotal"), "cbc:TaxAmount");
+        (suma, !totales.is_empty())
+    }
+
+    pub(crate) fn nit_de(&mut self, parte: &str, quien: &str) -> Option<String> {
         let a = self.arbol;
         let falta = format!("falta el NIT del {quien} (cac:{parte}/cac:Party/cac:PartyTaxScheme/cbc:CompanyID)");
         let Some(p) = a.hijo(0, &Ns::Cac, parte) else {
@@ -331,31 +379,62 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
     };
 
     // Document-level taxes: cac:TaxTotal children of the root (cac:WithholdingTaxTotal, the
-    // retenciones, is a different element and is not added).
-    let mut impuestos_leidos = Vec::new();
-    let mut impuestos_ok = true;
-    for t in a.hijos(0, &Ns::Cac, "TaxTotal").collect::<Vec<_>>() {
-        match c.monto_requerido(t, "TaxAmount", "falta el valor del impuesto (cbc:TaxAmount)") {
-            Some(v) => impuestos_leidos.push(v),
-            None => impuestos_ok = false,
+    // retenciones, is a different element and is not added: the buyer withholds them from
+    // what it pays, they do not change what the invoice is worth).
+    let (impuestos, _) = c.impuestos_de(0);
+
+    // A document in another currency is carried in pesos at the rate it declares itself
+    // (Anexo técnico 1.9, group cac:PaymentExchangeRate, required when the currency is not COP).
+    let tasa_cambio = match moneda.as_deref() {
+        Some("COP") | None => None,
+        Some(m) => {
+            let pasos = [(Ns::Cac, "PaymentExchangeRate"), (Ns::Cbc, "CalculationRate")];
+            match a.camino(0, &pasos) {
+                Some(i) if !a.texto(i).is_empty() => match c.monto_en(i, "cbc:CalculationRate") {
+                    Some(t) if t > Decimal::ZERO => Some(t),
+                    Some(_) => {
+                        c.error(
+                            a.ruta(i),
+                            "cbc:CalculationRate",
+                            "la tasa de cambio debe ser mayor que cero".to_string(),
+                        );
+                        None
+                    }
+                    None => None,
+                },
+                _ => {
+                    c.error(
+                        format!("{}/{}/cac:PaymentExchangeRate/cbc:CalculationRate", a.base, e.raiz),
+                        "cbc:CalculationRate",
+                        format!(
+                            "{} está en {m} y no trae la tasa de cambio a pesos \
+                             (cac:PaymentExchangeRate/cbc:CalculationRate); Trazo lleva la cartera en pesos",
+                            tipo.nombre()
+                        ),
+                    );
+                    None
+                }
+            }
         }
-    }
-    let impuestos = if impuestos_ok {
-        c.suma(&impuestos_leidos, a.ruta_hijo(0, &Ns::Cac, "TaxTotal"), "cbc:TaxAmount")
-    } else {
-        None
     };
 
-    // Monetary total.
+    // Monetary total, as DIAN's Anexo técnico 1.9 (Res. 000165 de 2023) profiles UBL 2.1:
+    //   LineExtensionAmount = Σ line LineExtensionAmount (each already net of its own
+    //                         discounts and charges)
+    //   TaxInclusiveAmount  = LineExtensionAmount + Σ TaxTotal/TaxAmount
+    //   PayableAmount       = TaxInclusiveAmount − AllowanceTotalAmount + ChargeTotalAmount
+    //                         − PrepaidAmount + PayableRoundingAmount
+    // TaxExclusiveAmount is, for DIAN, the taxable base (Σ TaxableAmount), which can count a
+    // base twice when two taxes apply to it; it does not enter what is owed and is not checked.
     let total = e.totales.iter().find_map(|t| a.hijo(0, &Ns::Cac, t));
-    let (valor_bruto, anticipos, valor_a_pagar, ruta_bruto) = match total {
+    let mut totales = None;
+    match total {
         None => {
             c.error(
                 a.ruta_hijo(0, &Ns::Cac, e.totales[0]),
                 &nombre(&Ns::Cac, e.totales[0]),
                 format!("faltan los totales del documento (cac:{})", e.totales[0]),
             );
-            (None, None, None, None)
         }
         Some(t) => {
             let bruto = c.monto_requerido(
@@ -363,18 +442,79 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
                 "LineExtensionAmount",
                 "falta el valor bruto (cbc:LineExtensionAmount)",
             );
-            let anticipos = match a.hijo(t, &Ns::Cbc, "PrepaidAmount") {
-                Some(i) if !a.texto(i).is_empty() => c.monto_en(i, "cbc:PrepaidAmount"),
-                _ => Some(Decimal::ZERO),
+            let con_impuestos = match a.hijo(t, &Ns::Cbc, "TaxInclusiveAmount") {
+                Some(i) if !a.texto(i).is_empty() => c.monto_en(i, "cbc:TaxInclusiveAmount").map(Some),
+                _ => Some(None),
             };
+            let descuentos = c.monto_opcional(t, "AllowanceTotalAmount", false);
+            let cargos = c.monto_opcional(t, "ChargeTotalAmount", false);
+            let anticipos = c.monto_opcional(t, "PrepaidAmount", false);
+            let redondeo = c.monto_opcional(t, "PayableRoundingAmount", true);
             let pagar = c.monto_requerido(t, "PayableAmount", "falta el valor a pagar (cbc:PayableAmount)");
-            let ruta_bruto = a
-                .hijo(t, &Ns::Cbc, "LineExtensionAmount")
-                .map(|i| a.ruta(i))
-                .unwrap_or_else(|| a.ruta_hijo(t, &Ns::Cbc, "LineExtensionAmount"));
-            (bruto, anticipos, pagar, Some(ruta_bruto))
+            if let (
+                Some(bruto),
+                Some(con_impuestos),
+                Some(impuestos),
+                Some(descuentos),
+                Some(cargos),
+                Some(anticipos),
+                Some(redondeo),
+                Some(pagar),
+            ) = (
+                bruto,
+                con_impuestos,
+                impuestos,
+                descuentos,
+                cargos,
+                anticipos,
+                redondeo,
+                pagar,
+            ) {
+                let ruta = |local: &str| {
+                    a.hijo(t, &Ns::Cbc, local)
+                        .map(|i| a.ruta(i))
+                        .unwrap_or_else(|| a.ruta_hijo(t, &Ns::Cbc, local))
+                };
+                let esperado_con = bruto.checked_add(impuestos);
+                let con_impuestos = match (con_impuestos, esperado_con) {
+                    (Some(dice), Some(esperado)) if dice != esperado => {
+                        c.error(
+                            ruta("TaxInclusiveAmount"),
+                            "cbc:TaxInclusiveAmount",
+                            format!(
+                                "cbc:TaxInclusiveAmount dice {dice}, pero el valor bruto (cbc:LineExtensionAmount {bruto}) \
+                                 más los impuestos (cac:TaxTotal {impuestos}) da {esperado}"
+                            ),
+                        );
+                        None
+                    }
+                    (Some(dice), _) => Some(dice),
+                    (None, esperado) => esperado,
+                };
+                let esperado_pagar = con_impuestos.and_then(|ci| {
+                    ci.checked_sub(descuentos)?
+                        .checked_add(cargos)?
+                        .checked_sub(anticipos)?
+                        .checked_add(redondeo)
+                });
+                match (con_impuestos, esperado_pagar) {
+                    (Some(ci), Some(esperado)) if esperado != pagar => c.error(
+                        ruta("PayableAmount"),
+                        "cbc:PayableAmount",
+                        format!(
+                            "cbc:PayableAmount dice {pagar}, pero cbc:TaxInclusiveAmount ({ci}) − cbc:AllowanceTotalAmount \
+                             ({descuentos}) + cbc:ChargeTotalAmount ({cargos}) − cbc:PrepaidAmount ({anticipos}) + \
+                             cbc:PayableRoundingAmount ({redondeo}) da {esperado}"
+                        ),
+                    ),
+                    (Some(ci), Some(_)) => {
+                        totales = Some((bruto, ci, descuentos, cargos, redondeo, anticipos, pagar, ruta("LineExtensionAmount")));
+                    }
+                    _ => {}
+                }
+            }
         }
-    };
+    }
 
     // Lines.
     let indices: Vec<usize> = a.hijos(0, &Ns::Cac, e.linea).collect();
@@ -387,22 +527,44 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
     }
     let mut lineas = Vec::with_capacity(indices.len());
     let mut lineas_ok = true;
+    let mut lineas_con_impuestos = false;
     for l in indices {
         match linea(&mut c, l, &e) {
-            Some(linea) => lineas.push(linea),
+            Some((linea, con_impuestos)) => {
+                lineas_con_impuestos |= con_impuestos;
+                lineas.push(linea);
+            }
             None => lineas_ok = false,
         }
     }
 
-    // The lines must add up to the monetary total's LineExtensionAmount, to the centavo.
-    if let (true, Some(bruto), Some(ruta)) = (lineas_ok && !lineas.is_empty(), valor_bruto, ruta_bruto) {
-        let totales: Vec<Decimal> = lineas.iter().map(|l| l.valor_total).collect();
-        if let Some(suma) = c.suma(&totales, ruta.clone(), "cbc:LineExtensionAmount") {
+    // The lines must add up to the monetary total's LineExtensionAmount, to the centavo, and
+    // their taxes, when they carry them, to the document's.
+    if let (true, Some((bruto, .., ruta))) = (lineas_ok && !lineas.is_empty(), &totales) {
+        let valores: Vec<Decimal> = lineas.iter().map(|l| l.valor_total).collect();
+        if let Some(suma) = c.suma(&valores, ruta.clone(), "cbc:LineExtensionAmount") {
             if suma.round_dp(2) != bruto.round_dp(2) {
                 c.error(
-                    ruta,
+                    ruta.clone(),
                     "cbc:LineExtensionAmount",
                     format!("las líneas suman {suma} y cbc:LineExtensionAmount dice {bruto}"),
+                );
+            }
+        }
+    }
+    if let (true, true, Some(impuestos)) = (lineas_ok, lineas_con_impuestos, impuestos) {
+        let de_lineas: Vec<Decimal> = lineas.iter().map(|l| l.impuestos).collect();
+        let ruta = a.ruta_hijo(0, &Ns::Cac, "TaxTotal");
+        if let Some(suma) = c.suma(&de_lineas, ruta.clone(), "cbc:TaxAmount") {
+            if suma.round_dp(2) != impuestos.round_dp(2) {
+                c.error(
+                    ruta,
+                    "cbc:TaxAmount",
+                    format!(
+                        "los impuestos de las líneas (cac:{}/cac:TaxTotal) suman {suma} y los del documento \
+                         (cac:TaxTotal/cbc:TaxAmount) {impuestos}",
+                        e.linea
+                    ),
                 );
             }
         }
@@ -410,7 +572,7 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
 
     let salud = salud::campos(a, archivo, &mut c.errores);
 
-    let factura_referenciada = match tipo {
+    let referencia = |local: &str| match tipo {
         TipoDocumento::Factura => None,
         _ => a
             .camino(
@@ -418,9 +580,18 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
                 &[
                     (Ns::Cac, "BillingReference"),
                     (Ns::Cac, "InvoiceDocumentReference"),
-                    (Ns::Cbc, "ID"),
+                    (Ns::Cbc, local),
                 ],
             )
+            .map(|i| a.texto(i).to_string())
+            .filter(|t| !t.is_empty()),
+    };
+    let factura_referenciada = referencia("ID");
+    let cufe_referenciado = referencia("UUID").map(|t| t.to_ascii_lowercase());
+    let motivo = match tipo {
+        TipoDocumento::Factura => None,
+        _ => a
+            .camino(0, &[(Ns::Cac, "DiscrepancyResponse"), (Ns::Cbc, "Description")])
             .map(|i| a.texto(i).to_string())
             .filter(|t| !t.is_empty()),
     };
@@ -434,10 +605,8 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
         Some(nit_emisor),
         Some(nit_adquirente),
         Some(moneda),
-        Some(valor_bruto),
         Some(impuestos),
-        Some(anticipos),
-        Some(valor_a_pagar),
+        Some((valor_bruto, valor_con_impuestos, descuentos, cargos, redondeo, anticipos, valor_a_pagar, _)),
     ) = (
         errores.is_empty(),
         numero,
@@ -446,10 +615,8 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
         nit_emisor,
         nit_adquirente,
         moneda,
-        valor_bruto,
         impuestos,
-        anticipos,
-        valor_a_pagar,
+        totales,
     ) {
         return Ok(DocumentoDian {
             tipo,
@@ -461,11 +628,18 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
             moneda,
             valor_bruto,
             impuestos,
+            valor_con_impuestos,
+            descuentos,
+            cargos,
+            redondeo,
             anticipos,
             valor_a_pagar,
+            tasa_cambio,
             lineas,
             salud,
             factura_referenciada,
+            cufe_referenciado,
+            motivo,
         });
     }
     if errores.is_empty() {
@@ -480,7 +654,8 @@ pub(crate) fn extraer(arbol: &Arbol, tipo: TipoDocumento, archivo: &str) -> Resu
     Err(errores)
 }
 
-fn linea(c: &mut Ctx<'_>, l: usize, e: &Esquema) -> Option<LineaDian> {
+/// A line, and whether it carries its own cac:TaxTotal.
+fn linea(c: &mut Ctx<'_>, l: usize, e: &Esquema) -> Option<(LineaDian, bool)> {
     let a = c.arbol;
     let numero = c
         .requerido(l, Ns::Cbc, "ID", "falta el número de la línea (cbc:ID)")
@@ -532,12 +707,17 @@ fn linea(c: &mut Ctx<'_>, l: usize, e: &Esquema) -> Option<LineaDian> {
         .map(|i| a.texto(i))
         .unwrap_or("")
         .to_string();
-    Some(LineaDian {
-        numero: numero?,
-        codigo,
-        descripcion,
-        cantidad: cantidad?,
-        valor_unitario: valor_unitario?,
-        valor_total: valor_total?,
-    })
+    let (impuestos, con_impuestos) = c.impuestos_de(l);
+    Some((
+        LineaDian {
+            numero: numero?,
+            codigo,
+            descripcion,
+            cantidad: cantidad?,
+            valor_unitario: valor_unitario?,
+            valor_total: valor_total?,
+            impuestos: impuestos?,
+        },
+        con_impuestos,
+    ))
 }

@@ -36,6 +36,16 @@ pub(crate) fn monto(valor: &str) -> Result<Decimal, ErrorMonto> {
     Ok(d)
 }
 
+/// Like [`monto`], and a leading minus is allowed (`cbc:PayableRoundingAmount` may lower the
+/// total).
+pub(crate) fn monto_con_signo(valor: &str) -> Result<Decimal, ErrorMonto> {
+    let t = valor.trim();
+    match t.strip_prefix('-') {
+        Some(resto) => monto(resto).map(|d| -d),
+        None => monto(t),
+    }
+}
+
 pub(crate) fn mensaje_monto(e: &ErrorMonto, valor: &str) -> String {
     let v = muestra(valor.trim());
     match e {

@@ -23,6 +23,8 @@ pub(crate) const NS_INVOICE: &str = "urn:oasis:names:specification:ubl:schema:xs
 pub(crate) const NS_CREDIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2";
 pub(crate) const NS_DEBIT_NOTE: &str = "urn:oasis:names:specification:ubl:schema:xsd:DebitNote-2";
 pub(crate) const NS_ATTACHED: &str = "urn:oasis:names:specification:ubl:schema:xsd:AttachedDocument-2";
+/// RADIAN events (Res. DIAN 000085 de 2022) travel as UBL 2.1 `ApplicationResponse`.
+pub(crate) const NS_APPLICATION_RESPONSE: &str = "urn:oasis:names:specification:ubl:schema:xsd:ApplicationResponse-2";
 pub(crate) const NS_CAC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2";
 pub(crate) const NS_CBC: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2";
 pub(crate) const NS_EXT: &str = "urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2";
@@ -37,6 +39,7 @@ pub(crate) enum Ns {
     CreditNote,
     DebitNote,
     Attached,
+    ApplicationResponse,
     Cac,
     Cbc,
     Ext,
@@ -51,6 +54,7 @@ impl Ns {
             NS_CREDIT_NOTE => Ns::CreditNote,
             NS_DEBIT_NOTE => Ns::DebitNote,
             NS_ATTACHED => Ns::Attached,
+            NS_APPLICATION_RESPONSE => Ns::ApplicationResponse,
             NS_CAC => Ns::Cac,
             NS_CBC => Ns::Cbc,
             NS_EXT => Ns::Ext,
@@ -67,6 +71,7 @@ impl Ns {
             Ns::CreditNote => NS_CREDIT_NOTE,
             Ns::DebitNote => NS_DEBIT_NOTE,
             Ns::Attached => NS_ATTACHED,
+            Ns::ApplicationResponse => NS_APPLICATION_RESPONSE,
             Ns::Cac => NS_CAC,
             Ns::Cbc => NS_CBC,
             Ns::Ext => NS_EXT,

@@ -5,6 +5,7 @@
 mod ciclo;
 mod cobro;
 mod correcciones;
+mod dian;
 mod facturas;
 mod foundation;
 mod hojas;

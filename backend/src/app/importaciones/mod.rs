@@ -13,6 +13,7 @@ mod dian;
 mod glosas;
 mod motor;
 mod pagos;
+pub(crate) mod radian;
 mod rips;
 
 use std::collections::HashMap;
