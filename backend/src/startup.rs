@@ -35,6 +35,7 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
             limites: settings.importaciones.limites(),
             rips_total_distinto: settings.importaciones.rips_total_distinto,
         },
+        vigentes: Default::default(),
         limiter: LoginLimiter::new(
             settings.auth.login_attempts_per_minute,
             settings.auth.login_attempts_per_minute_per_address,

@@ -2,7 +2,7 @@
 //! bearer token into the acting user.
 
 use std::collections::{HashMap, VecDeque};
-use std::future::{ready, Ready};
+use std::future::ready;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -133,12 +133,25 @@ pub async fn login(
     }
 }
 
+/// The acting user: the token says who logged in; the database (through a few seconds'
+/// cache) says whether that user still exists and is active, and with which role — so a
+/// disabled user or a changed role takes effect at once, not when the token expires.
 impl FromRequest for Actor {
     type Error = AppError;
-    type Future = Ready<Result<Actor, AppError>>;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Actor, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(actor_of(req))
+        let del_token = match actor_of(req) {
+            Ok(x) => x,
+            Err(e) => return Box::pin(ready(Err(e))),
+        };
+        let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+            return Box::pin(ready(Err(AppError::Internal(anyhow::anyhow!("AppState missing")))));
+        };
+        if let Some(r) = state.vigentes.en_cache(&del_token) {
+            return Box::pin(ready(r));
+        }
+        Box::pin(async move { blocking(move || state.vigentes.consultar(&state.db, &del_token)).await })
     }
 }
 

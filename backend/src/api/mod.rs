@@ -44,6 +44,8 @@ pub struct AppState {
     pub cobro: crate::config::Cobro,
     /// The mail server of reminders.
     pub smtp: crate::config::Smtp,
+    /// Whether each token's user still exists and is active, and its role now.
+    pub vigentes: crate::app::auth::Vigentes,
 }
 
 impl AppState {

@@ -214,3 +214,74 @@ mod tests {
         d
     }
 }
+
+/// Who a token's holder is now: a token says who logged in, the database says whether that
+/// user still exists, is active, and with which role and prestador. Answers are kept a few
+/// seconds per user (a cheap check on every request); a change made through this server
+/// forgets them at once, another server's change is seen within [`Vigentes::TTL`].
+pub struct Vigentes {
+    cache: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Result<Actor, String>)>>,
+}
+
+impl Default for Vigentes {
+    fn default() -> Self {
+        Vigentes {
+            cache: std::sync::Mutex::new(Default::default()),
+        }
+    }
+}
+
+impl Vigentes {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+    /// What is known of the token's user from the last few seconds, if anything: the actor,
+    /// or 401 if that user is gone or disabled.
+    pub fn en_cache(&self, del_token: &Actor) -> Option<Result<Actor, AppError>> {
+        let r = self.cache.lock().ok().and_then(|m| {
+            m.get(&del_token.usuario_id)
+                .filter(|(t, _)| t.elapsed() < Self::TTL)
+                .map(|(_, r)| r.clone())
+        })?;
+        Some(Self::juzgar(r, del_token))
+    }
+
+    /// The actor the token's user is now, asking the database, or 401 if that user is gone
+    /// or disabled.
+    pub fn consultar(&self, db: &Db, del_token: &Actor) -> Result<Actor, AppError> {
+        let id = &del_token.usuario_id;
+        let r = match db.read(|c| Ok::<_, AppError>(usuarios::vigencia(c, id)?))? {
+            None => Err("el usuario de este token ya no existe; inicie sesión de nuevo".to_string()),
+            Some((_, _, false)) => Err("el usuario está desactivado; pida acceso al administrador".to_string()),
+            Some((prestador_id, rol, true)) => Ok(Actor {
+                usuario_id: id.clone(),
+                prestador_id,
+                rol,
+            }),
+        };
+        if let Ok(mut m) = self.cache.lock() {
+            if m.len() > 100_000 {
+                m.clear();
+            }
+            m.insert(id.clone(), (std::time::Instant::now(), r.clone()));
+        }
+        Self::juzgar(r, del_token)
+    }
+
+    fn juzgar(r: Result<Actor, String>, del_token: &Actor) -> Result<Actor, AppError> {
+        match r {
+            // A token of one prestador never acts in another, even if the user moved.
+            Ok(a) if a.prestador_id == del_token.prestador_id => Ok(a),
+            Ok(_) => Err(AppError::Unauthorized(
+                "el token ya no corresponde al prestador del usuario; inicie sesión de nuevo".into(),
+            )),
+            Err(m) => Err(AppError::Unauthorized(m)),
+        }
+    }
+
+    /// Forgets what is known of a user, after a change of its role or state.
+    pub fn olvidar(&self, usuario_id: &str) {
+        if let Ok(mut m) = self.cache.lock() {
+            m.remove(usuario_id);
+        }
+    }
+}

@@ -151,6 +151,94 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<UsuarioVista, AppErro
         .map(Into::into)
 }
 
+/// A change of a user by the admin: only the fields sent change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CambioUsuario {
+    /// The version read: 409 if someone changed the user since.
+    pub version: i32,
+    pub nombre: Option<String>,
+    pub rol: Option<Rol>,
+    /// `false` disables the user: its tokens stop working at once and it cannot log in.
+    pub activo: Option<bool>,
+    /// A new password (at least 10 characters), to give the user by a safe channel.
+    pub password: Option<String>,
+    /// Why it changes; kept with the change.
+    #[serde(default)]
+    pub motivo: String,
+}
+
+/// Disables a user, changes its role or name, or resets its password (admin). An admin
+/// cannot disable itself nor take away its own admin role, so a prestador never loses its
+/// last way in. The change is kept with the user before and after (never the password).
+pub fn modificar(
+    db: &Db,
+    hoy: chrono::NaiveDate,
+    actor: &Actor,
+    id: &str,
+    cambio: CambioUsuario,
+) -> Result<UsuarioVista, AppError> {
+    actor.exigir(&[Rol::Admin], "modificar usuarios")?;
+    let mut errs = Vec::new();
+    if cambio.nombre.as_deref().is_some_and(|n| n.trim().is_empty()) {
+        errs.push(crate::domain::Violation::new(
+            "nombre",
+            "se espera el nombre; llegó vacío",
+        ));
+    }
+    if let Some(p) = cambio.password.as_deref().filter(|p| p.chars().count() < PASSWORD_MIN) {
+        errs.push(crate::domain::Violation::new(
+            "password",
+            format!(
+                "la contraseña debe tener al menos {PASSWORD_MIN} caracteres; llegó una de {}",
+                p.chars().count()
+            ),
+        ));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::Invalid(errs));
+    }
+    if id == actor.usuario_id && (cambio.activo == Some(false) || cambio.rol.is_some_and(|r| r != Rol::Admin)) {
+        return Err(AppError::Conflict(
+            "un administrador no puede desactivarse ni quitarse el rol de administrador a sí mismo; \
+             pídaselo a otro administrador"
+                .into(),
+        ));
+    }
+    let hash = cambio.password.as_deref().map(super::auth::hash_password).transpose()?;
+    db.write(|c| {
+        let antes =
+            db::usuarios::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("un usuario"))?;
+        if antes.version != cambio.version {
+            return Err(super::pagadores::stale(antes.version, cambio.version));
+        }
+        let despues = db::usuarios::Usuario {
+            nombre: cambio
+                .nombre
+                .as_deref()
+                .map(str::trim)
+                .map_or(antes.nombre.clone(), str::to_string),
+            rol: cambio.rol.unwrap_or(antes.rol),
+            activo: cambio.activo.unwrap_or(antes.activo),
+            password_hash: hash.clone().unwrap_or_else(|| antes.password_hash.clone()),
+            version: antes.version + 1,
+            ..antes.clone()
+        };
+        if db::usuarios::actualizar(c, &despues, antes.version)? == 0 {
+            return Err(super::pagadores::stale(antes.version + 1, antes.version));
+        }
+        let que = super::correcciones::Que {
+            entidad: "usuario",
+            entidad_id: id,
+            factura_id: None,
+        };
+        let mut d = serde_json::to_value(UsuarioVista::from(despues.clone())).unwrap_or_default();
+        d["password_restablecida"] = serde_json::json!(hash.is_some());
+        super::correcciones::modificado(c, actor, que, cambio.motivo.trim(), &UsuarioVista::from(antes), &d, hoy)?;
+        Ok(despues.into())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

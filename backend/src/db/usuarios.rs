@@ -77,3 +77,32 @@ pub fn correos(
         .into_iter()
         .collect())
 }
+
+/// Writes a user's name, role, state and password if the user is still at `version`.
+pub fn actualizar(c: &mut AnyConnection, u: &Usuario, version: i32) -> QueryResult<usize> {
+    diesel::update(
+        usuarios::table.filter(
+            usuarios::prestador_id
+                .eq(&u.prestador_id)
+                .and(usuarios::id.eq(&u.id))
+                .and(usuarios::version.eq(version)),
+        ),
+    )
+    .set((
+        usuarios::nombre.eq(&u.nombre),
+        usuarios::rol.eq(u.rol),
+        usuarios::activo.eq(u.activo),
+        usuarios::password_hash.eq(&u.password_hash),
+        usuarios::version.eq(version + 1),
+    ))
+    .execute(c)
+}
+
+/// (prestador, role, active) of a user, whatever the tenant: what a token's holder is now.
+pub fn vigencia(c: &mut AnyConnection, id: &str) -> QueryResult<Option<(String, crate::domain::rol::Rol, bool)>> {
+    usuarios::table
+        .filter(usuarios::id.eq(id))
+        .select((usuarios::prestador_id, usuarios::rol, usuarios::activo))
+        .first(c)
+        .optional()
+}

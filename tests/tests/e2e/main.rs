@@ -2,6 +2,7 @@
 //! them, on SQLite or, with `TEST_DATABASE_URL`, on PostgreSQL. Shared helpers are in the
 //! `trazo_tests` library; snapshots of large answers are in `snapshots/`.
 
+mod acceso;
 mod ciclo;
 mod cobro;
 mod correcciones;
