@@ -162,73 +162,13 @@ pub fn login(db: &Db, keys: &TokenKeys, email: &str, password: &str) -> Result<S
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn password_hash_is_argon2id_and_verifies_only_the_right_password() {
-        let h = hash_password("correcta").unwrap();
-        assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correcta", &h));
-        assert!(!verify_password("incorrecta", &h));
-        assert!(!verify_password("correcta", "no es un hash"));
-    }
-
-    #[test]
-    fn tokens_verify_with_their_key_only_and_expire() {
-        let keys = TokenKeys::from_secret(&[7u8; 32], 60);
-        let t = keys.issue("u1", "p1", Rol::Cartera).unwrap();
-        let actor = keys.verify(&t).unwrap();
-        assert_eq!(
-            (actor.usuario_id.as_str(), actor.prestador_id.as_str(), actor.rol),
-            ("u1", "p1", Rol::Cartera)
-        );
-        let other = TokenKeys::from_secret(&[8u8; 32], 60);
-        assert!(matches!(other.verify(&t), Err(AppError::Unauthorized(_))));
-        let expired = TokenKeys::from_secret(&[7u8; 32], -3600)
-            .issue("u1", "p1", Rol::Cartera)
-            .unwrap();
-        match keys.verify(&expired) {
-            Err(AppError::Unauthorized(m)) => assert!(m.contains("expiró")),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn generated_key_is_kept_and_reused() {
-        let dir = tempfile_dir();
-        let a = TokenKeys::load(None, &dir, 60)
-            .unwrap()
-            .issue("u", "p", Rol::Admin)
-            .unwrap();
-        let b = TokenKeys::load(None, &dir, 60).unwrap();
-        assert!(b.verify(&a).is_ok());
-        assert!(TokenKeys::load(Some("corto"), &dir, 60).is_err());
-        std::fs::remove_dir_all(dir).ok();
-    }
-
-    fn tempfile_dir() -> std::path::PathBuf {
-        let d = std::env::temp_dir().join(format!("trazo-auth-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
-}
-
 /// Who a token's holder is now: a token says who logged in, the database says whether that
 /// user still exists, is active, and with which role and prestador. Answers are kept a few
 /// seconds per user (a cheap check on every request); a change made through this server
 /// forgets them at once, another server's change is seen within [`Vigentes::TTL`].
+#[derive(Default)]
 pub struct Vigentes {
     cache: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Result<Actor, String>)>>,
-}
-
-impl Default for Vigentes {
-    fn default() -> Self {
-        Vigentes {
-            cache: std::sync::Mutex::new(Default::default()),
-        }
-    }
 }
 
 impl Vigentes {
@@ -283,5 +223,58 @@ impl Vigentes {
         if let Ok(mut m) = self.cache.lock() {
             m.remove(usuario_id);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hash_is_argon2id_and_verifies_only_the_right_password() {
+        let h = hash_password("correcta").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correcta", &h));
+        assert!(!verify_password("incorrecta", &h));
+        assert!(!verify_password("correcta", "no es un hash"));
+    }
+
+    #[test]
+    fn tokens_verify_with_their_key_only_and_expire() {
+        let keys = TokenKeys::from_secret(&[7u8; 32], 60);
+        let t = keys.issue("u1", "p1", Rol::Cartera).unwrap();
+        let actor = keys.verify(&t).unwrap();
+        assert_eq!(
+            (actor.usuario_id.as_str(), actor.prestador_id.as_str(), actor.rol),
+            ("u1", "p1", Rol::Cartera)
+        );
+        let other = TokenKeys::from_secret(&[8u8; 32], 60);
+        assert!(matches!(other.verify(&t), Err(AppError::Unauthorized(_))));
+        let expired = TokenKeys::from_secret(&[7u8; 32], -3600)
+            .issue("u1", "p1", Rol::Cartera)
+            .unwrap();
+        match keys.verify(&expired) {
+            Err(AppError::Unauthorized(m)) => assert!(m.contains("expiró")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn generated_key_is_kept_and_reused() {
+        let dir = tempfile_dir();
+        let a = TokenKeys::load(None, &dir, 60)
+            .unwrap()
+            .issue("u", "p", Rol::Admin)
+            .unwrap();
+        let b = TokenKeys::load(None, &dir, 60).unwrap();
+        assert!(b.verify(&a).is_ok());
+        assert!(TokenKeys::load(Some("corto"), &dir, 60).is_err());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("trazo-auth-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
     }
 }
