@@ -166,9 +166,12 @@ static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 /// user still exists, is active, and with which role and prestador. Answers are kept a few
 /// seconds per user (a cheap check on every request); a change made through this server
 /// forgets them at once, another server's change is seen within [`Vigentes::TTL`].
+/// When a user was last looked up, and what was found: the actor, or why it may not act.
+type Visto = (std::time::Instant, Result<Actor, String>);
+
 #[derive(Default)]
 pub struct Vigentes {
-    cache: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, Result<Actor, String>)>>,
+    cache: std::sync::Mutex<std::collections::HashMap<String, Visto>>,
 }
 
 impl Vigentes {
