@@ -44,10 +44,18 @@ fn filtros(pagador_id: &Option<String>, tipo: &Option<String>, contrato_id: &Opt
     }
 }
 
+/// What `GET /reportes/cartera` answers: by payer, or invoice by invoice with `por=factura`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum CarteraPor {
+    Pagador(Cartera),
+    Factura(Lista<SaldoFactura>),
+}
+
 /// Cartera por edades at a cut-off (0–30, 31–60, 61–90, 91–180, 181–360, >360 days): by payer
 /// with totals, overdue and not radicated, or invoice by invoice (`por=factura`).
 #[utoipa::path(tag = "cartera", params(CarteraQuery), security(("bearer" = [])),
-    responses((status = 200, body = Cartera), (status = 403, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 200, body = CarteraPor), (status = 403, body = Problema), (status = 422, body = Problema)))]
 #[get("/reportes/cartera")]
 pub async fn edades(
     state: web::Data<AppState>,
@@ -180,7 +188,7 @@ pub async fn glosas(
 }
 
 /// Payers ranked by risk (days to pay, % glosa, broken agreements, overdue debt), with reasons.
-#[utoipa::path(tag = "cartera", security(("bearer" = [])), responses((status = 200, body = Vec<Segmento>), (status = 403, body = Problema)))]
+#[utoipa::path(tag = "cartera", security(("bearer" = [])), responses((status = 200, body = Lista<Segmento>), (status = 403, body = Problema)))]
 #[get("/reportes/segmentacion")]
 pub async fn segmentacion(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, ApiError> {
     let hoy = state.hoy();
@@ -200,10 +208,10 @@ pub struct EstadoCuentaQuery {
 
 /// Receives a payer's statement of account (xlsx, xls, ods or csv) and returns the
 /// reconciliation with the books at its cut-off. The same file again changes nothing.
-#[utoipa::path(tag = "cartera", params(EstadoCuentaQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+#[utoipa::path(tag = "cartera", params(EstadoCuentaQuery), request_body(content = Vec<u8>, content_type = "*/*", description = "The statement as it came (xlsx, xls, ods or csv); its Content-Type is not read"),
     security(("bearer" = [])),
     responses((status = 201, body = Conciliacion), (status = 200, description = "The same file had been received", body = Conciliacion),
-        (status = 413, body = Problema), (status = 422, body = Problema)))]
+        (status = 413, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema), (status = 404, body = Problema)))]
 #[post("/pagadores/{id}/estados-cuenta")]
 pub async fn recibir_estado(
     state: web::Data<AppState>,
@@ -247,7 +255,7 @@ pub async fn recibir_estado(
 /// The reconciliation of a statement received, as the books stand now (`?formato=xlsx`: the
 /// side-by-side workbook with a summary by cause).
 #[utoipa::path(tag = "cartera", params(FormatoQuery), security(("bearer" = [])),
-    responses((status = 200, body = Conciliacion), (status = 404, body = Problema)))]
+    responses((status = 200, body = Conciliacion), (status = 404, body = Problema), (status = 403, body = Problema)))]
 #[get("/estados-cuenta/{id}")]
 pub async fn conciliacion(
     state: web::Data<AppState>,

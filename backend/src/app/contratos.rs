@@ -24,7 +24,7 @@ pub struct NuevoContrato {
     /// art. 13 lit. d).
     pub plazo_pago_dias: Option<i32>,
     /// Estimated or capped value of the contract, if it has one.
-    #[schema(value_type = Option<String>, example = "150000000.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "150000000.00")]
     pub valor: Option<Decimal>,
 }
 
