@@ -432,7 +432,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
     // P1 due 2026-02-26 (124 days) and P3: $1.250.000 overdue.
     let r = s
         .app
-        .post("/api/v1/cobro/etapas", &s.e.cartera, &json!({}))
+        .request("POST", "/api/v1/cobro/etapas", Some(&s.e.cartera), None, None)
         .expect(200)
         .json();
     assert_eq!(r["total"], 1);
@@ -445,7 +445,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
     // Again: nothing changes.
     assert_eq!(
         s.app
-            .post("/api/v1/cobro/etapas", &s.e.cartera, &json!({}))
+            .request("POST", "/api/v1/cobro/etapas", Some(&s.e.cartera), None, None)
             .expect(200)
             .json()["total"],
         0
@@ -460,7 +460,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
         .expect(201);
     assert_eq!(
         s.app
-            .post("/api/v1/cobro/etapas", &s.e.cartera, &json!({}))
+            .request("POST", "/api/v1/cobro/etapas", Some(&s.e.cartera), None, None)
             .expect(200)
             .json()["total"],
         0
@@ -483,7 +483,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
     }
     // Refusals.
     s.app
-        .post("/api/v1/cobro/etapas", &s.e.auditor, &json!({}))
+        .request("POST", "/api/v1/cobro/etapas", Some(&s.e.auditor), None, None)
         .problem(403);
     let otro = s.app.tenant();
     s.app.get(&url, &otro.admin).problem(404);
@@ -521,6 +521,7 @@ fn collection_log_work_list_and_segmentation() {
     // Bad actions are named; the auditor only reads.
     let p = s
         .app
+        .peticion_invalida()
         .post(
             &format!("/api/v1/pagadores/{pagador}/gestiones"),
             &s.e.cartera,
