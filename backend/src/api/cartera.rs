@@ -283,7 +283,7 @@ pub async fn conciliacion(
 
 /// The payers' statements of account received, the latest cut-off first: by payer and
 /// cut-off; each with how many invoices it lists, what the payer says it owes and who
-/// received it.
+/// received it. `?formato=xlsx` gives every statement that matches.
 #[utoipa::path(tag = "cartera", params(ConsultaEstadosCuenta), security(("bearer" = [])),
     responses((status = 200, body = Lista<EstadoCuentaRecibido>), (status = 400, body = Problema), (status = 403, body = Problema)))]
 #[get("/estados-cuenta")]
@@ -291,9 +291,14 @@ pub async fn estados_recibidos(
     state: web::Data<AppState>,
     actor: Actor,
     q: super::query::Query<ConsultaEstadosCuenta>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let l = blocking(move || estados_cuenta::listar(&state.db, &actor, &q)).await?;
+    let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
+    let l = blocking(move || estados_cuenta::listar(&state.db, &actor, &q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(xlsx("estados-de-cuenta.xlsx", estados_cuenta::xlsx_recibidos(&l)?));
+    }
     Ok(HttpResponse::Ok().json(l))
 }
 
