@@ -113,15 +113,18 @@ impl Modify for Problemas {
                 let mut agregar = |status: &str, descripcion: &str| {
                     respuestas.entry(status.into()).or_insert_with(|| problema(descripcion));
                 };
-                if formato {
-                    agregar("422", "`formato` no es json ni xlsx");
-                }
                 // `Pagina::new` refuses a page below 1 and more than 500 a page.
                 let pagina = op.parameters.iter().flatten().any(|p| {
                     matches!(p.parameter_in, ParameterIn::Query) && (p.name == "page" || p.name == "per_page")
                 });
-                if pagina {
-                    agregar("422", "`page` o `per_page` fuera de rango");
+                match (formato, pagina) {
+                    (true, true) => agregar(
+                        "422",
+                        "`formato` no es json ni xlsx, o `page`/`per_page` fuera de rango",
+                    ),
+                    (true, false) => agregar("422", "`formato` no es json ni xlsx"),
+                    (false, true) => agregar("422", "`page` o `per_page` fuera de rango"),
+                    (false, false) => {}
                 }
                 // Every `{id}` is looked up within the user's prestador.
                 if op
