@@ -882,9 +882,11 @@ fn devoluciones_follow_res_2284_art_6() {
         app.get("/api/v1/devoluciones", &otra_cartera).expect(200).json()["total"],
         0
     );
-    app.peticion_invalida()
+    let p = app
+        .peticion_invalida()
         .get("/api/v1/devoluciones?sin_respuesta=tal_vez", &e.cartera)
         .problem(400);
+    assert_eq!(p["detail"], "sin_respuesta: se espera true o false; llegó 'tal_vez'");
 }
 
 #[test]
