@@ -395,4 +395,52 @@ mod tests {
             );
         }
     }
+
+    /// Every `.rs` file under `dir`.
+    fn fuentes(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entrada in std::fs::read_dir(dir).unwrap() {
+            let ruta = entrada.unwrap().path();
+            if ruta.is_dir() {
+                fuentes(&ruta, out);
+            } else if ruta.extension().is_some_and(|e| e == "rs") {
+                out.push(ruta);
+            }
+        }
+    }
+
+    /// `Presentes` makes every nullable field of an answer required; a field serde leaves out
+    /// when it is `None` must say it is never null, or the document would promise it always.
+    #[test]
+    fn fields_left_out_when_none_are_documented_as_never_null() {
+        let mut archivos = Vec::new();
+        fuentes(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut archivos,
+        );
+        let mut vistos = 0;
+        for archivo in archivos {
+            let texto = std::fs::read_to_string(&archivo).unwrap();
+            let lineas: Vec<&str> = texto.lines().map(str::trim).collect();
+            for (i, l) in lineas.iter().enumerate() {
+                if !l.starts_with("#[serde(skip_serializing_if = \"Option::is_none\")]") {
+                    continue;
+                }
+                let derive = lineas[..i].iter().rev().find(|l| l.starts_with("#[derive("));
+                if !derive.is_some_and(|d| d.contains("ToSchema")) {
+                    continue;
+                }
+                vistos += 1;
+                let atributos = lineas[i + 1..]
+                    .iter()
+                    .take_while(|l| l.starts_with("#[") || l.starts_with("///"));
+                assert!(
+                    atributos.clone().any(|l| *l == "#[schema(nullable = false)]"),
+                    "{}:{}: a field left out when None needs #[schema(nullable = false)]",
+                    archivo.display(),
+                    i + 1
+                );
+            }
+        }
+        assert!(vistos >= 10, "the scan found the fields: {vistos}");
+    }
 }
