@@ -66,14 +66,7 @@ impl Modify for Problemas {
             RefOr::T(r)
         };
         for item in openapi.paths.paths.values_mut() {
-            let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.patch,
-                &mut item.delete,
-            ];
-            for op in ops.into_iter().flatten() {
+            for op in operaciones(item) {
                 let respuestas = &mut op.responses.responses;
                 for r in respuestas.values_mut() {
                     if let RefOr::T(r) = r {
@@ -155,18 +148,17 @@ impl Modify for Problemas {
                         "Un parámetro no se pudo leer: lo nombra, con lo esperado y lo que llegó",
                     );
                 }
-                if let RefOr::T(r) = respuestas
-                    .entry("503".into())
-                    .or_insert_with(|| problema("Base de datos ocupada: reintente tras `Retry-After` segundos"))
-                {
-                    if r.content.contains_key(PROBLEMA) {
-                        let segundos = utoipa::openapi::ObjectBuilder::new()
-                            .schema_type(utoipa::openapi::schema::Type::Integer)
-                            .build();
-                        let mut h = utoipa::openapi::header::Header::new(segundos);
-                        h.description = Some("Segundos a esperar antes de reintentar".into());
-                        r.headers.entry("Retry-After".into()).or_insert(h);
+                if !respuestas.contains_key("503") {
+                    let segundos = utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::schema::Type::Integer)
+                        .build();
+                    let mut h = utoipa::openapi::header::Header::new(segundos);
+                    h.description = Some("Segundos a esperar antes de reintentar".into());
+                    let mut ocupado = problema("Base de datos ocupada: reintente tras `Retry-After` segundos");
+                    if let RefOr::T(r) = &mut ocupado {
+                        r.headers.insert("Retry-After".into(), h);
                     }
+                    respuestas.insert("503".into(), ocupado);
                 }
             }
         }
