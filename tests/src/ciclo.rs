@@ -92,6 +92,7 @@ impl<'a> Glosa<'a> {
 
 impl TestApp {
     /// Billing staff radicate `factura` with the payer; fails the test unless it is 201.
+    #[track_caller]
     pub fn radicar(&self, e: &Equipo, factura: &str, numero_radicado: &str, fecha: &str) -> Value {
         self.post(
             &format!("/api/v1/facturas/{factura}/radicaciones"),
@@ -103,12 +104,14 @@ impl TestApp {
     }
 
     /// Cartera records the payer's glosa on `factura`; the answer whatever its status.
+    #[track_caller]
     pub fn glosar(&self, e: &Equipo, factura: &str, glosa: &Glosa) -> Resp {
         self.post(&format!("/api/v1/facturas/{factura}/glosas"), &e.cartera, &glosa.json())
     }
 
     /// `token`'s user records the payer's devolución of `factura`; the answer whatever its
     /// status.
+    #[track_caller]
     pub fn devolver(&self, token: &str, factura: &str, codigo: &str, fecha: &str) -> Resp {
         self.post(
             &format!("/api/v1/facturas/{factura}/devoluciones"),
@@ -119,6 +122,7 @@ impl TestApp {
 
     /// Finanzas records a transfer of `valor` from the team's payer, applied whole to
     /// `factura`; fails the test unless it is 201.
+    #[track_caller]
     pub fn pagar(&self, e: &Equipo, factura: &str, fecha: &str, valor: &str) -> Value {
         self.post(
             "/api/v1/pagos",
@@ -130,8 +134,8 @@ impl TestApp {
         .json()
     }
 
-    /// The invoice as `GET /api/v1/facturas/{id}` shows it.
     /// Uploads a file (or a zip) to `POST /importaciones?{query}` and waits for the run to end.
+    #[track_caller]
     pub fn importar(&self, token: &str, query: &str, ct: &str, body: &[u8]) -> Value {
         let r = self
             .request(
@@ -160,6 +164,8 @@ impl TestApp {
         }
     }
 
+    /// The invoice as `GET /api/v1/facturas/{id}` shows it.
+    #[track_caller]
     pub fn ver_factura(&self, token: &str, factura: &str) -> Value {
         self.get(&format!("/api/v1/facturas/{factura}"), token)
             .expect(200)
@@ -167,6 +173,7 @@ impl TestApp {
     }
 
     /// The invoice numbered `numero`, found through the list's search.
+    #[track_caller]
     pub fn factura_por_numero(&self, token: &str, numero: &str) -> Value {
         let l = self
             .get(&format!("/api/v1/facturas?q={numero}"), token)
@@ -182,6 +189,7 @@ impl TestApp {
     }
 
     /// The trazabilidad of `factura` as JSON.
+    #[track_caller]
     pub fn trazabilidad(&self, token: &str, factura: &str) -> Value {
         self.get(&format!("/api/v1/facturas/{factura}/trazabilidad"), token)
             .expect(200)
@@ -189,6 +197,7 @@ impl TestApp {
     }
 
     /// The alerts of the next 5 días hábiles (and the overdue ones).
+    #[track_caller]
     pub fn alertas(&self, token: &str) -> Vec<Value> {
         self.get("/api/v1/alertas?dias=5", token).expect(200).json()["items"]
             .as_array()

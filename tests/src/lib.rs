@@ -11,6 +11,7 @@
 
 pub mod archivos;
 pub mod ciclo;
+pub mod openapi;
 pub mod snapshots;
 
 pub use archivos::{hoja, hoja_de_pagador, zip_de, XLSX};
@@ -59,6 +60,8 @@ pub struct Resp {
     pub content_type: String,
     pub headers: Vec<(String, String)>,
     pub text: String,
+    /// The body as it came (a workbook is not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -90,6 +93,53 @@ impl Resp {
         );
         assert!(v["title"].is_string() && v["detail"].is_string(), "{v}");
         v
+    }
+}
+
+/// [`TestApp::peticion_invalida`]: the same calls, with only the answer checked against the
+/// OpenAPI document.
+pub struct PeticionInvalida<'a>(&'a TestApp);
+
+impl PeticionInvalida<'_> {
+    #[track_caller]
+    pub fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Option<&[u8]>,
+    ) -> Resp {
+        self.0.enviar(method, path, token, content_type, body, false)
+    }
+
+    #[track_caller]
+    pub fn get(&self, path: &str, token: &str) -> Resp {
+        self.request("GET", path, Some(token), None, None)
+    }
+
+    #[track_caller]
+    pub fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
+        let body = body.to_string();
+        self.request(
+            "POST",
+            path,
+            Some(token),
+            Some("application/json"),
+            Some(body.as_bytes()),
+        )
+    }
+
+    #[track_caller]
+    pub fn patch(&self, path: &str, token: &str, body: &Value) -> Resp {
+        let body = body.to_string();
+        self.request(
+            "PATCH",
+            path,
+            Some(token),
+            Some("application/json"),
+            Some(body.as_bytes()),
+        )
     }
 }
 
@@ -189,6 +239,9 @@ impl TestApp {
         }
     }
 
+    /// Sends a request and checks the exchange against the OpenAPI document ([`openapi`]):
+    /// a call the document does not describe fails the test here.
+    #[track_caller]
     pub fn request(
         &self,
         method: &str,
@@ -196,6 +249,26 @@ impl TestApp {
         token: Option<&str>,
         content_type: Option<&str>,
         body: Option<&[u8]>,
+    ) -> Resp {
+        self.enviar(method, path, token, content_type, body, true)
+    }
+
+    /// For tests that send what the API must refuse (a wrong type, malformed JSON, a bad
+    /// query value): the request is not checked against the OpenAPI document; the answer
+    /// still is.
+    pub fn peticion_invalida(&self) -> PeticionInvalida<'_> {
+        PeticionInvalida(self)
+    }
+
+    #[track_caller]
+    fn enviar(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: Option<&[u8]>,
+        revisar_peticion: bool,
     ) -> Resp {
         let mut req = self.agent.request(method, &format!("{}{path}", self.base));
         if let Some(t) = token {
@@ -214,38 +287,49 @@ impl TestApp {
             Err(e) => panic!("{method} {path}: {e}"),
         };
         let status = resp.status();
-        let content_type = resp.content_type().to_string();
+        let content_type_resp = resp.content_type().to_string();
         let headers = resp
             .headers_names()
             .into_iter()
             .filter_map(|h| resp.header(&h).map(|v| (h.clone(), v.to_string())))
             .collect();
-        let text = resp.into_string().unwrap_or_default();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut bytes)
+            .unwrap_or_else(|e| panic!("{method} {path}: reading the body: {e}"));
+        let verificado = openapi::verificar(&openapi::Intercambio {
+            metodo: method,
+            ruta: path,
+            tipo_peticion: content_type,
+            peticion: body,
+            status,
+            tipo_respuesta: &content_type_resp,
+            respuesta: &bytes,
+            revisar_peticion,
+        });
+        if let Err(e) = verificado {
+            panic!("{e}");
+        }
         Resp {
             status,
-            content_type,
+            content_type: content_type_resp,
             headers,
-            text,
+            text: String::from_utf8(bytes.clone()).unwrap_or_default(),
+            bytes,
         }
     }
 
-    /// The raw body of a GET (for binary answers such as XLSX).
+    /// The raw body of a GET that must answer 200 (for binary answers such as XLSX).
+    #[track_caller]
     pub fn bytes(&self, path: &str, token: &str) -> Vec<u8> {
-        let resp = self
-            .agent
-            .get(&format!("{}{path}", self.base))
-            .set("Authorization", &format!("Bearer {token}"))
-            .call()
-            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        let mut out = Vec::new();
-        std::io::Read::read_to_end(&mut resp.into_reader(), &mut out).expect("body");
-        out
+        self.get(path, token).expect(200).bytes
     }
 
+    #[track_caller]
     pub fn get(&self, path: &str, token: &str) -> Resp {
         self.request("GET", path, Some(token), None, None)
     }
 
+    #[track_caller]
     pub fn post(&self, path: &str, token: &str, body: &Value) -> Resp {
         self.request(
             "POST",
@@ -256,6 +340,7 @@ impl TestApp {
         )
     }
 
+    #[track_caller]
     pub fn patch(&self, path: &str, token: &str, body: &Value) -> Resp {
         self.request(
             "PATCH",
@@ -266,6 +351,7 @@ impl TestApp {
         )
     }
 
+    #[track_caller]
     pub fn login(&self, email: &str, password: &str) -> Resp {
         let body = json!({ "email": email, "password": password });
         self.request(
@@ -278,6 +364,7 @@ impl TestApp {
     }
 
     /// Logs in and returns the token, failing the test otherwise.
+    #[track_caller]
     pub fn token(&self, email: &str, password: &str) -> String {
         self.login(email, password).expect(200).json()["access_token"]
             .as_str()
@@ -286,6 +373,7 @@ impl TestApp {
     }
 
     /// A new prestador with a unique NIT and its admin, created as `trazo init` does.
+    #[track_caller]
     pub fn tenant(&self) -> Tenant {
         let nit = unique_nit();
         let email = format!("admin-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
@@ -298,6 +386,7 @@ impl TestApp {
     }
 
     /// Adds a user with `rol` to the tenant through the API and returns their token.
+    #[track_caller]
     pub fn user(&self, tenant: &Tenant, rol: Rol) -> String {
         let email = format!("{rol}-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
         self.post(
@@ -310,6 +399,7 @@ impl TestApp {
     }
 
     /// Creates a payer and returns its JSON.
+    #[track_caller]
     pub fn pagador(&self, token: &str, tipo: &str) -> Value {
         let body = json!({ "nit": unique_nit(), "nombre": format!("Pagador {tipo}"), "tipo": tipo });
         self.post("/api/v1/pagadores", token, &body).expect(201).json()
@@ -347,11 +437,13 @@ pub struct Equipo {
 }
 
 impl TestApp {
+    #[track_caller]
     pub fn equipo(&self) -> Equipo {
         self.equipo_con_pagador(&unique_nit())
     }
 
     /// A team whose payer has this NIT (for files that name the payer by NIT).
+    #[track_caller]
     pub fn equipo_con_pagador(&self, nit: &str) -> Equipo {
         let tenant = self.tenant();
         let body = json!({ "nit": nit, "nombre": "EPS de prueba", "tipo": "eps_contributivo" });
@@ -370,6 +462,7 @@ impl TestApp {
     }
 
     /// An invoice of $1.000.000 in two lines ($600.000 and $400.000) issued on `fecha`.
+    #[track_caller]
     pub fn factura(&self, e: &Equipo, numero: &str, fecha: &str) -> Value {
         let body = json!({
             "numero": numero, "pagador_id": e.pagador_id, "fecha_expedicion": fecha, "valor_total": "1000000.00",

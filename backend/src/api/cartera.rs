@@ -44,10 +44,18 @@ fn filtros(pagador_id: &Option<String>, tipo: &Option<String>, contrato_id: &Opt
     }
 }
 
+/// What `GET /reportes/cartera` answers: by payer, or invoice by invoice with `por=factura`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum CarteraPor {
+    Pagador(Cartera),
+    Factura(Lista<SaldoFactura>),
+}
+
 /// Cartera por edades at a cut-off (0–30, 31–60, 61–90, 91–180, 181–360, >360 days): by payer
 /// with totals, overdue and not radicated, or invoice by invoice (`por=factura`).
 #[utoipa::path(tag = "cartera", params(CarteraQuery), security(("bearer" = [])),
-    responses((status = 200, body = Cartera), (status = 403, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 200, body = CarteraPor), (status = 403, body = Problema), (status = 422, body = Problema)))]
 #[get("/reportes/cartera")]
 pub async fn edades(
     state: web::Data<AppState>,
@@ -180,7 +188,7 @@ pub async fn glosas(
 }
 
 /// Payers ranked by risk (days to pay, % glosa, broken agreements, overdue debt), with reasons.
-#[utoipa::path(tag = "cartera", security(("bearer" = [])), responses((status = 200, body = Vec<Segmento>), (status = 403, body = Problema)))]
+#[utoipa::path(tag = "cartera", security(("bearer" = [])), responses((status = 200, body = Lista<Segmento>), (status = 403, body = Problema)))]
 #[get("/reportes/segmentacion")]
 pub async fn segmentacion(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, ApiError> {
     let hoy = state.hoy();
@@ -200,10 +208,10 @@ pub struct EstadoCuentaQuery {
 
 /// Receives a payer's statement of account (xlsx, xls, ods or csv) and returns the
 /// reconciliation with the books at its cut-off. The same file again changes nothing.
-#[utoipa::path(tag = "cartera", params(EstadoCuentaQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+#[utoipa::path(tag = "cartera", params(EstadoCuentaQuery), request_body(content = Vec<u8>, content_type = "*/*", description = "The statement as it came (xlsx, xls, ods or csv); its Content-Type is not read"),
     security(("bearer" = [])),
     responses((status = 201, body = Conciliacion), (status = 200, description = "The same file had been received", body = Conciliacion),
-        (status = 413, body = Problema), (status = 422, body = Problema)))]
+        (status = 413, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema), (status = 404, body = Problema)))]
 #[post("/pagadores/{id}/estados-cuenta")]
 pub async fn recibir_estado(
     state: web::Data<AppState>,
@@ -247,7 +255,7 @@ pub async fn recibir_estado(
 /// The reconciliation of a statement received, as the books stand now (`?formato=xlsx`: the
 /// side-by-side workbook with a summary by cause).
 #[utoipa::path(tag = "cartera", params(FormatoQuery), security(("bearer" = [])),
-    responses((status = 200, body = Conciliacion), (status = 404, body = Problema)))]
+    responses((status = 200, body = Conciliacion), (status = 404, body = Problema), (status = 403, body = Problema)))]
 #[get("/estados-cuenta/{id}")]
 pub async fn conciliacion(
     state: web::Data<AppState>,
@@ -275,7 +283,7 @@ pub async fn conciliacion(
 
 /// The payers' statements of account received, the latest cut-off first: by payer and
 /// cut-off; each with how many invoices it lists, what the payer says it owes and who
-/// received it.
+/// received it. `?formato=xlsx` gives every statement that matches.
 #[utoipa::path(tag = "cartera", params(ConsultaEstadosCuenta), security(("bearer" = [])),
     responses((status = 200, body = Lista<EstadoCuentaRecibido>), (status = 400, body = Problema), (status = 403, body = Problema)))]
 #[get("/estados-cuenta")]
@@ -283,9 +291,14 @@ pub async fn estados_recibidos(
     state: web::Data<AppState>,
     actor: Actor,
     q: super::query::Query<ConsultaEstadosCuenta>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let q = q.into_inner();
-    let l = blocking(move || estados_cuenta::listar(&state.db, &actor, &q)).await?;
+    let en_xlsx = quiere_xlsx(q.formato.as_deref(), &req)?;
+    let l = blocking(move || estados_cuenta::listar(&state.db, &actor, &q, en_xlsx)).await?;
+    if en_xlsx {
+        return Ok(xlsx("estados-de-cuenta.xlsx", estados_cuenta::xlsx_recibidos(&l)?));
+    }
     Ok(HttpResponse::Ok().json(l))
 }
 

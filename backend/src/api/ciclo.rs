@@ -14,7 +14,7 @@ use crate::app::Actor;
 /// Files the invoice with its payer (facturacion); starts the payer's legal terms. A
 /// returned invoice is filed again the same way and its terms start over.
 #[utoipa::path(tag = "ciclo", request_body = NuevaRadicacion, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, description = "Already radicated", body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, description = "Already radicated", body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/facturas/{id}/radicaciones")]
 pub async fn radicar(
     state: web::Data<AppState>,
@@ -29,7 +29,7 @@ pub async fn radicar(
 
 /// Radicates many invoices of one payer under one radicado: all, or none with every reason.
 #[utoipa::path(tag = "ciclo", request_body = RadicacionLote, security(("bearer" = [])),
-    responses((status = 201, body = ResultadoLote), (status = 422, body = Problema)))]
+    responses((status = 201, body = ResultadoLote), (status = 422, body = Problema), (status = 403, body = Problema), (status = 404, body = Problema)))]
 #[post("/radicaciones")]
 pub async fn radicar_lote(
     state: web::Data<AppState>,
@@ -43,7 +43,7 @@ pub async fn radicar_lote(
 
 /// A nota crédito lowers the invoice's balance, or annuls it (facturacion).
 #[utoipa::path(tag = "ciclo", request_body = NuevaNota, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/facturas/{id}/notas")]
 pub async fn nota(
     state: web::Data<AppState>,
@@ -57,7 +57,7 @@ pub async fn nota(
 
 /// Writes off the invoice's balance with the act that authorised it (finanzas, admin).
 #[utoipa::path(tag = "ciclo", request_body = NuevoCastigo, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/facturas/{id}/castigos")]
 pub async fn castigar(
     state: web::Data<AppState>,

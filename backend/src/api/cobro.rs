@@ -14,7 +14,7 @@ use crate::app::cobro::{
 };
 use crate::app::recordatorios::{self, NuevoRecordatorio, RecordatorioEnviado};
 use crate::app::trabajo::ListaTrabajo;
-use crate::app::Actor;
+use crate::app::{Actor, Lista};
 
 /// The payer's collection record: stage with its history, contact, responsible user.
 #[utoipa::path(tag = "cobro", security(("bearer" = [])), responses((status = 200, body = CobroVista), (status = 404, body = Problema)))]
@@ -30,7 +30,7 @@ pub async fn obtener(
 
 /// Changes the payer's contact e-mail or responsible user (cartera, finanzas, admin).
 #[utoipa::path(tag = "cobro", request_body = CambioCobro, security(("bearer" = [])),
-    responses((status = 200, body = CobroVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 200, body = CobroVista), (status = 403, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
 #[patch("/pagadores/{id}/cobro")]
 pub async fn actualizar(
     state: web::Data<AppState>,
@@ -44,7 +44,7 @@ pub async fn actualizar(
 
 /// Sets the payer's collection stage by hand, with the reason (cartera, finanzas, admin).
 #[utoipa::path(tag = "cobro", request_body = NuevaEtapa, security(("bearer" = [])),
-    responses((status = 201, body = CambioEtapaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = CambioEtapaVista), (status = 403, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
 #[post("/pagadores/{id}/etapas")]
 pub async fn etapa(
     state: web::Data<AppState>,
@@ -58,7 +58,7 @@ pub async fn etapa(
 
 /// Applies the stage rule (`cobro.etapas` in the configuration) to every payer today; returns
 /// the changes. Meant to run daily (a scheduled `curl`), or by hand.
-#[utoipa::path(tag = "cobro", security(("bearer" = [])), responses((status = 200, body = Vec<CambioEtapaVista>), (status = 403, body = Problema)))]
+#[utoipa::path(tag = "cobro", security(("bearer" = [])), responses((status = 200, body = Lista<CambioEtapaVista>), (status = 403, body = Problema)))]
 #[post("/cobro/etapas")]
 pub async fn aplicar_regla(state: web::Data<AppState>, actor: Actor) -> Result<HttpResponse, ApiError> {
     let v = blocking(move || {
@@ -89,7 +89,7 @@ pub async fn registrar_gestion(
 }
 
 /// The payer's collection actions, newest first.
-#[utoipa::path(tag = "cobro", params(PaginaQuery), security(("bearer" = [])), responses((status = 200, description = "{items: [GestionVista], total}")))]
+#[utoipa::path(tag = "cobro", params(PaginaQuery), security(("bearer" = [])), responses((status = 200, body = Lista<GestionVista>)))]
 #[get("/pagadores/{id}/gestiones")]
 pub async fn gestiones(
     state: web::Data<AppState>,
@@ -104,7 +104,7 @@ pub async fn gestiones(
 
 /// A payment agreement with its instalments (cartera, finanzas).
 #[utoipa::path(tag = "cobro", request_body = NuevoAcuerdo, security(("bearer" = [])),
-    responses((status = 201, body = AcuerdoVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = AcuerdoVista), (status = 403, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
 #[post("/pagadores/{id}/acuerdos")]
 pub async fn crear_acuerdo(
     state: web::Data<AppState>,
@@ -122,7 +122,7 @@ pub struct AcuerdosQuery {
 }
 
 /// Agreements with their fulfilment today: each instalment paid, partly paid, pending or overdue.
-#[utoipa::path(tag = "cobro", params(AcuerdosQuery), security(("bearer" = [])), responses((status = 200, description = "{items: [AcuerdoVista], total}")))]
+#[utoipa::path(tag = "cobro", params(AcuerdosQuery), security(("bearer" = [])), responses((status = 200, body = Lista<AcuerdoVista>)))]
 #[get("/acuerdos")]
 pub async fn acuerdos(
     state: web::Data<AppState>,
@@ -166,7 +166,7 @@ pub async fn trabajo(
 /// E-mails the payer its statement of account (XLSX attached) through the configured SMTP
 /// server, and logs it as a gestión. 503 without a mail server; 502 when it refuses.
 #[utoipa::path(tag = "cobro", request_body = NuevoRecordatorio, security(("bearer" = [])),
-    responses((status = 201, body = RecordatorioEnviado), (status = 422, body = Problema), (status = 502, body = Problema), (status = 503, body = Problema)))]
+    responses((status = 201, body = RecordatorioEnviado), (status = 403, body = Problema), (status = 422, body = Problema), (status = 502, body = Problema), (status = 503, body = Problema)))]
 #[post("/pagadores/{id}/recordatorios")]
 pub async fn recordatorio(
     state: web::Data<AppState>,

@@ -11,7 +11,7 @@ use crate::app::{Actor, Lista};
 
 /// Registers a contract with a payer of the caller's prestador (admin, facturacion).
 #[utoipa::path(tag = "contratos", request_body = NuevoContrato, security(("bearer" = [])),
-    responses((status = 201, body = ContratoVista), (status = 404, description = "Unknown payer", body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = ContratoVista), (status = 404, description = "Unknown payer", body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/contratos")]
 pub async fn crear(
     state: web::Data<AppState>,

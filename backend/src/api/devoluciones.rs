@@ -18,7 +18,7 @@ use crate::app::{Actor, Lista};
 /// one is 409); one communicated after 5 días hábiles from radicación is recorded as
 /// `extemporanea` and leaves the invoice in the payer's process (answer it RE9501).
 #[utoipa::path(tag = "ciclo", request_body = NuevaDevolucion, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/facturas/{id}/devoluciones")]
 pub async fn devolver(
     state: web::Data<AppState>,
@@ -34,7 +34,7 @@ pub async fn devolver(
 /// The prestador's answer to a devolución (art. 6.2: within 5 días hábiles): RE9601, RE9701,
 /// or RE9501 for an extemporánea one. Once only; after the term silence has accepted it (409).
 #[utoipa::path(tag = "ciclo", request_body = NuevaRespuestaDevolucion, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/devoluciones/{id}/respuestas")]
 pub async fn responder(
     state: web::Data<AppState>,
@@ -50,7 +50,7 @@ pub async fn responder(
 /// The payer accepts the answer (the invoice goes back to its process) or reiterates the
 /// devolución (art. 6.3: within 5 días hábiles of the answer; its silence means unjustified).
 #[utoipa::path(tag = "ciclo", request_body = NuevaDecisionDevolucion, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/devoluciones/{id}/decisiones")]
 pub async fn decidir(
     state: web::Data<AppState>,
@@ -65,7 +65,7 @@ pub async fn decidir(
 
 /// The payer's notice RE2201 (the devolución was accepted by the prestador's silence).
 #[utoipa::path(tag = "ciclo", request_body = NuevoAviso, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/devoluciones/{id}/avisos")]
 pub async fn avisar(
     state: web::Data<AppState>,
@@ -80,7 +80,7 @@ pub async fn avisar(
 
 /// The payer's notice RE2202 on a glosa (the answer came late: accepted by silence).
 #[utoipa::path(tag = "glosas", request_body = NuevoAviso, security(("bearer" = [])),
-    responses((status = 201, body = GlosaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = GlosaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/glosas/{id}/avisos")]
 pub async fn avisar_glosa(
     state: web::Data<AppState>,

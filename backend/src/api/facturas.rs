@@ -10,7 +10,7 @@ use crate::app::{Actor, Lista};
 /// Registers an invoice with its lines (facturacion). The number is unique per prestador
 /// (409); amounts that do not add up are 422 naming the line.
 #[utoipa::path(tag = "facturas", request_body = NuevaFactura, security(("bearer" = [])),
-    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = FacturaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/facturas")]
 pub async fn crear(
     state: web::Data<AppState>,

@@ -15,7 +15,7 @@ use crate::app::Lista;
 /// Records a glosa the payer communicated (cartera), on the whole invoice or one line.
 /// Answers with its `fecha_limite_respuesta` and whether it is `extemporanea`.
 #[utoipa::path(tag = "glosas", request_body = NuevaGlosa, security(("bearer" = [])),
-    responses((status = 201, body = GlosaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = GlosaVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/facturas/{id}/glosas")]
 pub async fn glosar(
     state: web::Data<AppState>,
@@ -77,7 +77,7 @@ pub async fn obtener(
 /// The prestador's answer (cartera): accepted and sustained values must add up to the glosa
 /// and agree with the response code. A glosa is answered once: a second answer is 409.
 #[utoipa::path(tag = "glosas", request_body = NuevaRespuesta, security(("bearer" = [])),
-    responses((status = 201, body = GlosaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = GlosaVista), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/glosas/{id}/respuestas")]
 pub async fn responder(
     state: web::Data<AppState>,
@@ -91,7 +91,7 @@ pub async fn responder(
 
 /// The payer's decision on the answer: levantada, ratificada or parcial (cartera records it).
 #[utoipa::path(tag = "glosas", request_body = NuevaDecision, security(("bearer" = [])),
-    responses((status = 201, body = GlosaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = GlosaVista), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/glosas/{id}/decisiones")]
 pub async fn decidir(
     state: web::Data<AppState>,
@@ -105,7 +105,7 @@ pub async fn decidir(
 
 /// Opens the conciliation of a ratified value (no values) or records the acta's outcome.
 #[utoipa::path(tag = "glosas", request_body = NuevaConciliacion, security(("bearer" = [])),
-    responses((status = 201, body = GlosaVista), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = GlosaVista), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/glosas/{id}/conciliaciones")]
 pub async fn conciliar(
     state: web::Data<AppState>,

@@ -67,7 +67,7 @@ pub fn nombre(archivo: Option<&str>, req: &HttpRequest) -> String {
 /// Starts an import (facturacion: dian_xml, rips_*; cartera: glosas_xlsx; cartera, finanzas:
 /// pagos_xlsx). 202 with the run; poll `GET /importaciones/{id}`. A zip that would expand
 /// beyond the limits is 413; one that cannot be opened is 422.
-#[utoipa::path(tag = "importaciones", params(ImportQuery), request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+#[utoipa::path(tag = "importaciones", params(ImportQuery), request_body(content = Vec<u8>, content_type = "*/*", description = "The file as it came (XML, JSON, TXT, XLSX, CSV...) or a zip of many; its Content-Type is not read"),
     security(("bearer" = [])),
     responses((status = 202, body = ImportacionVista), (status = 403, body = Problema), (status = 413, body = Problema), (status = 422, body = Problema)))]
 #[post("/importaciones")]

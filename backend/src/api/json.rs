@@ -132,6 +132,9 @@ pub(super) fn traducir(msg: &str, llego: Option<&serde_json::Value>) -> String {
     {
         let tipo = rest.rsplit_once(", expected ").map_or(rest, |(_, t)| t);
         format!("se espera {}{}", esperado(tipo), vino())
+    } else if msg == "provided string was not `true` or `false`" {
+        // serde_urlencoded's, for a boolean query parameter.
+        format!("se espera true o false{}", vino())
     } else if ERRORES_ENTERO.contains(&msg) {
         format!("se espera un número entero{}", vino())
     } else if ERRORES_FECHA.contains(&msg) {

@@ -53,7 +53,7 @@ pub async fn obtener(
 /// Changes a payer (admin, facturacion). Send the `version` you read: if someone changed it
 /// since, the answer is 409 and nothing is written.
 #[utoipa::path(tag = "pagadores", request_body = CambioPagador, security(("bearer" = [])),
-    responses((status = 200, body = PagadorVista), (status = 404, body = Problema), (status = 409, body = Problema)))]
+    responses((status = 200, body = PagadorVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 403, body = Problema), (status = 422, body = Problema)))]
 #[patch("/pagadores/{id}")]
 pub async fn actualizar(
     state: web::Data<AppState>,

@@ -14,7 +14,7 @@ use crate::app::{Actor, Lista};
 /// Records a payment and how it applies (cartera, finanzas). The unapplied rest is kept;
 /// applying more than an invoice's saldo is 422 naming the line.
 #[utoipa::path(tag = "pagos", request_body = NuevoPago, security(("bearer" = [])),
-    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/pagos")]
 pub async fn registrar(
     state: web::Data<AppState>,
@@ -27,7 +27,7 @@ pub async fn registrar(
 
 /// Applies more of a payment's unapplied rest.
 #[utoipa::path(tag = "pagos", request_body = NuevasAplicaciones, security(("bearer" = [])),
-    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/pagos/{id}/aplicaciones")]
 pub async fn aplicar(
     state: web::Data<AppState>,
@@ -43,7 +43,7 @@ pub async fn aplicar(
 /// art. 7: to the payer's oldest invoice accepted expressly or tacitly, pending payment and
 /// not prescribed, then the next, each up to its saldo; the rest stays unapplied.
 #[utoipa::path(tag = "pagos", request_body = AplicacionSinDetalle, security(("bearer" = [])),
-    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema)))]
+    responses((status = 201, body = PagoVista), (status = 404, body = Problema), (status = 409, body = Problema), (status = 422, body = Problema), (status = 403, body = Problema)))]
 #[post("/pagos/{id}/aplicacion-sin-detalle")]
 pub async fn aplicar_sin_detalle(
     state: web::Data<AppState>,

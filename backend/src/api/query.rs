@@ -62,6 +62,7 @@ mod tests {
     struct Consulta {
         page: Option<i64>,
         corte: Option<chrono::NaiveDate>,
+        extemporanea: Option<bool>,
     }
 
     fn error(q: &str) -> String {
@@ -78,6 +79,10 @@ mod tests {
             error("page=2&corte=31/12/2026"),
             "corte: se espera una fecha AAAA-MM-DD; llegó '31/12/2026'"
         );
-        assert!(leer::<Consulta>("page=2&corte=2026-12-31").is_ok());
+        assert_eq!(
+            error("extemporanea=tal_vez"),
+            "extemporanea: se espera true o false; llegó 'tal_vez'"
+        );
+        assert!(leer::<Consulta>("page=2&corte=2026-12-31&extemporanea=true").is_ok());
     }
 }

@@ -14,7 +14,7 @@ use crate::app::Lista;
 use crate::app::{Actor, AppError};
 use crate::domain::catalogo::{Catalogo, Codigo, Manual, TipoCodigo};
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Whether the client asked for a workbook: `?formato=xlsx` or an `Accept` of XLSX. Any
 /// other `formato` than json or xlsx is refused.
@@ -102,7 +102,7 @@ pub struct CodigosQuery {
 }
 
 /// The official codes of both manuals (Res. 3047/2008 anexo 6 and Res. 2284/2023).
-#[utoipa::path(tag = "catalogos", params(CodigosQuery), security(("bearer" = [])), responses((status = 200, description = "Codes: {codigo, manual, tipo, nivel, concepto, descripcion, efecto_respuesta, responde_a, emisor}. Only `nivel = aplicacion` codes are imputed; `emisor = pagador` marks the payer's notices RE2201/RE2202")))]
+#[utoipa::path(tag = "catalogos", params(CodigosQuery), security(("bearer" = [])), responses((status = 200, description = "Only `nivel = aplicacion` codes are imputed; `emisor = pagador` marks the payer's notices RE2201/RE2202", body = Lista<Codigo>), (status = 422, body = Problema)))]
 #[get("/catalogos/codigos")]
 pub async fn codigos(_actor: Actor, q: super::query::Query<CodigosQuery>) -> Result<HttpResponse, ApiError> {
     let tipo = q

@@ -32,7 +32,7 @@ pub async fn listar(
     Ok(HttpResponse::Ok().json(l))
 }
 
-#[utoipa::path(tag = "usuarios", security(("bearer" = [])), responses((status = 200, body = UsuarioVista), (status = 404, body = Problema)))]
+#[utoipa::path(tag = "usuarios", security(("bearer" = [])), responses((status = 200, body = UsuarioVista), (status = 404, body = Problema), (status = 403, body = Problema)))]
 #[get("/usuarios/{id}")]
 pub async fn obtener(
     state: web::Data<AppState>,

@@ -473,7 +473,7 @@ pub fn gestiones(db: &Db, actor: &Actor, pagador_id: &str, pagina: Pagina) -> Re
 #[serde(deny_unknown_fields)]
 pub struct NuevaCuota {
     pub fecha_vencimiento: NaiveDate,
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::app::DecimalExacto)]
     pub valor: Decimal,
 }
 

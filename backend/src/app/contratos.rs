@@ -24,7 +24,7 @@ pub struct NuevoContrato {
     /// art. 13 lit. d).
     pub plazo_pago_dias: Option<i32>,
     /// Estimated or capped value of the contract, if it has one.
-    #[schema(value_type = Option<String>, example = "150000000.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "150000000.00")]
     pub valor: Option<Decimal>,
 }
 
@@ -152,7 +152,7 @@ pub struct CambioContrato {
     pub fecha_inicio: Option<chrono::NaiveDate>,
     pub fecha_fin: Option<chrono::NaiveDate>,
     pub plazo_pago_dias: Option<i32>,
-    #[schema(value_type = Option<String>, example = "150000000.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "150000000.00")]
     pub valor: Option<Decimal>,
     /// Why it changes (an otrosí, a typing error); kept with the change.
     #[serde(default)]

@@ -84,16 +84,24 @@ pub struct Conciliacion {
     pub filas: Vec<FilaConciliacion>,
 }
 
-/// What the history of received statements asks for: `?pagador_id=&desde=&hasta=&page=&per_page=`
+/// What the history of received statements asks for: `?pagador_id=&desde=&hasta=&page=&per_page=&formato=`
 /// (`desde`/`hasta` bound the statements' cut-off).
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct ConsultaEstadosCuenta {
     pub pagador_id: Option<String>,
+    /// Cut-off on or after this day.
     pub desde: Option<NaiveDate>,
+    /// Cut-off on or before this day.
     pub hasta: Option<NaiveDate>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
+    /// `xlsx` for a workbook of every statement that matches.
+    pub formato: Option<String>,
 }
+
+/// At most this many statements in a workbook: a payer sends one a month, so this is decades
+/// of every payer, and it keeps the ids the query binds under SQLite's limit of variables.
+const FILAS_XLSX: i64 = 20_000;
 
 /// A statement received, as the history lists it; `GET /estados-cuenta/{id}` reconciles it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -113,26 +121,24 @@ pub struct EstadoCuentaRecibido {
     pub recibido_en: chrono::DateTime<chrono::Utc>,
 }
 
-/// The statements received, the latest cut-off first.
+/// The statements received, the latest cut-off first; `todas` gives every match (a workbook).
 pub fn listar(
     db: &Db,
     actor: &Actor,
     q: &ConsultaEstadosCuenta,
+    todas: bool,
 ) -> Result<super::Lista<EstadoCuentaRecibido>, AppError> {
     actor.exigir(super::cartera::LECTORES, "ver los estados de cuenta recibidos")?;
     let pagina = super::Pagina::new(q.page, q.per_page)?;
+    let (offset, limit) = if todas {
+        (0, FILAS_XLSX)
+    } else {
+        (pagina.offset(), pagina.per_page)
+    };
     let pid = &actor.prestador_id;
     let ((filas, total), nombres) = db.read(|c| {
         Ok::<_, AppError>((
-            dbc::estados_cuenta(
-                c,
-                pid,
-                q.pagador_id.as_deref(),
-                q.desde,
-                q.hasta,
-                pagina.offset(),
-                pagina.per_page,
-            )?,
+            dbc::estados_cuenta(c, pid, q.pagador_id.as_deref(), q.desde, q.hasta, offset, limit)?,
             db::pagadores::nombres(c, pid)?,
         ))
     })?;
@@ -151,6 +157,39 @@ pub fn listar(
         })
         .collect();
     Ok(super::Lista { items, total })
+}
+
+/// The history as a workbook: one row per statement, in the list's order.
+pub fn xlsx_recibidos(l: &super::Lista<EstadoCuentaRecibido>) -> Result<Vec<u8>, AppError> {
+    let filas = l
+        .items
+        .iter()
+        .map(|e| {
+            vec![
+                e.pagador.as_str().into(),
+                Celda::Fecha(e.corte),
+                e.archivo.as_str().into(),
+                Celda::Entero(e.facturas),
+                Celda::Dinero(e.saldo_pagador),
+                e.usuario.as_str().into(),
+                hoja::hora_bogota(e.recibido_en).into(),
+            ]
+        })
+        .collect();
+    hoja::libro(&[Hoja {
+        nombre: "Estados de cuenta".into(),
+        encabezado: vec![("Estados de cuenta".into(), l.total.to_string())],
+        columnas: vec![
+            ("Pagador", 30.0),
+            ("Corte", 12.0),
+            ("Archivo", 30.0),
+            ("Facturas", 10.0),
+            ("Saldo según el pagador", 18.0),
+            ("Recibido por", 30.0),
+            ("Recibido (hora de Bogotá)", 18.0),
+        ],
+        filas,
+    }])
 }
 
 /// Receives a payer's statement of account with cut-off `corte` and reconciles it.

@@ -20,11 +20,11 @@ pub struct NuevoItem {
     #[schema(example = "890201")]
     pub codigo: String,
     pub descripcion: String,
-    #[schema(value_type = String, example = "1")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "1")]
     pub cantidad: Decimal,
-    #[schema(value_type = String, example = "45000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "45000.00")]
     pub valor_unitario: Decimal,
-    #[schema(value_type = String, example = "45000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "45000.00")]
     pub valor_total: Decimal,
 }
 
@@ -37,11 +37,11 @@ pub struct NuevaFactura {
     pub pagador_id: String,
     pub fecha_expedicion: chrono::NaiveDate,
     /// Value of the services; when `items` are sent it must be their sum.
-    #[schema(value_type = String, example = "1250000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "1250000.00")]
     pub valor_total: Decimal,
-    #[schema(value_type = Option<String>, example = "0.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
     pub copagos: Option<Decimal>,
-    #[schema(value_type = Option<String>, example = "0.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
     pub cuotas_moderadoras: Option<Decimal>,
     pub cufe: Option<String>,
     pub contrato_id: Option<String>,
@@ -97,19 +97,24 @@ pub struct FacturaVista {
     pub version: i32,
     /// Present when one invoice is read, absent in lists.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub items: Option<Vec<ItemVista>>,
     /// The invoice's glosas (when one invoice is read).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub glosas: Option<Vec<super::glosas::GlosaVista>>,
     /// The invoice's devoluciones (when one invoice is read).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub devoluciones: Option<Vec<super::devoluciones::DevolucionVista>>,
     /// A devolución was accepted (RE9701 or silence, Res. 2284/2023 art. 6.2): issue the nota
     /// crédito or radicate the corrected invoice again (when one invoice is read).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub nota_credito_debida: Option<bool>,
     /// Deadlines still running or missed (when one invoice is read).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub plazos: Option<Vec<super::plazos::Plazo>>,
 }
 
@@ -491,11 +496,11 @@ pub struct CambioFactura {
     pub contrato_id: Option<String>,
     pub cufe: Option<String>,
     pub fecha_expedicion: Option<chrono::NaiveDate>,
-    #[schema(value_type = Option<String>, example = "1250000.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "1250000.00")]
     pub valor_total: Option<Decimal>,
-    #[schema(value_type = Option<String>, example = "0.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
     pub copagos: Option<Decimal>,
-    #[schema(value_type = Option<String>, example = "0.00")]
+    #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
     pub cuotas_moderadoras: Option<Decimal>,
     /// Why it changes; kept with the change.
     #[serde(default)]

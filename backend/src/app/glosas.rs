@@ -34,7 +34,7 @@ pub struct NuevaGlosa {
     /// Res. 3047/2008 codes such as `101` only for invoices issued before 2024-10-01).
     #[schema(example = "FA0101")]
     pub codigo: String,
-    #[schema(value_type = String, example = "150000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "150000.00")]
     pub valor: Decimal,
     pub fecha_formulacion: chrono::NaiveDate,
     /// When the prestador received it: the answer's term runs from here.
@@ -59,9 +59,9 @@ pub struct NuevaRespuesta {
     /// extemporánea glosa); 996-999 for invoices issued before 2024-10-01.
     #[schema(example = "RE9801")]
     pub codigo: String,
-    #[schema(value_type = String, example = "50000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "50000.00")]
     pub valor_aceptado: Decimal,
-    #[schema(value_type = String, example = "100000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "100000.00")]
     pub valor_sustentado: Decimal,
     #[serde(default)]
     pub justificacion: String,
@@ -73,7 +73,7 @@ pub struct NuevaRespuesta {
 pub struct NuevaDecision {
     pub resultado: ResultadoDecision,
     /// What the payer lifted (all of what was sustained for `levantada`, 0 for `ratificada`).
-    #[schema(value_type = String, example = "60000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "60000.00")]
     pub valor_levantado: Decimal,
     pub fecha: chrono::NaiveDate,
 }
@@ -82,9 +82,9 @@ pub struct NuevaDecision {
 #[serde(deny_unknown_fields)]
 pub struct NuevaConciliacion {
     /// Both values from the acta; send neither to record that the conciliation started.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::app::DecimalExacto>)]
     pub valor_a_favor_prestador: Option<Decimal>,
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<crate::app::DecimalExacto>)]
     pub valor_a_favor_pagador: Option<Decimal>,
     pub acta: Option<String>,
     pub fecha: chrono::NaiveDate,

@@ -173,3 +173,25 @@ pub struct Lista<T> {
     pub items: Vec<T>,
     pub total: i64,
 }
+
+/// The schema of a decimal a client sends (an amount in pesos, a quantity): text
+/// (`"1500000.50"`) or a JSON number (`1500000.50`), both read exactly (`api/json.rs`: serde_json
+/// keeps the number's digits, so it never passes through a float). Answers always write
+/// decimals as text.
+pub struct DecimalExacto;
+
+impl utoipa::PartialSchema for DecimalExacto {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::String))
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .description(Some(
+                "Decimal con punto, como texto (\"1500000.50\", recomendado) o como número JSON \
+                 (1500000.50); se lee exacto",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DecimalExacto {}

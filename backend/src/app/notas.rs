@@ -21,7 +21,7 @@ pub struct NuevaNota {
     #[schema(example = "NC-301")]
     pub numero: String,
     pub cude: Option<String>,
-    #[schema(value_type = String)]
+    #[schema(value_type = crate::app::DecimalExacto)]
     pub valor: Decimal,
     pub fecha: chrono::NaiveDate,
     #[serde(default)]

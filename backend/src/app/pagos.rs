@@ -20,7 +20,7 @@ const REGISTRAN: &[Rol] = &[Rol::Cartera, Rol::Finanzas];
 #[serde(deny_unknown_fields)]
 pub struct NuevaAplicacion {
     pub factura_id: String,
-    #[schema(value_type = String, example = "500000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "500000.00")]
     pub valor: Decimal,
 }
 
@@ -29,7 +29,7 @@ pub struct NuevaAplicacion {
 pub struct NuevoPago {
     pub pagador_id: String,
     pub fecha: chrono::NaiveDate,
-    #[schema(value_type = String, example = "1500000.00")]
+    #[schema(value_type = crate::app::DecimalExacto, example = "1500000.00")]
     pub valor: Decimal,
     #[serde(default)]
     pub referencia: String,
@@ -74,6 +74,7 @@ pub struct PagoVista {
     pub medio: String,
     pub version: i32,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub aplicaciones: Option<Vec<AplicacionVista>>,
 }
 

@@ -189,7 +189,6 @@ pub struct Trazabilidad {
     pub plazos: Vec<Plazo>,
     /// The day the payer received the invoice, when a RADIAN event (030 acuse de recibo or 032
     /// recibo del servicio) proves it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recibida_por_pagador: Option<NaiveDate>,
 }
 

@@ -63,7 +63,7 @@ pub const VIGENCIA_RES2284: NaiveDate = match NaiveDate::from_ymd_opt(2024, 10, 
 const TITULO_EXTEMPORANEA: &str = "RE95";
 
 /// The resolution whose manual defines a code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Manual {
     /// Resolución 3047 de 2008, Anexo Técnico No. 6 (modified by Resolución 416 de 2009).
@@ -119,7 +119,7 @@ impl FromStr for Manual {
 /// What a code is used for: the payer objects to part of the value (glosa), returns the whole
 /// invoice (devolución), or a response to either of them (respuesta; in Res. 2284 this family
 /// also holds the payer's notices RE2201/RE2202, see `Emisor`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TipoCodigo {
     Glosa,
@@ -170,7 +170,7 @@ impl FromStr for TipoCodigo {
 /// four characters (concepto específico, `FA01`) that group the six-character codes actually
 /// imputed (concepto de aplicación, `FA0101`). Every Res. 3047 code is imputed as it is, so all
 /// of them are `aplicacion`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Nivel {
     Especifico,
@@ -236,7 +236,7 @@ impl RespondeA {
 /// The `responde_a` column of a response code: what it may answer. Res. 3047's 996–999 and the
 /// Res. 2284 headings titled "Glosa o devolución …" answer both; Res. 2284's application codes
 /// answer one (`…01` a devolución, `…02`, RE9801 and RE9901 a glosa).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ObjetoRespuesta {
     Glosa,
@@ -301,7 +301,7 @@ impl FromStr for ObjetoRespuesta {
 /// RE2201 / RE2202 are the payer's notices that the prestador answered a devolución / glosa
 /// late, so it stands tacitly accepted (Anexo 3, numeral 1.4: "La entidad responsable de pago
 /// informa al prestador …").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Emisor {
     Prestador,
@@ -338,7 +338,7 @@ impl FromStr for Emisor {
 
 /// What a respuesta code means for the value under dispute; it is what lets Trazo compute how
 /// much of a glosa the prestador gives up without reading the description.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum EfectoRespuesta {
     /// The prestador accepts the whole glosa or devolución (997; RE9701, RE9702).
@@ -387,7 +387,7 @@ impl FromStr for EfectoRespuesta {
 }
 
 /// One code of a manual, as written in `codigos.csv`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Codigo {
     pub codigo: String,
     pub manual: Manual,

@@ -305,7 +305,8 @@ fn one_invoice_through_the_whole_cycle_with_its_trazabilidad() {
         .header("content-disposition")
         .unwrap()
         .contains("trazabilidad-FE-1.xlsx"));
-    app.get(&format!("/api/v1/facturas/{fid}/trazabilidad?formato=pdf"), &e.auditor)
+    app.peticion_invalida()
+        .get(&format!("/api/v1/facturas/{fid}/trazabilidad?formato=pdf"), &e.auditor)
         .problem(422);
 }
 
@@ -881,8 +882,11 @@ fn devoluciones_follow_res_2284_art_6() {
         app.get("/api/v1/devoluciones", &otra_cartera).expect(200).json()["total"],
         0
     );
-    app.get("/api/v1/devoluciones?sin_respuesta=tal_vez", &e.cartera)
+    let p = app
+        .peticion_invalida()
+        .get("/api/v1/devoluciones?sin_respuesta=tal_vez", &e.cartera)
         .problem(400);
+    assert_eq!(p["detail"], "sin_respuesta: se espera true o false; llegó 'tal_vez'");
 }
 
 #[test]

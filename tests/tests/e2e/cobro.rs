@@ -432,7 +432,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
     // P1 due 2026-02-26 (124 days) and P3: $1.250.000 overdue.
     let r = s
         .app
-        .post("/api/v1/cobro/etapas", &s.e.cartera, &json!({}))
+        .request("POST", "/api/v1/cobro/etapas", Some(&s.e.cartera), None, None)
         .expect(200)
         .json();
     assert_eq!(r["total"], 1);
@@ -445,7 +445,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
     // Again: nothing changes.
     assert_eq!(
         s.app
-            .post("/api/v1/cobro/etapas", &s.e.cartera, &json!({}))
+            .request("POST", "/api/v1/cobro/etapas", Some(&s.e.cartera), None, None)
             .expect(200)
             .json()["total"],
         0
@@ -460,7 +460,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
         .expect(201);
     assert_eq!(
         s.app
-            .post("/api/v1/cobro/etapas", &s.e.cartera, &json!({}))
+            .request("POST", "/api/v1/cobro/etapas", Some(&s.e.cartera), None, None)
             .expect(200)
             .json()["total"],
         0
@@ -483,7 +483,7 @@ fn the_stage_moves_by_rule_and_by_hand_and_every_invoice_hears_of_it() {
     }
     // Refusals.
     s.app
-        .post("/api/v1/cobro/etapas", &s.e.auditor, &json!({}))
+        .request("POST", "/api/v1/cobro/etapas", Some(&s.e.auditor), None, None)
         .problem(403);
     let otro = s.app.tenant();
     s.app.get(&url, &otro.admin).problem(404);
@@ -521,6 +521,7 @@ fn collection_log_work_list_and_segmentation() {
     // Bad actions are named; the auditor only reads.
     let p = s
         .app
+        .peticion_invalida()
         .post(
             &format!("/api/v1/pagadores/{pagador}/gestiones"),
             &s.e.cartera,
@@ -962,6 +963,51 @@ fn reconciliation_with_the_payers_statement_names_each_difference() {
             .json()["total"],
         0
     );
+    // The history as a workbook: exactly the filtered rows, every page of them.
+    let adres = app.pagador(&e.tenant.admin, "adres");
+    app.request(
+        "POST",
+        &format!(
+            "/api/v1/pagadores/{}/estados-cuenta?corte=2026-05-31&archivo=adres.csv",
+            id(&adres)
+        ),
+        Some(&e.cartera),
+        Some("text/csv"),
+        Some(b"numero_factura;saldo\nR-1001;50.000\n"),
+    )
+    .expect(201);
+    let libro = |q: &str| -> Vec<(String, String, String, String)> {
+        let x = app.bytes(&format!("/api/v1/estados-cuenta?formato=xlsx{q}"), &e.finanzas);
+        hoja(&x, "Estados de cuenta")
+            .into_iter()
+            .filter(|f| f.get(2).is_some_and(|a| a.ends_with(".csv")))
+            .map(|f| (f[0].clone(), f[2].clone(), f[3].clone(), f[4].clone()))
+            .collect()
+    };
+    let fila = |pagador: &str, archivo: &str, facturas: &str, saldo: &str| {
+        (
+            pagador.to_string(),
+            archivo.to_string(),
+            facturas.to_string(),
+            saldo.to_string(),
+        )
+    };
+    assert_eq!(
+        libro(&format!("&per_page=1&pagador_id={}", e.pagador_id)),
+        [
+            fila("EPS de prueba", "estado-eps.csv", "2", "1900000"),
+            fila("EPS de prueba", "estado-eps.csv", "7", "3900000")
+        ]
+    );
+    assert_eq!(
+        libro("&hasta=2026-06-01"),
+        [fila("Pagador adres", "adres.csv", "1", "50000")]
+    );
+    assert_eq!(libro("").len(), 3);
+    assert_eq!(libro("&desde=2026-07-01"), []);
+    app.peticion_invalida()
+        .get("/api/v1/estados-cuenta?formato=pdf", &e.finanzas)
+        .problem(422);
     // Roles and tenants.
     app.request(
         "POST",

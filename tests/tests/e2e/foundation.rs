@@ -95,14 +95,15 @@ fn requests_without_a_valid_token_are_401() {
     assert!(expired["detail"].as_str().unwrap().contains("expiró"), "{expired}");
     app.get("/api/v1/pagadores", &forged_token()).problem(401);
     app.get("/api/v1/facturas", "no.es.un.jwt").problem(401);
-    app.request(
-        "POST",
-        "/api/v1/pagadores",
-        Some(&forged_token()),
-        Some("application/json"),
-        Some(b"{}"),
-    )
-    .problem(401);
+    app.peticion_invalida()
+        .request(
+            "POST",
+            "/api/v1/pagadores",
+            Some(&forged_token()),
+            Some("application/json"),
+            Some(b"{}"),
+        )
+        .problem(401);
 }
 
 #[test]
@@ -239,7 +240,7 @@ fn malformed_json_is_400_naming_the_field() {
     let app = TestApp::spawn();
     let t = app.tenant();
     let post_raw = |body: &str| {
-        app.request(
+        app.peticion_invalida().request(
             "POST",
             "/api/v1/pagadores",
             Some(&t.admin),
@@ -262,14 +263,15 @@ fn malformed_json_is_400_naming_the_field() {
     let p = post_raw(r#"{"nit": "900123456", "nombre": "EPS", "tipo": "otro", "color": "azul"}"#).problem(400);
     assert!(p["errors"][0]["message"].as_str().unwrap().contains("color"), "{p}");
     post_raw(r#"{"nit": "900123456", "nombre": "EPS""#).problem(400);
-    app.request(
-        "POST",
-        "/api/v1/pagadores",
-        Some(&t.admin),
-        Some("text/plain"),
-        Some(b"{}"),
-    )
-    .problem(400);
+    app.peticion_invalida()
+        .request(
+            "POST",
+            "/api/v1/pagadores",
+            Some(&t.admin),
+            Some("text/plain"),
+            Some(b"{}"),
+        )
+        .problem(400);
 
     // Deep in a list: the path names the line.
     let fact = app.user(&t, Rol::Facturacion);
@@ -286,18 +288,25 @@ fn malformed_json_is_400_naming_the_field() {
     // A date in another format says which format is expected and what came.
     let mut fecha = body.clone();
     fecha["fecha_expedicion"] = json!("05/01/2026");
-    let p = app.post("/api/v1/facturas", &fact, &fecha).problem(400);
+    let p = app
+        .peticion_invalida()
+        .post("/api/v1/facturas", &fact, &fecha)
+        .problem(400);
     assert_eq!(
         p["detail"],
         "fecha_expedicion: se espera una fecha AAAA-MM-DD; llegó '05/01/2026'"
     );
     // Bad query strings and unknown routes are problems too.
-    let p = app.get("/api/v1/facturas?page=uno", &fact).problem(400);
+    let p = app
+        .peticion_invalida()
+        .get("/api/v1/facturas?page=uno", &fact)
+        .problem(400);
     assert_eq!(
         p["detail"], "page: se espera un número entero; llegó 'uno'",
         "names the parameter: {p}"
     );
     let p = app
+        .peticion_invalida()
         .get(
             "/api/v1/reportes/cartera?corte=31/12/2026",
             &app.user(&t, Rol::Finanzas),
@@ -495,6 +504,8 @@ fn openapi_document_and_offline_docs_page() {
         .expect(200)
         .json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    // The document every exchange of the suite is checked against is this one.
+    assert_eq!(doc, trazo_tests::openapi::documento());
     // Enum values are spelled as the API accepts them: a first call copied from the document
     // works. Every kind of payer the document lists is accepted.
     let t = app.tenant();

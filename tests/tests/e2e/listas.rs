@@ -106,7 +106,10 @@ fn glosas_across_invoices_are_found_by_payer_code_concept_and_due_date_most_urge
     // Wrong filters are named.
     let p = app.get("/api/v1/glosas?concepto=XX", &e.cartera).problem(422);
     assert_eq!(p["errors"][0]["path"], "concepto", "{p}");
-    let p = app.get("/api/v1/glosas?estado=abierta", &e.cartera).problem(400);
+    let p = app
+        .peticion_invalida()
+        .get("/api/v1/glosas?estado=abierta", &e.cartera)
+        .problem(400);
     assert_eq!(p["errors"][0]["path"], "estado", "{p}");
     assert!(p["detail"].as_str().unwrap().contains("formulada"), "{p}");
     app.get("/api/v1/glosas", "no-es-un-token").problem(401);
@@ -186,7 +189,10 @@ fn the_history_of_imports_says_what_each_run_did_and_who_started_it() {
     let hoy = (chrono::Utc::now() - chrono::Duration::hours(5)).date_naive();
     assert_eq!(lista(&format!("?desde={hoy}&hasta={hoy}"))["total"], 2);
     assert_eq!(lista(&format!("?desde={}", hoy.succ_opt().unwrap()))["total"], 0);
-    let p = app.get("/api/v1/importaciones?tipo=excel", &e.cartera).problem(400);
+    let p = app
+        .peticion_invalida()
+        .get("/api/v1/importaciones?tipo=excel", &e.cartera)
+        .problem(400);
     assert_eq!(p["errors"][0]["path"], "tipo", "{p}");
     // Another prestador sees none of them.
     let otro = app.equipo();
@@ -297,7 +303,10 @@ fn payments_are_listed_with_their_payer_and_what_is_still_unapplied() {
         "300000.00"
     );
     assert_eq!(lista("?desde=2026-09-01")["total"], 0);
-    let p = app.get("/api/v1/pagos?desde=julio", &e.cartera).problem(400);
+    let p = app
+        .peticion_invalida()
+        .get("/api/v1/pagos?desde=julio", &e.cartera)
+        .problem(400);
     assert_eq!(p["errors"][0]["path"], "desde", "{p}");
     assert_eq!(
         app.get("/api/v1/pagos", &app.equipo().finanzas).expect(200).json()["total"],
@@ -370,7 +379,9 @@ fn invoices_and_alerts_carry_the_payers_name_and_come_as_workbooks_of_the_filter
         datos[0].iter().any(|c| c == "FA0101") && datos[0].iter().any(|c| c.starts_with("responder la glosa")),
         "{datos:?}"
     );
-    app.get("/api/v1/alertas?formato=pdf", &e.cartera).problem(422);
+    app.peticion_invalida()
+        .get("/api/v1/alertas?formato=pdf", &e.cartera)
+        .problem(422);
 }
 
 #[test]

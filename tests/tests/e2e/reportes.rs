@@ -191,7 +191,11 @@ fn the_work_list_shows_every_kind_of_alert_in_order() {
             .starts_with("El cargo por estancia"),
         "{vencida}"
     );
-    let p = s.app.get("/api/v1/alertas?tipo=ninguno", &s.e.cartera).problem(422);
+    let p = s
+        .app
+        .peticion_invalida()
+        .get("/api/v1/alertas?tipo=ninguno", &s.e.cartera)
+        .problem(422);
     assert_eq!(p["errors"][0]["path"], "tipo");
     assert!(
         p["errors"][0]["message"].as_str().unwrap().contains("pago_vencido"),

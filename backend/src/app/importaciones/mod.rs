@@ -41,12 +41,16 @@ pub use crate::domain::importacion::{EstadoImportacion, TipoImportacion};
 pub struct ErrorImportacion {
     pub archivo: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub row: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub line: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub campo: Option<String>,
     pub message: String,
 }
