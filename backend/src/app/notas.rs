@@ -50,58 +50,7 @@ pub fn nota_credito_en(
     factura_id: &str,
     n: &NuevaNota,
 ) -> Result<(), AppError> {
-    super::no_futura("fecha", n.fecha, hoy)?;
-    let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
-    let numero = n.numero.trim().to_uppercase();
-    if numero.is_empty() {
-        return Err(AppError::invalid("numero", "falta el número de la nota crédito"));
-    }
-    let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
-    e.dominio.nota_credito(valor, n.anulacion, hoy, &t.reglas)?;
-    if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
-        return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
-    }
-    db::notas::insertar(
-        c,
-        &Nota {
-            id: db::new_id(),
-            prestador_id: actor.prestador_id.clone(),
-            factura_id: factura_id.to_string(),
-            numero: numero.clone(),
-            cude: n.cude.clone(),
-            valor,
-            fecha: n.fecha,
-            motivo: n.motivo.trim().to_string(),
-            anulacion: n.anulacion,
-            creado_en: db::now(),
-            tipo: db::notas::CREDITO.into(),
-        },
-    )?;
-    let m = db::movimientos::Movimiento::new(
-        &actor.prestador_id,
-        factura_id,
-        db::movimientos::NOTA_CREDITO,
-        -valor,
-        n.fecha,
-    );
-    db::movimientos::insertar(c, &[m])?;
-    e.dominio.notas += valor;
-    e.dominio.anulada = n.anulacion;
-    let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
-    let tipo = if n.anulacion {
-        EstadoFactura::Anulada.as_str()
-    } else {
-        "nota_credito"
-    };
-    ciclo::evento(
-        c,
-        actor,
-        factura_id,
-        tipo,
-        n.fecha,
-        json!({"numero": numero, "cude": n.cude, "valor": from_centavos(valor), "motivo": n.motivo.trim()}),
-        saldos,
-    )
+    nota_en(c, t, hoy, actor, factura_id, n, db::notas::CREDITO)
 }
 
 /// Records a nota débito in the caller's transaction: it raises what the payer owes by its
@@ -114,14 +63,35 @@ pub fn nota_debito_en(
     factura_id: &str,
     n: &NuevaNota,
 ) -> Result<(), AppError> {
+    nota_en(c, t, hoy, actor, factura_id, n, db::notas::DEBITO)
+}
+
+/// A nota of `tipo` (crédito lowers what is owed, débito raises it) with its movement and
+/// event.
+fn nota_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: &NuevaNota,
+    tipo: &str,
+) -> Result<(), AppError> {
+    let debito = tipo == db::notas::DEBITO;
     super::no_futura("fecha", n.fecha, hoy)?;
     let valor = to_centavos_no_negativo(n.valor).map_err(|e| AppError::invalid("valor", e.to_string()))?;
     let numero = n.numero.trim().to_uppercase();
     if numero.is_empty() {
-        return Err(AppError::invalid("numero", "falta el número de la nota débito"));
+        let que = if debito { "débito" } else { "crédito" };
+        return Err(AppError::invalid("numero", format!("falta el número de la nota {que}")));
     }
     let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
-    e.dominio.nota_debito(valor)?;
+    let anulacion = n.anulacion && !debito;
+    if debito {
+        e.dominio.nota_debito(valor)?;
+    } else {
+        e.dominio.nota_credito(valor, anulacion, hoy, &t.reglas)?;
+    }
     if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
         return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
     }
@@ -136,26 +106,36 @@ pub fn nota_debito_en(
             valor,
             fecha: n.fecha,
             motivo: n.motivo.trim().to_string(),
-            anulacion: false,
+            anulacion,
             creado_en: db::now(),
-            tipo: db::notas::DEBITO.into(),
+            tipo: tipo.into(),
         },
     )?;
-    let m = db::movimientos::Movimiento::new(
-        &actor.prestador_id,
-        factura_id,
-        db::movimientos::NOTA_DEBITO,
-        valor,
-        n.fecha,
-    );
+    let (movimiento, efecto) = if debito {
+        (db::movimientos::NOTA_DEBITO, valor)
+    } else {
+        (db::movimientos::NOTA_CREDITO, -valor)
+    };
+    let m = db::movimientos::Movimiento::new(&actor.prestador_id, factura_id, movimiento, efecto, n.fecha);
     db::movimientos::insertar(c, &[m])?;
-    e.dominio.debitos += valor;
+    let evento = if debito {
+        e.dominio.debitos += valor;
+        "nota_debito"
+    } else {
+        e.dominio.notas += valor;
+        e.dominio.anulada = anulacion;
+        if anulacion {
+            EstadoFactura::Anulada.as_str()
+        } else {
+            "nota_credito"
+        }
+    };
     let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
     ciclo::evento(
         c,
         actor,
         factura_id,
-        "nota_debito",
+        evento,
         n.fecha,
         json!({"numero": numero, "cude": n.cude, "valor": from_centavos(valor), "motivo": n.motivo.trim()}),
         saldos,
