@@ -63,7 +63,7 @@ fn init_then_user_add_then_duplicates_are_refused_with_reasons() {
     assert!(o.status.success(), "{}", text(&o));
     let o = trazo(dir.path(), &add, &[("TRAZO_USER_PASSWORD", "otra-clave-larga")]);
     assert!(
-        text(&o).contains("ya existe un usuario con el correo ana@norte.co"),
+        text(&o).contains("el correo ana@norte.co no está disponible"),
         "{}",
         text(&o)
     );

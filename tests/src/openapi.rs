@@ -143,11 +143,13 @@ impl Contrato {
     }
 
     /// A route the document does not have may only be one the API does not have either: the
-    /// 404 problem.
+    /// 404 problem; a documented path asked with a method it does not take, the 405 problem.
     fn ruta_inexistente(&self, x: &Intercambio, metodo: &str) -> Result<(), String> {
         let problema = serde_json::json!({ "$ref": "#/components/schemas/Problema" });
         let cuerpo = serde_json::from_slice::<Value>(x.respuesta).ok();
-        let es_404 = x.status == 404
+        let ruta = x.ruta.split_once('?').map_or(x.ruta, |(r, _)| r);
+        let esperado = if self.buscar(ruta).is_some() { 405 } else { 404 };
+        let es_404 = x.status == esperado
             && media(x.tipo_respuesta) == "application/problem+json"
             && cuerpo
                 .as_ref()
@@ -497,6 +499,13 @@ mod tests {
         x.tipo_respuesta = "application/problem+json";
         verificar(&x).unwrap();
         x.status = 200;
+        verificar(&x).unwrap_err();
+        // A documented path with a method it does not take: 405, never 404.
+        let p = br#"{"type": "urn:trazo:problema:metodo-no-permitido", "title": "Metodo no permitido", "status": 405, "detail": "esta ruta no admite DELETE; admite GET"}"#;
+        let mut x = intercambio("DELETE", "/api/v1/glosas", 405, p);
+        x.tipo_respuesta = "application/problem+json";
+        verificar(&x).unwrap();
+        x.status = 404;
         verificar(&x).unwrap_err();
     }
 

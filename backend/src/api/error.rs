@@ -37,6 +37,9 @@ pub enum ApiError {
     TooManyRequests(u64),
     #[error("el cuerpo de la petición supera el límite de {0} bytes")]
     PayloadTooLarge(usize),
+    /// The path exists, not with this method: the methods it takes.
+    #[error("esta ruta no admite {0}; admite {admite}", admite = .1.join(", "))]
+    MetodoNoPermitido(String, Vec<String>),
 }
 
 impl ApiError {
@@ -127,6 +130,7 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) | ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
             ApiError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::MetodoNoPermitido(..) => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
@@ -142,6 +146,11 @@ impl ResponseError for ApiError {
                 "Demasiados intentos",
             ),
             ApiError::PayloadTooLarge(_) => DEMASIADO_GRANDE,
+            ApiError::MetodoNoPermitido(..) => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "metodo-no-permitido",
+                "Método no permitido",
+            ),
         };
         let errors = match self {
             ApiError::Malformed(v) => vec![v.clone()],
@@ -150,6 +159,9 @@ impl ResponseError for ApiError {
         let (mut res, body) = problema(clase, self.to_string(), errors);
         if let ApiError::TooManyRequests(secs) = self {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if let ApiError::MetodoNoPermitido(_, metodos) = self {
+            res.insert_header((header::ALLOW, metodos.join(", ")));
         }
         res.json(body)
     }

@@ -147,7 +147,12 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
             }),
         )
         .service(openapi::docs())
-        .default_service(web::to(|| async {
-            Err::<HttpResponse, _>(AppError::NotFound("no existe esa ruta; vea /docs".into()))
+        .default_service(web::to(|req: actix_web::HttpRequest| async move {
+            let metodos = openapi::metodos_de(req.path());
+            if metodos.is_empty() {
+                Err::<HttpResponse, error::ApiError>(AppError::NotFound("no existe esa ruta; vea /docs".into()).into())
+            } else {
+                Err(error::ApiError::MetodoNoPermitido(req.method().to_string(), metodos))
+            }
         }));
 }

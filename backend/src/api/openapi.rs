@@ -330,6 +330,52 @@ pub fn completo() -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// The methods the document gives a concrete path (`/api/v1/facturas/abc` matches
+/// `/api/v1/facturas/{id}`), for the 405 of a method the path does not take.
+pub fn metodos_de(ruta: &str) -> Vec<String> {
+    static RUTAS: std::sync::OnceLock<Vec<(Vec<String>, Vec<String>)>> = std::sync::OnceLock::new();
+    let rutas = RUTAS.get_or_init(|| {
+        completo()
+            .paths
+            .paths
+            .iter()
+            .map(|(plantilla, item)| {
+                let segmentos = plantilla.split('/').map(str::to_string).collect();
+                let mut metodos: Vec<String> = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ]
+                .into_iter()
+                .filter(|(_, hay)| *hay)
+                .map(|(m, _)| m.to_string())
+                .collect();
+                if metodos.iter().any(|m| m == "GET") {
+                    metodos.push("HEAD".into());
+                }
+                (segmentos, metodos)
+            })
+            .collect()
+    });
+    let pedidos: Vec<&str> = ruta.split('/').collect();
+    let mut metodos: Vec<String> = rutas
+        .iter()
+        .filter(|(segmentos, _)| {
+            segmentos.len() == pedidos.len()
+                && segmentos
+                    .iter()
+                    .zip(&pedidos)
+                    .all(|(s, p)| (s.starts_with('{') && !p.is_empty()) || s == p)
+        })
+        .flat_map(|(_, m)| m.iter().cloned())
+        .collect();
+    metodos.sort();
+    metodos.dedup();
+    metodos
+}
+
 /// The OpenAPI document.
 #[get("/openapi.json")]
 pub async fn documento() -> HttpResponse {

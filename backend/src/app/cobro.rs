@@ -474,6 +474,7 @@ pub fn gestiones(db: &Db, actor: &Actor, pagador_id: &str, pagina: Pagina) -> Re
 pub struct NuevaCuota {
     pub fecha_vencimiento: NaiveDate,
     #[schema(value_type = crate::app::DecimalExacto)]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor: Decimal,
 }
 

@@ -25,6 +25,7 @@ pub struct NuevoContrato {
     pub plazo_pago_dias: Option<i32>,
     /// Estimated or capped value of the contract, if it has one.
     #[schema(value_type = Option<crate::app::DecimalExacto>, example = "150000000.00")]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub valor: Option<Decimal>,
 }
 
@@ -153,6 +154,7 @@ pub struct CambioContrato {
     pub fecha_fin: Option<chrono::NaiveDate>,
     pub plazo_pago_dias: Option<i32>,
     #[schema(value_type = Option<crate::app::DecimalExacto>, example = "150000000.00")]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub valor: Option<Decimal>,
     /// Why it changes (an otrosí, a typing error); kept with the change.
     #[serde(default)]

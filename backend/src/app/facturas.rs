@@ -21,10 +21,13 @@ pub struct NuevoItem {
     pub codigo: String,
     pub descripcion: String,
     #[schema(value_type = crate::app::DecimalExacto, example = "1")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub cantidad: Decimal,
     #[schema(value_type = crate::app::DecimalExacto, example = "45000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor_unitario: Decimal,
     #[schema(value_type = crate::app::DecimalExacto, example = "45000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor_total: Decimal,
 }
 
@@ -38,10 +41,13 @@ pub struct NuevaFactura {
     pub fecha_expedicion: chrono::NaiveDate,
     /// Value of the services; when `items` are sent it must be their sum.
     #[schema(value_type = crate::app::DecimalExacto, example = "1250000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor_total: Decimal,
     #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub copagos: Option<Decimal>,
     #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub cuotas_moderadoras: Option<Decimal>,
     pub cufe: Option<String>,
     pub contrato_id: Option<String>,
@@ -497,10 +503,13 @@ pub struct CambioFactura {
     pub cufe: Option<String>,
     pub fecha_expedicion: Option<chrono::NaiveDate>,
     #[schema(value_type = Option<crate::app::DecimalExacto>, example = "1250000.00")]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub valor_total: Option<Decimal>,
     #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub copagos: Option<Decimal>,
     #[schema(value_type = Option<crate::app::DecimalExacto>, example = "0.00")]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub cuotas_moderadoras: Option<Decimal>,
     /// Why it changes; kept with the change.
     #[serde(default)]

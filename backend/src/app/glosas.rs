@@ -35,6 +35,7 @@ pub struct NuevaGlosa {
     #[schema(example = "FA0101")]
     pub codigo: String,
     #[schema(value_type = crate::app::DecimalExacto, example = "150000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor: Decimal,
     pub fecha_formulacion: chrono::NaiveDate,
     /// When the prestador received it: the answer's term runs from here.
@@ -60,8 +61,10 @@ pub struct NuevaRespuesta {
     #[schema(example = "RE9801")]
     pub codigo: String,
     #[schema(value_type = crate::app::DecimalExacto, example = "50000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor_aceptado: Decimal,
     #[schema(value_type = crate::app::DecimalExacto, example = "100000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor_sustentado: Decimal,
     #[serde(default)]
     pub justificacion: String,
@@ -74,6 +77,7 @@ pub struct NuevaDecision {
     pub resultado: ResultadoDecision,
     /// What the payer lifted (all of what was sustained for `levantada`, 0 for `ratificada`).
     #[schema(value_type = crate::app::DecimalExacto, example = "60000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor_levantado: Decimal,
     pub fecha: chrono::NaiveDate,
 }
@@ -83,8 +87,10 @@ pub struct NuevaDecision {
 pub struct NuevaConciliacion {
     /// Both values from the acta; send neither to record that the conciliation started.
     #[schema(value_type = Option<crate::app::DecimalExacto>)]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub valor_a_favor_prestador: Option<Decimal>,
     #[schema(value_type = Option<crate::app::DecimalExacto>)]
+    #[serde(default, deserialize_with = "crate::app::exacto::opcional")]
     pub valor_a_favor_pagador: Option<Decimal>,
     pub acta: Option<String>,
     pub fecha: chrono::NaiveDate,

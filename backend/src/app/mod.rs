@@ -11,6 +11,7 @@ pub mod correcciones;
 pub mod demo;
 pub mod devoluciones;
 pub mod estados_cuenta;
+pub mod exacto;
 pub mod facturas;
 pub mod glosas;
 pub mod hoja;
@@ -125,8 +126,12 @@ pub fn hoy_bogota() -> chrono::NaiveDate {
     chrono::Utc::now().with_timezone(&bogota).date_naive()
 }
 
-/// Facts are recorded when they happened, never ahead: a date after today is a typing error.
+/// Facts are recorded when they happened, never ahead: a date after today is a typing error,
+/// and so is one before [`crate::domain::FECHA_MINIMA`].
 pub fn no_futura(path: &str, fecha: chrono::NaiveDate, hoy: chrono::NaiveDate) -> Result<(), AppError> {
+    if let Some(m) = crate::domain::antes_de_lo_posible(fecha) {
+        return Err(AppError::invalid(path, m));
+    }
     if fecha > hoy {
         return Err(AppError::invalid(
             path,
@@ -146,12 +151,18 @@ pub struct Pagina {
 impl Pagina {
     pub const POR_DEFECTO: i64 = 50;
     pub const MAXIMO: i64 = 500;
+    /// The last page one may ask for: beyond it the offset would overflow, and no list of
+    /// the sector is that long.
+    pub const ULTIMA: i64 = 10_000_000;
 
     pub fn new(page: Option<i64>, per_page: Option<i64>) -> Result<Pagina, AppError> {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(Self::POR_DEFECTO);
-        if page < 1 {
-            return Err(AppError::invalid("page", "la página empieza en 1"));
+        if !(1..=Self::ULTIMA).contains(&page) {
+            return Err(AppError::invalid(
+                "page",
+                format!("se espera una página entre 1 y {}; llegó {page}", Self::ULTIMA),
+            ));
         }
         if !(1..=Self::MAXIMO).contains(&per_page) {
             return Err(AppError::invalid(

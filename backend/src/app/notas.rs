@@ -22,6 +22,7 @@ pub struct NuevaNota {
     pub numero: String,
     pub cude: Option<String>,
     #[schema(value_type = crate::app::DecimalExacto)]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor: Decimal,
     pub fecha: chrono::NaiveDate,
     #[serde(default)]

@@ -21,6 +21,7 @@ const REGISTRAN: &[Rol] = &[Rol::Cartera, Rol::Finanzas];
 pub struct NuevaAplicacion {
     pub factura_id: String,
     #[schema(value_type = crate::app::DecimalExacto, example = "500000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor: Decimal,
 }
 
@@ -30,6 +31,7 @@ pub struct NuevoPago {
     pub pagador_id: String,
     pub fecha: chrono::NaiveDate,
     #[schema(value_type = crate::app::DecimalExacto, example = "1500000.00")]
+    #[serde(deserialize_with = "crate::app::exacto::requerido")]
     pub valor: Decimal,
     #[serde(default)]
     pub referencia: String,

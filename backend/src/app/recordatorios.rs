@@ -67,6 +67,9 @@ pub fn enviar(
     n: NuevoRecordatorio,
 ) -> Result<RecordatorioEnviado, AppError> {
     actor.exigir(super::cobro::GESTORES, "enviar recordatorios de pago")?;
+    // Whose payer it is comes first: another prestador's payer is a 404 whatever the
+    // deployment's configuration.
+    db.read(|c| super::pagadores::buscar(c, &actor.prestador_id, pagador_id))?;
     if smtp.host.trim().is_empty() {
         return Err(AppError::NoDisponible(
             "no hay servidor de correo configurado: defina smtp.host y smtp.remitente".into(),

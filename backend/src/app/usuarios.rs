@@ -102,9 +102,11 @@ pub(crate) fn preparar_con(n: NuevoUsuario, password_min: usize) -> Result<Usuar
 /// Inserts a prepared user in `prestador_id`; e-mails are unique across Trazo because the
 /// e-mail is the login.
 pub fn insertar(c: &mut AnyConnection, prestador_id: &str, u: UsuarioPreparado) -> Result<Usuario, AppError> {
+    // The same answer whether the e-mail is used here or in another prestador: which
+    // e-mails other clients of Trazo have is not this admin's to learn.
     if db::usuarios::por_email(c, &u.email)?.is_some() {
         return Err(AppError::Conflict(format!(
-            "ya existe un usuario con el correo {}",
+            "el correo {} no está disponible para un usuario nuevo; use otro",
             u.email
         )));
     }

@@ -145,6 +145,9 @@ pub fn validar(f: FacturaEntrada, hoy: chrono::NaiveDate) -> Result<FacturaValid
             format!("la fecha {} es posterior a hoy ({hoy})", f.fecha_expedicion),
         ));
     }
+    if let Some(m) = super::antes_de_lo_posible(f.fecha_expedicion) {
+        errs.push(Violation::new("fecha_expedicion", m));
+    }
     let mut valid_items = Vec::with_capacity(items.len());
     let mut suma = 0i64;
     for (i, it, unitario, total) in items {
@@ -294,6 +297,14 @@ mod tests {
         let errs = validar(f, hoy()).unwrap_err();
         let paths: Vec<_> = errs.iter().map(|e| e.path.as_str()).collect();
         assert_eq!(paths, ["valor_total", "copagos", "numero", "fecha_expedicion"]);
+        let mut f = factura("5", vec![]);
+        f.fecha_expedicion = NaiveDate::from_ymd_opt(1, 1, 1).unwrap();
+        let errs = validar(f, hoy()).unwrap_err();
+        let fecha = errs
+            .iter()
+            .find(|e| e.path == "fecha_expedicion")
+            .expect("a date error");
+        assert!(fecha.message.contains("desde 2000-01-01"), "{}", fecha.message);
     }
 
     #[test]

@@ -127,3 +127,15 @@ impl Rechazo {
         Rechazo::Valores(vec![Violation::new(path, message)])
     }
 }
+
+/// The earliest date of a fact Trazo records: the sector's invoices of before are long
+/// prescribed (Código de Comercio art. 789), and `0001-01-01` is a typing error.
+pub const FECHA_MINIMA: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_opt(2000, 1, 1) {
+    Some(f) => f,
+    None => panic!("valid date"),
+};
+
+/// Why `fecha` is too early to be a fact of an invoice's life, if it is.
+pub fn antes_de_lo_posible(fecha: chrono::NaiveDate) -> Option<String> {
+    (fecha < FECHA_MINIMA).then(|| format!("se espera una fecha desde {FECHA_MINIMA}; llegó {fecha}"))
+}

@@ -9,9 +9,13 @@ pub enum MoneyError {
     Decimales(Decimal),
     #[error("el valor {0} no puede ser negativo")]
     Negativo(Decimal),
-    #[error("el valor {0} es demasiado grande")]
+    #[error("el valor {0} supera el máximo que Trazo acepta en un valor ($ 1.000.000.000.000,00, un billón de pesos)")]
     Desborde(Decimal),
 }
+
+/// The largest amount one value may carry: a billón de pesos, far above any invoice or
+/// payment of the sector, and low enough that sums of millions of values never overflow.
+pub const MAXIMO_CENTAVOS: i64 = 1_000_000_000_000 * 100;
 
 /// Converts pesos to centavos, refusing sub-centavo precision instead of rounding it away.
 pub fn to_centavos(valor: Decimal) -> Result<i64, MoneyError> {
@@ -22,7 +26,10 @@ pub fn to_centavos(valor: Decimal) -> Result<i64, MoneyError> {
     let centavos = normal
         .checked_mul(Decimal::ONE_HUNDRED)
         .ok_or(MoneyError::Desborde(valor))?;
-    i64::try_from(centavos).map_err(|_| MoneyError::Desborde(valor))
+    i64::try_from(centavos)
+        .ok()
+        .filter(|c| c.abs() <= MAXIMO_CENTAVOS)
+        .ok_or(MoneyError::Desborde(valor))
 }
 
 /// Like [`to_centavos`] for values that can only be zero or more (invoice totals, payments).
@@ -98,5 +105,10 @@ mod tests {
             to_centavos(d("99999999999999999999")),
             Err(MoneyError::Desborde(_))
         ));
+        // The largest i64 of centavos is no amount anyone owes; a billón is the ceiling.
+        assert_eq!(to_centavos(d("1000000000000.00")).unwrap(), MAXIMO_CENTAVOS);
+        for fuera in ["1000000000000.01", "92233720368547758.07", "-1000000000000.01"] {
+            assert!(matches!(to_centavos(d(fuera)), Err(MoneyError::Desborde(_))), "{fuera}");
+        }
     }
 }

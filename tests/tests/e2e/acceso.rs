@@ -117,3 +117,34 @@ fn a_token_for_a_user_that_does_not_exist_or_of_another_prestador_is_401() {
     let p = app.get("/api/v1/usuarios", &mezclado).problem(401);
     assert!(p["detail"].as_str().unwrap().contains("prestador"), "{p}");
 }
+
+#[test]
+fn another_prestadors_payer_is_404_before_any_configuration_error_and_emails_in_use_are_not_told() {
+    let app = TestApp::spawn();
+    let a = app.tenant();
+    let b = app.tenant();
+    let ajeno = app.pagador(&b.admin, "eps_contributivo");
+    let cartera = app.user(&a, Rol::Cartera);
+    // The test servers have no mail server: still, whose payer it is is answered first.
+    app.post(
+        &format!("/api/v1/pagadores/{}/recordatorios", id(&ajeno)),
+        &cartera,
+        &json!({}),
+    )
+    .problem(404);
+    // An e-mail used in another prestador gets the same answer as one used here.
+    let de_b = usuario(&app, &b.admin, "admin");
+    let correo = de_b["email"].as_str().unwrap();
+    let p = app
+        .post(
+            "/api/v1/usuarios",
+            &a.admin,
+            &json!({"email": correo, "nombre": "X", "rol": "cartera", "password": PASSWORD}),
+        )
+        .problem(409);
+    let detalle = p["detail"].as_str().unwrap();
+    assert!(
+        detalle.contains("no está disponible") && !detalle.contains("existe"),
+        "{p}"
+    );
+}

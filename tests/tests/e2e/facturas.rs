@@ -159,3 +159,74 @@ fn an_invoice_is_found_by_number_radicado_or_whole_cufe_not_by_a_fragment_of_the
     assert_eq!(numeros(cufe), ["FEV-000812"], "the whole CUFE");
     assert!(numeros("c3d4").is_empty(), "a fragment of the CUFE finds nothing");
 }
+
+#[test]
+fn impossible_values_are_refused_naming_the_field() {
+    let app = trazo_tests::TestApp::spawn_el("2026-11-30");
+    let e = app.equipo();
+    // What cannot be read as an amount is a malformed request (400); what reads but cannot be
+    // is invalid (422); both name the field.
+    let factura = |cambios: serde_json::Value, estado: u16| {
+        let mut body = serde_json::json!({"numero": "IMP-1", "pagador_id": e.pagador_id, "fecha_expedicion": "2026-11-02", "valor_total": "1000.00"});
+        for (k, v) in cambios.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        app.post("/api/v1/facturas", &e.facturacion, &body).problem(estado)
+    };
+    for (cambio, estado, campo, dice) in [
+        (
+            serde_json::json!({"valor_total": "1e5"}),
+            400,
+            "valor_total",
+            "sin exponente",
+        ),
+        (
+            serde_json::json!({"fecha_expedicion": "0001-01-01"}),
+            422,
+            "fecha_expedicion",
+            "desde 2000-01-01",
+        ),
+        (
+            serde_json::json!({"valor_total": "92233720368547758.07"}),
+            422,
+            "valor_total",
+            "billón",
+        ),
+    ] {
+        let p = factura(cambio.clone(), estado);
+        let e0 = &p["errors"][0];
+        assert_eq!(e0["path"], campo, "{cambio}: {p}");
+        assert!(e0["message"].as_str().unwrap().contains(dice), "{cambio}: {p}");
+    }
+    // A JSON number in exponent notation, as a program might write it.
+    let crudo = format!(
+        r#"{{"numero": "IMP-2", "pagador_id": "{}", "fecha_expedicion": "2026-11-02", "valor_total": 1e5}}"#,
+        e.pagador_id
+    );
+    let p = app
+        .request(
+            "POST",
+            "/api/v1/facturas",
+            Some(&e.facturacion),
+            Some("application/json"),
+            Some(crudo.as_bytes()),
+        )
+        .problem(400);
+    assert!(
+        p["errors"][0]["message"].as_str().unwrap().contains("sin exponente"),
+        "{p}"
+    );
+    let p = app
+        .post(
+            "/api/v1/pagos",
+            &e.finanzas,
+            &serde_json::json!({"pagador_id": e.pagador_id, "fecha": "2026-11-02", "valor": "92233720368547758.07", "referencia": "T", "medio": "transferencia"}),
+        )
+        .problem(422);
+    assert_eq!(p["errors"][0]["path"], "valor", "{p}");
+    let p = app
+        .get("/api/v1/facturas?page=9223372036854775807", &e.cartera)
+        .problem(422);
+    assert_eq!(p["errors"][0]["path"], "page", "{p}");
+    assert!(p["errors"][0]["message"].as_str().unwrap().contains("10000000"), "{p}");
+}

@@ -318,6 +318,22 @@ fn malformed_json_is_400_naming_the_field() {
 }
 
 #[test]
+fn a_path_asked_with_a_method_it_does_not_take_is_405_with_allow() {
+    let app = TestApp::spawn();
+    let t = app.tenant();
+    let r = app.request("DELETE", "/api/v1/facturas/cualquiera", Some(&t.admin), None, None);
+    let allow = r.header("allow").unwrap_or_default().to_string();
+    let p = r.problem(405);
+    assert_eq!(allow, "GET, HEAD, PATCH", "{p}");
+    assert!(p["detail"].as_str().unwrap().contains("no admite DELETE"), "{p}");
+    let r = app.request("PUT", "/api/v1/glosas", Some(&t.admin), None, None);
+    assert_eq!(r.header("allow"), Some("GET, HEAD"));
+    r.problem(405);
+    app.request("DELETE", "/api/v1/no-existe", Some(&t.admin), None, None)
+        .problem(404);
+}
+
+#[test]
 fn amounts_written_as_json_numbers_are_read_exactly() {
     let app = TestApp::spawn();
     let t = app.tenant();
