@@ -122,7 +122,7 @@ pub struct AcuerdosQuery {
 }
 
 /// Agreements with their fulfilment today: each instalment paid, partly paid, pending or overdue.
-#[utoipa::path(tag = "cobro", params(AcuerdosQuery), security(("bearer" = [])), responses((status = 200, body = Lista<AcuerdoVista>)))]
+#[utoipa::path(tag = "cobro", params(AcuerdosQuery), security(("bearer" = [])), responses((status = 200, body = Lista<AcuerdoVista>), (status = 404, description = "Unknown payer", body = super::error::Problema)))]
 #[get("/acuerdos")]
 pub async fn acuerdos(
     state: web::Data<AppState>,

@@ -15,3 +15,4 @@ mod listas;
 mod persistence;
 mod remesas;
 mod reportes;
+mod unicode;
