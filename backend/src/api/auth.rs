@@ -156,6 +156,12 @@ impl FromRequest for Actor {
 }
 
 fn actor_of(req: &HttpRequest) -> Result<Actor, AppError> {
+    // An id with a NUL names nothing (and PostgreSQL refuses the byte in a query).
+    if req.uri().path().to_ascii_lowercase().contains("%00") {
+        return Err(AppError::NotFound(
+            "no existe ese registro: el identificador contiene el carácter nulo".into(),
+        ));
+    }
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AppState missing")))?;

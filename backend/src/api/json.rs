@@ -41,6 +41,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                     "se espera un cuerpo JSON con Content-Type: application/json".into(),
                 ));
             }
+            if bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+                let cuerpo: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+                if let Some(path) = cuerpo.as_ref().and_then(|v| con_nul(v, String::new())) {
+                    return Err(ApiError::Malformed(Violation::new(path, NUL)));
+                }
+            }
             let de = &mut serde_json::Deserializer::from_slice(&bytes);
             serde_path_to_error::deserialize(de).map(Json).map_err(|e| {
                 let path = match e.path().to_string() {
@@ -57,6 +63,37 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
 }
 
 /// The value at `path` in a JSON document.
+/// Why a text with a NUL character is refused.
+pub(super) const NUL: &str = "el texto no puede contener el carácter nulo (\\u0000)";
+
+/// The path of the first text (or key) with a NUL character.
+fn con_nul(v: &serde_json::Value, path: String) -> Option<String> {
+    let bajo = |p: &str, k: &str| {
+        if p.is_empty() {
+            k.to_string()
+        } else {
+            format!("{p}.{k}")
+        }
+    };
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => {
+            Some(if path.is_empty() { "(cuerpo)".into() } else { path })
+        }
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| con_nul(x, format!("{path}[{i}]"))),
+        serde_json::Value::Object(m) => m.iter().find_map(|(k, x)| {
+            if k.contains('\0') {
+                Some(bajo(&path, &k.replace('\0', "")))
+            } else {
+                con_nul(x, bajo(&path, k))
+            }
+        }),
+        _ => None,
+    }
+}
+
 fn en<'a>(v: &'a serde_json::Value, path: &serde_path_to_error::Path) -> Option<&'a serde_json::Value> {
     use serde_path_to_error::Segment;
     path.iter().try_fold(v, |v, s| match s {
@@ -150,6 +187,14 @@ pub(super) fn traducir(msg: &str, llego: Option<&serde_json::Value>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_nul_character_is_found_where_it_is() {
+        let v = json!({"a": "ok", "items": [{"codigo": "x"}, {"descripcion": "z\u{0}"}]});
+        assert_eq!(con_nul(&v, String::new()).as_deref(), Some("items[1].descripcion"));
+        assert_eq!(con_nul(&json!({"a": "ok"}), String::new()), None);
+        assert_eq!(con_nul(&json!("\u{0}"), String::new()).as_deref(), Some("(cuerpo)"));
+    }
 
     #[test]
     fn each_message_says_what_is_expected_and_what_came() {

@@ -38,6 +38,13 @@ impl<T: DeserializeOwned> FromRequest for Query<T> {
 
 /// Reads a query string into `T`; an error names the parameter and echoes what came.
 pub fn leer<T: DeserializeOwned>(texto: &str) -> Result<T, ApiError> {
+    // No text Trazo keeps or looks for has a NUL, and PostgreSQL refuses one in a query.
+    if let Some((k, _)) = form_urlencoded::parse(texto.as_bytes()).find(|(k, v)| k.contains('\0') || v.contains('\0')) {
+        return Err(ApiError::Malformed(Violation::new(
+            k.replace('\0', ""),
+            super::json::NUL,
+        )));
+    }
     let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(texto.as_bytes()));
     serde_path_to_error::deserialize(de).map_err(|e| {
         let nombre = e.path().to_string();
