@@ -38,6 +38,39 @@ fn events_cannot_be_edited_or_deleted_even_with_sql() {
     );
 }
 
+#[test]
+fn corrections_cannot_be_edited_or_deleted_even_with_sql() {
+    let app = TestApp::spawn();
+    let t = app.tenant();
+    let pid = app.pagador(&t.admin, "otro")["id"].as_str().unwrap().to_string();
+    let pg = app
+        .get(&format!("/api/v1/pagadores/{pid}"), &t.admin)
+        .expect(200)
+        .json();
+    app.patch(
+        &format!("/api/v1/pagadores/{pid}"),
+        &t.admin,
+        &json!({"version": pg["version"], "nombre": "Nuevo nombre", "motivo": "razón social"}),
+    )
+    .expect(200);
+    let db = trazo::db::Db::connect(&app.database_url, 1).unwrap();
+    let mut c = db.conn().unwrap();
+    let update = c.batch_execute(&format!(
+        "UPDATE correcciones SET motivo = 'otro' WHERE entidad_id = '{pid}'"
+    ));
+    assert!(update.unwrap_err().to_string().contains("solo inserción"));
+    let delete = c.batch_execute(&format!("DELETE FROM correcciones WHERE entidad_id = '{pid}'"));
+    assert!(delete.unwrap_err().to_string().contains("solo inserción"));
+    let l = app
+        .get(&format!("/api/v1/correcciones?entidad_id={pid}"), &t.admin)
+        .expect(200)
+        .json();
+    assert_eq!(
+        (l["total"].as_i64(), l["items"][0]["motivo"].as_str()),
+        (Some(1), Some("razón social"))
+    );
+}
+
 fn eventos_prestador(c: &mut trazo::db::AnyConnection, factura_id: &str) -> String {
     use diesel::prelude::*;
     use trazo::db::schema::facturas;
