@@ -90,10 +90,7 @@ pub enum Origen {
     /// An upload held in memory, already checked against the limits.
     Bytes(Archivo),
     /// A file on disk, checked when it is read.
-    Ruta {
-        ruta: PathBuf,
-        limites: LimitesArchivo,
-    },
+    Ruta { ruta: PathBuf, limites: LimitesArchivo },
     EntradaZip {
         zip: Arc<ZipAbierto>,
         indice: usize,

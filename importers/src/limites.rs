@@ -572,7 +572,8 @@ mod tests {
         assert!(b.len() < 1200, "{}", b.len());
         let m = mensaje(revisar("glosas.ods", &b, &LimitesArchivo::default()));
         assert!(
-            m.starts_with("glosas.ods: una hoja tiene 16384 columnas") && m.contains("el máximo es 1024 (importaciones.max_columnas)"),
+            m.starts_with("glosas.ods: una hoja tiene 16384 columnas")
+                && m.contains("el máximo es 1024 (importaciones.max_columnas)"),
             "{m}"
         );
         // Within the columns, the repeated rows are what is too much.
@@ -581,7 +582,10 @@ mod tests {
             ..Default::default()
         };
         let m = mensaje(revisar("glosas.ods", &b, &l));
-        assert!(m.contains("98304000 celdas") && m.contains("el máximo es 2000000 (importaciones.max_celdas)"), "{m}");
+        assert!(
+            m.contains("98304000 celdas") && m.contains("el máximo es 2000000 (importaciones.max_celdas)"),
+            "{m}"
+        );
         let l = LimitesArchivo {
             max_filas: 100,
             ..Default::default()
@@ -590,7 +594,10 @@ mod tests {
             r#"<table:table-row table:number-rows-repeated="6000"><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#,
         );
         let m = mensaje(revisar("glosas.ods", &b, &l));
-        assert!(m.contains("6000 filas") && m.contains("(importaciones.max_filas)"), "{m}");
+        assert!(
+            m.contains("6000 filas") && m.contains("(importaciones.max_filas)"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -621,7 +628,10 @@ mod tests {
             ..Default::default()
         };
         let m = mensaje(revisar("g.xlsx", &xlsx(&hoja, None), &l));
-        assert!(m.contains("la hoja «sheet1» tiene más de 99 celdas con datos (importaciones.max_celdas)"), "{m}");
+        assert!(
+            m.contains("la hoja «sheet1» tiene más de 99 celdas con datos (importaciones.max_celdas)"),
+            "{m}"
+        );
         // The format-only cells are not counted: 100 cells are within 100.
         let l = LimitesArchivo {
             max_celdas: 100,
@@ -637,13 +647,19 @@ mod tests {
             max_columnas: 1,
             ..Default::default()
         };
-        assert!(mensaje(revisar("g.xlsx", &xlsx(&hoja, None), &l)).contains("tiene más de 1 celdas (importaciones.max_columnas)"));
+        assert!(mensaje(revisar("g.xlsx", &xlsx(&hoja, None), &l))
+            .contains("tiene más de 1 celdas (importaciones.max_columnas)"));
 
         // Shared strings: declared (calamine reserves them at once) or really there.
         let declaradas = r#"<sst xmlns="x" count="20000000" uniqueCount="20000000"><si><t>a</t></si></sst>"#;
-        let m = mensaje(revisar("g.xlsx", &xlsx("<worksheet/>", Some(declaradas)), &LimitesArchivo::default()));
+        let m = mensaje(revisar(
+            "g.xlsx",
+            &xlsx("<worksheet/>", Some(declaradas)),
+            &LimitesArchivo::default(),
+        ));
         assert!(
-            m.contains("declara 20000000 textos compartidos") && m.contains("el máximo es 1000000 (importaciones.max_textos_compartidos)"),
+            m.contains("declara 20000000 textos compartidos")
+                && m.contains("el máximo es 1000000 (importaciones.max_textos_compartidos)"),
             "{m}"
         );
         let presentes = format!("<sst>{}</sst>", "<si><t>a</t></si>".repeat(11));
@@ -664,9 +680,16 @@ mod tests {
             ..Default::default()
         };
         let m = mensaje(revisar("g.xlsx", &xlsx(&hoja, None), &l));
-        assert!(m.contains("la parte «xl/worksheets/sheet1.xml» se expande a") && m.contains("(importaciones.zip_max_bytes_archivo)"), "{m}");
+        assert!(
+            m.contains("la parte «xl/worksheets/sheet1.xml» se expande a")
+                && m.contains("(importaciones.zip_max_bytes_archivo)"),
+            "{m}"
+        );
         let m = mensaje(revisar("g.xlsx", &xlsx(&hoja, None), &LimitesArchivo::default()));
-        assert!(m.contains("bomba zip") && m.contains("(importaciones.zip_max_razon)"), "{m}");
+        assert!(
+            m.contains("bomba zip") && m.contains("(importaciones.zip_max_razon)"),
+            "{m}"
+        );
     }
 
     #[test]
@@ -677,7 +700,10 @@ mod tests {
         };
         let plano = format!("<a>{}</a>", "<b/>".repeat(1000));
         let m = mensaje(revisar("f.xml", plano.as_bytes(), &l));
-        assert!(m.starts_with("f.xml: el XML tiene más de 1000 elementos (importaciones.max_elementos_xml)"), "{m}");
+        assert!(
+            m.starts_with("f.xml: el XML tiene más de 1000 elementos (importaciones.max_elementos_xml)"),
+            "{m}"
+        );
         // Inside an AttachedDocument, in CDATA or escaped.
         let cdata = format!("<a><d><![CDATA[<i>{}</i>]]></d></a>", "<b/>".repeat(1000));
         assert!(mensaje(revisar("f.xml", cdata.as_bytes(), &l)).contains("más de 1000 elementos"));
@@ -685,7 +711,10 @@ mod tests {
         assert!(mensaje(revisar("f.xml", escapado.as_bytes(), &l)).contains("más de 1000 elementos"));
         let hondo = format!("{}{}", "<a>".repeat(65), "</a>".repeat(65));
         let m = mensaje(revisar("f.xml", hondo.as_bytes(), &LimitesArchivo::default()));
-        assert!(m.contains("anida más de 64 elementos (importaciones.max_profundidad_xml)"), "{m}");
+        assert!(
+            m.contains("anida más de 64 elementos (importaciones.max_profundidad_xml)"),
+            "{m}"
+        );
         for f in ["Generica.xml", "Servicios.xml", "CreditNote.xml"] {
             let b = std::fs::read(format!("../../shared/samples/dian-xml/{f}")).unwrap();
             assert_eq!(revisar(f, &b, &l), Ok(()), "{f}");

@@ -86,6 +86,7 @@ pub async fn crear(
         nombre: nombre(q.archivo.as_deref(), &req),
         bytes: cuerpo(payload, &req, state.importaciones.max_bytes).await?,
         limites: state.importaciones.limites.clone(),
+        cola: state.importaciones.cola.clone(),
         opciones: Opciones {
             tipo: q.tipo,
             perfil: q.perfil,
