@@ -5,7 +5,9 @@
 
 use std::io::Write;
 
-fn paquete(partes: &mut dyn FnMut(&mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>)) -> Vec<u8> {
+type Escritor = zip::ZipWriter<std::io::Cursor<Vec<u8>>>;
+
+fn paquete(partes: &mut dyn FnMut(&mut Escritor)) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     partes(&mut w);
     w.finish().expect("zip").into_inner()
@@ -33,8 +35,47 @@ pub fn ods_repetida() -> Vec<u8> {
     })
 }
 
+/// An ODS of `filas` rows repeated over a value repeated `columnas` columns: at the limits
+/// (2,000 × 1,000 = 2,000,000 cells) it passes them, and calamine builds all of it.
+pub fn ods_de(filas: u64, columnas: u64) -> Vec<u8> {
+    let contenido = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Glosas"><table:table-row table:number-rows-repeated="{filas}"><table:table-cell table:number-columns-repeated="{columnas}" office:value-type="float" office:value="1"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    paquete(&mut |w| {
+        w.start_file("mimetype", opciones(zip::CompressionMethod::Stored))
+            .expect("zip");
+        w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .expect("zip");
+        w.start_file("content.xml", opciones(zip::CompressionMethod::Deflated))
+            .expect("zip");
+        w.write_all(contenido.as_bytes()).expect("zip");
+    })
+}
+
+/// An xlsx of `filas` × `columnas` distinct numbers (so it compresses like a real sheet).
+pub fn xlsx_de_numeros(filas: usize, columnas: usize) -> Vec<u8> {
+    paquete(&mut |w| {
+        libro(w);
+        w.start_file("xl/worksheets/sheet1.xml", opciones(zip::CompressionMethod::Deflated))
+            .expect("zip");
+        w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#)
+            .expect("zip");
+        let mut n: u64 = 7;
+        for _ in 0..filas {
+            let mut fila = String::from("<row>");
+            for _ in 0..columnas {
+                n = n.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                fila.push_str(&format!("<c><v>{}</v></c>", n >> 40));
+            }
+            fila.push_str("</row>");
+            w.write_all(fila.as_bytes()).expect("zip");
+        }
+        w.write_all(b"</sheetData></worksheet>").expect("zip");
+    })
+}
+
 /// The parts of a workbook around its sheet and shared strings.
-fn libro(w: &mut zip::ZipWriter<std::io::Cursor<Vec<u8>>>) {
+fn libro(w: &mut Escritor) {
     let d = opciones(zip::CompressionMethod::Deflated);
     let partes: [(&str, &str); 4] = [
         (
