@@ -23,16 +23,7 @@ fn opciones(metodo: zip::CompressionMethod) -> zip::write::SimpleFileOptions {
 /// An ODS whose one row is repeated 6,000 times, with one value repeated over 16,384 columns:
 /// 98 million cells for calamine, under 1 KB on the wire.
 pub fn ods_repetida() -> Vec<u8> {
-    let contenido = r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Glosas"><table:table-row table:number-rows-repeated="6000"><table:table-cell table:number-columns-repeated="16384" office:value-type="float" office:value="1"/></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
-    paquete(&mut |w| {
-        w.start_file("mimetype", opciones(zip::CompressionMethod::Stored))
-            .expect("zip");
-        w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-            .expect("zip");
-        w.start_file("content.xml", opciones(zip::CompressionMethod::Deflated))
-            .expect("zip");
-        w.write_all(contenido.as_bytes()).expect("zip");
-    })
+    ods_de(6_000, 16_384)
 }
 
 /// An ODS of `filas` rows repeated over a value repeated `columnas` columns: at the limits
@@ -45,6 +36,10 @@ pub fn ods_de(filas: u64, columnas: u64) -> Vec<u8> {
         w.start_file("mimetype", opciones(zip::CompressionMethod::Stored))
             .expect("zip");
         w.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .expect("zip");
+        w.start_file("META-INF/manifest.xml", opciones(zip::CompressionMethod::Deflated))
+            .expect("zip");
+        w.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#)
             .expect("zip");
         w.start_file("content.xml", opciones(zip::CompressionMethod::Deflated))
             .expect("zip");

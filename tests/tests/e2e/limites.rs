@@ -241,7 +241,13 @@ fn peak_rss_under_one_attack() {
                             .expect(200)
                             .json();
                         if v["estado"] != "en_cola" && v["estado"] != "en_curso" {
-                            return format!("202 {}", v["estado"].as_str().unwrap_or_default());
+                            let causa: String = v["errores"][0]["message"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .chars()
+                                .take(70)
+                                .collect();
+                            return format!("202 {} ({causa})", v["estado"].as_str().unwrap_or_default());
                         }
                         std::thread::sleep(std::time::Duration::from_millis(20));
                     }
