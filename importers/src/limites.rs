@@ -75,11 +75,11 @@ fn revisar_xml(nombre: &str, bytes: &[u8], l: &LimitesArchivo) -> Result<(), Err
     r.config_mut().check_end_names = false;
     let mut buf = Vec::new();
     let (mut elementos, mut profundidad) = (0u64, 0usize);
-    let demasiados = |n: u64| {
+    let demasiados = || {
         excedido(
             nombre,
             format!(
-                "el XML tiene más de {} elementos (importaciones.max_elementos_xml); se leyeron {n} antes de rechazarlo",
+                "el XML tiene más de {0} elementos; el máximo es {0} (importaciones.max_elementos_xml)",
                 l.max_elementos_xml
             ),
         )
@@ -104,7 +104,7 @@ fn revisar_xml(nombre: &str, bytes: &[u8], l: &LimitesArchivo) -> Result<(), Err
                     return Err(excedido(
                         nombre,
                         format!(
-                            "el XML anida más de {} elementos (importaciones.max_profundidad_xml)",
+                            "el XML anida más de {0} elementos; el máximo es {0} (importaciones.max_profundidad_xml)",
                             l.max_profundidad_xml
                         ),
                     ));
@@ -120,7 +120,7 @@ fn revisar_xml(nombre: &str, bytes: &[u8], l: &LimitesArchivo) -> Result<(), Err
             Ok(_) => {}
         }
         if elementos > l.max_elementos_xml {
-            return Err(demasiados(elementos));
+            return Err(demasiados());
         }
         buf.clear();
     }
@@ -446,7 +446,7 @@ fn contar_hoja_xlsx<R: Read>(
                     return Err(excedido(
                         nombre,
                         format!(
-                            "la hoja «{hoja}» tiene más de {} filas con datos (importaciones.max_filas)",
+                            "la hoja «{hoja}» tiene más de {0} filas con datos; el máximo es {0} (importaciones.max_filas)",
                             l.max_filas
                         ),
                     ));
@@ -460,7 +460,7 @@ fn contar_hoja_xlsx<R: Read>(
                     return Err(excedido(
                         nombre,
                         format!(
-                            "una fila de la hoja «{hoja}» tiene más de {} celdas (importaciones.max_columnas)",
+                            "una fila de la hoja «{hoja}» tiene más de {0} celdas; el máximo es {0} (importaciones.max_columnas)",
                             l.max_columnas
                         ),
                     ));
@@ -469,7 +469,7 @@ fn contar_hoja_xlsx<R: Read>(
                     return Err(excedido(
                         nombre,
                         format!(
-                            "la hoja «{hoja}» tiene más de {} celdas con datos (importaciones.max_celdas)",
+                            "la hoja «{hoja}» tiene más de {0} celdas con datos; el máximo es {0} (importaciones.max_celdas)",
                             l.max_celdas
                         ),
                     ));
@@ -482,7 +482,7 @@ fn contar_hoja_xlsx<R: Read>(
                     return Err(excedido(
                         nombre,
                         format!(
-                            "la hoja «{hoja}» tiene más de {} celdas combinadas (importaciones.max_celdas)",
+                            "la hoja «{hoja}» tiene más de {0} celdas combinadas; el máximo es {0} (importaciones.max_celdas)",
                             l.max_celdas
                         ),
                     ));
@@ -512,7 +512,7 @@ fn contar_elementos<R: Read>(
                     return Err(excedido(
                         nombre,
                         format!(
-                            "la parte «{parte}» tiene más de {} elementos XML (importaciones.max_elementos_xml)",
+                            "la parte «{parte}» tiene más de {0} elementos XML; el máximo es {0} (importaciones.max_elementos_xml)",
                             l.max_elementos_xml
                         ),
                     ));
@@ -629,7 +629,7 @@ mod tests {
         };
         let m = mensaje(revisar("g.xlsx", &xlsx(&hoja, None), &l));
         assert!(
-            m.contains("la hoja «sheet1» tiene más de 99 celdas con datos (importaciones.max_celdas)"),
+            m.contains("la hoja «sheet1» tiene más de 99 celdas con datos; el máximo es 99 (importaciones.max_celdas)"),
             "{m}"
         );
         // The format-only cells are not counted: 100 cells are within 100.
@@ -648,7 +648,7 @@ mod tests {
             ..Default::default()
         };
         assert!(mensaje(revisar("g.xlsx", &xlsx(&hoja, None), &l))
-            .contains("tiene más de 1 celdas (importaciones.max_columnas)"));
+            .contains("tiene más de 1 celdas; el máximo es 1 (importaciones.max_columnas)"));
 
         // Shared strings: declared (calamine reserves them at once) or really there.
         let declaradas = r#"<sst xmlns="x" count="20000000" uniqueCount="20000000"><si><t>a</t></si></sst>"#;
@@ -701,7 +701,9 @@ mod tests {
         let plano = format!("<a>{}</a>", "<b/>".repeat(1000));
         let m = mensaje(revisar("f.xml", plano.as_bytes(), &l));
         assert!(
-            m.starts_with("f.xml: el XML tiene más de 1000 elementos (importaciones.max_elementos_xml)"),
+            m.starts_with(
+                "f.xml: el XML tiene más de 1000 elementos; el máximo es 1000 (importaciones.max_elementos_xml)"
+            ),
             "{m}"
         );
         // Inside an AttachedDocument, in CDATA or escaped.
@@ -712,7 +714,7 @@ mod tests {
         let hondo = format!("{}{}", "<a>".repeat(65), "</a>".repeat(65));
         let m = mensaje(revisar("f.xml", hondo.as_bytes(), &LimitesArchivo::default()));
         assert!(
-            m.contains("anida más de 64 elementos (importaciones.max_profundidad_xml)"),
+            m.contains("anida más de 64 elementos; el máximo es 64 (importaciones.max_profundidad_xml)"),
             "{m}"
         );
         for f in ["Generica.xml", "Servicios.xml", "CreditNote.xml"] {

@@ -53,7 +53,7 @@ fn the_issue_attacks_are_refused_at_once_naming_the_limit_and_nothing_is_recorde
             "tipo=dian_xml&archivo=vacios.xml",
             &e.facturacion,
             ataques::xml_de_18_mb(),
-            "vacios.xml: el XML tiene más de 1000000 elementos (importaciones.max_elementos_xml)",
+            "vacios.xml: el XML tiene más de 1000000 elementos; el máximo es 1000000 (importaciones.max_elementos_xml)",
         ),
     ];
     for (query, token, body, espera) in &ataques {
@@ -100,7 +100,9 @@ fn the_limits_are_the_configured_ones_and_hold_inside_a_zip() {
     )
     .problem(413);
     assert!(
-        detalle(&p).contains("g.xlsx: la hoja «sheet1» tiene más de 1000 celdas con datos (importaciones.max_celdas)"),
+        detalle(&p).contains(
+            "g.xlsx: la hoja «sheet1» tiene más de 1000 celdas con datos; el máximo es 1000 (importaciones.max_celdas)"
+        ),
         "{p}"
     );
     // 1000 cells are within 1000: the sheet reaches its parser (which finds no header).
