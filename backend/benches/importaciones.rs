@@ -144,7 +144,10 @@ fn bench_dian(n: u64) {
         let xml = generador::attached_document(i, NIT_PRESTADOR, NIT_PAGADOR);
         mb += xml.len() as f64 / 1e6;
         std::fs::write(&ruta, xml).unwrap();
-        origenes.push(Origen::Ruta(ruta));
+        origenes.push(Origen::Ruta {
+            ruta,
+            limites: Default::default(),
+        });
     }
     let (s, v) = correr(&e, &e.facturacion, TipoImportacion::DianXml, origenes);
     assert_eq!(v.creados as u64, n, "{:?}", v.errores.first());

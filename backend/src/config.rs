@@ -96,6 +96,17 @@ pub struct Importaciones {
     pub zip_max_bytes: u64,
     pub zip_max_bytes_archivo: u64,
     pub zip_max_razon: u64,
+    /// What one file may describe (see `trazo_importers::limites`).
+    pub max_celdas: u64,
+    pub max_filas: u64,
+    pub max_columnas: u64,
+    pub max_textos_compartidos: u64,
+    pub max_elementos_xml: u64,
+    pub max_profundidad_xml: usize,
+    /// Runs working at once; the rest wait their turn, in order (`en_cola`).
+    pub max_simultaneas: usize,
+    /// Runs waiting at once; more are refused with 503 (each waits with its upload in memory).
+    pub max_en_cola: usize,
     pub perfiles_dir: PathBuf,
     /// What a RIPS whose services add up to other than its invoice's value does to the run.
     pub rips_total_distinto: RipsTotalDistinto,
@@ -118,6 +129,12 @@ impl Importaciones {
             max_bytes_entrada: self.zip_max_bytes_archivo,
             max_bytes_total: self.zip_max_bytes,
             max_razon: self.zip_max_razon,
+            max_celdas: self.max_celdas,
+            max_filas: self.max_filas,
+            max_columnas: self.max_columnas,
+            max_cadenas: self.max_textos_compartidos,
+            max_elementos_xml: self.max_elementos_xml,
+            max_profundidad_xml: self.max_profundidad_xml,
         }
     }
 }
@@ -225,6 +242,9 @@ impl Settings {
         }
         if self.server.json_limit_bytes < 1024 {
             return bad("server.json_limit_bytes", "debe ser al menos 1024");
+        }
+        if self.importaciones.max_simultaneas == 0 {
+            return bad("importaciones.max_simultaneas", "debe ser mayor que 0");
         }
         if self.database.pool_size == 0 {
             return bad("database.pool_size", "debe ser mayor que 0");

@@ -34,6 +34,10 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
             max_bytes: settings.importaciones.max_bytes,
             limites: settings.importaciones.limites(),
             rips_total_distinto: settings.importaciones.rips_total_distinto,
+            cola: crate::app::importaciones::cola::Cola::nueva(
+                settings.importaciones.max_simultaneas,
+                settings.importaciones.max_en_cola,
+            ),
         },
         vigentes: Default::default(),
         limiter: LoginLimiter::new(

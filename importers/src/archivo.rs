@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::{ImportError, Ubicacion};
 
-/// Limits on what a zip may expand to.
+/// Limits on what a zip may expand to, and on what one file may describe (cells, strings,
+/// elements: see [`crate::limites`]). The zip limits also hold for the parts of an xlsx or ods,
+/// which are zips too.
 #[derive(Debug, Clone)]
 pub struct LimitesArchivo {
     pub max_entradas: usize,
@@ -17,6 +19,19 @@ pub struct LimitesArchivo {
     pub max_bytes_total: u64,
     /// Largest uncompressed/compressed ratio of an entry; text compresses ~10×, a bomb 1000×.
     pub max_razon: u64,
+    /// Cells of a workbook a parser may build: with content (xlsx), or of the dense range
+    /// (ods, xls), repetitions included.
+    pub max_celdas: u64,
+    /// Rows of a sheet (with data; in ods through the last one with data, repetitions included).
+    pub max_filas: u64,
+    /// Columns of a sheet (cells of one row; in ods through the last one with data).
+    pub max_columnas: u64,
+    /// Shared strings of an xlsx, declared or present.
+    pub max_cadenas: u64,
+    /// Elements of an XML file (an embedded document included).
+    pub max_elementos_xml: u64,
+    /// Nesting of an XML file.
+    pub max_profundidad_xml: usize,
 }
 
 impl Default for LimitesArchivo {
@@ -26,6 +41,12 @@ impl Default for LimitesArchivo {
             max_bytes_entrada: 64 << 20,
             max_bytes_total: 1 << 30,
             max_razon: 200,
+            max_celdas: 2_000_000,
+            max_filas: 500_000,
+            max_columnas: 1_024,
+            max_cadenas: 1_000_000,
+            max_elementos_xml: 1_000_000,
+            max_profundidad_xml: 64,
         }
     }
 }
@@ -66,8 +87,10 @@ impl<T: Read + Seek + Send> LeerBuscar for T {}
 /// A file of an upload, whose bytes are read only when they are needed, so a run of many
 /// thousand files never holds them all at once.
 pub enum Origen {
+    /// An upload held in memory, already checked against the limits.
     Bytes(Archivo),
-    Ruta(PathBuf),
+    /// A file on disk, checked when it is read.
+    Ruta { ruta: PathBuf, limites: LimitesArchivo },
     EntradaZip {
         zip: Arc<ZipAbierto>,
         indice: usize,
@@ -79,28 +102,29 @@ impl Origen {
     pub fn nombre(&self) -> String {
         match self {
             Origen::Bytes(a) => a.nombre.clone(),
-            Origen::Ruta(p) => p.to_string_lossy().into_owned(),
+            Origen::Ruta { ruta, .. } => ruta.to_string_lossy().into_owned(),
             Origen::EntradaZip { nombre, .. } => nombre.clone(),
         }
     }
 
-    /// The file's bytes, enforcing the zip's limits on what an entry really expands to.
+    /// The file's bytes, enforcing the zip's limits on what an entry really expands to and the
+    /// limits on what a file may describe ([`crate::limites::revisar`]).
     pub fn leer(&self) -> Result<Archivo, ErrorArchivo> {
         match self {
             Origen::Bytes(a) => Ok(a.clone()),
-            Origen::Ruta(p) => std::fs::read(p)
-                .map(|bytes| Archivo {
-                    nombre: self.nombre(),
-                    bytes,
-                })
-                .map_err(|e| {
+            Origen::Ruta { ruta, limites } => {
+                let bytes = std::fs::read(ruta).map_err(|e| {
                     ErrorArchivo::Formato(ImportError::new(
                         &self.nombre(),
                         Ubicacion::Archivo,
                         None,
                         format!("no se pudo leer: {e}"),
                     ))
-                }),
+                })?;
+                let nombre = self.nombre();
+                crate::limites::revisar(&nombre, &bytes, limites)?;
+                Ok(Archivo { nombre, bytes })
+            }
             Origen::EntradaZip { zip, indice, nombre } => zip.leer(*indice, nombre),
         }
     }
@@ -134,6 +158,7 @@ impl ZipAbierto {
                 format!("el contenido del zip supera {} bytes", l.max_bytes_total),
             )));
         }
+        crate::limites::revisar(ruta, &buf, l)?;
         Ok(Archivo {
             nombre: ruta.to_string(),
             bytes: buf,
@@ -213,8 +238,11 @@ fn abrir_zip(nombre: &str, fuente: Box<dyn LeerBuscar>, l: &LimitesArchivo) -> R
 
 /// The files of an upload: the upload itself, or the entries of a zip (folders inside it are
 /// flattened into `carpeta/archivo.xml` names; system clutter such as `__MACOSX/` is skipped).
+/// A single file is checked against the limits at once (so an upload over them is refused
+/// before any work starts); the entries of a zip, as each is read.
 pub fn origenes(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<Origen>, ErrorArchivo> {
     if !es_zip(nombre, &bytes) {
+        crate::limites::revisar(nombre, &bytes, l)?;
         return Ok(vec![Origen::Bytes(Archivo {
             nombre: nombre.to_string(),
             bytes,
@@ -228,7 +256,10 @@ pub fn origenes_de_ruta(ruta: &Path, l: &LimitesArchivo) -> Result<Vec<Origen>, 
     let nombre = ruta.to_string_lossy().into_owned();
     let es_zip_nombre = nombre.to_ascii_lowercase().ends_with(".zip");
     if !es_zip_nombre {
-        return Ok(vec![Origen::Ruta(ruta.to_path_buf())]);
+        return Ok(vec![Origen::Ruta {
+            ruta: ruta.to_path_buf(),
+            limites: l.clone(),
+        }]);
     }
     let f = std::fs::File::open(ruta).map_err(|e| {
         ErrorArchivo::Formato(ImportError::new(

@@ -10,6 +10,7 @@
 pub mod archivo;
 pub mod dian;
 pub mod error;
+pub mod limites;
 pub mod rips;
 pub mod sheets;
 

@@ -153,7 +153,8 @@ impl TestApp {
                 .get(&format!("/api/v1/importaciones/{}", id(&r)), token)
                 .expect(200)
                 .json();
-            if v["estado"] != "en_curso" {
+            // Waiting its turn or working.
+            if v["estado"] != "en_curso" && v["estado"] != "en_cola" {
                 return v;
             }
             assert!(

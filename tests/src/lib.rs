@@ -10,6 +10,7 @@
 //! ([`archivos`]) and snapshots with redactions ([`snapshot!`]).
 
 pub mod archivos;
+pub mod ataques;
 pub mod ciclo;
 pub mod openapi;
 pub mod snapshots;

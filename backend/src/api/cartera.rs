@@ -233,6 +233,12 @@ pub async fn recibir_estado(
     let archivo = nombre(q.archivo.as_deref(), &req);
     let r = blocking(move || {
         let perfil = crate::app::importaciones::perfil(&state.perfiles, q.perfil.as_deref())?;
+        // What the sheet describes, before calamine builds it (the limits of imports).
+        trazo_importers::limites::revisar(&archivo, &bytes, &state.importaciones.limites).map_err(|e| match e {
+            trazo_importers::archivo::ErrorArchivo::Limite(e) | trazo_importers::archivo::ErrorArchivo::Formato(e) => {
+                crate::app::AppError::Excedido(e.to_string())
+            }
+        })?;
         estados_cuenta::recibir(
             &state.db,
             perfil,

@@ -38,7 +38,9 @@ pub async fn cuerpo(mut payload: web::Payload, req: &HttpRequest, limite: usize)
     if declarado.is_some_and(|n| n > limite) {
         return Err(ApiError::PayloadTooLarge(limite));
     }
-    let mut bytes = Vec::new();
+    // Sized once from the declared length: growing by doubling would hold up to twice the
+    // upload at its peak.
+    let mut bytes = Vec::with_capacity(declarado.unwrap_or(0).min(limite));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("no se pudo leer el archivo: {e}")))?;
         if bytes.len() + chunk.len() > limite {
@@ -86,6 +88,7 @@ pub async fn crear(
         nombre: nombre(q.archivo.as_deref(), &req),
         bytes: cuerpo(payload, &req, state.importaciones.max_bytes).await?,
         limites: state.importaciones.limites.clone(),
+        cola: state.importaciones.cola.clone(),
         opciones: Opciones {
             tipo: q.tipo,
             perfil: q.perfil,

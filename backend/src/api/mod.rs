@@ -60,6 +60,8 @@ pub struct LimitesImportacion {
     pub max_bytes: usize,
     pub limites: trazo_importers::archivo::LimitesArchivo,
     pub rips_total_distinto: crate::config::RipsTotalDistinto,
+    /// Where import runs wait their turn.
+    pub cola: std::sync::Arc<crate::app::importaciones::cola::Cola>,
 }
 
 /// Largest JSON body, in bytes.

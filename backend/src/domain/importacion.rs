@@ -18,6 +18,8 @@ super::text_enum! {
 
 super::text_enum! {
     EstadoImportacion {
+        /// Waiting its turn: at most `importaciones.max_simultaneas` runs work at once.
+        EnCola => "en_cola",
         EnCurso => "en_curso",
         /// Everything was written.
         Terminada => "terminada",

@@ -39,6 +39,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 pub use perfil::{normalizar, Perfil};
+pub(crate) use tabla::xls_celdas_declaradas;
 
 use crate::error::{ImportError, Ubicacion};
 use perfil::{CAMPOS_ESTADOS, CAMPOS_GLOSAS, CAMPOS_PAGOS, MAX_CAMPOS};

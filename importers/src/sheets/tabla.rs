@@ -252,36 +252,45 @@ const CELDAS_MAXIMAS_XLS: u64 = 65_536 * 256;
 /// before it reads a cell: a damaged record asks for hundreds of gigabytes, and a failed allocation
 /// aborts the process (there is no panic to catch). So we look first: the raw bytes are scanned for
 /// DIMENSIONS records (type 0x0200, 10, 14 or 16 bytes; MS-XLS 2.4.90), computing the size as
-/// calamine does, and a file claiming more than an xls sheet can hold is refused. A record split
-/// across two non-adjacent sectors of a fragmented file escapes this scan; no such file is known.
+/// calamine does, and a file claiming more than an xls sheet can hold is refused (and, through
+/// [`crate::limites`], one claiming more than the configured cells). A record split across two
+/// non-adjacent sectors of a fragmented file escapes this scan; no such file is known.
 fn xls_con_dimensiones_imposibles(bytes: &[u8]) -> bool {
+    xls_celdas_declaradas(bytes) > CELDAS_MAXIMAS_XLS
+}
+
+/// The most cells any DIMENSIONS record of an xls declares, as calamine computes them.
+pub(crate) fn xls_celdas_declaradas(bytes: &[u8]) -> u64 {
     let u16_en = |i: usize| u16::from_le_bytes([bytes[i], bytes[i + 1]]) as u32;
     let u32_en = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-    (0..bytes.len().saturating_sub(4)).any(|i| {
-        if bytes[i] != 0x00 || bytes[i + 1] != 0x02 {
-            return false;
-        }
-        let largo = u16_en(i + 2) as usize;
-        let datos = i + 4;
-        if !matches!(largo, 10 | 14 | 16) || datos + largo > bytes.len() {
-            return false;
-        }
-        let (rf, rl, mut cf, cl) = if largo == 10 {
-            (u16_en(datos), u16_en(datos + 2), u16_en(datos + 4), u16_en(datos + 6))
-        } else {
-            (u32_en(datos), u32_en(datos + 4), u16_en(datos + 8), u16_en(datos + 10))
-        };
-        if cf > 0xFF || cl < cf {
-            cf = 0;
-        }
-        if rl < 1 || cl < 1 {
-            return false;
-        }
-        // As calamine: end = (rl - 1, cl - 1); rows = end - start + 1, wrapping in release builds.
-        let filas = (rl - 1).wrapping_sub(rf).wrapping_add(1) as u64;
-        let columnas = (cl - 1).wrapping_sub(cf).wrapping_add(1) as u64;
-        filas.saturating_mul(columnas) > CELDAS_MAXIMAS_XLS
-    })
+    (0..bytes.len().saturating_sub(4))
+        .map(|i| {
+            if bytes[i] != 0x00 || bytes[i + 1] != 0x02 {
+                return 0;
+            }
+            let largo = u16_en(i + 2) as usize;
+            let datos = i + 4;
+            if !matches!(largo, 10 | 14 | 16) || datos + largo > bytes.len() {
+                return 0;
+            }
+            let (rf, rl, mut cf, cl) = if largo == 10 {
+                (u16_en(datos), u16_en(datos + 2), u16_en(datos + 4), u16_en(datos + 6))
+            } else {
+                (u32_en(datos), u32_en(datos + 4), u16_en(datos + 8), u16_en(datos + 10))
+            };
+            if cf > 0xFF || cl < cf {
+                cf = 0;
+            }
+            if rl < 1 || cl < 1 {
+                return 0;
+            }
+            // As calamine: end = (rl - 1, cl - 1); rows = end - start + 1, wrapping in release builds.
+            let filas = (rl - 1).wrapping_sub(rf).wrapping_add(1) as u64;
+            let columnas = (cl - 1).wrapping_sub(cf).wrapping_add(1) as u64;
+            filas.saturating_mul(columnas)
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// An xlsx sheet kept sparse: only the cells that hold something, sorted by row and column, and

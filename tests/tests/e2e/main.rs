@@ -11,6 +11,7 @@ mod facturas;
 mod foundation;
 mod hojas;
 mod importaciones;
+mod limites;
 mod listas;
 mod persistence;
 mod remesas;

@@ -9,6 +9,7 @@
 //! [`motor`] does all of that for every format; each format is one module that says how its
 //! files are parsed and how what they hold is checked and written ([`motor::Formato`]).
 
+pub mod cola;
 mod dian;
 mod glosas;
 mod motor;
@@ -256,19 +257,23 @@ pub struct Subida {
     /// The file's name; a `.zip` is opened and its entries are the run's files.
     pub nombre: String,
     pub bytes: Vec<u8>,
-    /// What a zip may expand to.
+    /// What a zip may expand to, and what a file may describe.
     pub limites: LimitesArchivo,
+    /// Where the run waits its turn.
+    pub cola: std::sync::Arc<cola::Cola>,
 }
 
-/// Starts an import: checks who imports, the upload and the profile, records the run and
-/// leaves its work to a thread of its own, so the caller answers at once and the run's
-/// progress is read with [`obtener`].
+/// Starts an import: checks who imports, the upload (a single file against the limits of what
+/// it may describe, at once) and the profile, records the run `en_cola` and puts it in line
+/// ([`cola::Cola`]), so the caller answers at once and the run's progress is read with
+/// [`obtener`].
 pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<ImportacionVista, AppError> {
     let Subida {
         opciones,
         nombre,
         bytes,
         limites,
+        cola,
     } = subida;
     exigir_rol(actor, opciones.tipo)?;
     if bytes.is_empty() {
@@ -281,13 +286,14 @@ pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<Importaci
     if opciones.tipo == TipoImportacion::GlosasXlsx || opciones.tipo == TipoImportacion::PagosXlsx {
         perfil(cx.perfiles, opciones.perfil.as_deref())?;
     }
-    let id = crear(cx.db, actor, &opciones, &nombre)?;
-    // The thread outlives the request: it keeps its own copy of the terms and profiles in
-    // force when the run started.
+    let lugar = cola.reservar()?;
+    let id = registrar(cx.db, actor, &opciones, &nombre, EstadoImportacion::EnCola)?;
+    // The run outlives the request: it keeps its own copy of the terms and profiles in force
+    // when it was received.
     let (db, terminos, perfiles, hoy) = (cx.db.clone(), cx.terminos.clone(), cx.perfiles.to_vec(), cx.hoy);
     let rips_total_distinto = cx.rips_total_distinto;
     let (actor_run, id_run) = (actor.clone(), id.clone());
-    std::thread::spawn(move || {
+    lugar.enviar(move || {
         let cx = Contexto {
             db: &db,
             terminos: &terminos,
@@ -295,7 +301,17 @@ pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<Importaci
             perfiles: &perfiles,
             rips_total_distinto,
         };
-        if let Err(e) = ejecutar(&cx, &actor_run, &id_run, &opciones, archivos, &|_, _| {}) {
+        let empezar = db.write(|c| {
+            Ok::<_, AppError>(db::importaciones::progreso(
+                c,
+                &id_run,
+                EstadoImportacion::EnCurso.as_str(),
+                0,
+                archivos.len() as i32,
+            )?)
+        });
+        let r = empezar.and_then(|_| ejecutar(&cx, &actor_run, &id_run, &opciones, archivos, &|_, _| {}));
+        if let Err(e) = r {
             tracing::error!(error = ?e, importacion = %id_run, "import job failed");
         }
     });
@@ -304,6 +320,16 @@ pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<Importaci
 
 /// Registers a run (before its work starts) and returns its id.
 pub fn crear(db: &Db, actor: &Actor, opciones: &Opciones, archivo: &str) -> Result<String, AppError> {
+    registrar(db, actor, opciones, archivo, EstadoImportacion::EnCurso)
+}
+
+fn registrar(
+    db: &Db,
+    actor: &Actor,
+    opciones: &Opciones,
+    archivo: &str,
+    estado: EstadoImportacion,
+) -> Result<String, AppError> {
     exigir_rol(actor, opciones.tipo)?;
     let fila = db::importaciones::Importacion {
         id: db::new_id(),
@@ -312,7 +338,7 @@ pub fn crear(db: &Db, actor: &Actor, opciones: &Opciones, archivo: &str) -> Resu
         perfil: opciones.perfil.clone(),
         archivo: archivo.to_string(),
         simulada: opciones.simular,
-        estado: EstadoImportacion::EnCurso,
+        estado,
         total: 0,
         procesados: 0,
         creados: 0,

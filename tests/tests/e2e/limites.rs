@@ -1,0 +1,271 @@
+//! Memory bounded by configuration, not by the input (issue 15): the uploads built to take the
+//! server's memory are refused at once with 413 naming the limit and its value; at most
+//! `importaciones.max_simultaneas` runs work at once, the rest wait `en_cola`, in order.
+
+use serde_json::Value;
+use trazo_importers::dian::generador;
+use trazo_tests::ataques;
+use trazo_tests::{id, zip_de, TestApp};
+
+const NIT_PAGADOR: &str = "800250119";
+
+fn subir(app: &TestApp, token: &str, query: &str, body: &[u8]) -> trazo_tests::Resp {
+    app.request(
+        "POST",
+        &format!("/api/v1/importaciones?{query}"),
+        Some(token),
+        Some("application/octet-stream"),
+        Some(body),
+    )
+}
+
+fn detalle(p: &Value) -> &str {
+    p["detail"].as_str().unwrap_or_default()
+}
+
+#[test]
+fn the_issue_attacks_are_refused_at_once_naming_the_limit_and_nothing_is_recorded() {
+    let app = TestApp::spawn();
+    let e = app.equipo();
+    let ods = ataques::ods_repetida();
+    assert!(ods.len() < 1024, "{}", ods.len());
+    let ataques: [(&str, &str, Vec<u8>, &str); 4] = [
+        (
+            "tipo=glosas_xlsx&archivo=glosas.ods",
+            &e.cartera,
+            ods.clone(),
+            "glosas.ods: una hoja tiene 16384 columnas contando las repetidas (table:number-columns-repeated); \
+             el máximo es 1024 (importaciones.max_columnas)",
+        ),
+        (
+            "tipo=glosas_xlsx&archivo=celdas.xlsx",
+            &e.cartera,
+            ataques::xlsx_diez_millones_de_celdas(),
+            "(importaciones.zip_max_",
+        ),
+        (
+            "tipo=pagos_xlsx&archivo=textos.xlsx",
+            &e.cartera,
+            ataques::xlsx_veinte_millones_de_textos(),
+            "(importaciones.zip_max_",
+        ),
+        (
+            "tipo=dian_xml&archivo=vacios.xml",
+            &e.facturacion,
+            ataques::xml_de_18_mb(),
+            "vacios.xml: el XML tiene más de 1000000 elementos; el máximo es 1000000 (importaciones.max_elementos_xml)",
+        ),
+    ];
+    for (query, token, body, espera) in &ataques {
+        let p = subir(&app, token, query, body).problem(413);
+        assert!(detalle(&p).contains(espera), "{query}: {p}");
+        assert!(
+            detalle(&p).contains("máximo") || detalle(&p).contains("más de"),
+            "{query}: {p}"
+        );
+    }
+    // Refused before a run is recorded.
+    for token in [&e.cartera, &e.facturacion] {
+        let l = app.get("/api/v1/importaciones", token).expect(200).json();
+        assert_eq!(l["total"], 0, "{l}");
+    }
+    // The statement of account reads sheets too.
+    let p = app
+        .request(
+            "POST",
+            &format!(
+                "/api/v1/pagadores/{}/estados-cuenta?corte=2026-06-30&archivo=estado.ods",
+                e.pagador_id
+            ),
+            Some(&e.cartera),
+            Some("application/octet-stream"),
+            Some(&ods),
+        )
+        .problem(413);
+    assert!(detalle(&p).contains("(importaciones.max_columnas)"), "{p}");
+}
+
+#[test]
+fn the_limits_are_the_configured_ones_and_hold_inside_a_zip() {
+    let app = TestApp::con(|s| {
+        s.importaciones.max_celdas = 1000;
+        s.importaciones.max_textos_compartidos = 50;
+    });
+    let e = app.equipo();
+    let p = subir(
+        &app,
+        &e.cartera,
+        "tipo=glosas_xlsx&archivo=g.xlsx",
+        &ataques::xlsx_de_celdas(11, 100),
+    )
+    .problem(413);
+    assert!(
+        detalle(&p).contains(
+            "g.xlsx: la hoja «sheet1» tiene más de 1000 celdas con datos; el máximo es 1000 (importaciones.max_celdas)"
+        ),
+        "{p}"
+    );
+    // 1000 cells are within 1000: the sheet reaches its parser (which finds no header).
+    let r = app.importar(
+        &e.cartera,
+        "tipo=glosas_xlsx&archivo=g.xlsx",
+        "application/octet-stream",
+        &ataques::xlsx_de_celdas(10, 100),
+    );
+    assert_eq!(r["estado"], "rechazada", "{r}");
+    assert!(
+        r["errores"][0]["message"].as_str().unwrap().contains("encabezados"),
+        "{r}"
+    );
+    let p = subir(
+        &app,
+        &e.cartera,
+        "tipo=pagos_xlsx&archivo=t.xlsx",
+        &ataques::xlsx_de_textos(51),
+    )
+    .problem(413);
+    assert!(
+        detalle(&p).contains("declara 51 textos compartidos") && detalle(&p).contains("el máximo es 50"),
+        "{p}"
+    );
+    // The entries of a zip are checked as each is read: the run is refused, naming the entry.
+    let zip = zip_de(&[("lote/glosas.ods".to_string(), ataques::ods_repetida())]);
+    let r = app.importar(&e.cartera, "tipo=glosas_xlsx&archivo=lote.zip", "application/zip", &zip);
+    assert_eq!(r["estado"], "rechazada", "{r}");
+    let m = r["errores"][0]["message"].as_str().unwrap();
+    assert!(
+        m.starts_with("lote/glosas.ods: una hoja tiene 16384 columnas") && m.contains("(importaciones.max_columnas)"),
+        "{m}"
+    );
+}
+
+#[test]
+fn runs_beyond_the_configured_number_wait_en_cola_and_then_work_in_order() {
+    let app = TestApp::con(|s| {
+        s.importaciones.max_simultaneas = 1;
+        s.importaciones.max_en_cola = 1;
+    });
+    let e = app.equipo_con_pagador(NIT_PAGADOR);
+    let lote = |desde: u64, n: u64| {
+        let docs: Vec<(String, Vec<u8>)> = (desde..desde + n)
+            .map(|i| {
+                (
+                    format!("fev{i}.xml"),
+                    generador::attached_document(i, &e.tenant.nit, NIT_PAGADOR).into_bytes(),
+                )
+            })
+            .collect();
+        zip_de(&docs)
+    };
+    // A run long enough for the next two to come while it works.
+    let (grande, pequeno, otro) = (lote(1, 600), lote(1001, 2), lote(2001, 2));
+    let q = "tipo=dian_xml&archivo=lote.zip";
+    let primera = subir(&app, &e.facturacion, q, &grande).expect(202).json();
+    let segunda = subir(&app, &e.facturacion, q, &pequeno).expect(202).json();
+    assert_eq!(segunda["estado"], "en_cola", "{segunda}");
+    // One waits already: the line is full.
+    let p = subir(&app, &e.facturacion, q, &otro).problem(503);
+    assert!(p.to_string().contains("ocupado"), "{p}");
+
+    let fin = |v: &Value| loop {
+        let v = app
+            .get(&format!("/api/v1/importaciones/{}", id(v)), &e.facturacion)
+            .expect(200)
+            .json();
+        if v["estado"] != "en_cola" && v["estado"] != "en_curso" {
+            return v;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let (a, b) = (fin(&primera), fin(&segunda));
+    assert_eq!(
+        (a["estado"].as_str(), a["creados"].as_i64()),
+        (Some("terminada"), Some(600)),
+        "{a}"
+    );
+    assert_eq!(
+        (b["estado"].as_str(), b["creados"].as_i64()),
+        (Some("terminada"), Some(2)),
+        "{b}"
+    );
+    // It was received while the first worked, and worked after it.
+    assert!(b["creado_en"].as_str() < a["terminado_en"].as_str(), "{a} {b}");
+    assert!(b["terminado_en"].as_str() > a["terminado_en"].as_str(), "{a} {b}");
+}
+
+/// Peak resident memory of a server (this process) under one upload, sent `TRAZO_VECES` times at
+/// once (default 1), with the default limits: `TRAZO_ATAQUE` names it (`ods`, `celdas`,
+/// `textos`, `xml`: the issue's attacks; `ods_limite`, `xlsx_limite`, `xml_limite`: the largest
+/// files the limits let through, parsed in full). VmHWM only grows, so each figure needs a
+/// process of its own; `scripts/pico-rss.sh` runs them all (see BENCHMARKS.md).
+#[test]
+#[ignore]
+fn peak_rss_under_one_attack() {
+    let app = TestApp::spawn();
+    let e = app.equipo();
+    let ataque = std::env::var("TRAZO_ATAQUE").unwrap_or_else(|_| "ods".into());
+    let veces: usize = std::env::var("TRAZO_VECES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1);
+    let (q, body) = match ataque.as_str() {
+        "ods" => ("tipo=glosas_xlsx&archivo=a.ods", ataques::ods_repetida()),
+        "celdas" => (
+            "tipo=glosas_xlsx&archivo=b.xlsx",
+            ataques::xlsx_diez_millones_de_celdas(),
+        ),
+        "textos" => (
+            "tipo=pagos_xlsx&archivo=c.xlsx",
+            ataques::xlsx_veinte_millones_de_textos(),
+        ),
+        "xml" => ("tipo=dian_xml&archivo=d.xml", ataques::xml_de_18_mb()),
+        "ods_limite" => ("tipo=glosas_xlsx&archivo=e.ods", ataques::ods_de(2_000, 1_000)),
+        "xlsx_limite" => ("tipo=glosas_xlsx&archivo=f.xlsx", ataques::xlsx_de_numeros(20_000, 100)),
+        "xml_limite" => ("tipo=dian_xml&archivo=g.xml", ataques::xml_de_elementos(999_998)),
+        otro => panic!("TRAZO_ATAQUE desconocido: {otro}"),
+    };
+    let token = if q.contains("dian") { &e.facturacion } else { &e.cartera };
+    let kib = || ataques::pico_rss_kib().unwrap_or(0);
+    let antes = kib();
+    let t = std::time::Instant::now();
+    let resultados: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..veces)
+            .map(|_| {
+                s.spawn(|| {
+                    let r = subir(&app, token, q, &body);
+                    if r.status != 202 {
+                        return r.status.to_string();
+                    }
+                    let r = r.json();
+                    loop {
+                        let v = app
+                            .get(&format!("/api/v1/importaciones/{}", id(&r)), token)
+                            .expect(200)
+                            .json();
+                        if v["estado"] != "en_cola" && v["estado"] != "en_curso" {
+                            let causa: String = v["errores"][0]["message"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .chars()
+                                .take(70)
+                                .collect();
+                            return format!("202 {} ({causa})", v["estado"].as_str().unwrap_or_default());
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(20));
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut distintos = resultados.clone();
+    distintos.dedup();
+    println!(
+        "| {ataque} | {veces} | {} | {} | {} | {} | {} |",
+        body.len(),
+        distintos.join(", "),
+        t.elapsed().as_millis(),
+        antes / 1024,
+        kib() / 1024
+    );
+}
