@@ -130,8 +130,8 @@ fn a_backup_taken_while_two_writers_write_restores_to_the_same_count_of_every_ta
     while escritas.load(Ordering::Relaxed) < 20 {
         std::thread::sleep(Duration::from_millis(10));
     }
+    // Into a folder that does not exist yet.
     let copia = dir.path().join("copias").join("durante.db");
-    std::fs::create_dir_all(copia.parent().unwrap()).unwrap();
     let durante = respaldo::respaldar(&url, &copia, false).unwrap();
     let escritas_al_copiar = escritas.load(Ordering::Relaxed);
     while escritas.load(Ordering::Relaxed) < escritas_al_copiar + 20 {

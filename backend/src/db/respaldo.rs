@@ -65,6 +65,10 @@ pub fn respaldar(url: &str, destino: &Path, forzar: bool) -> anyhow::Result<Copi
         );
         anyhow::ensure!(destino.is_file(), "{} no es un archivo", destino.display());
     }
+    if let Some(carpeta) = destino.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(carpeta)
+            .map_err(|e| anyhow::anyhow!("no se pudo crear la carpeta {}: {e}", carpeta.display()))?;
+    }
     let temporal = beside(destino, "parcial")?;
     let r = (|| {
         let texto = temporal
