@@ -404,7 +404,7 @@ impl Db {
                         )));
                     }
                     // Said once, then every ~10 s: the wait is normal, silence would look like a hang.
-                    if avisos % 5 == 0 {
+                    if avisos.is_multiple_of(5) {
                         tracing::warn!(
                             "la base de datos {} está ocupada por otro proceso que escribe (el servidor o una \
                              importación); esta escritura espera su turno ({} s hasta ahora, a lo sumo {} s)",
