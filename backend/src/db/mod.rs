@@ -254,8 +254,8 @@ pub struct Db {
 const INTENTO_DE_ESCRITURA: Duration = Duration::from_secs(2);
 
 /// How long a write waits, in all, for another process's write transaction (a large import
-/// from the command line) before answering "busy". Imports of tens of thousands of invoices
-/// hold the lock for seconds, not minutes (BENCHMARKS.md).
+/// from the command line) before answering "busy". A run holds the lock for its whole write:
+/// ~5 s for 10,000 DIAN invoices (BENCHMARKS.md), growing with the size of the run.
 pub const ESPERA_DE_ESCRITURA: Duration = Duration::from_secs(300);
 
 #[derive(Debug)]
