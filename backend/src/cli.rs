@@ -1,4 +1,4 @@
-//! The `trazo` command: serve, demo, migrate, init, user.
+//! The `trazo` command: serve, demo, migrate, init, user, import, backup, restore.
 
 use std::path::PathBuf;
 
@@ -72,6 +72,24 @@ pub enum Command {
         /// Validate and count, write nothing.
         #[arg(long)]
         simular: bool,
+    },
+    /// Writes a consistent copy of the SQLite database to a file, safe while the server runs
+    /// and writes. For PostgreSQL it explains pg_dump.
+    Backup {
+        /// The file to write (a SQLite database, openable with any SQLite tool).
+        archivo: PathBuf,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Puts a copy made by `trazo backup` in place of the SQLite database. Stop the server
+    /// first. An existing database is replaced only with --force, and is kept beside it.
+    Restore {
+        /// The copy to restore.
+        archivo: PathBuf,
+        /// Replace the existing database.
+        #[arg(long)]
+        force: bool,
     },
     /// Manages users.
     User {
@@ -162,6 +180,33 @@ pub fn run() -> anyhow::Result<()> {
             let db = open(&settings)?;
             importar(&settings, &db, tipo, &rutas, &prestador_nit, &usuario, perfil, simular)
         }
+        Command::Backup { archivo, force } => {
+            let c = db::respaldo::respaldar(&settings.database_url(), &archivo, force)?;
+            println!(
+                "copia de seguridad escrita en {} ({}; {})",
+                c.archivo.display(),
+                tamano(c.bytes),
+                resumen(&c.conteos)
+            );
+            Ok(())
+        }
+        Command::Restore { archivo, force } => {
+            let r = db::respaldo::restaurar(&settings.database_url(), &archivo, force)?;
+            println!(
+                "{} restaurada en {} ({})",
+                archivo.display(),
+                r.base.display(),
+                resumen(&r.conteos)
+            );
+            if let Some(a) = r.anterior {
+                println!(
+                    "la base de datos que había quedó en {}; bórrela cuando ya no la necesite",
+                    a.display()
+                );
+            }
+            println!("inicie el servidor con `trazo serve`");
+            Ok(())
+        }
         Command::User {
             command:
                 UserCommand::Add {
@@ -190,6 +235,27 @@ pub fn run() -> anyhow::Result<()> {
             println!("usuario {email} ({rol}) agregado a {}", prestador.nombre);
             Ok(())
         }
+    }
+}
+
+/// Counts a user recognises, from the rows of every table.
+fn resumen(conteos: &[(String, i64)]) -> String {
+    let n = |t: &str| conteos.iter().find(|(x, _)| x == t).map_or(0, |(_, n)| *n);
+    format!(
+        "{} prestadores, {} facturas, {} glosas, {} pagos, {} eventos",
+        n("prestadores"),
+        n("facturas"),
+        n("glosas"),
+        n("pagos"),
+        n("eventos")
+    )
+}
+
+fn tamano(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
     }
 }
 

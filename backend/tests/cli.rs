@@ -254,3 +254,146 @@ fn import_reads_folders_and_zips_and_twice_changes_nothing() {
     assert!(!o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("roto.xml"), "{}", text(&o));
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = [
+        "init",
+        "--prestador-nit",
+        "900123456",
+        "--prestador-nombre",
+        "Clínica Norte",
+        "--admin-email",
+        "jefe@norte.co",
+    ];
+    let o = trazo(dir.path(), &init, &[("TRAZO_ADMIN_PASSWORD", "una-clave-larga")]);
+    assert!(o.status.success(), "{}", text(&o));
+    let copia = dir.path().join("copia.db");
+    let copia_arg = copia.to_str().unwrap();
+
+    let o = trazo(dir.path(), &["backup", copia_arg], &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("copia de seguridad escrita en") && text(&o).contains("1 prestadores"),
+        "{}",
+        text(&o)
+    );
+    let o = trazo(dir.path(), &["backup", copia_arg], &[]);
+    assert!(!o.status.success() && text(&o).contains("--force"), "{}", text(&o));
+
+    let o = trazo(dir.path(), &["restore", copia_arg], &[]);
+    assert!(
+        !o.status.success() && text(&o).contains("Detenga el servidor y repita con --force"),
+        "{}",
+        text(&o)
+    );
+    let o = trazo(dir.path(), &["restore", copia_arg, "--force"], &[]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("restaurada en") && text(&o).contains("quedó en"),
+        "{}",
+        text(&o)
+    );
+    // The restored database serves: the prestador is there.
+    let o = trazo(dir.path(), &init, &[("TRAZO_ADMIN_PASSWORD", "una-clave-larga")]);
+    assert!(text(&o).contains("ya existe un prestador"), "{}", text(&o));
+
+    let pg = [("DATABASE_URL", "postgres://trazo:secreta@db/trazo")];
+    let o = trazo(dir.path(), &["backup", copia_arg, "--force"], &pg);
+    assert!(
+        !o.status.success() && text(&o).contains("pg_dump") && !text(&o).contains("secreta"),
+        "{}",
+        text(&o)
+    );
+}
+
+/// Item 5 of issue 15 with two processes: a CLI import while another process (the server)
+/// holds a write transaction waits for it, says so, and lands.
+#[test]
+fn a_cli_import_waits_for_the_server_writing_the_same_file_and_says_so() {
+    use trazo::app::{self, Actor, AppError};
+    use trazo::domain::rol::Rol;
+
+    let dir = tempfile::tempdir().unwrap();
+    let init = [
+        "init",
+        "--prestador-nit",
+        "900123456",
+        "--prestador-nombre",
+        "Clínica Norte",
+        "--admin-email",
+        "jefe@norte.co",
+    ];
+    let o = trazo(dir.path(), &init, &[("TRAZO_ADMIN_PASSWORD", "una-clave-larga")]);
+    assert!(o.status.success(), "{}", text(&o));
+    let add = [
+        "user",
+        "add",
+        "--prestador-nit",
+        "900123456",
+        "--email",
+        "fact@norte.co",
+        "--nombre",
+        "Fabio",
+        "--rol",
+        "facturacion",
+    ];
+    let o = trazo(dir.path(), &add, &[("TRAZO_USER_PASSWORD", "otra-clave-larga")]);
+    assert!(o.status.success(), "{}", text(&o));
+
+    let servidor = trazo::db::Db::connect(&dir.path().join("trazo.db").to_string_lossy(), 2).unwrap();
+    let admin = servidor
+        .read(|c| Ok::<_, AppError>(trazo::db::usuarios::por_email(c, "jefe@norte.co")?))
+        .unwrap()
+        .unwrap();
+    let admin = Actor {
+        usuario_id: admin.id,
+        prestador_id: admin.prestador_id,
+        rol: Rol::Admin,
+    };
+    let pagador = app::pagadores::NuevoPagador {
+        nit: "800250119".into(),
+        nombre: "EPS Andina".into(),
+        tipo: trazo::domain::pagador::TipoPagador::EpsContributivo,
+    };
+    app::pagadores::crear(&servidor, &admin, pagador).unwrap();
+    let xml = dir.path().join("fev1.xml");
+    std::fs::write(
+        &xml,
+        trazo_importers::dian::generador::attached_document(1, "900123456", "800250119"),
+    )
+    .unwrap();
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let escritura = std::thread::spawn(move || {
+        servidor
+            .write(|c| {
+                use diesel::connection::SimpleConnection;
+                c.batch_execute("UPDATE prestadores SET nombre = nombre")?;
+                tx.send(()).unwrap();
+                std::thread::sleep(std::time::Duration::from_millis(3500));
+                Ok::<_, AppError>(())
+            })
+            .unwrap();
+    });
+    rx.recv().unwrap();
+    let importar = [
+        "import",
+        "dian_xml",
+        xml.to_str().unwrap(),
+        "--prestador-nit",
+        "900123456",
+        "--usuario",
+        "fact@norte.co",
+    ];
+    let o = trazo(dir.path(), &importar, &[]);
+    escritura.join().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("1 creados"), "{}", text(&o));
+    assert!(
+        text(&o).contains("está ocupada por otro proceso que escribe") && text(&o).contains("espera su turno"),
+        "{}",
+        text(&o)
+    );
+}

@@ -18,13 +18,14 @@ pub mod pagos;
 pub mod prestadores;
 pub mod radicaciones;
 pub mod reportes;
+pub mod respaldo;
 pub mod schema;
 pub mod tipos;
 pub mod usuarios;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
@@ -238,10 +239,24 @@ impl Backend {
 pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
-    /// SQLite admits one writer at a time and a deferred transaction that upgrades to a
-    /// write can fail at once with SQLITE_BUSY; serialising writers in-process avoids that.
+    /// SQLite admits one writer at a time. Writers of this process queue here, in order,
+    /// instead of polling SQLite's lock; writers of other processes (the CLI beside the
+    /// server) are waited for in [`Db::write`].
     sqlite_writer: Arc<Mutex<()>>,
+    /// How long a write waits for another process's write transaction before giving up.
+    espera_escritura: Duration,
+    /// The SQLite file, to name it in the waiting message.
+    ruta: Arc<str>,
 }
+
+/// How long SQLite's busy handler waits in one attempt to take the write lock; after each
+/// failed attempt [`Db::write`] says it is waiting and tries again.
+const INTENTO_DE_ESCRITURA: Duration = Duration::from_secs(2);
+
+/// How long a write waits, in all, for another process's write transaction (a large import
+/// from the command line) before answering "busy". A run holds the lock for its whole write:
+/// ~5 s for 10,000 DIAN invoices (BENCHMARKS.md), growing with the size of the run.
+pub const ESPERA_DE_ESCRITURA: Duration = Duration::from_secs(300);
 
 #[derive(Debug)]
 struct SqlitePragmas;
@@ -252,10 +267,15 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
             // A 64 MiB page cache (the default is 2 MiB): a large import's transaction spilled
             // dirty pages to the WAL and read index pages back many times over. Memory is
             // taken only as pages are used.
-            c.batch_execute(
-                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL; \
+            //
+            // busy_timeout makes SQLite wait (not fail) for a lock another process holds: reads
+            // hardly ever need it under WAL; writes take the lock with BEGIN IMMEDIATE
+            // (`Db::write`), so the wait applies to them too.
+            c.batch_execute(&format!(
+                "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; PRAGMA synchronous = NORMAL; \
                  PRAGMA cache_size = -65536;",
-            )
+                INTENTO_DE_ESCRITURA.as_millis()
+            ))
             .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
@@ -286,8 +306,11 @@ impl Db {
             // once here: switching it from every pooled connection at once would race for the lock.
             let abrir =
                 |e: &dyn std::fmt::Display| anyhow::anyhow!("no se pudo abrir la base de datos SQLite {url}: {e}");
+            // The busy timeout first: another process (the server, while this is the CLI) may
+            // hold the file, and without it the pragma fails at once with "database is locked".
             let mut c = SqliteConnection::establish(url).map_err(|e| abrir(&e))?;
-            c.batch_execute("PRAGMA journal_mode = WAL;").map_err(|e| abrir(&e))?;
+            c.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+                .map_err(|e| abrir(&e))?;
         }
         let pool = Pool::builder()
             .max_size(pool_size.max(1))
@@ -302,6 +325,8 @@ impl Db {
             pool,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
+            espera_escritura: ESPERA_DE_ESCRITURA,
+            ruta: url.into(),
         };
         db.migrate()?;
         Ok(db)
@@ -309,6 +334,12 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The same database, waiting at most `espera` for another process's write transaction.
+    pub fn con_espera_de_escritura(mut self, espera: Duration) -> Db {
+        self.espera_escritura = espera;
+        self
     }
 
     pub fn conn(&self) -> Result<Conn, Error> {
@@ -326,7 +357,67 @@ impl Db {
             Backend::Postgres => None,
         };
         let mut conn = self.conn()?;
-        conn.transaction(|c| f(c))
+        match self.backend {
+            Backend::Postgres => conn.transaction(|c| f(c)),
+            Backend::Sqlite => {
+                self.empezar_escritura_sqlite(&mut conn)?;
+                terminar_transaccion(&mut conn, f)
+            }
+        }
+    }
+
+    /// Opens a write transaction with BEGIN IMMEDIATE, waiting for the write lock as long
+    /// as [`Db::espera_escritura`] allows.
+    ///
+    /// A deferred BEGIN takes the write lock only at the first write, as an upgrade of a
+    /// read transaction; SQLite then answers SQLITE_BUSY at once, without calling the busy
+    /// handler (waiting could deadlock two upgraders), or SQLITE_BUSY_SNAPSHOT when another
+    /// process committed since the read began. That was the "database is locked" of a CLI
+    /// import beside a server taking writes. BEGIN IMMEDIATE takes the lock first, where the
+    /// busy handler applies, and once held the transaction cannot be refused for it.
+    fn empezar_escritura_sqlite(&self, conn: &mut AnyConnection) -> Result<(), Error> {
+        let AnyConnection::Sqlite(c) = conn else {
+            return Ok(());
+        };
+        let desde = Instant::now();
+        let mut avisos = 0u32;
+        loop {
+            match diesel::connection::AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE") {
+                Ok(()) => {
+                    if avisos > 0 {
+                        tracing::info!(
+                            "la base de datos {} quedó libre tras {:.1} s; la escritura sigue",
+                            self.ruta,
+                            desde.elapsed().as_secs_f64()
+                        );
+                    }
+                    return Ok(());
+                }
+                Err(e) if esta_ocupada(&e) => {
+                    let esperado = desde.elapsed();
+                    if esperado >= self.espera_escritura {
+                        return Err(Error::SinConexion(format!(
+                            "la base de datos {} sigue ocupada por otro proceso que escribe (el servidor o una \
+                             importación por línea de comandos) tras {} s de espera",
+                            self.ruta,
+                            esperado.as_secs()
+                        )));
+                    }
+                    // Said once, then every ~10 s: the wait is normal, silence would look like a hang.
+                    if avisos.is_multiple_of(5) {
+                        tracing::warn!(
+                            "la base de datos {} está ocupada por otro proceso que escribe (el servidor o una \
+                             importación); esta escritura espera su turno ({} s hasta ahora, a lo sumo {} s)",
+                            self.ruta,
+                            esperado.as_secs(),
+                            self.espera_escritura.as_secs()
+                        );
+                    }
+                    avisos += 1;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Runs `f` for reads.
@@ -363,6 +454,34 @@ impl Db {
             .map(|mut c| c.batch_execute("SELECT 1").is_ok())
             .unwrap_or(false)
     }
+}
+
+/// Runs `f` in the transaction just opened on `conn` and commits it, or rolls it back when
+/// `f` fails (what `Connection::transaction` does after its own BEGIN).
+fn terminar_transaccion<T, E>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<Error> + From<diesel::result::Error>,
+{
+    use diesel::connection::TransactionManager;
+    type Tm = <AnyConnection as Connection>::TransactionManager;
+    match f(conn) {
+        Ok(v) => {
+            Tm::commit_transaction(conn)?;
+            Ok(v)
+        }
+        Err(e) => match Tm::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(e),
+            Err(r) => Err(r.into()),
+        },
+    }
+}
+
+/// SQLITE_BUSY: another connection holds the lock this one needs.
+fn esta_ocupada(e: &diesel::result::Error) -> bool {
+    matches!(e, diesel::result::Error::DatabaseError(_, info) if info.message().contains("database is locked"))
 }
 
 /// Hides the password of a database URL in messages.
