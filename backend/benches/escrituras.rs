@@ -107,7 +107,10 @@ fn correr(n: u64, otro_proceso: bool) {
         .map(|i| {
             let ruta = carpeta.join(format!("fev{i}.xml"));
             std::fs::write(&ruta, generador::attached_document(i, NIT_PRESTADOR, NIT_PAGADOR)).unwrap();
-            Origen::Ruta(ruta)
+            Origen::Ruta {
+                ruta,
+                limites: Default::default(),
+            }
         })
         .collect();
     let servidor = if otro_proceso {
