@@ -22,6 +22,9 @@ pub struct Bound {
 pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::Result<Bound> {
     let keys = TokenKeys::load(settings.jwt_secret(), keys_dir, settings.auth.token_ttl_minutes * 60)?;
     let terminos = settings.terminos()?;
+    // Runs a stopped server left working or waiting are told as interrupted from now on.
+    crate::app::importaciones::proceso::latir(&db)?;
+    crate::app::importaciones::proceso::barrer(&db)?;
     let state = web::Data::new(AppState {
         db,
         keys,

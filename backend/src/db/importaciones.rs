@@ -26,6 +26,8 @@ pub struct Importacion {
     pub terminado_en: Option<chrono::NaiveDateTime>,
     /// JSON list of the glosas created already accepted by silence.
     pub aceptadas_tacitamente: String,
+    /// The process that runs it (`servidores`), to tell a run at work from an orphan.
+    pub servidor_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

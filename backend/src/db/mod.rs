@@ -20,6 +20,7 @@ pub mod radicaciones;
 pub mod reportes;
 pub mod respaldo;
 pub mod schema;
+pub mod servidores;
 pub mod tipos;
 pub mod usuarios;
 

@@ -244,6 +244,7 @@ diesel::table! {
         creado_en -> Timestamp,
         terminado_en -> Nullable<Timestamp>,
         aceptadas_tacitamente -> Text,
+        servidor_id -> Nullable<Text>,
     }
 }
 
@@ -399,6 +400,14 @@ diesel::joinable!(glosas -> facturas (factura_id));
 diesel::joinable!(aplicaciones -> facturas (factura_id));
 diesel::joinable!(aplicaciones -> pagos (pago_id));
 diesel::table! {
+    servidores (id) {
+        id -> Text,
+        iniciado_en -> Timestamp,
+        latido -> Timestamp,
+    }
+}
+
+diesel::table! {
     correcciones (id) {
         id -> Text,
         prestador_id -> Text,
@@ -455,4 +464,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     estados_cuenta,
     estado_cuenta_filas,
     correcciones,
+    servidores,
 );

@@ -29,5 +29,8 @@ super::text_enum! {
         Simulada => "simulada",
         /// The server failed; nothing was written.
         Fallida => "fallida",
+        /// The server running it stopped before it ended (a crash, a restart); nothing was
+        /// written: upload it again.
+        Interrumpida => "interrumpida",
     }
 }

@@ -280,3 +280,55 @@ fn peak_rss_under_one_attack() {
         kib() / 1024
     );
 }
+
+/// A run whose server stopped mid-way (a crash, `kill -9`, a restart) is told `interrumpida` by
+/// any server, never `en_curso` for ever; a run of a server still alive is left at work.
+#[test]
+fn a_run_left_by_a_stopped_server_is_interrupted_not_en_curso_for_ever() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::spawn();
+    let e = app.equipo_con_pagador(NIT_PAGADOR);
+    let doc = generador::attached_document(1, &e.tenant.nit, NIT_PAGADOR).into_bytes();
+    let hecha = |archivo: &str| {
+        app.importar(
+            &e.facturacion,
+            &format!("tipo=dian_xml&simular=true&archivo={archivo}"),
+            "application/xml",
+            &doc,
+        )
+    };
+    let (muerta, viva) = (hecha("a.xml"), hecha("b.xml"));
+    // What a crash leaves: the runs at work, one on a server silent for an hour, one on a
+    // server that said it was alive a moment ago.
+    let db = trazo::db::Db::connect(&app.database_url, 1).unwrap();
+    let mut c = db.conn().unwrap();
+    let ahora = trazo::db::now();
+    trazo::db::servidores::latir(&mut c, "servidor-muerto", ahora - chrono::Duration::hours(1)).unwrap();
+    trazo::db::servidores::latir(&mut c, "servidor-vivo", ahora).unwrap();
+    for (run, servidor) in [(&muerta, "servidor-muerto"), (&viva, "servidor-vivo")] {
+        c.batch_execute(&format!(
+            "UPDATE importaciones SET estado = 'en_curso', terminado_en = NULL, servidor_id = '{servidor}' WHERE id = '{}'",
+            id(run)
+        ))
+        .unwrap();
+    }
+    let ver = |run: &Value| {
+        app.get(&format!("/api/v1/importaciones/{}", id(run)), &e.facturacion)
+            .expect(200)
+            .json()
+    };
+    let v = ver(&muerta);
+    assert_eq!(v["estado"], "interrumpida", "{v}");
+    assert!(
+        v["errores"][0]["message"].as_str().unwrap().contains("súbala de nuevo"),
+        "{v}"
+    );
+    assert!(v["terminado_en"].is_string(), "{v}");
+    assert_eq!(ver(&viva)["estado"], "en_curso");
+    // The history says so too.
+    let l = app
+        .get("/api/v1/importaciones?estado=interrumpida", &e.facturacion)
+        .expect(200)
+        .json();
+    assert_eq!(l["total"], 1, "{l}");
+}

@@ -14,6 +14,7 @@ mod dian;
 mod glosas;
 mod motor;
 mod pagos;
+pub mod proceso;
 pub(crate) mod radian;
 mod rips;
 
@@ -348,17 +349,31 @@ fn registrar(
         actor_id: actor.usuario_id.clone(),
         creado_en: db::now(),
         terminado_en: None,
+        servidor_id: Some(proceso::id().to_string()),
     };
+    proceso::latir(db)?;
     db.write(|c| Ok::<_, AppError>(db::importaciones::insertar(c, &fila)?))?;
     Ok(fila.id)
 }
 
+/// Whether a run is in flight on another process, which may have stopped.
+fn de_otro_en_curso(i: &db::importaciones::Importacion) -> bool {
+    matches!(i.estado, EstadoImportacion::EnCurso | EstadoImportacion::EnCola)
+        && i.servidor_id.as_deref() != Some(proceso::id())
+}
+
 pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ImportacionVista, AppError> {
-    let mut v = db
-        .read(|c| {
+    let leer = || {
+        db.read(|c| {
             db::importaciones::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("una importación"))
         })
-        .map(vista)?;
+    };
+    let mut fila = leer()?;
+    // Any server answers for any run: one whose process stopped is told as interrupted.
+    if de_otro_en_curso(&fila) && proceso::barrer(db)? > 0 {
+        fila = leer()?;
+    }
+    let mut v = vista(fila);
     if let (EstadoImportacion::EnCurso, Some((procesados, total))) = (v.estado, progreso_de(id)) {
         v.procesados = procesados as i32;
         v.total = total as i32;
@@ -428,8 +443,11 @@ pub fn listar(
     } else {
         (pagina.offset(), pagina.per_page)
     };
-    let (filas, total) =
-        db.read(|c| Ok::<_, AppError>(db::importaciones::listar(c, &actor.prestador_id, &f, offset, limit)?))?;
+    let leer = || db.read(|c| Ok::<_, AppError>(db::importaciones::listar(c, &actor.prestador_id, &f, offset, limit)?));
+    let (mut filas, mut total) = leer()?;
+    if filas.iter().any(|(i, _)| de_otro_en_curso(i)) && proceso::barrer(db)? > 0 {
+        (filas, total) = leer()?;
+    }
     let items = filas
         .into_iter()
         .map(|(i, usuario)| {

@@ -1,0 +1,2 @@
+ALTER TABLE importaciones DROP COLUMN servidor_id;
+DROP TABLE servidores;
