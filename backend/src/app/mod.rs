@@ -107,12 +107,15 @@ impl From<crate::db::Error> for AppError {
     }
 }
 
+/// How a write refused by a unique key begins: another writer recorded the same thing first.
+pub const YA_EXISTE: &str = "ya existe un registro con esos datos";
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> AppError {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                AppError::Conflict(format!("ya existe un registro con esos datos ({})", info.message()))
+                AppError::Conflict(format!("{YA_EXISTE} ({})", info.message()))
             }
             other => AppError::Internal(anyhow::Error::new(other)),
         }

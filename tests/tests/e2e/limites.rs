@@ -332,3 +332,56 @@ fn a_run_left_by_a_stopped_server_is_interrupted_not_en_curso_for_ever() {
         .json();
     assert_eq!(l["total"], 1, "{l}");
 }
+
+/// The same upload sent twice at once: one run writes it; the other finds it already there
+/// (duplicates) or, when both checked before either wrote, is refused saying so — never a
+/// `fallida` with the database's words, never written twice.
+#[test]
+fn the_same_upload_twice_at_once_is_written_once_and_said_plainly() {
+    let app = TestApp::spawn();
+    let e = app.equipo_con_pagador(NIT_PAGADOR);
+    for ronda in 0..4u64 {
+        let docs: Vec<(String, Vec<u8>)> = (0..150)
+            .map(|i| {
+                let n = ronda * 1000 + i;
+                (
+                    format!("fev{n}.xml"),
+                    generador::attached_document(n, &e.tenant.nit, NIT_PAGADOR).into_bytes(),
+                )
+            })
+            .collect();
+        let zip = zip_de(&docs);
+        let fin: Vec<Value> = std::thread::scope(|s| {
+            let hilos: Vec<_> = (0..2)
+                .map(|_| {
+                    s.spawn(|| {
+                        app.importar(
+                            &e.facturacion,
+                            "tipo=dian_xml&archivo=lote.zip",
+                            "application/zip",
+                            &zip,
+                        )
+                    })
+                })
+                .collect();
+            hilos.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let estados: Vec<&str> = fin.iter().map(|v| v["estado"].as_str().unwrap()).collect();
+        assert!(estados.contains(&"terminada"), "{fin:?}");
+        for v in &fin {
+            match v["estado"].as_str() {
+                Some("terminada") => {}
+                Some("rechazada") => assert!(
+                    v["errores"][0]["message"]
+                        .as_str()
+                        .unwrap()
+                        .contains("al mismo tiempo en otra corrida"),
+                    "{v}"
+                ),
+                _ => panic!("{v}"),
+            }
+        }
+        let creados: i64 = fin.iter().map(|v| v["creados"].as_i64().unwrap()).sum();
+        assert_eq!(creados, 150, "written once: {fin:?}");
+    }
+}

@@ -568,6 +568,19 @@ pub fn ejecutar(
             (EstadoImportacion::Simulada, r, advertencias)
         }
         Err(Falla::Errores(e)) => (EstadoImportacion::Rechazada, Resumen::default(), e),
+        // Checked as new, then recorded by another run before this one wrote: the same upload
+        // twice at once. This run's transaction rolled back; nothing is written twice.
+        Err(Falla::App(AppError::Conflict(m))) if m.starts_with(super::YA_EXISTE) => (
+            EstadoImportacion::Rechazada,
+            Resumen::default(),
+            vec![error(
+                "",
+                Ubicacion::Archivo,
+                None,
+                "estos mismos datos se estaban importando al mismo tiempo en otra corrida, que los \
+                 registró primero; esta no escribió nada: vea la otra en el historial",
+            )],
+        ),
         Err(Falla::App(e)) => {
             tracing::error!(error = ?e, importacion = id, "import failed");
             let m = match &e {
