@@ -64,11 +64,7 @@ pub fn listar(db: &Db, actor: &Actor, q: &ConsultaEventos, todas: bool) -> Resul
         desde: q.desde,
         hasta: q.hasta,
     };
-    let (offset, limit) = if todas {
-        (0, FILAS_XLSX)
-    } else {
-        (pagina.offset(), pagina.per_page)
-    };
+    let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
     let (filas, total) =
         db.read(|c| Ok::<_, AppError>(db::eventos::listar(c, &actor.prestador_id, &f, offset, limit)?))?;
     let items = filas

@@ -225,11 +225,7 @@ pub fn listar(
         ));
     }
     let pagina = Pagina::new(q.page, q.per_page)?;
-    let (offset, limit) = if todas {
-        (0, FILAS_XLSX)
-    } else {
-        (pagina.offset(), pagina.per_page)
-    };
+    let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
     db.read(|c| buscar(c, actor, q, offset, limit))
 }
 

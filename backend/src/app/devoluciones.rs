@@ -187,11 +187,7 @@ pub fn listar(
     };
     let pid = &actor.prestador_id;
     let (filas, total, facturas, ultimas, nombres) = db.read(|c| {
-        let (offset, limit) = if todas {
-            (0, FILAS_XLSX)
-        } else {
-            (pagina.offset(), pagina.per_page)
-        };
+        let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
         let (filas, total) = db::radicaciones::listar_devoluciones(c, pid, &f, offset, limit)?;
         let ids: Vec<&str> = filas.iter().map(|d| d.factura_id.as_str()).collect();
         let facturas = db::facturas::numeros_y_pagadores(c, pid, &ids)?;

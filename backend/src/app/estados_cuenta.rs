@@ -130,11 +130,7 @@ pub fn listar(
 ) -> Result<super::Lista<EstadoCuentaRecibido>, AppError> {
     actor.exigir(super::cartera::LECTORES, "ver los estados de cuenta recibidos")?;
     let pagina = super::Pagina::new(q.page, q.per_page)?;
-    let (offset, limit) = if todas {
-        (0, FILAS_XLSX)
-    } else {
-        (pagina.offset(), pagina.per_page)
-    };
+    let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
     let pid = &actor.prestador_id;
     let ((filas, total), nombres) = db.read(|c| {
         Ok::<_, AppError>((

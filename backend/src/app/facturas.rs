@@ -390,11 +390,7 @@ pub fn listar(
     todas: bool,
 ) -> Result<Lista<FacturaEnLista>, AppError> {
     let pagina = Pagina::new(consulta.page, consulta.per_page)?;
-    let (offset, limit) = if todas {
-        (0, FILAS_XLSX)
-    } else {
-        (pagina.offset(), pagina.per_page)
-    };
+    let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
     let filtro = db::facturas::Filtro {
         estado: consulta.estado,
         pagador_id: consulta.pagador_id,

@@ -642,11 +642,7 @@ pub fn listar(
     };
     let pid = &actor.prestador_id;
     let (filas, total, facturas, nombres) = db.read(|c| {
-        let (offset, limit) = if todas {
-            (0, FILAS_XLSX)
-        } else {
-            (pagina.offset(), pagina.per_page)
-        };
+        let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
         let (filas, total) = db::glosas::listar(c, pid, &f, offset, limit)?;
         let ids: Vec<&str> = filas.iter().map(|g| g.factura_id.as_str()).collect();
         let facturas = db::facturas::numeros_y_pagadores(c, pid, &ids)?;

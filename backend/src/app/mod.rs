@@ -179,6 +179,16 @@ impl Pagina {
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page
     }
+
+    /// (offset, limit) of the rows to read: this page, or for a workbook (`todas`) every row
+    /// from the first, at most `maximo`.
+    pub fn rango(&self, todas: bool, maximo: i64) -> (i64, i64) {
+        if todas {
+            (0, maximo)
+        } else {
+            (self.offset(), self.per_page)
+        }
+    }
 }
 
 /// A page of results and how many there are in all.

@@ -140,11 +140,7 @@ pub fn listar(
     todas: bool,
 ) -> Result<Lista<PagadorVista>, AppError> {
     let pagina = Pagina::new(consulta.page, consulta.per_page)?;
-    let (offset, limit) = if todas {
-        (0, 200_000)
-    } else {
-        (pagina.offset(), pagina.per_page)
-    };
+    let (offset, limit) = pagina.rango(todas, 200_000);
     let filtro = db::pagadores::Filtro {
         tipo: consulta.tipo.map(|t| t.as_str().to_string()),
         q: consulta.q,

@@ -451,11 +451,7 @@ pub fn listar(db: &Db, actor: &Actor, q: &ConsultaPagos, todas: bool) -> Result<
         hasta: q.hasta,
         sin_aplicar: q.sin_aplicar.unwrap_or(false),
     };
-    let (offset, limit) = if todas {
-        (0, FILAS_XLSX)
-    } else {
-        (pagina.offset(), pagina.per_page)
-    };
+    let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
     let ((items, total), nombres) = db.read(|c| {
         Ok::<_, AppError>((
             db::pagos::listar(c, &actor.prestador_id, &f, offset, limit)?,

@@ -438,11 +438,7 @@ pub fn listar(
         desde: q.desde,
         hasta: q.hasta,
     };
-    let (offset, limit) = if todas {
-        (0, FILAS_XLSX)
-    } else {
-        (pagina.offset(), pagina.per_page)
-    };
+    let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
     let leer = || db.read(|c| Ok::<_, AppError>(db::importaciones::listar(c, &actor.prestador_id, &f, offset, limit)?));
     let (mut filas, mut total) = leer()?;
     if filas.iter().any(|(i, _)| de_otro_en_curso(i)) && proceso::barrer(db)? > 0 {
