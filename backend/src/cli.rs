@@ -409,7 +409,12 @@ fn importar(
     let o = Opciones { tipo, perfil, simular };
     let perfiles = importaciones::cargar_perfiles(&settings.importaciones.perfiles_dir)?;
     let nombre = rutas.iter().map(|r| r.to_string_lossy()).collect::<Vec<_>>().join(", ");
+    importaciones::proceso::configurar(settings.importaciones.silencio());
     let id = importaciones::crear(db, &actor, &o, &nombre).map_err(explain)?;
+    // Says this process is alive while it imports, so a server does not take the run for one
+    // a stopped process left.
+    let vivo = std::sync::Arc::new(db.clone());
+    importaciones::proceso::latir_mientras(std::sync::Arc::downgrade(&vivo), |d: &Db| d, None);
     let barra = indicatif::ProgressBar::new(archivos.len() as u64);
     barra.set_style(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} archivos  {elapsed_precise}  {msg}")
@@ -426,6 +431,7 @@ fn importar(
     };
     let v = importaciones::ejecutar(&cx, &actor, &id, &o, archivos, &|p, _| barra.set_position(p as u64))
         .map_err(explain)?;
+    drop(vivo);
     barra.finish_and_clear();
     println!(
         "importación {}: {}; {} creados, {} ya estaban",

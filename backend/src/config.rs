@@ -105,8 +105,11 @@ pub struct Importaciones {
     pub max_profundidad_xml: usize,
     /// Runs working at once; the rest wait their turn, in order (`en_cola`).
     pub max_simultaneas: usize,
-    /// Runs waiting at once; more are refused with 503 (each waits with its upload in memory).
+    /// Runs waiting at once; more are refused with 503 (each upload waits in the database).
     pub max_en_cola: usize,
+    /// A process that runs imports and has not said it is alive for this long is taken for
+    /// stopped: its runs are run again by a server (or marked `interrumpida`).
+    pub silencio_segundos: u64,
     pub perfiles_dir: PathBuf,
     /// What a RIPS whose services add up to other than its invoice's value does to the run.
     pub rips_total_distinto: RipsTotalDistinto,
@@ -123,6 +126,10 @@ pub enum RipsTotalDistinto {
 }
 
 impl Importaciones {
+    pub fn silencio(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.silencio_segundos)
+    }
+
     pub fn limites(&self) -> trazo_importers::archivo::LimitesArchivo {
         trazo_importers::archivo::LimitesArchivo {
             max_entradas: self.zip_max_archivos,
@@ -242,6 +249,12 @@ impl Settings {
         }
         if self.server.json_limit_bytes < 1024 {
             return bad("server.json_limit_bytes", "debe ser al menos 1024");
+        }
+        if self.importaciones.silencio_segundos < 6 {
+            return bad(
+                "importaciones.silencio_segundos",
+                "debe ser al menos 6 (un proceso dice que sigue vivo seis veces en ese lapso)",
+            );
         }
         if self.importaciones.max_simultaneas == 0 {
             return bad("importaciones.max_simultaneas", "debe ser mayor que 0");

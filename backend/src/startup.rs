@@ -22,9 +22,8 @@ pub struct Bound {
 pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::Result<Bound> {
     let keys = TokenKeys::load(settings.jwt_secret(), keys_dir, settings.auth.token_ttl_minutes * 60)?;
     let terminos = settings.terminos()?;
-    // Runs a stopped server left working or waiting are told as interrupted from now on.
+    crate::app::importaciones::proceso::configurar(settings.importaciones.silencio());
     crate::app::importaciones::proceso::latir(&db)?;
-    crate::app::importaciones::proceso::barrer(&db)?;
     let state = web::Data::new(AppState {
         db,
         keys,
@@ -48,6 +47,14 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
             settings.auth.login_attempts_per_minute_per_address,
         ),
     });
+    // Runs a stopped process left working or waiting: from now on, and every heartbeat while
+    // this server lives, run again from their kept upload or told as interrupted.
+    crate::app::importaciones::proceso::barrer(&state.db, Some(&|id: &str| state.reanudar_importacion(id)))?;
+    crate::app::importaciones::proceso::latir_mientras(
+        std::sync::Arc::downgrade(&state.clone().into_inner()),
+        |s: &AppState| &s.db,
+        Some(|s: &AppState, id: &str| s.reanudar_importacion(id)),
+    );
     let addr = (settings.server.host.as_str(), settings.server.port);
     let listener = TcpListener::bind(addr).map_err(|e| {
         anyhow::anyhow!(

@@ -169,9 +169,43 @@ impl ZipAbierto {
 /// Opens a zip (its directory only) and checks what it declares against the limits; its
 /// entries are read later, one by one.
 fn abrir_zip(nombre: &str, fuente: Box<dyn LeerBuscar>, l: &LimitesArchivo) -> Result<Vec<Origen>, ErrorArchivo> {
+    let mut zip = leer_directorio(nombre, fuente)?;
+    let entradas = entradas(nombre, &mut zip, l)?;
+    let abierto = Arc::new(ZipAbierto {
+        nombre: nombre.to_string(),
+        zip: Mutex::new(zip),
+        limites: l.clone(),
+        expandidos: AtomicU64::new(0),
+    });
+    Ok(entradas
+        .into_iter()
+        .map(|(indice, nombre)| Origen::EntradaZip {
+            zip: abierto.clone(),
+            indice,
+            nombre,
+        })
+        .collect())
+}
+
+fn leer_directorio<R: Read + Seek>(nombre: &str, fuente: R) -> Result<zip::ZipArchive<R>, ErrorArchivo> {
+    zip::ZipArchive::new(fuente).map_err(|e| {
+        ErrorArchivo::Formato(ImportError::new(
+            nombre,
+            Ubicacion::Archivo,
+            None,
+            format!("no es un zip legible: {e}"),
+        ))
+    })
+}
+
+/// The entries of a zip worth reading (index and name), each checked against the limits on
+/// what it declares.
+fn entradas<R: Read + Seek>(
+    nombre: &str,
+    zip: &mut zip::ZipArchive<R>,
+    l: &LimitesArchivo,
+) -> Result<Vec<(usize, String)>, ErrorArchivo> {
     let err = |m: String| ImportError::new(nombre, Ubicacion::Archivo, None, m);
-    let mut zip =
-        zip::ZipArchive::new(fuente).map_err(|e| ErrorArchivo::Formato(err(format!("no es un zip legible: {e}"))))?;
     if zip.len() > l.max_entradas {
         return Err(ErrorArchivo::Limite(err(format!(
             "el zip tiene {} archivos; el máximo es {}",
@@ -220,20 +254,7 @@ fn abrir_zip(nombre: &str, fuente: Box<dyn LeerBuscar>, l: &LimitesArchivo) -> R
         }
         entradas.push((i, ruta));
     }
-    let abierto = Arc::new(ZipAbierto {
-        nombre: nombre.to_string(),
-        zip: Mutex::new(zip),
-        limites: l.clone(),
-        expandidos: AtomicU64::new(0),
-    });
-    Ok(entradas
-        .into_iter()
-        .map(|(indice, nombre)| Origen::EntradaZip {
-            zip: abierto.clone(),
-            indice,
-            nombre,
-        })
-        .collect())
+    Ok(entradas)
 }
 
 /// The files of an upload: the upload itself, or the entries of a zip (folders inside it are
@@ -249,6 +270,17 @@ pub fn origenes(nombre: &str, bytes: Vec<u8>, l: &LimitesArchivo) -> Result<Vec<
         })]);
     }
     abrir_zip(nombre, Box::new(std::io::Cursor::new(bytes)), l)
+}
+
+/// Checks an upload as [`origenes`] does, without keeping it, and says how many files it
+/// holds: for a caller that stores the upload and opens it again when its turn comes.
+pub fn revisar(nombre: &str, bytes: &[u8], l: &LimitesArchivo) -> Result<usize, ErrorArchivo> {
+    if !es_zip(nombre, bytes) {
+        crate::limites::revisar(nombre, bytes, l)?;
+        return Ok(1);
+    }
+    let mut zip = leer_directorio(nombre, std::io::Cursor::new(bytes))?;
+    Ok(entradas(nombre, &mut zip, l)?.len())
 }
 
 /// The same for a file on disk, read only when its turn comes.
@@ -356,6 +388,34 @@ mod tests {
         assert!(matches!(expandir("lote.zip", z, &l), Err(ErrorArchivo::Limite(_))));
         assert!(matches!(
             expandir("roto.zip", b"PK\x03\x04basura".to_vec(), &LimitesArchivo::default()),
+            Err(ErrorArchivo::Formato(_))
+        ));
+    }
+
+    #[test]
+    fn checking_an_upload_without_keeping_it_refuses_what_opening_it_refuses() {
+        let z = zip_de(&[
+            ("1.xml", b"<a/>".to_vec()),
+            ("__MACOSX/._1.xml", b"x".to_vec()),
+            ("2.xml", b"<b/>".to_vec()),
+        ]);
+        assert_eq!(revisar("lote.zip", &z, &LimitesArchivo::default()), Ok(2));
+        assert_eq!(revisar("f.xml", b"<x/>", &LimitesArchivo::default()), Ok(1));
+        let l = LimitesArchivo {
+            max_entradas: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            revisar("lote.zip", &z, &l).unwrap_err(),
+            origenes("lote.zip", z.clone(), &l).err().unwrap()
+        );
+        let bomba = zip_de(&[("bomba.xml", vec![b'a'; 5 << 20])]);
+        assert!(matches!(
+            revisar("lote.zip", &bomba, &LimitesArchivo::default()),
+            Err(ErrorArchivo::Limite(_))
+        ));
+        assert!(matches!(
+            revisar("roto.zip", b"PK\x03\x04basura", &LimitesArchivo::default()),
             Err(ErrorArchivo::Formato(_))
         ));
     }

@@ -10,7 +10,7 @@ use super::error::ApiError;
 use super::error::Problema;
 use super::{blocking, AppState};
 use crate::app::importaciones::{
-    self, ConsultaImportaciones, Contexto, ImportacionEnLista, ImportacionVista, Opciones, Subida, TipoImportacion,
+    self, ConsultaImportaciones, ImportacionEnLista, ImportacionVista, Opciones, Subida, TipoImportacion,
 };
 use crate::app::Actor;
 use crate::app::Lista;
@@ -95,17 +95,7 @@ pub async fn crear(
             simular: q.simular,
         },
     };
-    let v = blocking(move || {
-        let cx = Contexto {
-            db: &state.db,
-            terminos: &state.terminos,
-            hoy: state.hoy(),
-            perfiles: &state.perfiles,
-            rips_total_distinto: state.importaciones.rips_total_distinto,
-        };
-        importaciones::iniciar(&cx, &actor, subida)
-    })
-    .await?;
+    let v = blocking(move || importaciones::iniciar(&state.contexto_importacion(), &actor, subida)).await?;
     Ok(HttpResponse::Accepted()
         .insert_header(("Location", format!("/api/v1/importaciones/{}", v.id)))
         .json(v))

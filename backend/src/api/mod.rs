@@ -53,6 +53,27 @@ impl AppState {
     pub fn hoy(&self) -> chrono::NaiveDate {
         self.fecha_fija.unwrap_or_else(crate::app::hoy_bogota)
     }
+
+    /// What an import run takes from this server, as of today.
+    pub fn contexto_importacion(&self) -> crate::app::importaciones::Contexto<'_> {
+        crate::app::importaciones::Contexto {
+            db: &self.db,
+            terminos: &self.terminos,
+            hoy: self.hoy(),
+            perfiles: &self.perfiles,
+            rips_total_distinto: self.importaciones.rips_total_distinto,
+        }
+    }
+
+    /// Runs again run `id`, taken from a server that stopped.
+    pub fn reanudar_importacion(&self, id: &str) {
+        crate::app::importaciones::reanudar(
+            &self.contexto_importacion(),
+            id,
+            &self.importaciones.limites,
+            &self.importaciones.cola,
+        );
+    }
 }
 
 /// Limits of uploads.

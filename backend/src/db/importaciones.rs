@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{archivos_importados, importaciones, rips};
+use super::schema::{archivos_importados, importacion_subidas, importaciones, rips};
 use super::AnyConnection;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -78,6 +78,51 @@ pub fn por_id(c: &mut AnyConnection, prestador_id: &str, id: &str) -> QueryResul
         .optional()
 }
 
+/// A run by its id alone: for the server that runs again a run another left.
+pub fn buscar(c: &mut AnyConnection, id: &str) -> QueryResult<Option<Importacion>> {
+    importaciones::table
+        .filter(importaciones::id.eq(id))
+        .select(Importacion::as_select())
+        .first(c)
+        .optional()
+}
+
+/// Keeps run `id`'s upload until the run ends ([`terminar`] removes it).
+pub fn guardar_subida(c: &mut AnyConnection, id: &str, nombre: &str, contenido: &[u8]) -> QueryResult<()> {
+    diesel::insert_into(importacion_subidas::table)
+        .values((
+            importacion_subidas::importacion_id.eq(id),
+            importacion_subidas::nombre.eq(nombre),
+            importacion_subidas::contenido.eq(contenido),
+        ))
+        .execute(c)
+        .map(|_| ())
+}
+
+/// Run `id`'s upload (name and bytes), while the run has not ended.
+pub fn subida(c: &mut AnyConnection, id: &str) -> QueryResult<Option<(String, Vec<u8>)>> {
+    importacion_subidas::table
+        .filter(importacion_subidas::importacion_id.eq(id))
+        .select((importacion_subidas::nombre, importacion_subidas::contenido))
+        .first(c)
+        .optional()
+}
+
+/// Which of these runs kept their upload.
+pub fn con_subida(c: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<String>> {
+    importacion_subidas::table
+        .filter(importacion_subidas::importacion_id.eq_any(ids))
+        .select(importacion_subidas::importacion_id)
+        .load(c)
+}
+
+/// How far a run working has gone, for any server to report.
+pub fn avance(c: &mut AnyConnection, id: &str, procesados: i32, total: i32) -> QueryResult<usize> {
+    diesel::update(importaciones::table.filter(importaciones::id.eq(id)))
+        .set((importaciones::procesados.eq(procesados), importaciones::total.eq(total)))
+        .execute(c)
+}
+
 pub fn progreso(c: &mut AnyConnection, id: &str, estado: &str, procesados: i32, total: i32) -> QueryResult<usize> {
     diesel::update(importaciones::table.filter(importaciones::id.eq(id)))
         .set((
@@ -106,7 +151,9 @@ pub fn terminar(
             importaciones::aceptadas_tacitamente.eq(aceptadas_tacitamente),
             importaciones::terminado_en.eq(Some(super::now())),
         ))
-        .execute(c)
+        .execute(c)?;
+    // A run that ended is never run again: its upload is not kept.
+    diesel::delete(importacion_subidas::table.filter(importacion_subidas::importacion_id.eq(id))).execute(c)
 }
 
 /// Which of these content hashes of `tipo` the tenant has already imported.

@@ -347,6 +347,12 @@ impl Db {
         self.pool.get().map_err(|e| Error::SinConexion(e.to_string()))
     }
 
+    /// A connection if one is idle now, without waiting: for work that may be skipped (a
+    /// run's progress) and must never wait behind the run itself.
+    pub fn conn_libre(&self) -> Option<Conn> {
+        self.pool.try_get()
+    }
+
     /// Runs `f` in one transaction that writes: either all of it lands or none. The caller's
     /// error type says what a failure means.
     pub fn write<T, E>(&self, f: impl FnOnce(&mut AnyConnection) -> Result<T, E>) -> Result<T, E>

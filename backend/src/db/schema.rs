@@ -249,6 +249,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    importacion_subidas (importacion_id) {
+        importacion_id -> Text,
+        nombre -> Text,
+        contenido -> Binary,
+    }
+}
+
+diesel::table! {
     archivos_importados (id) {
         id -> Text,
         prestador_id -> Text,
@@ -437,6 +445,7 @@ diesel::joinable!(cuotas -> acuerdos_pago (acuerdo_id));
 diesel::joinable!(estado_cuenta_filas -> estados_cuenta (estado_cuenta_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    importacion_subidas,
     prestadores,
     usuarios,
     pagadores,

@@ -333,6 +333,102 @@ fn a_run_left_by_a_stopped_server_is_interrupted_not_en_curso_for_ever() {
     assert_eq!(l["total"], 1, "{l}");
 }
 
+/// A run whose server stopped, with its upload kept: the running server takes it and runs it
+/// again from the start as the user who started it; if that user was disabled since, it is
+/// marked `interrumpida` saying why, and nothing is written. (A real `kill -9` of a server on
+/// both backends: `backend/tests/durables.rs`.)
+#[test]
+fn a_run_a_stopped_server_left_is_run_again_unless_its_user_may_no_longer_import() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::spawn();
+    let e = app.equipo_con_pagador(NIT_PAGADOR);
+    let otro = app.user(&e.tenant, trazo::domain::rol::Rol::Facturacion);
+    let doc = |n| generador::attached_document(n, &e.tenant.nit, NIT_PAGADOR).into_bytes();
+    let correr = |token: &str, n| {
+        let r = app.importar(
+            token,
+            "tipo=dian_xml&simular=true&archivo=f.xml",
+            "application/xml",
+            &doc(n),
+        );
+        assert_eq!(r["estado"], "simulada", "{r}");
+        r
+    };
+    let (sigue, desactivado) = (correr(&e.facturacion, 1), correr(&otro, 2));
+    let db = trazo::db::Db::connect(&app.database_url, 1).unwrap();
+    let mut c = db.conn().unwrap();
+    trazo::db::servidores::latir(
+        &mut c,
+        "servidor-apagado",
+        trazo::db::now() - chrono::Duration::hours(1),
+    )
+    .unwrap();
+    for (run, n) in [(&sigue, 1), (&desactivado, 2)] {
+        c.batch_execute(&format!(
+            "UPDATE importaciones SET estado = 'en_curso', terminado_en = NULL, creados = 0, \
+             servidor_id = 'servidor-apagado' WHERE id = '{}'",
+            id(run)
+        ))
+        .unwrap();
+        trazo::db::importaciones::guardar_subida(&mut c, &id(run), "f.xml", &doc(n)).unwrap();
+    }
+    drop(c);
+    let items = |ruta: &str| app.get(ruta, &e.tenant.admin).expect(200).json()["items"].clone();
+    let quien = items("/api/v1/importaciones")
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == desactivado["id"])
+        .unwrap()["usuario_id"]
+        .clone();
+    let usuario = items("/api/v1/usuarios")
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == quien)
+        .cloned()
+        .unwrap();
+    app.patch(
+        &format!("/api/v1/usuarios/{}", id(&usuario)),
+        &e.tenant.admin,
+        &serde_json::json!({"version": usuario["version"], "activo": false, "motivo": "retiro"}),
+    )
+    .expect(200);
+
+    // The server sweeps every ten seconds (a sixth of importaciones.silencio_segundos).
+    let hasta = std::time::Instant::now() + std::time::Duration::from_secs(40);
+    let ver = |run: &Value| {
+        app.get(&format!("/api/v1/importaciones/{}", id(run)), &e.tenant.admin)
+            .expect(200)
+            .json()
+    };
+    let (a, b) = loop {
+        let (a, b) = (ver(&sigue), ver(&desactivado));
+        let hecho = |v: &Value| !matches!(v["estado"].as_str(), Some("en_curso" | "en_cola"));
+        if hecho(&a) && hecho(&b) {
+            break (a, b);
+        }
+        assert!(std::time::Instant::now() < hasta, "not taken in 40 s: {a} {b}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert_eq!(a["estado"], "simulada", "{a}");
+    assert_eq!(a["creados"], 1, "{a}");
+    assert_eq!(b["estado"], "interrumpida", "{b}");
+    assert!(
+        b["errores"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ya no puede importar"),
+        "{b}"
+    );
+    for run in [&sigue, &desactivado] {
+        let kept = db
+            .read(|c| Ok::<_, trazo::app::AppError>(trazo::db::importaciones::subida(c, &id(run))?))
+            .unwrap();
+        assert!(kept.is_none(), "an ended run's upload is let go");
+    }
+}
+
 /// The same upload sent twice at once: one run writes it; the other finds it already there
 /// (duplicates) or, when both checked before either wrote, is refused saying so — never a
 /// `fallida` with the database's words, never written twice.

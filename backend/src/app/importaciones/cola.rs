@@ -59,6 +59,16 @@ impl Cola {
         })
     }
 
+    /// Takes a place even when the line is full: for a run already accepted once, taken from
+    /// a server that stopped, which must not be refused now.
+    pub fn reservar_siempre(self: &Arc<Self>) -> Lugar {
+        self.esperando.fetch_add(1, Ordering::SeqCst);
+        Lugar {
+            cola: self.clone(),
+            usado: false,
+        }
+    }
+
     /// Runs waiting their turn now.
     pub fn esperando(&self) -> usize {
         self.esperando.load(Ordering::SeqCst)

@@ -265,9 +265,11 @@ pub struct Subida {
 }
 
 /// Starts an import: checks who imports, the upload (a single file against the limits of what
-/// it may describe, at once) and the profile, records the run `en_cola` and puts it in line
-/// ([`cola::Cola`]), so the caller answers at once and the run's progress is read with
-/// [`obtener`].
+/// it may describe, a zip against what it declares, at once) and the profile, records the run
+/// `en_cola` with its upload and puts it in line ([`cola::Cola`]), so the caller answers at
+/// once and the run's progress is read with [`obtener`]. The upload is kept in the database
+/// until the run ends, so the run waits its turn without holding it in memory and a server
+/// that stops mid-run leaves it for another to run again ([`proceso`]).
 pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<ImportacionVista, AppError> {
     let Subida {
         opciones,
@@ -280,20 +282,37 @@ pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<Importaci
     if bytes.is_empty() {
         return Err(AppError::invalid("(cuerpo)", "el cuerpo está vacío: envíe el archivo"));
     }
-    let archivos = archivo::origenes(&nombre, bytes, &limites).map_err(|e| match e {
-        ErrorArchivo::Limite(e) => AppError::Excedido(e.to_string()),
-        ErrorArchivo::Formato(e) => AppError::Invalid(vec![Violation::new(e.archivo.clone(), e.mensaje)]),
-    })?;
+    archivo::revisar(&nombre, &bytes, &limites).map_err(error_de_archivo)?;
     if opciones.tipo == TipoImportacion::GlosasXlsx || opciones.tipo == TipoImportacion::PagosXlsx {
         perfil(cx.perfiles, opciones.perfil.as_deref())?;
     }
     let lugar = cola.reservar()?;
-    let id = registrar(cx.db, actor, &opciones, &nombre, EstadoImportacion::EnCola)?;
-    // The run outlives the request: it keeps its own copy of the terms and profiles in force
-    // when it was received.
+    let id = registrar(
+        cx.db,
+        actor,
+        &opciones,
+        &nombre,
+        EstadoImportacion::EnCola,
+        Some(&bytes),
+    )?;
+    drop(bytes);
+    encolar(cx, lugar, actor.clone(), id.clone(), opciones, limites);
+    obtener(cx.db, actor, &id)
+}
+
+fn error_de_archivo(e: ErrorArchivo) -> AppError {
+    match e {
+        ErrorArchivo::Limite(e) => AppError::Excedido(e.to_string()),
+        ErrorArchivo::Formato(e) => AppError::Invalid(vec![Violation::new(e.archivo.clone(), e.mensaje)]),
+    }
+}
+
+/// Puts run `id`, recorded with its upload, in line. When its turn comes it reads the upload
+/// from the database and runs; the run outlives the request, with its own copy of the terms
+/// and profiles in force when it was put in line.
+fn encolar(cx: &Contexto, lugar: cola::Lugar, actor: Actor, id: String, opciones: Opciones, limites: LimitesArchivo) {
     let (db, terminos, perfiles, hoy) = (cx.db.clone(), cx.terminos.clone(), cx.perfiles.to_vec(), cx.hoy);
     let rips_total_distinto = cx.rips_total_distinto;
-    let (actor_run, id_run) = (actor.clone(), id.clone());
     lugar.enviar(move || {
         let cx = Contexto {
             db: &db,
@@ -302,26 +321,106 @@ pub fn iniciar(cx: &Contexto, actor: &Actor, subida: Subida) -> Result<Importaci
             perfiles: &perfiles,
             rips_total_distinto,
         };
-        let empezar = db.write(|c| {
-            Ok::<_, AppError>(db::importaciones::progreso(
-                c,
-                &id_run,
-                EstadoImportacion::EnCurso.as_str(),
-                0,
-                archivos.len() as i32,
-            )?)
-        });
-        let r = empezar.and_then(|_| ejecutar(&cx, &actor_run, &id_run, &opciones, archivos, &|_, _| {}));
-        if let Err(e) = r {
-            tracing::error!(error = ?e, importacion = %id_run, "import job failed");
+        if let Err(e) = correr_guardada(&cx, &actor, &id, &opciones, &limites) {
+            tracing::error!(error = ?e, importacion = %id, "import job failed");
         }
     });
-    obtener(cx.db, actor, &id)
+}
+
+/// Runs run `id` from its kept upload.
+fn correr_guardada(
+    cx: &Contexto,
+    actor: &Actor,
+    id: &str,
+    opciones: &Opciones,
+    limites: &LimitesArchivo,
+) -> Result<(), AppError> {
+    let Some((nombre, bytes)) = cx.db.read(|c| Ok::<_, AppError>(db::importaciones::subida(c, id)?))? else {
+        // Ended meanwhile (another server took it): nothing to run.
+        return Ok(());
+    };
+    let archivos = match archivo::origenes(&nombre, bytes, limites) {
+        Ok(a) => a,
+        // Checked when it came, so only a change of limits since (a run taken from a stopped
+        // server) refuses it here.
+        Err(e) => {
+            let errores = vec![ErrorImportacion::from(match &e {
+                ErrorArchivo::Limite(e) | ErrorArchivo::Formato(e) => e,
+            })];
+            return terminar(cx, id, EstadoImportacion::Rechazada, 0, &Resumen::default(), &errores);
+        }
+    };
+    cx.db.write(|c| {
+        Ok::<_, AppError>(db::importaciones::progreso(
+            c,
+            id,
+            EstadoImportacion::EnCurso.as_str(),
+            0,
+            archivos.len() as i32,
+        )?)
+    })?;
+    ejecutar(cx, actor, id, opciones, archivos, &|_, _| {}).map(|_| ())
+}
+
+/// Runs again from the start run `id`, which this process took from a stopped server
+/// ([`proceso::barrer`]): as the user who started it, if that user may still import it.
+pub fn reanudar(cx: &Contexto, id: &str, limites: &LimitesArchivo, cola: &std::sync::Arc<cola::Cola>) {
+    let r = (|| {
+        let Some(fila) = cx.db.read(|c| Ok::<_, AppError>(db::importaciones::buscar(c, id)?))? else {
+            return Ok(());
+        };
+        let usuario = cx
+            .db
+            .read(|c| Ok::<_, AppError>(db::usuarios::por_id(c, &fila.prestador_id, &fila.actor_id)?))?;
+        let actor = usuario.filter(|u| u.activo).map(|u| Actor {
+            usuario_id: u.id,
+            prestador_id: u.prestador_id,
+            rol: u.rol,
+        });
+        let opciones = Opciones {
+            tipo: fila.tipo,
+            perfil: fila.perfil,
+            simular: fila.simulada,
+        };
+        match actor.filter(|a| exigir_rol(a, opciones.tipo).is_ok()) {
+            Some(actor) => {
+                encolar(
+                    cx,
+                    cola.reservar_siempre(),
+                    actor,
+                    id.to_string(),
+                    opciones,
+                    limites.clone(),
+                );
+                Ok(())
+            }
+            None => {
+                let errores = vec![error(
+                    "(importación)",
+                    Ubicacion::Archivo,
+                    None,
+                    "el servidor que hacía esta importación se detuvo, y quien la subió ya no puede \
+                     importar este tipo de archivo (usuario desactivado o con otro rol); no se escribió nada",
+                )];
+                terminar(
+                    cx,
+                    id,
+                    EstadoImportacion::Interrumpida,
+                    0,
+                    &Resumen::default(),
+                    &errores,
+                )
+            }
+        }
+    })();
+    if let Err(e) = r {
+        tracing::error!(error = ?e, importacion = %id, "could not run again an import a stopped server left");
+    }
 }
 
 /// Registers a run (before its work starts) and returns its id.
 pub fn crear(db: &Db, actor: &Actor, opciones: &Opciones, archivo: &str) -> Result<String, AppError> {
-    registrar(db, actor, opciones, archivo, EstadoImportacion::EnCurso)
+    registrar(db, actor, opciones, archivo, EstadoImportacion::EnCurso, None)
 }
 
 fn registrar(
@@ -330,6 +429,7 @@ fn registrar(
     opciones: &Opciones,
     archivo: &str,
     estado: EstadoImportacion,
+    subida: Option<&[u8]>,
 ) -> Result<String, AppError> {
     exigir_rol(actor, opciones.tipo)?;
     let fila = db::importaciones::Importacion {
@@ -352,7 +452,13 @@ fn registrar(
         servidor_id: Some(proceso::id().to_string()),
     };
     proceso::latir(db)?;
-    db.write(|c| Ok::<_, AppError>(db::importaciones::insertar(c, &fila)?))?;
+    db.write(|c| {
+        db::importaciones::insertar(c, &fila)?;
+        if let Some(bytes) = subida {
+            db::importaciones::guardar_subida(c, &fila.id, archivo, bytes)?;
+        }
+        Ok::<_, AppError>(())
+    })?;
     Ok(fila.id)
 }
 
@@ -370,7 +476,7 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<ImportacionVista, App
     };
     let mut fila = leer()?;
     // Any server answers for any run: one whose process stopped is told as interrupted.
-    if de_otro_en_curso(&fila) && proceso::barrer(db)? > 0 {
+    if de_otro_en_curso(&fila) && proceso::barrer(db, None)? > 0 {
         fila = leer()?;
     }
     let mut v = vista(fila);
@@ -441,7 +547,7 @@ pub fn listar(
     let (offset, limit) = pagina.rango(todas, FILAS_XLSX);
     let leer = || db.read(|c| Ok::<_, AppError>(db::importaciones::listar(c, &actor.prestador_id, &f, offset, limit)?));
     let (mut filas, mut total) = leer()?;
-    if filas.iter().any(|(i, _)| de_otro_en_curso(i)) && proceso::barrer(db)? > 0 {
+    if filas.iter().any(|(i, _)| de_otro_en_curso(i)) && proceso::barrer(db, None)? > 0 {
         (filas, total) = leer()?;
     }
     let items = filas
@@ -542,9 +648,14 @@ pub fn ejecutar(
     progreso: &dyn Fn(usize, usize),
 ) -> Result<ImportacionVista, AppError> {
     let total = archivos.len();
+    let guardado = std::cell::Cell::new(std::time::Instant::now());
     let marcar = |procesados: usize| {
         progreso(procesados, total);
         marcar_progreso(id, Some((procesados, total)));
+        if guardado.get().elapsed() >= AVANCE_GUARDADO {
+            guardado.set(std::time::Instant::now());
+            guardar_avance(cx.db, id, procesados, total);
+        }
     };
     marcar(0);
     let corrida = Corrida {
@@ -591,7 +702,20 @@ pub fn ejecutar(
         }
     };
     marcar_progreso(id, None);
-    let errores_json = serde_json::to_string(&errores).unwrap_or_else(|_| "[]".into());
+    terminar(cx, id, estado, total, &resumen, &errores)?;
+    obtener(cx.db, actor, id)
+}
+
+/// Records how run `id` ended (which also lets its upload go).
+fn terminar(
+    cx: &Contexto,
+    id: &str,
+    estado: EstadoImportacion,
+    total: usize,
+    resumen: &Resumen,
+    errores: &[ErrorImportacion],
+) -> Result<(), AppError> {
+    let errores_json = serde_json::to_string(errores).unwrap_or_else(|_| "[]".into());
     let aceptadas_json = serde_json::to_string(&resumen.aceptadas_tacitamente).unwrap_or_else(|_| "[]".into());
     cx.db.write(|c| {
         db::importaciones::progreso(c, id, estado.as_str(), total as i32, total as i32)?;
@@ -605,8 +729,25 @@ pub fn ejecutar(
             &aceptadas_json,
         )?;
         Ok::<_, AppError>(())
-    })?;
-    obtener(cx.db, actor, id)
+    })
+}
+
+/// How often a run working writes its progress to its row.
+const AVANCE_GUARDADO: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Writes a run's progress to its row, for any server to report it, when a connection is free
+/// at once. On PostgreSQL that is beside the run's own transaction; SQLite admits one writer,
+/// the run itself, so there progress is told from this process's memory ([`obtener`]) — by
+/// the one server SQLite is served by.
+fn guardar_avance(db: &Db, id: &str, procesados: usize, total: usize) {
+    if db.backend() != db::Backend::Postgres {
+        return;
+    }
+    if let Some(mut c) = db.conn_libre() {
+        if let Err(e) = db::importaciones::avance(&mut c, id, procesados as i32, total as i32) {
+            tracing::warn!(error = %e, importacion = id, "could not record an import's progress");
+        }
+    }
 }
 
 /// The run through the engine, with the format it imports.
