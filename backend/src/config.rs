@@ -175,6 +175,11 @@ pub struct Auth {
     pub jwt_secret: Secreto,
     pub login_attempts_per_minute: u32,
     pub login_attempts_per_minute_per_address: u32,
+    /// How long a web session lives without signing in again.
+    pub sesion_minutos: i64,
+    /// Marks the session cookie `Secure` (sent over HTTPS only): on wherever Trazo is served
+    /// over HTTPS, off for `http://localhost`.
+    pub cookie_segura: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -237,6 +242,9 @@ impl Settings {
         let bad = |key: &str, why: &str| Err(anyhow::anyhow!("configuración inválida: {key}: {why}"));
         if self.auth.token_ttl_minutes <= 0 {
             return bad("auth.token_ttl_minutes", "debe ser mayor que 0");
+        }
+        if self.auth.sesion_minutos <= 0 {
+            return bad("auth.sesion_minutos", "debe ser mayor que 0");
         }
         if !self.auth.jwt_secret.is_empty() && self.auth.jwt_secret.expose().len() < 32 {
             return bad("auth.jwt_secret", "debe tener al menos 32 caracteres (o dejarse vacío)");

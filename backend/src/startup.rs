@@ -42,6 +42,10 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
             ),
         },
         vigentes: Default::default(),
+        web: crate::web::Ajustes {
+            sesion: chrono::Duration::minutes(settings.auth.sesion_minutos),
+            cookie_segura: settings.auth.cookie_segura,
+        },
         limiter: LoginLimiter::new(
             settings.auth.login_attempts_per_minute,
             settings.auth.login_attempts_per_minute_per_address,

@@ -73,7 +73,7 @@ impl LoginLimiter {
     }
 
     /// 429 while the account or the address has used up its failures.
-    fn check(&self, email: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
+    pub(crate) fn check(&self, email: &str, ip: Option<IpAddr>) -> Result<(), ApiError> {
         let ahora = Instant::now();
         let cuenta = self.por_cuenta.espera(&email.trim().to_lowercase(), ahora);
         let direccion = ip.and_then(|ip| self.por_direccion.espera(&ip, ahora));
@@ -83,7 +83,7 @@ impl LoginLimiter {
         }
     }
 
-    fn fallo(&self, email: &str, ip: Option<IpAddr>) {
+    pub(crate) fn fallo(&self, email: &str, ip: Option<IpAddr>) {
         let ahora = Instant::now();
         self.por_cuenta.fallo(email.trim().to_lowercase(), ahora);
         if let Some(ip) = ip {

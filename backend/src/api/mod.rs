@@ -46,6 +46,8 @@ pub struct AppState {
     pub smtp: crate::config::Smtp,
     /// Whether each token's user still exists and is active, and its role now.
     pub vigentes: crate::app::auth::Vigentes,
+    /// Sessions of the web application.
+    pub web: crate::web::Ajustes,
 }
 
 impl AppState {
@@ -170,6 +172,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
             }),
         )
         .service(openapi::docs())
+        .configure(crate::web::configure)
         .default_service(web::to(|req: actix_web::HttpRequest| async move {
             let metodos = openapi::metodos_de(req.path());
             if metodos.is_empty() {

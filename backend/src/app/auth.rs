@@ -140,6 +140,17 @@ pub struct Sesion {
 /// Checks an e-mail and password. The same answer, and about the same time, whether the
 /// e-mail exists or not, so the login cannot be used to discover accounts.
 pub fn login(db: &Db, keys: &TokenKeys, email: &str, password: &str) -> Result<Sesion, AppError> {
+    let u = verificar(db, email, password)?;
+    Ok(Sesion {
+        access_token: keys.issue(&u.id, &u.prestador_id, u.rol)?,
+        token_type: "Bearer",
+        expires_in: keys.ttl_seconds,
+    })
+}
+
+/// The active user with this e-mail and password, for a token or a web session; the same
+/// refusal, in about the same time, whether the e-mail exists or not.
+pub fn verificar(db: &Db, email: &str, password: &str) -> Result<usuarios::Usuario, AppError> {
     let email = email.trim().to_lowercase();
     let usuario = db.read(|c| Ok::<_, AppError>(usuarios::por_email(c, &email)?))?;
     let rechazo = || AppError::Unauthorized("correo o contraseña incorrectos".into());
@@ -153,11 +164,7 @@ pub fn login(db: &Db, keys: &TokenKeys, email: &str, password: &str) -> Result<S
     if !verify_password(password, &u.password_hash) || !u.activo {
         return Err(rechazo());
     }
-    Ok(Sesion {
-        access_token: keys.issue(&u.id, &u.prestador_id, u.rol)?,
-        token_type: "Bearer",
-        expires_in: keys.ttl_seconds,
-    })
+    Ok(u)
 }
 
 static DUMMY_HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();

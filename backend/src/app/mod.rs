@@ -26,6 +26,7 @@ pub mod radicaciones;
 pub mod recordatorios;
 pub mod reportes;
 pub mod segmentacion;
+pub mod sesiones;
 pub mod trabajo;
 pub mod trazabilidad;
 pub mod usuarios;

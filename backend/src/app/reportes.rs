@@ -191,6 +191,39 @@ pub fn xlsx(a: &Alertas) -> Result<Vec<u8>, AppError> {
 const DIAS_GLOSAS_VENCIDAS: i64 = 30;
 
 impl TipoAlerta {
+    pub const ALL: &'static [TipoAlerta] = &[
+        TipoAlerta::GlosaPorResponder,
+        TipoAlerta::GlosaVencida,
+        TipoAlerta::GlosaExtemporanea,
+        TipoAlerta::RadicacionPorVencer,
+        TipoAlerta::DecisionVencida,
+        TipoAlerta::SubsanacionPorVencer,
+        TipoAlerta::DevolucionPorResponder,
+        TipoAlerta::DevolucionExtemporanea,
+        TipoAlerta::NotaCreditoPendiente,
+        TipoAlerta::DevolucionInjustificada,
+        TipoAlerta::PagoAnticipoVencido,
+        TipoAlerta::PagoVencido,
+    ];
+
+    /// Its text in the API (`glosa_por_responder`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TipoAlerta::GlosaPorResponder => "glosa_por_responder",
+            TipoAlerta::GlosaVencida => "glosa_vencida",
+            TipoAlerta::GlosaExtemporanea => "glosa_extemporanea",
+            TipoAlerta::RadicacionPorVencer => "radicacion_por_vencer",
+            TipoAlerta::DecisionVencida => "decision_vencida",
+            TipoAlerta::SubsanacionPorVencer => "subsanacion_por_vencer",
+            TipoAlerta::DevolucionPorResponder => "devolucion_por_responder",
+            TipoAlerta::DevolucionExtemporanea => "devolucion_extemporanea",
+            TipoAlerta::NotaCreditoPendiente => "nota_credito_pendiente",
+            TipoAlerta::DevolucionInjustificada => "devolucion_injustificada",
+            TipoAlerta::PagoAnticipoVencido => "pago_anticipo_vencido",
+            TipoAlerta::PagoVencido => "pago_vencido",
+        }
+    }
+
     fn accion(self) -> &'static str {
         match self {
             TipoAlerta::GlosaPorResponder => "responder la glosa antes de que venza el término",
@@ -411,4 +444,17 @@ pub fn alertas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) 
         total: items.len(),
         items,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TipoAlerta;
+
+    #[test]
+    fn every_alert_kind_is_listed_with_its_api_text() {
+        for t in TipoAlerta::ALL {
+            assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
+        }
+        assert_eq!(TipoAlerta::ALL.len(), 12);
+    }
 }

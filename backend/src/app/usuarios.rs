@@ -229,6 +229,10 @@ pub fn modificar(
         if db::usuarios::actualizar(c, &despues, antes.version)? == 0 {
             return Err(super::pagadores::stale(antes.version + 1, antes.version));
         }
+        if !despues.activo || hash.is_some() {
+            // A disabled user, or one whose password was reset, keeps no web session open.
+            db::sesiones::cerrar_de_usuario(c, id, db::now())?;
+        }
         let que = super::correcciones::Que {
             entidad: "usuario",
             entidad_id: id,

@@ -21,6 +21,7 @@ pub mod reportes;
 pub mod respaldo;
 pub mod schema;
 pub mod servidores;
+pub mod sesiones;
 pub mod tipos;
 pub mod usuarios;
 

@@ -249,6 +249,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    sesiones (id) {
+        id -> Text,
+        usuario_id -> Text,
+        csrf -> Text,
+        creada_en -> Timestamp,
+        expira_en -> Timestamp,
+        cerrada_en -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     importacion_subidas (importacion_id) {
         importacion_id -> Text,
         nombre -> Text,
@@ -438,6 +449,7 @@ diesel::joinable!(pagos -> pagadores (pagador_id));
 diesel::joinable!(cobro_pagadores -> pagadores (pagador_id));
 diesel::joinable!(gestiones -> pagadores (pagador_id));
 diesel::joinable!(acuerdos_pago -> pagadores (pagador_id));
+diesel::joinable!(sesiones -> usuarios (usuario_id));
 diesel::joinable!(acuerdo_facturas -> acuerdos_pago (acuerdo_id));
 diesel::joinable!(acuerdo_facturas -> facturas (factura_id));
 diesel::joinable!(gestion_facturas -> gestiones (gestion_id));
@@ -445,6 +457,7 @@ diesel::joinable!(cuotas -> acuerdos_pago (acuerdo_id));
 diesel::joinable!(estado_cuenta_filas -> estados_cuenta (estado_cuenta_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    sesiones,
     importacion_subidas,
     prestadores,
     usuarios,

@@ -1,0 +1,174 @@
+//! Mi bandeja: the signed-in person's work by legal deadline — glosas and devoluciones to
+//! answer, invoices to radicate, payer decisions and payments overdue — and, for cartera,
+//! the agreement instalments falling due and the payers to call. The same use cases as
+//! `GET /api/v1/alertas` and `GET /api/v1/trabajo`.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::formato::{dias_habiles, fecha, palabras, pesos};
+use super::sesion::{pagina, Usuario};
+use super::{ErrorWeb, Marco};
+use crate::api::AppState;
+use crate::app::reportes::{self, ConsultaAlertas, TipoAlerta};
+use crate::app::trabajo;
+use crate::domain::rol::Rol;
+
+pub struct FilaAlerta {
+    pub vence: String,
+    pub plazo: String,
+    pub vencida: bool,
+    pub tipo: String,
+    pub factura_id: String,
+    pub numero: String,
+    pub pagador: String,
+    pub codigo: String,
+    pub valor: String,
+    pub accion: String,
+}
+
+pub struct FilaCuota {
+    pub acuerdo: String,
+    pub cuota: i32,
+    pub vence: String,
+    pub vencida: bool,
+    pub pendiente: String,
+}
+
+pub struct FilaLlamada {
+    pub pagador: String,
+    pub etapa: String,
+    pub vencido: String,
+    pub ultima: String,
+    pub motivo: String,
+}
+
+#[derive(Template)]
+#[template(path = "bandeja.html")]
+struct Bandeja {
+    marco: Marco,
+    dias: u32,
+    tipo: String,
+    tipos: Vec<(&'static str, String)>,
+    hasta: String,
+    total: usize,
+    vencidas: usize,
+    filas: Vec<FilaAlerta>,
+    cuotas: Vec<FilaCuota>,
+    llamar: Vec<FilaLlamada>,
+    anterior: Option<String>,
+    siguiente: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Consulta {
+    dias: Option<u32>,
+    tipo: Option<String>,
+    page: Option<i64>,
+}
+
+const POR_PAGINA: i64 = 50;
+
+async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>) -> Result<HttpResponse, ErrorWeb> {
+    let Consulta { dias, tipo, page } = q.into_inner();
+    let dias = dias.unwrap_or(10).clamp(1, 60);
+    let tipo = tipo.filter(|t| !t.is_empty());
+    let page = page.unwrap_or(1).max(1);
+    let actor = u.sesion.actor.clone();
+    let st = state.clone();
+    let consulta = ConsultaAlertas {
+        dias: Some(dias),
+        tipo: tipo.clone(),
+        pagador_id: None,
+        page: Some(page),
+        per_page: Some(POR_PAGINA),
+        formato: None,
+    };
+    let (alertas, lista) = web::block(move || {
+        let hoy = st.hoy();
+        let a = reportes::consultar(&st.db, &st.terminos, &actor, hoy, consulta, false)?;
+        let l = if matches!(actor.rol, Rol::Cartera | Rol::Finanzas) {
+            Some(trabajo::lista(&st.db, &st.terminos, &actor, dias, hoy)?)
+        } else {
+            None
+        };
+        Ok::<_, crate::app::AppError>((a, l))
+    })
+    .await?
+    .map_err(Marco::fallo(&u))?;
+    let filas: Vec<FilaAlerta> = alertas
+        .items
+        .iter()
+        .map(|a| FilaAlerta {
+            vence: fecha(a.vence),
+            plazo: dias_habiles(a.dias_habiles_restantes),
+            vencida: a.vencida,
+            tipo: palabras(a.tipo.as_str()),
+            factura_id: a.factura_id.clone(),
+            numero: a.numero.clone(),
+            pagador: a.pagador.clone(),
+            codigo: a.codigo.clone().unwrap_or_default(),
+            valor: pesos(a.valor),
+            accion: a.accion.clone(),
+        })
+        .collect();
+    let (cuotas, llamar) = match lista {
+        Some(l) => (
+            l.cuotas
+                .iter()
+                .map(|c| FilaCuota {
+                    acuerdo: c.acuerdo.clone(),
+                    cuota: c.cuota,
+                    vence: fecha(c.vence),
+                    vencida: c.vencida,
+                    pendiente: pesos(c.pendiente),
+                })
+                .collect(),
+            l.llamar
+                .iter()
+                .map(|p| FilaLlamada {
+                    pagador: p.pagador.clone(),
+                    etapa: palabras(p.etapa.as_str()),
+                    vencido: pesos(p.vencido),
+                    ultima: p.ultima_gestion.map_or_else(|| "nunca".into(), fecha),
+                    motivo: p.motivo.clone(),
+                })
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let enlace = |p: i64| {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        s.append_pair("dias", &dias.to_string());
+        if let Some(t) = &tipo {
+            s.append_pair("tipo", t);
+        }
+        s.append_pair("page", &p.to_string());
+        format!("/bandeja?{}", s.finish())
+    };
+    let paginas = (alertas.total as i64 + POR_PAGINA - 1) / POR_PAGINA;
+    let vencidas = filas.iter().filter(|f| f.vencida).count();
+    let p = Bandeja {
+        marco: Marco::de(&u, "Mi bandeja", "/bandeja"),
+        dias,
+        tipo: tipo.clone().unwrap_or_default(),
+        tipos: TipoAlerta::ALL
+            .iter()
+            .map(|t| (t.as_str(), palabras(t.as_str())))
+            .collect(),
+        hasta: fecha(alertas.hasta),
+        total: alertas.total,
+        vencidas,
+        filas,
+        cuotas,
+        llamar,
+        anterior: (page > 1).then(|| enlace(page - 1)),
+        siguiente: (page < paginas).then(|| enlace(page + 1)),
+    };
+    pagina(&u, &p)
+}
+
+pub fn rutas(cfg: &mut web::ServiceConfig) {
+    cfg.route("/bandeja", web::get().to(bandeja));
+}

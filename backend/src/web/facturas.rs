@@ -1,0 +1,350 @@
+//! Facturas: the search (filters kept in the URL, paged in SQL, XLSX exactly as filtered) and
+//! one invoice — its saldo, lines, glosas, devoluciones, deadlines and trazabilidad as a
+//! timeline. The same use cases as `GET /api/v1/facturas` and `.../trazabilidad`.
+
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+use super::formato::{dias_habiles, fecha, fecha_o_guion, palabras, pesos};
+use super::sesion::{pagina, Usuario};
+use super::{ErrorWeb, Marco};
+use crate::api::AppState;
+use crate::app::facturas::{self, ConsultaFacturas};
+use crate::app::pagadores::{self, ConsultaPagadores};
+use crate::app::{trazabilidad, AppError};
+use crate::domain::factura::EstadoFactura;
+
+pub struct FilaFactura {
+    pub id: String,
+    pub numero: String,
+    pub pagador: String,
+    pub expedida: String,
+    pub estado: String,
+    pub valor: String,
+    pub saldo: String,
+    pub en_discusion: String,
+    pub radicada: String,
+}
+
+#[derive(Template)]
+#[template(path = "facturas.html")]
+struct Facturas {
+    marco: Marco,
+    f: Filtros,
+    estados: Vec<(&'static str, String)>,
+    pagadores: Vec<(String, String)>,
+    filas: Vec<FilaFactura>,
+    total: i64,
+    pagina: i64,
+    paginas: i64,
+    anterior: Option<String>,
+    siguiente: Option<String>,
+    xlsx: String,
+}
+
+/// The search as the URL keeps it.
+#[derive(Deserialize, Default, Clone)]
+pub struct Filtros {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub estado: String,
+    #[serde(default)]
+    pub pagador_id: String,
+    #[serde(default)]
+    pub desde: String,
+    #[serde(default)]
+    pub hasta: String,
+    pub page: Option<i64>,
+}
+
+const POR_PAGINA: i64 = 50;
+
+impl Filtros {
+    fn consulta(&self, todas: bool) -> Result<ConsultaFacturas, AppError> {
+        let fecha = |campo: &str, v: &str| {
+            (!v.is_empty())
+                .then(|| {
+                    v.parse::<chrono::NaiveDate>()
+                        .map_err(|_| AppError::invalid(campo, format!("'{v}' no es una fecha (dd/mm/aaaa)")))
+                })
+                .transpose()
+        };
+        let texto = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        Ok(ConsultaFacturas {
+            estado: texto(&self.estado),
+            pagador_id: texto(&self.pagador_id),
+            desde: fecha("desde", &self.desde)?,
+            hasta: fecha("hasta", &self.hasta)?,
+            q: texto(&self.q),
+            page: (!todas).then_some(self.page.unwrap_or(1).max(1)),
+            per_page: Some(POR_PAGINA),
+            formato: None,
+        })
+    }
+
+    /// This search's URL at `ruta`, on page `pagina`.
+    fn url(&self, ruta: &str, pagina: Option<i64>) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", &self.q),
+            ("estado", &self.estado),
+            ("pagador_id", &self.pagador_id),
+            ("desde", &self.desde),
+            ("hasta", &self.hasta),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        if let Some(p) = pagina {
+            s.append_pair("page", &p.to_string());
+        }
+        let q = s.finish();
+        if q.is_empty() {
+            ruta.to_string()
+        } else {
+            format!("{ruta}?{q}")
+        }
+    }
+}
+
+async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -> Result<HttpResponse, ErrorWeb> {
+    let f = q.into_inner();
+    let consulta = f.consulta(false).map_err(Marco::fallo(&u))?;
+    let actor = u.sesion.actor.clone();
+    let st = state.clone();
+    let (l, pags) = web::block(move || {
+        let l = facturas::listar(&st.db, &st.terminos, st.hoy(), &actor, consulta, false)?;
+        let p = pagadores::listar(
+            &st.db,
+            &actor,
+            ConsultaPagadores {
+                tipo: None,
+                q: None,
+                page: Some(1),
+                per_page: Some(500),
+                formato: None,
+            },
+            false,
+        )?;
+        Ok::<_, AppError>((l, p))
+    })
+    .await?
+    .map_err(Marco::fallo(&u))?;
+    let pagina_actual = f.page.unwrap_or(1).max(1);
+    let paginas = ((l.total + POR_PAGINA - 1) / POR_PAGINA).max(1);
+    let filas = l
+        .items
+        .into_iter()
+        .map(|i| FilaFactura {
+            id: i.factura.id,
+            numero: i.factura.numero,
+            pagador: i.pagador,
+            expedida: fecha(i.factura.fecha_expedicion),
+            estado: palabras(i.factura.estado.as_str()),
+            valor: pesos(i.factura.valor_total),
+            saldo: pesos(i.factura.saldo),
+            en_discusion: pesos(i.factura.en_discusion),
+            radicada: fecha_o_guion(i.factura.fecha_radicacion),
+        })
+        .collect();
+    let p = Facturas {
+        marco: Marco::de(&u, "Facturas", "/facturas"),
+        estados: EstadoFactura::ALL
+            .iter()
+            .map(|e| (e.as_str(), palabras(e.as_str())))
+            .collect(),
+        pagadores: pags.items.into_iter().map(|p| (p.id, p.nombre)).collect(),
+        filas,
+        total: l.total,
+        pagina: pagina_actual,
+        paginas,
+        anterior: (pagina_actual > 1).then(|| f.url("/facturas", Some(pagina_actual - 1))),
+        siguiente: (pagina_actual < paginas).then(|| f.url("/facturas", Some(pagina_actual + 1))),
+        xlsx: f.url("/facturas.xlsx", None),
+        f,
+    };
+    pagina(&u, &p)
+}
+
+/// Every invoice of the search, as a workbook (the API's own).
+async fn lista_xlsx(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -> Result<HttpResponse, ErrorWeb> {
+    let consulta = q.consulta(true)?;
+    let actor = u.sesion.actor.clone();
+    let bytes = web::block(move || {
+        let l = facturas::listar(&state.db, &state.terminos, state.hoy(), &actor, consulta, true)?;
+        facturas::xlsx(&l)
+    })
+    .await?
+    .map_err(Marco::fallo(&u))?;
+    let mut r = crate::api::reportes::xlsx("facturas.xlsx", bytes);
+    super::cabeceras(r.headers_mut());
+    Ok(r)
+}
+
+pub struct Linea {
+    pub linea: i32,
+    pub codigo: String,
+    pub descripcion: String,
+    pub cantidad: String,
+    pub unitario: String,
+    pub total: String,
+}
+
+pub struct FilaGlosa {
+    pub codigo: String,
+    pub descripcion: String,
+    pub valor: String,
+    pub recibida: String,
+    pub limite: String,
+    pub estado: String,
+    pub extemporanea: bool,
+}
+
+pub struct FilaPlazo {
+    pub nombre: String,
+    pub responsable: String,
+    pub vence: String,
+    pub texto: String,
+    pub vencido: bool,
+    pub fuente: String,
+}
+
+pub struct Hito {
+    pub fecha: String,
+    pub tipo: String,
+    pub actor: String,
+    pub saldo: String,
+    pub termino: String,
+    /// "cumplido", "vencido" or empty.
+    pub cumplimiento: &'static str,
+    pub abre: Vec<String>,
+    pub anulado: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "factura.html")]
+struct Factura {
+    marco: Marco,
+    numero: String,
+    pagador: String,
+    estado: String,
+    cufe: String,
+    expedida: String,
+    radicada: String,
+    radicado: String,
+    valor: String,
+    copagos: String,
+    cuotas: String,
+    saldo: String,
+    en_discusion: String,
+    lineas: Vec<Linea>,
+    glosas: Vec<FilaGlosa>,
+    plazos: Vec<FilaPlazo>,
+    hitos: Vec<Hito>,
+}
+
+async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> Result<HttpResponse, ErrorWeb> {
+    let id = id.into_inner();
+    let actor = u.sesion.actor.clone();
+    let (f, t) = web::block(move || {
+        let hoy = state.hoy();
+        let f = facturas::obtener(&state.db, &state.terminos, hoy, &actor, &id)?;
+        let t = trazabilidad::construir(&state.db, &state.terminos, hoy, &actor, &id)?;
+        Ok::<_, AppError>((f, t))
+    })
+    .await?
+    .map_err(Marco::fallo(&u))?;
+    let lineas = f
+        .items
+        .unwrap_or_default()
+        .into_iter()
+        .map(|i| Linea {
+            linea: i.linea,
+            codigo: i.codigo,
+            descripcion: i.descripcion,
+            cantidad: i.cantidad.normalize().to_string(),
+            unitario: pesos(i.valor_unitario),
+            total: pesos(i.valor_total),
+        })
+        .collect();
+    let glosas = f
+        .glosas
+        .unwrap_or_default()
+        .into_iter()
+        .map(|g| FilaGlosa {
+            codigo: g.codigo,
+            descripcion: g.descripcion_codigo.unwrap_or_default(),
+            valor: pesos(g.valor),
+            recibida: fecha(g.fecha_recepcion),
+            limite: fecha(g.fecha_limite_respuesta),
+            estado: palabras(g.estado.as_str()),
+            extemporanea: g.extemporanea,
+        })
+        .collect();
+    let plazos = t
+        .plazos
+        .iter()
+        .map(|p| FilaPlazo {
+            nombre: palabras(&p.termino),
+            responsable: palabras(p.responsable),
+            vence: fecha(p.vence),
+            texto: dias_habiles(p.dias_habiles_restantes),
+            vencido: p.vencido,
+            fuente: p.fuente.clone(),
+        })
+        .collect();
+    let hitos = t
+        .eventos
+        .iter()
+        .map(|e| Hito {
+            fecha: fecha(e.fecha),
+            tipo: palabras(&e.tipo),
+            actor: e.actor.clone(),
+            saldo: pesos(e.saldo),
+            termino: e.termino.as_deref().map(palabras).unwrap_or_default(),
+            cumplimiento: match e.cumplido {
+                Some(true) => "cumplido",
+                Some(false) => "vencido",
+                None => "",
+            },
+            abre: e
+                .abre
+                .iter()
+                .map(|a| format!("{}: vence el {}", palabras(&a.nombre), fecha(a.vence)))
+                .collect(),
+            anulado: e
+                .anulado
+                .as_ref()
+                .map(|a| format!("Anulado el {} por {}: {}", fecha(a.fecha), a.por, a.motivo)),
+        })
+        .collect();
+    let p = Factura {
+        marco: Marco::de(&u, format!("Factura {}", f.numero), "/facturas"),
+        numero: f.numero,
+        pagador: t.factura.pagador.clone(),
+        estado: palabras(f.estado.as_str()),
+        cufe: f.cufe.unwrap_or_default(),
+        expedida: fecha(f.fecha_expedicion),
+        radicada: fecha_o_guion(f.fecha_radicacion),
+        radicado: f.numero_radicado.unwrap_or_default(),
+        valor: pesos(f.valor_total),
+        copagos: pesos(f.copagos),
+        cuotas: pesos(f.cuotas_moderadoras),
+        saldo: pesos(f.saldo),
+        en_discusion: pesos(f.en_discusion),
+        lineas,
+        glosas,
+        plazos,
+        hitos,
+    };
+    pagina(&u, &p)
+}
+
+pub fn rutas(cfg: &mut web::ServiceConfig) {
+    cfg.route("/facturas", web::get().to(lista))
+        .route("/facturas.xlsx", web::get().to(lista_xlsx))
+        .route("/facturas/{id}", web::get().to(una));
+}

@@ -1,0 +1,134 @@
+//! How the web application writes money, dates and deadlines: the way a Colombian billing clerk
+//! reads them (`$ 1.234.567,89`, `dd/mm/aaaa`, "faltan 3 días hábiles").
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+/// Pesos with thousands separated by points and two decimals after a comma:
+/// `$ 1.234.567,89`, `-$ 120.000,00`.
+pub fn pesos(v: Decimal) -> String {
+    let r = v.round_dp(2);
+    let negativo = r.is_sign_negative() && !r.is_zero();
+    let texto = format!("{:.2}", r.abs());
+    let (entero, decimales) = texto.split_once('.').unwrap_or((&texto, "00"));
+    let mut miles = String::with_capacity(entero.len() + entero.len() / 3);
+    for (i, d) in entero.chars().enumerate() {
+        if i > 0 && (entero.len() - i) % 3 == 0 {
+            miles.push('.');
+        }
+        miles.push(d);
+    }
+    format!("{}$ {miles},{decimales}", if negativo { "-" } else { "" })
+}
+
+/// `dd/mm/aaaa`.
+pub fn fecha(d: NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
+/// An optional date, or a dash.
+pub fn fecha_o_guion(d: Option<NaiveDate>) -> String {
+    d.map_or_else(|| "—".to_string(), fecha)
+}
+
+/// A deadline in días hábiles, in words: "vence hoy", "faltan 3 días hábiles", "vencida hace 1
+/// día hábil".
+pub fn dias_habiles(restantes: i64) -> String {
+    let plural = |n: i64| if n == 1 { "día hábil" } else { "días hábiles" };
+    match restantes {
+        0 => "vence hoy".into(),
+        1 => "falta 1 día hábil".into(),
+        n if n > 0 => format!("faltan {n} {}", plural(n)),
+        n => format!("vencida hace {} {}", -n, plural(-n)),
+    }
+}
+
+/// A snake_case code of the domain (`radicada`, `glosa_por_responder`) in the words of the
+/// law and of the people who use Trazo, accents included; an unknown code, as its words.
+pub fn palabras(codigo: &str) -> String {
+    let propio = match codigo {
+        "radicacion" => "Radicación",
+        "radicada" => "Radicada",
+        "reradicacion" => "Nueva radicación",
+        "respuesta" => "Respuesta a la glosa",
+        "respuesta_devolucion" => "Respuesta a la devolución",
+        "reiteracion_devolucion" => "Reiteración de la devolución",
+        "decision" => "Decisión del pagador",
+        "subsanacion" => "Subsanación",
+        "pago" => "Pago",
+        "pago_levantado" => "Pago de lo levantado",
+        "pago_anticipo" => "Pago del 50 % anticipado",
+        "en_conciliacion" => "En conciliación",
+        "conciliada" => "Conciliada",
+        "pagada_parcial" => "Pagada en parte",
+        "nota_credito" => "Nota crédito",
+        "nota_debito" => "Nota débito",
+        "nota_credito_pendiente" => "Nota crédito pendiente",
+        "glosa_extemporanea" => "Glosa extemporánea",
+        "devolucion_extemporanea" => "Devolución extemporánea",
+        "devolucion_por_responder" => "Devolución por responder",
+        "devolucion_injustificada" => "Devolución injustificada",
+        "devolucion_respondida" => "Devolución respondida",
+        "devolucion_decidida" => "Devolución decidida",
+        "devolucion_anulada" => "Devolución anulada",
+        "devolucion_aceptada_tacitamente" => "Devolución aceptada tácitamente",
+        "glosa_en_tramite" => "Glosa en trámite",
+        "decision_vencida" => "Decisión vencida",
+        "subsanacion_por_vencer" => "Subsanación por vencer",
+        "radicacion_por_vencer" => "Radicación por vencer",
+        "pago_anticipo_vencido" => "Anticipo del 50 % vencido",
+        "eps_contributivo" => "EPS del régimen contributivo",
+        "eps_subsidiado" => "EPS del régimen subsidiado",
+        "administrativa" => "Administrativa",
+        "prejuridica" => "Prejurídica",
+        "juridica" => "Jurídica",
+        _ => "",
+    };
+    if !propio.is_empty() {
+        return propio.to_string();
+    }
+    palabras_sueltas(codigo)
+}
+
+fn palabras_sueltas(codigo: &str) -> String {
+    let mut s = codigo.replace('_', " ");
+    if let Some(c) = s.get(0..1) {
+        let m = c.to_uppercase();
+        s.replace_range(0..1, &m);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn money_is_written_the_colombian_way() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(pesos(d("1234567.89")), "$ 1.234.567,89");
+        assert_eq!(pesos(d("120000")), "$ 120.000,00");
+        assert_eq!(pesos(d("999.5")), "$ 999,50");
+        assert_eq!(pesos(d("0")), "$ 0,00");
+        assert_eq!(pesos(d("-150000.10")), "-$ 150.000,10");
+        assert_eq!(pesos(d("1000000000000")), "$ 1.000.000.000.000,00");
+        // Rounded to centavos, half away from zero is not assumed: banker's rounding of
+        // rust_decimal is what the ledger uses.
+        assert_eq!(pesos(d("0.005")), "$ 0,00");
+    }
+
+    #[test]
+    fn dates_and_terms_are_written_out() {
+        assert_eq!(fecha(NaiveDate::from_ymd_opt(2026, 7, 22).unwrap()), "22/07/2026");
+        assert_eq!(fecha_o_guion(None), "—");
+        assert_eq!(dias_habiles(3), "faltan 3 días hábiles");
+        assert_eq!(dias_habiles(1), "falta 1 día hábil");
+        assert_eq!(dias_habiles(0), "vence hoy");
+        assert_eq!(dias_habiles(-1), "vencida hace 1 día hábil");
+        assert_eq!(dias_habiles(-12), "vencida hace 12 días hábiles");
+        assert_eq!(palabras("glosa_por_responder"), "Glosa por responder");
+        assert_eq!(palabras("radicacion"), "Radicación");
+        assert_eq!(palabras("nota_credito_pendiente"), "Nota crédito pendiente");
+    }
+}

@@ -1,0 +1,7 @@
+// Trazo's only script of its own: confirmation before an irreversible action. A form or
+// button with data-confirmar="..." asks that question first. (No inline scripts: the pages'
+// Content-Security-Policy allows scripts from this site only.)
+document.addEventListener("submit", function (e) {
+  var q = e.target.getAttribute("data-confirmar");
+  if (q && !window.confirm(q)) { e.preventDefault(); }
+});
