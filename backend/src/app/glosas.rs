@@ -17,7 +17,8 @@ use crate::domain::money::{from_centavos, to_centavos_no_negativo};
 use crate::domain::rol::Rol;
 use crate::domain::terminos::{Reglas, Terminos};
 
-const CARTERA: &[Rol] = &[Rol::Cartera];
+/// Who registers, answers and corrects glosas.
+pub const CARTERA: &[Rol] = &[Rol::Cartera];
 
 fn centavos(path: &str, v: Decimal) -> Result<i64, AppError> {
     to_centavos_no_negativo(v).map_err(|e| AppError::invalid(path, e.to_string()))
@@ -268,9 +269,58 @@ pub fn glosar(
     factura_id: &str,
     n: NuevaGlosa,
 ) -> Result<GlosaVista, AppError> {
+    registrar(db, t, hoy, actor, factura_id, n, true)
+}
+
+/// What [`glosar`] would record — the answer's due date, whether it is extemporánea — with
+/// every check it makes, writing nothing: shown to the user before saving.
+pub fn revisar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaGlosa,
+) -> Result<GlosaVista, AppError> {
+    registrar(db, t, hoy, actor, factura_id, n, false)
+}
+
+/// Why a glosa's transaction did not commit: an error, or a review that writes nothing.
+enum Ensayo {
+    Error(AppError),
+    Revisada(Box<Fila>),
+}
+
+impl From<AppError> for Ensayo {
+    fn from(e: AppError) -> Self {
+        Ensayo::Error(e)
+    }
+}
+
+impl From<crate::db::Error> for Ensayo {
+    fn from(e: crate::db::Error) -> Self {
+        Ensayo::Error(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for Ensayo {
+    fn from(e: diesel::result::Error) -> Self {
+        Ensayo::Error(e.into())
+    }
+}
+
+fn registrar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaGlosa,
+    guardar: bool,
+) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar glosas")?;
     super::no_futura("fecha_recepcion", n.fecha_recepcion, hoy)?;
-    let fila = db.write(|c| {
+    let r = db.write(|c| {
         let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
         let (cod, valor) = entrada(&n, e.dominio.fecha_expedicion)?;
         if let Some(r) = &n.reemplaza {
@@ -280,8 +330,18 @@ pub fn glosar(
         db::glosas::insertar(c, std::slice::from_ref(&fila))?;
         ciclo::guardar(c, &e, &t.reglas, None)?;
         db::eventos::insertar(c, &[evento])?;
-        Ok::<_, AppError>(fila)
-    })?;
+        if guardar {
+            Ok(fila)
+        } else {
+            // Rolled back: everything was checked as if it were saved.
+            Err(Ensayo::Revisada(Box::new(fila)))
+        }
+    });
+    let fila = match r {
+        Ok(f) => f,
+        Err(Ensayo::Revisada(f)) => *f,
+        Err(Ensayo::Error(e)) => return Err(e),
+    };
     Ok(vista(&fila, hoy, t))
 }
 

@@ -37,7 +37,8 @@ pub struct ResultadoLote {
     pub radicadas: usize,
 }
 
-const RADICAN: &[Rol] = &[Rol::Facturacion];
+/// Who radicates invoices.
+pub const RADICAN: &[Rol] = &[Rol::Facturacion];
 
 fn numero(n: &str) -> Result<String, AppError> {
     let n = n.trim();

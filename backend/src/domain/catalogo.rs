@@ -625,6 +625,27 @@ impl Catalogo {
         Ok(CodigoUsado::de(c))
     }
 
+    /// The glosa codes a user may pick for an invoice issued on `fecha_expedicion`: those
+    /// [`Catalogo::validar_glosa`] accepts, in the order of the manual.
+    pub fn glosas_para(&self, fecha_expedicion: NaiveDate) -> Vec<&Codigo> {
+        self.listar(Some(TipoCodigo::Glosa), None)
+            .into_iter()
+            .filter(|c| self.validar_glosa(&c.codigo, fecha_expedicion).is_ok())
+            .collect()
+    }
+
+    /// The answers a prestador may give to `a` (extemporánea or not) of such an invoice: those
+    /// [`Catalogo::validar_respuesta`] accepts.
+    pub fn respuestas_para(&self, a: RespondeA, extemporanea: bool, fecha_expedicion: NaiveDate) -> Vec<&Codigo> {
+        self.listar(Some(TipoCodigo::Respuesta), None)
+            .into_iter()
+            .filter(|c| {
+                self.validar_respuesta(&c.codigo, a, extemporanea, fecha_expedicion)
+                    .is_ok()
+            })
+            .collect()
+    }
+
     /// A payer's notice: RE2201 (tacit acceptance of a devolución after a late answer) for
     /// `RespondeA::Devolucion`, RE2202 (of a glosa) for `RespondeA::Glosa`; anything else is
     /// refused. Notices exist only in Res. 2284/2023.
@@ -2735,5 +2756,24 @@ mod validar_tests {
             .unwrap_err();
             assert!(e.starts_with("codigos.csv línea 2, columna codigo:"), "{e}");
         }
+    }
+
+    #[test]
+    fn the_codes_offered_are_exactly_those_accepted() {
+        let c = Catalogo::oficial();
+        let nueva = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let glosas = c.glosas_para(nueva);
+        assert!(glosas.iter().any(|g| g.codigo == "FA0101"));
+        assert!(glosas
+            .iter()
+            .all(|g| g.manual == Manual::Res2284 && g.nivel == Nivel::Aplicacion));
+        let respuestas = c.respuestas_para(RespondeA::Glosa, false, nueva);
+        assert!(respuestas.iter().any(|r| r.codigo == "RE9801"));
+        // RE9502 answers only an extemporánea glosa; RE2202 is the payer's notice, never offered.
+        assert!(!respuestas.iter().any(|r| r.codigo == "RE9502" || r.codigo == "RE2202"));
+        assert!(c
+            .respuestas_para(RespondeA::Glosa, true, nueva)
+            .iter()
+            .any(|r| r.codigo == "RE9502"));
     }
 }

@@ -41,6 +41,10 @@ struct Facturas {
     anterior: Option<String>,
     siguiente: Option<String>,
     xlsx: String,
+    /// The user may radicate: the list offers "radicar en lote" (of one payer).
+    lote: bool,
+    volver: String,
+    hoy: String,
 }
 
 /// The search as the URL keeps it.
@@ -164,6 +168,9 @@ async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -
         anterior: (pagina_actual > 1).then(|| f.url("/facturas", Some(pagina_actual - 1))),
         siguiente: (pagina_actual < paginas).then(|| f.url("/facturas", Some(pagina_actual + 1))),
         xlsx: f.url("/facturas.xlsx", None),
+        lote: crate::app::radicaciones::RADICAN.contains(&u.sesion.actor.rol),
+        volver: f.url("/facturas", Some(pagina_actual)),
+        hoy: state.hoy().to_string(),
         f,
     };
     pagina(&u, &p)
@@ -194,6 +201,9 @@ pub struct Linea {
 }
 
 pub struct FilaGlosa {
+    pub id: String,
+    /// Still waiting for the prestador's answer.
+    pub por_responder: bool,
     pub codigo: String,
     pub descripcion: String,
     pub valor: String,
@@ -228,6 +238,12 @@ pub struct Hito {
 #[template(path = "factura.html")]
 struct Factura {
     marco: Marco,
+    id: String,
+    hoy: String,
+    /// The user's role may radicate, and the invoice is waiting to be radicated.
+    puede_radicar: bool,
+    /// The user's role registers and answers glosas.
+    puede_glosar: bool,
     numero: String,
     pagador: String,
     estado: String,
@@ -248,6 +264,7 @@ struct Factura {
 
 async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> Result<HttpResponse, ErrorWeb> {
     let id = id.into_inner();
+    let state_hoy = state.hoy().to_string();
     let actor = u.sesion.actor.clone();
     let (f, t) = web::block(move || {
         let hoy = state.hoy();
@@ -275,6 +292,8 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
         .unwrap_or_default()
         .into_iter()
         .map(|g| FilaGlosa {
+            id: g.id,
+            por_responder: g.estado == crate::domain::glosa::EstadoGlosa::Formulada,
             codigo: g.codigo,
             descripcion: g.descripcion_codigo.unwrap_or_default(),
             valor: pesos(g.valor),
@@ -321,8 +340,14 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
                 .map(|a| format!("Anulado el {} por {}: {}", fecha(a.fecha), a.por, a.motivo)),
         })
         .collect();
+    let rol = u.sesion.actor.rol;
     let p = Factura {
         marco: Marco::de(&u, format!("Factura {}", f.numero), "/facturas"),
+        id: f.id.clone(),
+        hoy: state_hoy,
+        puede_radicar: crate::app::radicaciones::RADICAN.contains(&rol)
+            && matches!(f.estado, EstadoFactura::Expedida | EstadoFactura::Devuelta),
+        puede_glosar: crate::app::glosas::CARTERA.contains(&rol),
         numero: f.numero,
         pagador: t.factura.pagador.clone(),
         estado: palabras(f.estado.as_str()),

@@ -21,6 +21,27 @@ pub fn pesos(v: Decimal) -> String {
     format!("{}$ {miles},{decimales}", if negativo { "-" } else { "" })
 }
 
+/// An amount as a clerk types it: `1.234.567,89`, `$ 120.000`, `150000`, `150000.50` (a point
+/// followed by exactly two digits at the end is read as decimals only when there is no comma
+/// and no other point). None when it is not an amount.
+pub fn leer_pesos(texto: &str) -> Option<Decimal> {
+    let t: String = texto.chars().filter(|c| !c.is_whitespace() && *c != '$').collect();
+    if t.is_empty() {
+        return None;
+    }
+    let normal = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else if t.matches('.').count() == 1 && t.rsplit('.').next().is_some_and(|d| d.len() == 2) {
+        t
+    } else {
+        t.replace('.', "")
+    };
+    if !normal.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+        return None;
+    }
+    normal.parse().ok()
+}
+
 /// `dd/mm/aaaa`.
 pub fn fecha(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
@@ -116,6 +137,20 @@ mod tests {
         // Rounded to centavos, half away from zero is not assumed: banker's rounding of
         // rust_decimal is what the ledger uses.
         assert_eq!(pesos(d("0.005")), "$ 0,00");
+    }
+
+    #[test]
+    fn amounts_are_read_as_typed() {
+        let d = |s| Decimal::from_str(s).unwrap();
+        assert_eq!(leer_pesos("1.234.567,89"), Some(d("1234567.89")));
+        assert_eq!(leer_pesos("$ 120.000"), Some(d("120000")));
+        assert_eq!(leer_pesos("150000"), Some(d("150000")));
+        assert_eq!(leer_pesos("150000.50"), Some(d("150000.50")));
+        assert_eq!(leer_pesos("120.000"), Some(d("120000")));
+        assert_eq!(leer_pesos(" 0,5 "), Some(d("0.5")));
+        assert_eq!(leer_pesos(""), None);
+        assert_eq!(leer_pesos("1e5"), None);
+        assert_eq!(leer_pesos("doce mil"), None);
     }
 
     #[test]

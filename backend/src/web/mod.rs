@@ -10,6 +10,8 @@ pub mod bandeja;
 pub mod estaticos;
 pub mod facturas;
 pub mod formato;
+pub mod glosas;
+pub mod radicacion;
 pub mod sesion;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -39,7 +41,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(inicio))
         .configure(sesion::rutas)
         .configure(bandeja::rutas)
-        .configure(facturas::rutas);
+        .configure(radicacion::rutas)
+        .configure(facturas::rutas)
+        .configure(glosas::rutas);
 }
 
 /// `/`: a visitor signed in goes to the work queue; one who is not, to sign in (the extractor
@@ -138,7 +142,7 @@ pub fn html(t: &impl Template) -> Result<HttpResponse, ErrorWeb> {
     html_con(StatusCode::OK, t)
 }
 
-fn html_con(status: StatusCode, t: &impl Template) -> Result<HttpResponse, ErrorWeb> {
+pub(crate) fn html_con(status: StatusCode, t: &impl Template) -> Result<HttpResponse, ErrorWeb> {
     let cuerpo = t.render().map_err(|e| ErrorWeb::App(AppError::Internal(e.into())))?;
     let mut r = HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
