@@ -73,6 +73,9 @@ struct GlosaNueva {
     revision: Option<Revision>,
 }
 
+/// A form that comes back: what was typed, its errors by field, and the review if asked.
+type Vuelta = (FormGlosa, HashMap<String, String>, Option<Revision>);
+
 pub struct Revision {
     pub vence: String,
     pub plazo: String,
@@ -221,35 +224,33 @@ async fn registrar(
     let id = id.into_inner();
     let st = state.clone();
     let sesion = u.sesion.clone();
-    let resultado = web::block(
-        move || -> Result<Result<GlosaVista, (FormGlosa, HashMap<String, String>, Option<Revision>)>, AppError> {
-            let u = Usuario { sesion, aviso: None };
-            let actor = &u.sesion.actor;
-            let n = match f.nueva() {
-                Ok(n) => n,
-                Err(errores) => return Ok(Err((f, errores, None))),
-            };
-            let hoy = st.hoy();
-            if f.accion == "revisar" {
-                return match glosas::revisar(&st.db, &st.terminos, hoy, actor, &id, n) {
-                    Ok(g) => {
-                        let r = Revision {
-                            vence: fecha(g.fecha_limite_respuesta),
-                            plazo: dias_habiles(dias_habiles_entre(hoy, g.fecha_limite_respuesta)),
-                            fuente: st.terminos.respuesta.fuente.clone(),
-                            extemporanea: g.extemporanea,
-                        };
-                        Ok(Err((f, HashMap::new(), Some(r))))
-                    }
-                    Err(e) => Ok(Err((f, por_campo(e)?, None))),
-                };
-            }
-            match glosas::glosar(&st.db, &st.terminos, hoy, actor, &id, n) {
-                Ok(g) => Ok(Ok(g)),
+    let resultado = web::block(move || -> Result<Result<GlosaVista, Vuelta>, AppError> {
+        let u = Usuario { sesion, aviso: None };
+        let actor = &u.sesion.actor;
+        let n = match f.nueva() {
+            Ok(n) => n,
+            Err(errores) => return Ok(Err((f, errores, None))),
+        };
+        let hoy = st.hoy();
+        if f.accion == "revisar" {
+            return match glosas::revisar(&st.db, &st.terminos, hoy, actor, &id, n) {
+                Ok(g) => {
+                    let r = Revision {
+                        vence: fecha(g.fecha_limite_respuesta),
+                        plazo: dias_habiles(dias_habiles_entre(hoy, g.fecha_limite_respuesta)),
+                        fuente: st.terminos.respuesta.fuente.clone(),
+                        extemporanea: g.extemporanea,
+                    };
+                    Ok(Err((f, HashMap::new(), Some(r))))
+                }
                 Err(e) => Ok(Err((f, por_campo(e)?, None))),
-            }
-        },
-    )
+            };
+        }
+        match glosas::glosar(&st.db, &st.terminos, hoy, actor, &id, n) {
+            Ok(g) => Ok(Ok(g)),
+            Err(e) => Ok(Err((f, por_campo(e)?, None))),
+        }
+    })
     .await?
     .map_err(Marco::fallo(&u))?;
     match resultado {
