@@ -17,3 +17,4 @@ mod persistence;
 mod remesas;
 mod reportes;
 mod unicode;
+mod web;

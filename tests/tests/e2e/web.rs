@@ -1,0 +1,282 @@
+//! The web application's sessions and forms over plain HTTP, on both backends (the browser
+//! journeys, on the embedded SQLite, are `backend/tests/navegador/`): the cookie and headers a
+//! page carries, the lock-out shared with the API, CSRF, sessions closed by sign-out and by
+//! disabling the user, and a glosa reviewed (nothing written) then registered with the same
+//! due date.
+
+use std::collections::HashMap;
+
+use serde_json::{json, Value};
+use trazo_tests::{id, TestApp};
+
+const CLAVE: &str = "una-clave-de-prueba";
+
+/// A browser without a browser: no redirects followed, the session cookie kept by hand.
+struct Cliente<'a> {
+    app: &'a TestApp,
+    agente: ureq::Agent,
+    cookie: Option<String>,
+}
+
+struct Pagina {
+    status: u16,
+    cabeceras: HashMap<String, String>,
+    cuerpo: String,
+}
+
+impl Pagina {
+    fn cabecera(&self, k: &str) -> &str {
+        self.cabeceras.get(k).map(String::as_str).unwrap_or_default()
+    }
+
+    /// The value of the first `<input name=...>` of the page.
+    fn campo(&self, nombre: &str) -> String {
+        let marca = format!("name=\"{nombre}\" value=\"");
+        let i = self
+            .cuerpo
+            .find(&marca)
+            .unwrap_or_else(|| panic!("no {nombre} in {}", self.cuerpo))
+            + marca.len();
+        self.cuerpo[i..].split('"').next().unwrap().to_string()
+    }
+}
+
+impl<'a> Cliente<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Cliente {
+            app,
+            agente: ureq::AgentBuilder::new().redirects(0).build(),
+            cookie: None,
+        }
+    }
+
+    fn pedir(&mut self, metodo: &str, ruta: &str, form: Option<&str>, extra: &[(&str, &str)]) -> Pagina {
+        let mut r = self.agente.request(metodo, &format!("{}{ruta}", self.app.base));
+        if let Some(c) = &self.cookie {
+            r = r.set("Cookie", &format!("trazo_sesion={c}"));
+        }
+        for (k, v) in extra {
+            r = r.set(k, v);
+        }
+        let r = match form {
+            Some(f) => r
+                .set("Content-Type", "application/x-www-form-urlencoded")
+                .send_string(f),
+            None => r.call(),
+        };
+        let r = match r {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{metodo} {ruta}: {e}"),
+        };
+        let mut cabeceras = HashMap::new();
+        for h in r.headers_names() {
+            if h == "set-cookie" {
+                for v in r.all(&h) {
+                    if let Some(valor) = v.strip_prefix("trazo_sesion=") {
+                        let valor = valor.split(';').next().unwrap_or_default();
+                        self.cookie = (!valor.is_empty()).then(|| valor.to_string());
+                    }
+                    cabeceras.insert(format!("set-cookie:{}", v.split('=').next().unwrap()), v.to_string());
+                }
+            } else if let Some(v) = r.header(&h) {
+                cabeceras.insert(h.clone(), v.to_string());
+            }
+        }
+        let status = r.status();
+        let cuerpo = r.into_string().unwrap_or_default();
+        Pagina {
+            status,
+            cabeceras,
+            cuerpo,
+        }
+    }
+
+    fn ingresar(&mut self, email: &str, clave: &str) -> Pagina {
+        let f = format!(
+            "email={}&password={}&siguiente=%2Ffacturas",
+            form_urlencoded::byte_serialize(email.as_bytes()).collect::<String>(),
+            form_urlencoded::byte_serialize(clave.as_bytes()).collect::<String>()
+        );
+        self.pedir("POST", "/ingresar", Some(&f), &[])
+    }
+}
+
+/// A user of the tenant whose e-mail and password the test knows.
+fn usuario(app: &TestApp, admin: &str, rol: &str) -> (String, String) {
+    let email = format!("{rol}-web-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
+    let u = app
+        .post(
+            "/api/v1/usuarios",
+            admin,
+            &json!({"email": email, "nombre": "Ana Web", "rol": rol, "password": CLAVE}),
+        )
+        .expect(201)
+        .json();
+    (email, id(&u))
+}
+
+#[test]
+fn a_session_is_a_hardened_cookie_that_sign_out_and_disabling_end() {
+    let app = TestApp::spawn();
+    let e = app.equipo();
+    let (email, uid) = usuario(&app, &e.tenant.admin, "cartera");
+    let mut c = Cliente::new(&app);
+
+    // Not signed in: to the sign-in page, which is itself under the strict policy.
+    let p = c.pedir("GET", "/", None, &[]);
+    assert_eq!(p.status, 303);
+    assert_eq!(p.cabecera("location"), "/ingresar?siguiente=%2F");
+    let p = c.pedir("GET", "/ingresar", None, &[]);
+    assert_eq!(p.status, 200);
+    assert!(p.cabecera("content-security-policy").contains("script-src 'self'"));
+    assert!(p.cabecera("content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(p.cabecera("cache-control"), "no-store");
+
+    // A wrong password: the API's words, no cookie.
+    let p = c.ingresar(&email, "equivocada");
+    assert_eq!(p.status, 401);
+    assert!(p.cuerpo.contains("Correo o contraseña incorrectos"), "{}", p.cuerpo);
+    assert!(c.cookie.is_none());
+
+    let p = c.ingresar(&email, CLAVE);
+    assert_eq!(p.status, 303);
+    assert_eq!(p.cabecera("location"), "/facturas");
+    let galleta = p.cabecera("set-cookie:trazo_sesion").to_string();
+    assert!(
+        galleta.contains("HttpOnly") && galleta.contains("SameSite=Lax"),
+        "{galleta}"
+    );
+    assert!(
+        !galleta.contains("Secure"),
+        "off by default for http://localhost: {galleta}"
+    );
+    let p = c.pedir("GET", "/facturas", None, &[]);
+    assert_eq!(p.status, 200);
+    assert!(p.cuerpo.contains("<h1>Facturas</h1>"));
+    // /api/v1 stays Bearer-only: the cookie opens nothing there.
+    let p = c.pedir("GET", "/api/v1/facturas", None, &[]);
+    assert_eq!(p.status, 401);
+
+    // Sign-out needs the form's token; with it the session ends for good.
+    let csrf = c.pedir("GET", "/facturas", None, &[]).campo("csrf");
+    assert_eq!(c.pedir("POST", "/salir", Some(""), &[]).status, 403);
+    assert_eq!(
+        c.pedir(
+            "POST",
+            "/salir",
+            Some(&format!("csrf={csrf}")),
+            &[("Origin", "http://evil.example")]
+        )
+        .status,
+        403
+    );
+    let vieja = c.cookie.clone();
+    let p = c.pedir("POST", "/salir", Some(&format!("csrf={csrf}")), &[]);
+    assert_eq!((p.status, p.cabecera("location")), (303, "/ingresar?salio=1"));
+    c.cookie = vieja;
+    assert_eq!(c.pedir("GET", "/facturas", None, &[]).status, 303);
+
+    // A user disabled by the admin loses an open session at once.
+    c.ingresar(&email, CLAVE);
+    assert_eq!(c.pedir("GET", "/facturas", None, &[]).status, 200);
+    let u = app
+        .get(&format!("/api/v1/usuarios/{uid}"), &e.tenant.admin)
+        .expect(200)
+        .json();
+    app.patch(
+        &format!("/api/v1/usuarios/{uid}"),
+        &e.tenant.admin,
+        &json!({"version": u["version"], "activo": false, "motivo": "retiro"}),
+    )
+    .expect(200);
+    let p = c.pedir("GET", "/facturas", None, &[]);
+    assert_eq!(p.status, 303);
+    assert!(p.cabecera("location").starts_with("/ingresar"));
+}
+
+#[test]
+fn the_lock_out_is_the_apis_and_the_cookie_is_secure_when_configured() {
+    let app = TestApp::con(|s| {
+        s.auth.login_attempts_per_minute = 2;
+        s.auth.cookie_segura = true;
+    });
+    let e = app.equipo();
+    let (email, _) = usuario(&app, &e.tenant.admin, "finanzas");
+    let mut c = Cliente::new(&app);
+    for _ in 0..2 {
+        assert_eq!(c.ingresar(&email, "equivocada").status, 401);
+    }
+    let p = c.ingresar(&email, CLAVE);
+    assert!(p.cuerpo.contains("Demasiados intentos fallidos"), "{}", p.cuerpo);
+    assert!(c.cookie.is_none());
+    // The API counts the same failures.
+    app.login(&email, CLAVE).problem(429);
+
+    let (otro, _) = usuario(&app, &e.tenant.admin, "auditor");
+    let p = c.ingresar(&otro, CLAVE);
+    assert!(p.cabecera("set-cookie:trazo_sesion").contains("Secure"));
+}
+
+#[test]
+fn a_glosa_reviewed_writes_nothing_and_registered_keeps_the_due_date_shown() {
+    let app = TestApp::spawn_el("2026-06-30");
+    let e = app.equipo();
+    let (email, _) = usuario(&app, &e.tenant.admin, "cartera");
+    let f = app
+        .post(
+            "/api/v1/facturas",
+            &e.facturacion,
+            &json!({"numero": "WEB-1", "pagador_id": e.pagador_id, "fecha_expedicion": "2026-06-01", "valor_total": "500000.00"}),
+        )
+        .expect(201)
+        .json();
+    app.radicar(&e, &id(&f), "RAD-W1", "2026-06-02");
+    let mut c = Cliente::new(&app);
+    c.ingresar(&email, CLAVE);
+    let ruta = format!("/facturas/{}/glosas/nueva", id(&f));
+    let csrf = c.pedir("GET", &ruta, None, &[]).campo("csrf");
+    // Received on Friday 2026-06-19: 15 días hábiles (Ley 1438/2011 art. 57) skip Monday
+    // 29 June (San Pedro y San Pablo) and Monday 13 July (Chiquinquirá, Ley 2578/2026), and
+    // end on Tuesday 2026-07-14.
+    let form = |accion: &str| {
+        format!(
+            "csrf={csrf}&accion={accion}&codigo=FA0101&valor=120.000&item=&fecha_formulacion=2026-06-18&fecha_recepcion=2026-06-19&observacion="
+        )
+    };
+    let p = c.pedir(
+        "POST",
+        &format!("/facturas/{}/glosas", id(&f)),
+        Some(&form("revisar")),
+        &[],
+    );
+    assert_eq!(p.status, 200);
+    assert!(
+        p.cuerpo.contains("La respuesta vence el <strong>14/07/2026</strong>"),
+        "{}",
+        p.cuerpo
+    );
+    let ver = || app.ver_factura(&e.cartera, &id(&f));
+    assert_eq!(ver()["glosas"], json!([]), "a review writes nothing");
+
+    let p = c.pedir(
+        "POST",
+        &format!("/facturas/{}/glosas", id(&f)),
+        Some(&form("registrar")),
+        &[],
+    );
+    assert_eq!(p.status, 303);
+    let v: Value = ver();
+    assert_eq!(v["glosas"][0]["fecha_limite_respuesta"], "2026-07-14");
+    assert_eq!(v["glosas"][0]["valor"], "120000.00");
+
+    // An amount that is not one comes back beside its field, the rest kept.
+    let malo = format!(
+        "csrf={csrf}&accion=registrar&codigo=FA0101&valor=doce&item=&fecha_formulacion=2026-06-18&fecha_recepcion=2026-06-19&observacion=sin+soporte"
+    );
+    let p = c.pedir("POST", &format!("/facturas/{}/glosas", id(&f)), Some(&malo), &[]);
+    assert_eq!(p.status, 422);
+    assert!(p.cuerpo.contains("doce&#39; no es un valor en pesos"), "{}", p.cuerpo);
+    assert!(p.cuerpo.contains(">sin soporte</textarea>"));
+    assert_eq!(ver()["glosas"].as_array().unwrap().len(), 1);
+}
