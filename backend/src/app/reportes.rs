@@ -81,7 +81,7 @@ pub struct Alertas {
     pub total: usize,
 }
 
-/// What a list of alerts asks for: `?dias=&tipo=&pagador_id=&page=&per_page=`.
+/// What a list of alerts asks for: `?dias=&tipo=&pagador_id=&vencidas=&page=&per_page=`.
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 pub struct ConsultaAlertas {
     /// Window in días hábiles from today (default 5, at most 60).
@@ -91,6 +91,8 @@ pub struct ConsultaAlertas {
     #[param(value_type = Option<TipoAlerta>)]
     pub tipo: Option<String>,
     pub pagador_id: Option<String>,
+    /// `true`: only the deadlines already missed; `false`: only those still running.
+    pub vencidas: Option<bool>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
     /// `xlsx` for a workbook of every alert that matches.
@@ -127,8 +129,11 @@ pub fn consultar(
         })
         .transpose()?;
     let mut a = alertas(db, t, actor, q.dias.unwrap_or(5), hoy)?;
-    a.items
-        .retain(|x| tipo.is_none_or(|t| x.tipo == t) && q.pagador_id.as_ref().is_none_or(|p| &x.pagador_id == p));
+    a.items.retain(|x| {
+        tipo.is_none_or(|t| x.tipo == t)
+            && q.pagador_id.as_ref().is_none_or(|p| &x.pagador_id == p)
+            && q.vencidas.is_none_or(|v| x.vencida == v)
+    });
     a.total = a.items.len();
     if !todas {
         a.items = a

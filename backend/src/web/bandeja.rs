@@ -53,7 +53,11 @@ struct Bandeja {
     tipos: Vec<(&'static str, String)>,
     hasta: String,
     total: usize,
-    vencidas: usize,
+    /// This view is of the deadlines already missed.
+    vencidas: bool,
+    /// How many the other view holds, and its link.
+    otras: usize,
+    otra_vista: String,
     filas: Vec<FilaAlerta>,
     cuotas: Vec<FilaCuota>,
     llamar: Vec<FilaLlamada>,
@@ -65,13 +69,17 @@ struct Bandeja {
 struct Consulta {
     dias: Option<u32>,
     tipo: Option<String>,
+    /// `vencidas` for the deadlines already missed; otherwise those still running, due
+    /// soonest first: the work that can still be done in time comes first.
+    ver: Option<String>,
     page: Option<i64>,
 }
 
 const POR_PAGINA: i64 = 50;
 
 async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>) -> Result<HttpResponse, ErrorWeb> {
-    let Consulta { dias, tipo, page } = q.into_inner();
+    let Consulta { dias, tipo, ver, page } = q.into_inner();
+    let vencidas = ver.as_deref() == Some("vencidas");
     let dias = dias.unwrap_or(10).clamp(1, 60);
     let tipo = tipo.filter(|t| !t.is_empty());
     let page = page.unwrap_or(1).max(1);
@@ -81,19 +89,40 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
         dias: Some(dias),
         tipo: tipo.clone(),
         pagador_id: None,
+        vencidas: Some(vencidas),
         page: Some(page),
         per_page: Some(POR_PAGINA),
         formato: None,
     };
-    let (alertas, lista) = web::block(move || {
+    let (alertas, otras, lista) = web::block(move || {
         let hoy = st.hoy();
+        let otra = ConsultaAlertas {
+            vencidas: Some(!vencidas),
+            page: Some(1),
+            per_page: Some(1),
+            tipo: consulta.tipo.clone(),
+            ..ConsultaAlertas::default()
+        };
+        let dias_otra = consulta.dias;
         let a = reportes::consultar(&st.db, &st.terminos, &actor, hoy, consulta, false)?;
+        let otras = reportes::consultar(
+            &st.db,
+            &st.terminos,
+            &actor,
+            hoy,
+            ConsultaAlertas {
+                dias: dias_otra,
+                ..otra
+            },
+            false,
+        )?
+        .total;
         let l = if matches!(actor.rol, Rol::Cartera | Rol::Finanzas) {
             Some(trabajo::lista(&st.db, &st.terminos, &actor, dias, hoy)?)
         } else {
             None
         };
-        Ok::<_, crate::app::AppError>((a, l))
+        Ok::<_, crate::app::AppError>((a, otras, l))
     })
     .await?
     .map_err(Marco::fallo(&u))?;
@@ -138,17 +167,20 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
         ),
         None => (Vec::new(), Vec::new()),
     };
-    let enlace = |p: i64| {
+    let enlace_a = |vencidas: bool, p: i64| {
         let mut s = form_urlencoded::Serializer::new(String::new());
         s.append_pair("dias", &dias.to_string());
         if let Some(t) = &tipo {
             s.append_pair("tipo", t);
         }
+        if vencidas {
+            s.append_pair("ver", "vencidas");
+        }
         s.append_pair("page", &p.to_string());
         format!("/bandeja?{}", s.finish())
     };
+    let enlace = |p: i64| enlace_a(vencidas, p);
     let paginas = (alertas.total as i64 + POR_PAGINA - 1) / POR_PAGINA;
-    let vencidas = filas.iter().filter(|f| f.vencida).count();
     let p = Bandeja {
         marco: Marco::de(&u, "Mi bandeja", "/bandeja"),
         dias,
@@ -160,6 +192,8 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
         hasta: fecha(alertas.hasta),
         total: alertas.total,
         vencidas,
+        otras,
+        otra_vista: enlace_a(!vencidas, 1),
         filas,
         cuotas,
         llamar,

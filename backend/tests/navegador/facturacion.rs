@@ -224,3 +224,40 @@ fn forged_posts_other_tenants_and_disabled_users_are_refused() {
         })
     });
 }
+
+#[test]
+fn the_main_screens_fit_a_tablet_without_scrolling_sideways() {
+    let d = demo();
+    let base = d.base.clone();
+    recorrido("tableta", 800, |n| {
+        Box::pin(async move {
+            n.ingresar(&base, "cartera@demo.trazo", CLAVE).await;
+            n.ir(&format!("{base}/facturas?estado=glosada")).await;
+            let factura =
+                n.c.find(Locator::Css("table.tabla tbody tr td a"))
+                    .await
+                    .unwrap()
+                    .attr("href")
+                    .await
+                    .unwrap()
+                    .unwrap();
+            for (ruta, nombre) in [
+                ("/bandeja".to_string(), "bandeja-800"),
+                ("/facturas".to_string(), "facturas-800"),
+                (factura, "factura-800"),
+            ] {
+                n.ir(&format!("{base}{ruta}")).await;
+                let ancho =
+                    n.c.execute(
+                        "return [document.documentElement.scrollWidth, window.innerWidth];",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let (pagina, ventana) = (ancho[0].as_i64().unwrap(), ancho[1].as_i64().unwrap());
+                n.captura(nombre).await;
+                assert!(pagina <= ventana, "{ruta}: {pagina} px wide in a {ventana} px window");
+            }
+        })
+    });
+}
