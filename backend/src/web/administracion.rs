@@ -15,6 +15,7 @@ use crate::api::AppState;
 use crate::app::pagadores::{self, ConsultaPagadores, NuevoPagador};
 use crate::app::usuarios::{self, CambioUsuario, NuevoUsuario};
 use crate::app::{configuracion, contratos, AppError, Pagina};
+use crate::domain::contrato::Modalidad;
 use crate::domain::pagador::TipoPagador;
 use crate::domain::rol::Rol;
 use crate::domain::terminos::{Termino, Unidad};
@@ -643,6 +644,18 @@ struct Contratos {
     siguiente: Option<String>,
 }
 
+/// A contract's modality as the sector writes it.
+pub fn modalidad(m: Modalidad) -> &'static str {
+    match m {
+        Modalidad::Evento => "Evento",
+        Modalidad::Capita => "Cápita",
+        Modalidad::Pgp => "PGP (pago global prospectivo)",
+        Modalidad::Paquete => "Paquete o canasta",
+        Modalidad::Grd => "GRD (grupo relacionado por diagnóstico)",
+        Modalidad::Otra => "Otra",
+    }
+}
+
 async fn contratos_lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Pag>) -> Result<HttpResponse, ErrorWeb> {
     let actual = q.page.unwrap_or(1).max(1);
     let pag = Pagina::new(Some(actual), Some(POR_PAGINA)).map_err(Marco::fallo(&u))?;
@@ -657,7 +670,7 @@ async fn contratos_lista(state: web::Data<AppState>, u: Usuario, q: web::Query<P
         .map(|x| FilaContrato {
             numero: x.contrato.numero,
             pagador: x.pagador,
-            modalidad: palabras(x.contrato.modalidad.as_str()),
+            modalidad: modalidad(x.contrato.modalidad).to_string(),
             inicio: fecha(x.contrato.fecha_inicio),
             fin: fecha_o_guion(x.contrato.fecha_fin),
             plazo: x.contrato.plazo_pago_dias,

@@ -148,6 +148,52 @@ fn the_admin_creates_a_user_and_disabling_it_closes_its_open_session() {
             assert_eq!(u["activo"], false);
             assert_eq!(u["rol"], "cartera");
 
+            // A change sent with a version read before another change: the conflict, said.
+            let cookie = n.cookie().await;
+            let csrf = valor(n, "form[action='/salir'] input[name=csrf]").await;
+            let id = u["id"].as_str().unwrap();
+            let st = post_a_mano(
+                &base,
+                &format!("/administracion/usuarios/{id}"),
+                &cookie,
+                &format!("csrf={csrf}&version=1&accion=activar&motivo=viejo"),
+                &[],
+            );
+            assert_eq!(st, 409);
+
+            // A payer: a NIT that is not one is said beside it, then the payer is created.
+            n.pulsar("nav.pestanas a[href='/administracion/pagadores']").await;
+            n.escribir("#nuevo-nit", "abc").await;
+            n.escribir("#nuevo-nombre", "EPS de Prueba").await;
+            n.c.find(Locator::Css("#nuevo-tipo"))
+                .await
+                .unwrap()
+                .select_by_value("eps_subsidiado")
+                .await
+                .unwrap();
+            n.pulsar("form[action='/administracion/pagadores'] button[type=submit]")
+                .await;
+            assert!(!n.texto("#error-nit").await.is_empty());
+            assert_eq!(valor(n, "#nuevo-nombre").await, "EPS de Prueba");
+            n.escribir("#nuevo-nit", "901999888").await;
+            n.pulsar("form[action='/administracion/pagadores'] button[type=submit]")
+                .await;
+            let aviso = n.texto(".aviso").await;
+            assert!(aviso.contains("Pagador EPS de Prueba (NIT 901999888-"), "{aviso}");
+            n.escribir("#q", "EPS de Prueba").await;
+            n.pulsar("form.filtros button[type=submit]").await;
+            assert!(n.ruta().await.contains("q=EPS+de+Prueba"), "{}", n.ruta().await);
+            assert!(n
+                .texto("table.tabla tbody")
+                .await
+                .contains("EPS del régimen subsidiado"));
+            n.captura("admin-pagadores-1280").await;
+            n.pulsar("nav.pestanas a[href='/administracion/perfiles']").await;
+            assert!(n.texto("main").await.contains("numero_factura"));
+            n.captura("admin-perfiles-1280").await;
+            n.pulsar("nav.pestanas a[href='/administracion/contratos']").await;
+            n.captura("admin-contratos-1280").await;
+
             // The legal terms in force, with their sources.
             n.pulsar("nav.pestanas a[href='/administracion/terminos']").await;
             let tabla = n.texto("table.terminos").await;
