@@ -84,6 +84,14 @@ pub fn listar(db: &Db, actor: &Actor, q: &ConsultaEventos, todas: bool) -> Resul
     Ok(Lista { items, total })
 }
 
+/// The users of the tenant as the log names them (id, e-mail), to filter the log by one.
+pub fn usuarios(db: &Db, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
+    actor.exigir(LECTORES, "consultar el registro de auditoría")?;
+    let (filas, _) =
+        db.read(|c| Ok::<_, AppError>(db::usuarios::listar(c, &actor.prestador_id, 0, Pagina::MAXIMO)?))?;
+    Ok(filas.into_iter().map(|u| (u.id, u.email)).collect())
+}
+
 /// The log as a workbook, times in Bogotá.
 pub fn xlsx(l: &Lista<EventoAuditado>) -> Result<Vec<u8>, AppError> {
     let filas = l

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cartera;
 pub mod ciclo;
 pub mod cobro;
+pub mod configuracion;
 pub mod contratos;
 pub mod correcciones;
 pub mod demo;

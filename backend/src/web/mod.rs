@@ -6,6 +6,8 @@
 //! the session's CSRF token and must come from this site. Every page is sent with a strict
 //! Content-Security-Policy and `Cache-Control: no-store` (they show patients' invoices).
 
+pub mod administracion;
+pub mod auditoria;
 pub mod bandeja;
 pub mod estaticos;
 pub mod facturas;
@@ -43,7 +45,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(bandeja::rutas)
         .configure(radicacion::rutas)
         .configure(facturas::rutas)
-        .configure(glosas::rutas);
+        .configure(glosas::rutas)
+        .configure(administracion::rutas)
+        .configure(auditoria::rutas);
 }
 
 /// `/`: a visitor signed in goes to the work queue; one who is not, to sign in (the extractor
@@ -125,7 +129,12 @@ impl Marco {
 }
 
 /// The screens, and who sees each in the navigation (empty: everyone).
-const NAVEGACION: &[(&str, &str, &[Rol])] = &[("/bandeja", "Mi bandeja", &[]), ("/facturas", "Facturas", &[])];
+const NAVEGACION: &[(&str, &str, &[Rol])] = &[
+    ("/bandeja", "Mi bandeja", &[]),
+    ("/facturas", "Facturas", &[]),
+    ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
+    ("/administracion", "Administración", &[Rol::Admin]),
+];
 
 pub fn nombre_rol(r: Rol) -> &'static str {
     match r {
