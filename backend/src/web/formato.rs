@@ -86,6 +86,7 @@ pub fn palabras(codigo: &str) -> String {
         "nota_debito" => "Nota débito",
         "nota_credito_pendiente" => "Nota crédito pendiente",
         "glosa_extemporanea" => "Glosa extemporánea",
+        "devolucion" => "Devolución",
         "devolucion_extemporanea" => "Devolución extemporánea",
         "devolucion_por_responder" => "Devolución por responder",
         "devolucion_injustificada" => "Devolución injustificada",
