@@ -24,60 +24,11 @@ use trazo::db::{self, Db};
 use trazo::domain::rol::Rol;
 use trazo::domain::terminos::Terminos;
 
+#[path = "comun/datos.rs"]
+mod datos;
+
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const PG_DB: &str = "trazo_bench_cartera";
-
-/// The data, written once for both backends: `serie` is a table `s(n)` of 1..=N, `dia(x)` a
-/// date x days after 2024-01-01. (ANALYZE keeps the planner's statistics current, as a running
-/// server's autovacuum would.)
-fn datos(sqlite: bool, n: u64, prestador: &str) -> String {
-    let serie = if sqlite {
-        format!("WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {n})")
-    } else {
-        format!("WITH s(n) AS (SELECT generate_series(1, {n}))")
-    };
-    let dia = |x: &str| {
-        if sqlite {
-            format!("date('2024-01-01', '+' || ({x}) || ' days')")
-        } else {
-            format!("(DATE '2024-01-01' + ({x})::int)")
-        }
-    };
-    let ahora = "'2026-06-30 12:00:00'";
-    let exp = dia("n % 900");
-    let rad = dia("n % 900 + 5");
-    let vence = dia("n % 900 + 50");
-    let pago = dia("n % 900 + 40");
-    let limite_resp = dia("n % 900 + 30");
-    let recibida = dia("n % 900 + 10");
-    format!(
-        "INSERT INTO pagadores (id, prestador_id, nit, nombre, tipo, version, creado_en, actualizado_en)
-           {serie} SELECT 'p' || n, '{prestador}', CAST(800000000 + n AS TEXT), 'Pagador ' || n,
-                   CASE WHEN n % 5 = 0 THEN 'adres' ELSE 'eps_contributivo' END, 1, {ahora}, {ahora}
-           FROM s WHERE n <= 20;
-         INSERT INTO facturas (id, prestador_id, pagador_id, numero, fecha_expedicion, valor_total, copagos,
-                 cuotas_moderadoras, estado, version, creado_en, numero_radicado, fecha_radicacion,
-                 fecha_limite_pago, saldo, en_discusion)
-           {serie} SELECT 'f' || n, '{prestador}', 'p' || (n % 20 + 1), 'FE-' || n, {exp}, 100000 + (n % 97) * 10000,
-                   0, 0, CASE WHEN n % 10 = 0 THEN 'expedida' ELSE 'radicada' END, 1, {ahora},
-                   CASE WHEN n % 10 = 0 THEN NULL ELSE 'R-' || n END,
-                   CASE WHEN n % 10 = 0 THEN NULL ELSE {rad} END,
-                   CASE WHEN n % 10 = 0 THEN NULL ELSE {vence} END,
-                   100000 + (n % 97) * 10000, 0
-           FROM s;
-         INSERT INTO movimientos (id, prestador_id, factura_id, tipo, valor, fecha, creado_en)
-           {serie} SELECT 'mc' || n, '{prestador}', 'f' || n, 'cargo', 100000 + (n % 97) * 10000, {exp}, {ahora} FROM s;
-         INSERT INTO movimientos (id, prestador_id, factura_id, tipo, valor, fecha, creado_en)
-           {serie} SELECT 'mp' || n, '{prestador}', 'f' || n, 'pago', -50000, {pago}, {ahora}
-           FROM s WHERE n % 3 = 0 AND n % 10 <> 0;
-         INSERT INTO glosas (id, prestador_id, factura_id, codigo, valor, fecha_formulacion, fecha_recepcion,
-                 fecha_limite_respuesta, extemporanea, observacion, estado, version, creado_en)
-           {serie} SELECT 'g' || n, '{prestador}', 'f' || n, '101', 20000, {recibida}, {recibida}, {limite_resp},
-                   false, '', 'formulada', 1, {ahora}
-           FROM s WHERE n % 20 = 1;
-         ANALYZE;"
-    )
-}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
@@ -107,7 +58,7 @@ fn main() {
         .unwrap()
         .id;
     let t0 = Instant::now();
-    db.write(|c| Ok::<_, app::AppError>(c.batch_execute(&datos(backend == "sqlite", n, &prestador))?))
+    db.write(|c| Ok::<_, app::AppError>(c.batch_execute(&datos::cartera(backend == "sqlite", n, &prestador))?))
         .unwrap();
     println!(
         "{backend}: {n} facturas generadas en {:.1} s",
