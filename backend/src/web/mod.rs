@@ -10,6 +10,7 @@ pub mod bandeja;
 pub mod estaticos;
 pub mod facturas;
 pub mod formato;
+pub mod importar;
 pub mod sesion;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -39,7 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(inicio))
         .configure(sesion::rutas)
         .configure(bandeja::rutas)
-        .configure(facturas::rutas);
+        .configure(facturas::rutas)
+        .configure(importar::rutas);
 }
 
 /// `/`: a visitor signed in goes to the work queue; one who is not, to sign in (the extractor
@@ -121,7 +123,15 @@ impl Marco {
 }
 
 /// The screens, and who sees each in the navigation (empty: everyone).
-const NAVEGACION: &[(&str, &str, &[Rol])] = &[("/bandeja", "Mi bandeja", &[]), ("/facturas", "Facturas", &[])];
+const NAVEGACION: &[(&str, &str, &[Rol])] = &[
+    ("/bandeja", "Mi bandeja", &[]),
+    ("/facturas", "Facturas", &[]),
+    (
+        "/importar",
+        "Importar",
+        &[Rol::Facturacion, Rol::Cartera, Rol::Finanzas],
+    ),
+];
 
 pub fn nombre_rol(r: Rol) -> &'static str {
     match r {

@@ -8,6 +8,7 @@
 //! to); each screen's journeys are a module beside it.
 
 mod facturacion;
+mod importar;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
