@@ -337,6 +337,10 @@ async fn historial_xlsx(
 /// The largest text field of the upload form that is kept (a CSRF token, a type, a profile).
 const CAMPO_MAXIMO: usize = 4096;
 
+/// How much of an upload bigger than the limit is read past it and dropped, at least, so that
+/// the browser gets the form back.
+const DRENAJE: usize = 64 * 1024 * 1024;
+
 /// The uploaded file.
 struct Archivo {
     nombre: String,
@@ -390,10 +394,12 @@ async fn subir(
                 let trozo = trozo.map_err(ilegible)?;
                 leidos += trozo.len();
                 if a.demasiado {
-                    // Read to the end so that the browser gets the answer, but not forever.
-                    if leidos > maximo.saturating_mul(2) {
-                        return Err(ErrorWeb::App(AppError::Excedido(format!(
-                            "el archivo pesa más de {}, el máximo que recibe este servidor",
+                    // Read on to the end so that the browser gets the form back (one that is
+                    // answered mid-upload shows a broken connection), but not forever.
+                    if leidos > maximo.saturating_mul(2).max(maximo.saturating_add(DRENAJE)) {
+                        return Err(Marco::fallo(&u)(AppError::Excedido(format!(
+                            "«{}» pesa más de {}, el máximo que recibe este servidor",
+                            a.nombre,
                             tamano(maximo)
                         ))));
                     }

@@ -8,7 +8,7 @@ use fantoccini::Locator;
 use trazo::app::demo::DEMO_PRESTADOR_NIT;
 use trazo_importers::dian::generador;
 
-use super::{api, demo, recorrido, token, Navegador, CLAVE};
+use super::{api, demo, esperar_http, puerto_libre, recorrido, token, Navegador, Proceso, CLAVE};
 
 /// A zip of `(name, bytes)` entries.
 fn zip_de(entradas: &[(&str, Vec<u8>)]) -> Vec<u8> {
@@ -38,6 +38,19 @@ fn hoja_de_glosas(filas: &[[&str; 4]]) -> Vec<u8> {
 /// A multipart/form-data POST /importar made by hand with the session's cookie: its status
 /// and where it sends.
 fn subir_a_mano(base: &str, cookie: &str, csrf: &str, tipo: &str, nombre: &str, bytes: &[u8]) -> (u16, String) {
+    let (st, donde, _) = subir_a_mano_con_cuerpo(base, cookie, csrf, tipo, nombre, bytes);
+    (st, donde)
+}
+
+/// [`subir_a_mano`], with the page that came back.
+fn subir_a_mano_con_cuerpo(
+    base: &str,
+    cookie: &str,
+    csrf: &str,
+    tipo: &str,
+    nombre: &str,
+    bytes: &[u8],
+) -> (u16, String, String) {
     const LIMITE: &str = "----trazo-prueba-7MA4YWxkTrZu0gW";
     let mut cuerpo = Vec::new();
     for (k, v) in [("csrf", csrf), ("tipo", tipo)] {
@@ -67,7 +80,20 @@ fn subir_a_mano(base: &str, cookie: &str, csrf: &str, tipo: &str, nombre: &str, 
         Err(ureq::Error::Status(_, r)) => r,
         Err(e) => panic!("{e}"),
     };
-    (r.status(), r.header("location").unwrap_or_default().to_string())
+    let (st, donde) = (r.status(), r.header("location").unwrap_or_default().to_string());
+    (st, donde, r.into_string().unwrap_or_default())
+}
+
+/// A GET with the session's cookie: its status and body.
+fn leer_a_mano(url: &str, cookie: &str) -> (u16, String) {
+    let r = ureq::AgentBuilder::new()
+        .redirects(0)
+        .build()
+        .get(url)
+        .set("Cookie", &format!("trazo_sesion={cookie}"))
+        .call()
+        .unwrap();
+    (r.status(), r.into_string().unwrap())
 }
 
 /// The page's CSRF token (the sign-out form carries it).
@@ -189,6 +215,18 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
                 assert!(errores.contains("rota.xml"), "{errores}");
                 assert!(!errores.contains("buena.xml"), "{errores}");
                 n.captura("importar-resultado").await;
+                // The block the page polls is the same block, alone.
+                let corrida = n.ruta().await;
+                let (st, fragmento) = leer_a_mano(&format!("{base}{corrida}/progreso"), &n.cookie().await);
+                assert_eq!(st, 200);
+                assert!(
+                    fragmento.trim_start().starts_with("<section id=\"resultado\""),
+                    "{fragmento}"
+                );
+                assert!(
+                    !fragmento.contains("<html") && fragmento.contains("rota.xml"),
+                    "{fragmento}"
+                );
                 // Nothing of it was written.
                 let (_, l) = api(&base, "GET", "/facturas?q=FEV990002", Some(&t), None);
                 assert_eq!(l["total"].as_i64(), Some(0), "{l}");
@@ -226,6 +264,11 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
                     generador::attached_document(990_003, DEMO_PRESTADOR_NIT, &nit).as_bytes(),
                 );
                 assert_eq!((st, donde.starts_with("/importar/")), (303, true), "{donde}");
+                // Without a type: back to the form, the error next to the field.
+                let (st, _, pagina) =
+                    subir_a_mano_con_cuerpo(&base, &n.cookie().await, &csrf(n).await, "", "otra.xml", b"<x/>");
+                assert_eq!(st, 422);
+                assert!(pagina.contains("id=\"error-tipo\""), "{pagina}");
             })
         });
     }
@@ -307,6 +350,74 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
             n.ir(&format!("{base}/importar")).await;
             assert!(n.c.find(Locator::Css("form.subida")).await.is_err());
             assert!(n.texto("table.historial").await.contains("factura.xml"));
+        })
+    });
+}
+
+#[test]
+fn a_file_bigger_than_the_server_takes_comes_back_on_the_form() {
+    // `trazo demo` that takes uploads of at most 4 KB.
+    let dir = tempfile::tempdir().unwrap();
+    let puerto = puerto_libre();
+    let hijo = std::process::Command::new(env!("CARGO_BIN_EXE_trazo"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["demo", "--port", &puerto.to_string()])
+        .env_remove("DATABASE_URL")
+        .env("TRAZO_SERVER__HOST", "127.0.0.1")
+        .env("TRAZO_LOG__LEVEL", "warn")
+        .env("TRAZO_IMPORTACIONES__MAX_BYTES", "4096")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let _servidor = Proceso(hijo);
+    let base = format!("http://127.0.0.1:{puerto}");
+    esperar_http(&format!("{base}/api/v1/health"));
+    let grande = dir.path().join("grande.xml");
+    let xml = format!("<x>{}</x>", "0".repeat(20_000));
+    std::fs::write(&grande, &xml).unwrap();
+    recorrido("importar-grande", 1280, move |n| {
+        Box::pin(async move {
+            n.ingresar(&base, "facturacion@demo.trazo", CLAVE).await;
+            n.ir(&format!("{base}/importar")).await;
+            n.c.find(Locator::Css("#tipo"))
+                .await
+                .unwrap()
+                .select_by_value("dian_xml")
+                .await
+                .unwrap();
+            n.c.find(Locator::Css("#archivo"))
+                .await
+                .unwrap()
+                .send_keys(grande.to_str().unwrap())
+                .await
+                .unwrap();
+            n.pulsar("form.subida button[type=submit]").await;
+            assert_eq!(n.ruta().await, "/importar");
+            let error = n.texto("#error-archivo").await;
+            assert!(
+                error.contains("grande.xml") && error.contains("pesa más de 4 KB"),
+                "{error}"
+            );
+            n.captura("importar-error").await;
+            // What was chosen is kept.
+            let tipo =
+                n.c.find(Locator::Css("#tipo"))
+                    .await
+                    .unwrap()
+                    .prop("value")
+                    .await
+                    .unwrap();
+            assert_eq!(tipo.as_deref(), Some("dian_xml"));
+            let (st, _, _) = subir_a_mano_con_cuerpo(
+                &base,
+                &n.cookie().await,
+                &csrf(n).await,
+                "dian_xml",
+                "g.xml",
+                xml.as_bytes(),
+            );
+            assert_eq!(st, 413);
         })
     });
 }
