@@ -278,6 +278,12 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
     let (_, radicadas) = api(&base, "GET", "/facturas?estado=radicada", Some(&cartera), None);
     let radicada = radicadas["items"][0]["numero"].as_str().unwrap().to_string();
     let id = radicadas["items"][0]["id"].as_str().unwrap().to_string();
+    // Formulated the day it was radicated: a good row.
+    let (a, m, d) = {
+        let f = radicadas["items"][0]["fecha_radicacion"].as_str().unwrap();
+        (f[0..4].to_string(), f[5..7].to_string(), f[8..10].to_string())
+    };
+    let formulada = format!("{d}/{m}/{a}");
     let glosas = |cartera: &str| {
         let (_, f) = api(&base, "GET", &format!("/facturas/{id}"), Some(cartera), None);
         f["glosas"].as_array().map_or(0, Vec::len)
@@ -286,8 +292,8 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
     let hoja = escribir(
         "glosas.xlsx",
         &hoja_de_glosas(&[
-            [&radicada, "FA0101", "1000", "05/11/2026"],
-            ["NO-EXISTE-9", "FA0101", "1000", "05/11/2026"],
+            [&radicada, "FA0101", "1000", &formulada],
+            ["NO-EXISTE-9", "FA0101", "1000", &formulada],
         ]),
     );
     {
@@ -316,13 +322,15 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
                     textos.push(f.text().await.unwrap());
                 }
                 // Title on row 1, blank row 2, header row 3: the bad row is the sheet's row 5.
+                assert_eq!(textos.len(), 1, "{textos:?}");
                 assert!(
-                    textos
-                        .iter()
-                        .any(|t| t.contains("glosas.xlsx") && t.contains("fila 5") && t.contains("NO-EXISTE-9")),
+                    textos[0].contains("glosas.xlsx")
+                        && textos[0].contains("fila 5")
+                        && textos[0].contains("NO-EXISTE-9"),
                     "{textos:?}"
                 );
                 assert_eq!(n.texto("#creados").await, "0");
+                n.captura("importar-glosas-800").await;
             })
         });
     }
