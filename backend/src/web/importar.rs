@@ -682,6 +682,64 @@ mod tests {
         assert!(es_hoja(TipoImportacion::PagosXlsx) && !es_hoja(TipoImportacion::RipsPlanos));
     }
 
+    fn vista(estado: EstadoImportacion, simulada: bool) -> ImportacionVista {
+        ImportacionVista {
+            id: "abc".into(),
+            tipo: TipoImportacion::DianXml,
+            archivo: "lote.zip".into(),
+            perfil: None,
+            simulada,
+            estado,
+            procesados: 1,
+            total: 3,
+            creados: 0,
+            duplicados: 0,
+            errores: Vec::new(),
+            aceptadas_tacitamente: Vec::new(),
+            creado_en: chrono::Utc::now(),
+            terminado_en: None,
+        }
+    }
+
+    fn bloque(v: ImportacionVista) -> String {
+        let p = Corrida {
+            marco: Marco::publico("x"),
+            tipo: etiqueta(v.tipo),
+            archivo: v.archivo.clone(),
+            perfil: String::new(),
+            simulada: v.simulada,
+            subida: String::new(),
+            r: resultado(&v),
+        };
+        let html = p.as_resultado().render().unwrap();
+        html
+    }
+
+    #[test]
+    fn a_run_polls_for_its_progress_only_while_it_goes() {
+        for estado in [EstadoImportacion::EnCola, EstadoImportacion::EnCurso] {
+            let b = bloque(vista(estado, false));
+            assert!(b.trim_start().starts_with("<section id=\"resultado\""), "{b}");
+            assert!(b.contains(r#"hx-get="/importar/abc/progreso""#), "{b}");
+            assert!(
+                b.contains(r#"hx-trigger="every 1s""#) && b.contains(r#"hx-swap="outerHTML""#),
+                "{b}"
+            );
+            assert!(b.contains(r#"<progress id="avance" max="3" value="1">"#), "{b}");
+            assert!(!b.contains("<html"), "{b}");
+        }
+        for estado in [
+            EstadoImportacion::Terminada,
+            EstadoImportacion::Rechazada,
+            EstadoImportacion::Interrumpida,
+        ] {
+            assert!(!bloque(vista(estado, false)).contains("hx-get"), "{estado}");
+        }
+        let b = bloque(vista(EstadoImportacion::Simulada, true));
+        assert!(!b.contains("hx-get"));
+        assert!(b.contains("Sin errores: vuelva a subir el archivo sin"), "{b}");
+    }
+
     #[test]
     fn an_error_says_where_it_is() {
         let e = |row, line, path: Option<&str>| importaciones::ErrorImportacion {
