@@ -725,7 +725,10 @@ mod tests {
                 b.contains(r#"hx-trigger="every 1s""#) && b.contains(r#"hx-swap="outerHTML""#),
                 "{b}"
             );
-            assert!(b.contains(r#"<progress id="avance" max="3" value="1">"#), "{b}");
+            assert!(
+                b.contains(r#"<progress id="avance" max="3" value="1"></progress>"#),
+                "{b}"
+            );
             assert!(!b.contains("<html"), "{b}");
         }
         for estado in [

@@ -159,6 +159,16 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
     let numero = trazo_importers::dian::parse(xml.as_bytes(), "x").unwrap().numero;
     let factura = escribir("factura.xml", xml.as_bytes());
     let buena = generador::attached_document(990_002, DEMO_PRESTADOR_NIT, &nit_pagador);
+    let grande: Vec<(String, Vec<u8>)> = (0..150)
+        .map(|i| {
+            (
+                format!("fev{i}.xml"),
+                generador::attached_document(991_000 + i, DEMO_PRESTADOR_NIT, &nit_pagador).into_bytes(),
+            )
+        })
+        .collect();
+    let grande: Vec<(&str, Vec<u8>)> = grande.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let grande = escribir("grande.zip", &zip_de(&grande));
     let lote = escribir(
         "lote.zip",
         &zip_de(&[
@@ -169,12 +179,13 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
 
     // Facturación: one invoice for real, then a zip with a broken file as a dry run.
     {
-        let (base, numero, factura, lote, nit) = (
+        let (base, numero, factura, lote, nit, grande) = (
             base.clone(),
             numero.clone(),
             factura.clone(),
             lote.clone(),
             nit_pagador.clone(),
+            grande.clone(),
         );
         recorrido("importar", 1280, move |n| {
             Box::pin(async move {
@@ -188,6 +199,9 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
 
                 subir(n, "dian_xml", &factura, false).await;
                 assert!(n.texto(".aviso").await.contains("factura.xml"));
+                // htmx, which refreshes the run while it goes, runs under the pages' CSP.
+                let htmx = n.c.execute("return typeof htmx", vec![]).await.unwrap();
+                assert_eq!(htmx, serde_json::json!("object"));
                 assert_eq!(terminada(n).await, "Terminada");
                 assert_eq!(n.texto("#creados").await, "1");
                 assert_eq!(n.texto("#duplicados").await, "0");
@@ -205,6 +219,17 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
                 let (st, l) = api(&base, "GET", &format!("/facturas?q={numero}"), Some(&t), None);
                 assert_eq!((st, l["total"].as_i64()), (200, Some(1)), "{l}");
                 assert_eq!(l["items"][0]["numero"], numero.as_str(), "{l}");
+
+                // A big zip: the page follows the run by itself, without reloading.
+                n.ir(&format!("{base}/importar")).await;
+                subir(n, "dian_xml", &grande, false).await;
+                let pagina = n.c.find(Locator::Css("body")).await.unwrap();
+                let al_llegar = n.texto("#estado-importacion").await;
+                // 150 invoices take longer than the redirect: the page lands on a run that goes.
+                assert!(al_llegar == "En curso" || al_llegar == "En cola", "{al_llegar}");
+                assert_eq!(terminada(n).await, "Terminada");
+                assert!(pagina.tag_name().await.is_ok(), "the page was not reloaded");
+                assert_eq!(n.texto("#creados").await, "150");
 
                 // A dry run of a zip with a broken file: every error named by its file.
                 n.ir(&format!("{base}/importar")).await;
