@@ -276,6 +276,27 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
                     historial.contains("factura.xml") && !historial.contains("lote.zip"),
                     "{historial}"
                 );
+                // The workbook link carries the same filter; the API's own workbook.
+                let enlace =
+                    n.c.find(Locator::Css("form.filtros a.boton"))
+                        .await
+                        .unwrap()
+                        .attr("href")
+                        .await
+                        .unwrap()
+                        .unwrap();
+                assert_eq!(enlace, "/importar.xlsx?estado=terminada");
+                let r = ureq::get(&format!("{base}{enlace}"))
+                    .set("Cookie", &format!("trazo_sesion={}", n.cookie().await))
+                    .call()
+                    .unwrap();
+                assert_eq!(
+                    r.content_type(),
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                );
+                let mut libro = Vec::new();
+                std::io::Read::read_to_end(&mut r.into_reader(), &mut libro).unwrap();
+                assert!(libro.starts_with(b"PK"));
                 n.ir(&format!("{base}/importar")).await;
                 n.captura("importar-1280").await;
 
