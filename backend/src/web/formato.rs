@@ -47,6 +47,27 @@ pub fn fecha(d: NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// A moment as a clerk in Colombia reads it: `dd/mm/aaaa hh:mm`, Bogotá time (UTC−5, no
+/// daylight saving).
+pub fn fecha_hora(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t - chrono::Duration::hours(5)).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// A size in bytes as people say it: `256 MB`, `1,5 MB`, `800 KB`.
+pub fn tamano(bytes: usize) -> String {
+    const MB: usize = 1024 * 1024;
+    if bytes >= MB {
+        let decimas = (bytes * 10 + MB / 2) / MB;
+        if decimas.is_multiple_of(10) {
+            format!("{} MB", decimas / 10)
+        } else {
+            format!("{},{} MB", decimas / 10, decimas % 10)
+        }
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
 /// An optional date, or a dash.
 pub fn fecha_o_guion(d: Option<NaiveDate>) -> String {
     d.map_or_else(|| "—".to_string(), fecha)
@@ -163,6 +184,16 @@ mod tests {
         assert_eq!(dias_habiles(0), "vence hoy");
         assert_eq!(dias_habiles(-1), "vencida hace 1 día hábil");
         assert_eq!(dias_habiles(-12), "vencida hace 12 días hábiles");
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 7, 1)
+            .unwrap()
+            .and_hms_opt(3, 7, 0)
+            .unwrap()
+            .and_utc();
+        assert_eq!(fecha_hora(t), "30/06/2026 22:07");
+        assert_eq!(tamano(268_435_456), "256 MB");
+        assert_eq!(tamano(1_572_864), "1,5 MB");
+        assert_eq!(tamano(800 * 1024), "800 KB");
+        assert_eq!(tamano(1), "1 KB");
         assert_eq!(palabras("glosa_por_responder"), "Glosa por responder");
         assert_eq!(palabras("radicacion"), "Radicación");
         assert_eq!(palabras("nota_credito_pendiente"), "Nota crédito pendiente");

@@ -13,6 +13,7 @@ pub mod estaticos;
 pub mod facturas;
 pub mod formato;
 pub mod glosas;
+pub mod importar;
 pub mod radicacion;
 pub mod sesion;
 
@@ -46,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(radicacion::rutas)
         .configure(facturas::rutas)
         .configure(glosas::rutas)
+        .configure(importar::rutas)
         .configure(administracion::rutas)
         .configure(auditoria::rutas);
 }
@@ -132,6 +134,7 @@ impl Marco {
 const NAVEGACION: &[(&str, &str, &[Rol])] = &[
     ("/bandeja", "Mi bandeja", &[]),
     ("/facturas", "Facturas", &[]),
+    ("/importar", "Importar", &[Rol::Facturacion, Rol::Cartera, Rol::Finanzas]),
     ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
     ("/administracion", "Administración", &[Rol::Admin]),
 ];

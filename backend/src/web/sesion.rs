@@ -113,10 +113,18 @@ pub fn formulario<T: DeserializeOwned>(req: &HttpRequest, u: &Usuario, cuerpo: &
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let token = del_form.or(de_cabecera).unwrap_or_default();
+    exigir_csrf(req, u, &token)?;
+    serde_urlencoded::from_bytes(cuerpo).map_err(|e| ErrorWeb::App(AppError::invalid("(formulario)", e.to_string())))
+}
+
+/// The check of [`formulario`] for a body it does not parse (a `multipart/form-data` upload,
+/// whose `csrf` field the handler reads itself): the request came from this site and `token`
+/// is the session's CSRF token.
+pub(crate) fn exigir_csrf(req: &HttpRequest, u: &Usuario, token: &str) -> Result<(), ErrorWeb> {
     if !del_sitio(req) || token.is_empty() || token != u.sesion.csrf {
         return Err(ErrorWeb::Csrf);
     }
-    serde_urlencoded::from_bytes(cuerpo).map_err(|e| ErrorWeb::App(AppError::invalid("(formulario)", e.to_string())))
+    Ok(())
 }
 
 #[derive(Template)]

@@ -10,6 +10,7 @@
 mod administracion;
 mod ciclo;
 mod facturacion;
+mod importar;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
