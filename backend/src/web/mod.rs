@@ -7,9 +7,11 @@
 //! Content-Security-Policy and `Cache-Control: no-store` (they show patients' invoices).
 
 pub mod bandeja;
+pub mod cartera;
 pub mod estaticos;
 pub mod facturas;
 pub mod formato;
+pub mod pagador;
 pub mod sesion;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -39,7 +41,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(inicio))
         .configure(sesion::rutas)
         .configure(bandeja::rutas)
-        .configure(facturas::rutas);
+        .configure(facturas::rutas)
+        .configure(cartera::rutas)
+        .configure(pagador::rutas);
 }
 
 /// `/`: a visitor signed in goes to the work queue; one who is not, to sign in (the extractor
@@ -121,7 +125,11 @@ impl Marco {
 }
 
 /// The screens, and who sees each in the navigation (empty: everyone).
-const NAVEGACION: &[(&str, &str, &[Rol])] = &[("/bandeja", "Mi bandeja", &[]), ("/facturas", "Facturas", &[])];
+const NAVEGACION: &[(&str, &str, &[Rol])] = &[
+    ("/bandeja", "Mi bandeja", &[]),
+    ("/facturas", "Facturas", &[]),
+    ("/cartera", "Cartera", crate::app::cartera::LECTORES),
+];
 
 pub fn nombre_rol(r: Rol) -> &'static str {
     match r {
