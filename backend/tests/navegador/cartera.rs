@@ -217,6 +217,7 @@ fn finance_reads_the_aging_drills_into_a_payer_and_gets_the_same_numbers_in_the_
             // Without a result it comes back with what was typed and the error by the field.
             n.pulsar("form[action$='/gestiones'] button[type=submit]").await;
             assert!(n.texto("#e-resultado").await.contains("diga qué resultó"));
+            n.captura("pagador-error-1280").await;
             let contacto =
                 n.c.find(Locator::Css("#g-contacto"))
                     .await
@@ -239,6 +240,28 @@ fn finance_reads_the_aging_drills_into_a_payer_and_gets_the_same_numbers_in_the_
             assert_eq!(gs["total"], 1, "{gs}");
             assert_eq!(gs["items"][0]["contacto"], "Tesorería, Ana Pérez");
             n.captura("pagador-1280").await;
+            // The same form posted without a result is answered 422, and nothing is recorded.
+            let csrf =
+                n.c.find(Locator::Css("form[action$='/gestiones'] input[name=csrf]"))
+                    .await
+                    .unwrap()
+                    .prop("value")
+                    .await
+                    .unwrap()
+                    .unwrap();
+            let cuerpo = format!("csrf={csrf}&tipo=correo&fecha=2026-11-02&resultado=");
+            assert_eq!(
+                post_a_mano(&base, &format!("/pagadores/{id}/gestiones"), &cookie, &cuerpo, &[]),
+                422
+            );
+            let (_, gs) = api(
+                &base,
+                "GET",
+                &format!("/pagadores/{id}/gestiones"),
+                Some(&api_fin),
+                None,
+            );
+            assert_eq!(gs["total"], 1, "{gs}");
         })
     });
     let base = d.base.clone();
