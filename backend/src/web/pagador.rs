@@ -156,6 +156,9 @@ struct Ficha {
     tipo: String,
     etapa: String,
     contacto: String,
+    /// The latest gestión, and the next step agreed in it.
+    ultima: Option<String>,
+    proximo: Option<String>,
     hoy: String,
     bandas: &'static [Banda],
     edades: Vec<String>,
@@ -253,6 +256,21 @@ async fn ficha(
         tipo: tipo_pagador(p.tipo.as_str()),
         etapa: palabras(cobro_v.etapa.as_str()),
         contacto: cobro_v.email_contacto.unwrap_or_default(),
+        ultima: gestiones
+            .items
+            .first()
+            .map(|g| format!("{} · {}: {}", fecha(g.fecha), tipo_gestion(g.tipo), g.resultado)),
+        proximo: gestiones
+            .items
+            .first()
+            .filter(|g| !g.proximo_paso.is_empty() || g.fecha_proximo_paso.is_some())
+            .map(|g| {
+                let cuando = g
+                    .fecha_proximo_paso
+                    .map(|f| format!(" el {}", fecha(f)))
+                    .unwrap_or_default();
+                format!("{}{cuando}", g.proximo_paso).trim().to_string()
+            }),
         hoy: fecha(hoy),
         bandas: &BANDAS,
         edades: [

@@ -230,6 +230,10 @@ fn finance_reads_the_aging_drills_into_a_payer_and_gets_the_same_numbers_in_the_
             n.pulsar("form[action$='/gestiones'] button[type=submit]").await;
             assert!(n.texto(".aviso").await.starts_with("Gestión registrada: llamada del "));
             assert!(n.texto("#gestiones").await.contains("Promete girar el 50 % el viernes"));
+            assert!(n
+                .texto("dl.datos")
+                .await
+                .contains("Llamada: Promete girar el 50 % el viernes"));
             let (_, gs) = api(
                 &base,
                 "GET",
