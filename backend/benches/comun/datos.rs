@@ -51,4 +51,3 @@ pub fn cartera(sqlite: bool, n: u64, prestador: &str) -> String {
          ANALYZE;"
     )
 }
-

@@ -689,62 +689,132 @@ pub fn indicadores(
     })
 }
 
-pub fn xlsx_indicadores(r: &ReporteIndicadores) -> Result<Vec<u8>, AppError> {
-    let fila = |i: &Indicadores| -> Vec<Celda> {
-        vec![
-            i.pagador.as_str().into(),
-            i.tipo.clone().unwrap_or_default().into(),
-            Celda::Dinero(i.facturado),
-            Celda::Dinero(i.radicado),
-            Celda::Dinero(i.glosado),
-            i.pct_glosa.into(),
-            Celda::Dinero(i.glosa_aceptada),
-            Celda::Dinero(i.glosa_levantada),
-            i.pct_recuperacion.into(),
-            Celda::Dinero(i.pagado),
-            Celda::Dinero(i.cartera_inicial),
-            Celda::Dinero(i.cartera_final),
-            Celda::Dinero(i.cartera_vencida),
-            i.pct_vencida.into(),
-            i.dso.into(),
-            i.rotacion.into(),
-            i.cei.into(),
-            Celda::Dinero(i.interes_mora),
-            Celda::Dinero(i.recuperado_castigada),
-        ]
-    };
-    let mut filas: Vec<Vec<Celda>> = r.filas.iter().map(fila).collect();
-    filas.push(fila(&r.total));
-    hoja::libro(&[Hoja {
+fn fila_indicadores(i: &Indicadores) -> Vec<Celda> {
+    vec![
+        i.pagador.as_str().into(),
+        i.tipo.clone().unwrap_or_default().into(),
+        Celda::Dinero(i.facturado),
+        Celda::Dinero(i.radicado),
+        Celda::Dinero(i.glosado),
+        i.pct_glosa.into(),
+        Celda::Dinero(i.glosa_aceptada),
+        Celda::Dinero(i.glosa_levantada),
+        i.pct_recuperacion.into(),
+        Celda::Dinero(i.pagado),
+        Celda::Dinero(i.cartera_inicial),
+        Celda::Dinero(i.cartera_final),
+        Celda::Dinero(i.cartera_vencida),
+        i.pct_vencida.into(),
+        i.dso.into(),
+        i.rotacion.into(),
+        i.cei.into(),
+        Celda::Dinero(i.interes_mora),
+        Celda::Dinero(i.recuperado_castigada),
+    ]
+}
+
+const COLUMNAS_INDICADORES: [(&str, f64); 19] = [
+    ("Pagador", 32.0),
+    ("Tipo", 16.0),
+    ("Facturado", 16.0),
+    ("Radicado", 16.0),
+    ("Glosado", 16.0),
+    ("% glosa", 9.0),
+    ("Glosa aceptada", 16.0),
+    ("Glosa levantada", 16.0),
+    ("% recuperación", 12.0),
+    ("Pagado", 16.0),
+    ("Cartera inicial", 16.0),
+    ("Cartera final", 16.0),
+    ("Vencida", 16.0),
+    ("% vencida", 9.0),
+    ("DSO (días)", 10.0),
+    ("Rotación", 9.0),
+    ("CEI %", 9.0),
+    ("Interés de mora", 16.0),
+    ("Recuperado de castigada", 16.0),
+];
+
+fn hoja_indicadores(r: &ReporteIndicadores) -> Hoja {
+    let mut filas: Vec<Vec<Celda>> = r.filas.iter().map(fila_indicadores).collect();
+    filas.push(fila_indicadores(&r.total));
+    Hoja {
         nombre: "Indicadores".into(),
         encabezado: vec![
             ("Desde".into(), r.desde.to_string()),
             ("Hasta".into(), r.hasta.to_string()),
             ("Días".into(), r.dias.to_string()),
         ],
-        columnas: vec![
-            ("Pagador", 32.0),
-            ("Tipo", 16.0),
-            ("Facturado", 16.0),
-            ("Radicado", 16.0),
-            ("Glosado", 16.0),
-            ("% glosa", 9.0),
-            ("Glosa aceptada", 16.0),
-            ("Glosa levantada", 16.0),
-            ("% recuperación", 12.0),
-            ("Pagado", 16.0),
-            ("Cartera inicial", 16.0),
-            ("Cartera final", 16.0),
-            ("Vencida", 16.0),
-            ("% vencida", 9.0),
-            ("DSO (días)", 10.0),
-            ("Rotación", 9.0),
-            ("CEI %", 9.0),
-            ("Interés de mora", 16.0),
-            ("Recuperado de castigada", 16.0),
-        ],
+        columnas: COLUMNAS_INDICADORES.to_vec(),
         filas,
-    }])
+    }
+}
+
+pub fn xlsx_indicadores(r: &ReporteIndicadores) -> Result<Vec<u8>, AppError> {
+    hoja::libro(&[hoja_indicadores(r)])
+}
+
+/// The twelve calendar months that end with the month of `hasta` (the last one cut at
+/// `hasta`), oldest first, as (first day, last day).
+pub fn meses_hasta(hasta: NaiveDate, meses: u32) -> Vec<(NaiveDate, NaiveDate)> {
+    use chrono::{Datelike, Months};
+    let primero = hasta.with_day(1).unwrap_or(hasta);
+    (0..meses)
+        .rev()
+        .filter_map(|k| {
+            let desde = primero.checked_sub_months(Months::new(k))?;
+            let fin = desde.checked_add_months(Months::new(1))?.pred_opt()?;
+            Some((desde, fin.min(hasta)))
+        })
+        .collect()
+}
+
+/// The indicators of each of the `meses` calendar months ending with the month of `hasta`,
+/// oldest first: the trend finance reports upward.
+#[allow(clippy::too_many_arguments)]
+pub fn tendencia(
+    db: &Db,
+    t: &Terminos,
+    tasas: &[TasaMora],
+    actor: &Actor,
+    hasta: NaiveDate,
+    meses: u32,
+    hoy: NaiveDate,
+    f: &Filtros,
+) -> Result<Vec<ReporteIndicadores>, AppError> {
+    actor.exigir(LECTORES, "ver los indicadores de cartera")?;
+    meses_hasta(hasta, meses)
+        .into_iter()
+        .map(|(d, h)| indicadores(db, t, tasas, actor, d, h, hoy, f))
+        .collect()
+}
+
+/// The period's indicators by payer, and a second sheet with the total of each month of the
+/// trend.
+pub fn xlsx_tendencia(r: &ReporteIndicadores, meses: &[ReporteIndicadores]) -> Result<Vec<u8>, AppError> {
+    let mut columnas = vec![("Mes", 10.0)];
+    columnas.extend(COLUMNAS_INDICADORES[2..].iter().copied());
+    let filas = meses
+        .iter()
+        .map(|m| {
+            let mut v: Vec<Celda> = vec![m.desde.format("%Y-%m").to_string().into()];
+            v.extend(fila_indicadores(&m.total).into_iter().skip(2));
+            v
+        })
+        .collect();
+    let tendencia = Hoja {
+        nombre: "Tendencia".into(),
+        encabezado: vec![(
+            "Meses".into(),
+            match (meses.first(), meses.last()) {
+                (Some(a), Some(b)) => format!("{} a {}", a.desde, b.hasta),
+                _ => String::new(),
+            },
+        )],
+        columnas,
+        filas,
+    };
+    hoja::libro(&[hoja_indicadores(r), tendencia])
 }
 
 /// Glosas of a group: what was objected and what became of it.
@@ -939,4 +1009,23 @@ pub fn xlsx_glosas(r: &ReporteGlosas) -> Result<Vec<u8>, AppError> {
             filas: r.principales_causas.iter().map(fila).collect(),
         },
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::meses_hasta;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn the_trend_is_the_twelve_calendar_months_ending_at_the_cut_off() {
+        let d = |a, m, d| NaiveDate::from_ymd_opt(a, m, d).unwrap();
+        let m = meses_hasta(d(2026, 3, 15), 12);
+        assert_eq!(m.len(), 12);
+        assert_eq!(m[0], (d(2025, 4, 1), d(2025, 4, 30)));
+        // February of a common year, and the new year crossed.
+        assert!(m.contains(&(d(2026, 2, 1), d(2026, 2, 28))));
+        assert!(m.contains(&(d(2025, 12, 1), d(2025, 12, 31))));
+        // The month of the cut-off ends at the cut-off.
+        assert_eq!(m[11], (d(2026, 3, 1), d(2026, 3, 15)));
+    }
 }

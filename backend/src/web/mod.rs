@@ -9,11 +9,13 @@
 pub mod administracion;
 pub mod auditoria;
 pub mod bandeja;
+pub mod cartera;
 pub mod estaticos;
 pub mod facturas;
 pub mod formato;
 pub mod glosas;
 pub mod importar;
+pub mod pagador;
 pub mod radicacion;
 pub mod sesion;
 
@@ -48,6 +50,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(facturas::rutas)
         .configure(glosas::rutas)
         .configure(importar::rutas)
+        .configure(cartera::rutas)
+        .configure(pagador::rutas)
         .configure(administracion::rutas)
         .configure(auditoria::rutas);
 }
@@ -134,7 +138,12 @@ impl Marco {
 const NAVEGACION: &[(&str, &str, &[Rol])] = &[
     ("/bandeja", "Mi bandeja", &[]),
     ("/facturas", "Facturas", &[]),
-    ("/importar", "Importar", &[Rol::Facturacion, Rol::Cartera, Rol::Finanzas]),
+    (
+        "/importar",
+        "Importar",
+        &[Rol::Facturacion, Rol::Cartera, Rol::Finanzas],
+    ),
+    ("/cartera", "Cartera", crate::app::cartera::LECTORES),
     ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
     ("/administracion", "Administración", &[Rol::Admin]),
 ];

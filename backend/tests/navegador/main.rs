@@ -8,6 +8,7 @@
 //! to); each screen's journeys are a module beside it.
 
 mod administracion;
+mod cartera;
 mod ciclo;
 mod facturacion;
 mod importar;
