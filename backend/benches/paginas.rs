@@ -3,6 +3,7 @@
 //! ```sh
 //! cargo bench -p trazo --bench paginas -- demo             # the demo's data
 //! cargo bench -p trazo --bench paginas -- sqlite 1000000   # a prestador with a million invoices
+//! cargo bench -p trazo --bench paginas -- sqlite 1000000 /bandeja,/facturas   # only these pages
 //! ```
 //!
 //! Starts a real server on 127.0.0.1 (a random port), signs in as a cartera user through
@@ -94,6 +95,10 @@ fn medir(base: &str, cookie: &str, ruta: &str) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let modo = args.first().map(String::as_str).unwrap_or("demo");
+    // The pages to time: those starting with one of these (all by default).
+    let solo: Vec<String> = args
+        .get(if modo == "demo" { 1 } else { 2 })
+        .map_or_else(|| vec!["/".to_string()], |s| s.split(',').map(str::to_string).collect());
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("bench.db").to_string_lossy().into_owned();
     let db = Db::connect(&url, 4).unwrap();
@@ -162,8 +167,12 @@ fn main() {
         format!("/facturas/{factura}"),
         format!("/facturas/{factura}/glosas/nueva"),
         "/cartera".to_string(),
-        "/auditoria".to_string(),
+        "/cartera/indicadores".to_string(),
+        "/cartera/glosas".to_string(),
+        "/importar".to_string(),
     ] {
-        medir(&base, &cookie, &ruta);
+        if solo.iter().any(|s| ruta.starts_with(s)) {
+            medir(&base, &cookie, &ruta);
+        }
     }
 }

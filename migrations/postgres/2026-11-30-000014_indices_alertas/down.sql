@@ -1,0 +1,2 @@
+DROP INDEX facturas_limite_radicacion;
+DROP INDEX facturas_limite_pago;
