@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::formato::{dias_habiles, fecha, palabras};
 use super::formulario::{estado, leer_fecha, por_campo, Errores, Opcion};
-use super::sesion::{con_aviso, formulario, pagina, Usuario};
+use super::sesion::{con_aviso, en_bloque, formulario, pagina, Usuario};
 use super::{html_con, ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::devoluciones::{self, DevolucionVista, NuevaDevolucion, NuevaRespuestaDevolucion, REGISTRAN};
@@ -84,15 +84,12 @@ async fn nueva(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) ->
         fecha: state.hoy().to_string(),
         ..Default::default()
     };
-    let sesion = u.sesion.clone();
     let id = id.into_inner();
-    let p = web::block(move || {
-        let u = Usuario { sesion, aviso: None };
+    let p = en_bloque(&u, move |u| {
         u.sesion.actor.exigir(REGISTRAN, "registrar devoluciones")?;
-        form_devolucion(&state, &u, &id, f, Errores::new(), None)
+        form_devolucion(&state, u, &id, f, Errores::new(), None)
     })
-    .await?
-    .map_err(Marco::fallo(&u))?;
+    .await?;
     pagina(&u, &p)
 }
 
@@ -107,47 +104,47 @@ async fn registrar(
 ) -> Result<HttpResponse, ErrorWeb> {
     let f: FormDevolucion = formulario(&req, &u, &cuerpo)?;
     let id = id.into_inner();
-    let sesion = u.sesion.clone();
-    let r = web::block(move || -> Result<Result<FacturaVista, DevolucionNueva>, AppError> {
-        let u = Usuario { sesion, aviso: None };
-        let actor = &u.sesion.actor;
-        actor.exigir(REGISTRAN, "registrar devoluciones")?;
-        let mut errores = Errores::new();
-        let Some(dia) = leer_fecha("fecha", &f.fecha, &mut errores) else {
-            return Ok(Err(form_devolucion(&state, &u, &id, f, errores, None)?));
-        };
-        let n = NuevaDevolucion {
-            codigo: f.codigo.trim().to_string(),
-            fecha: dia,
-            observacion: f.observacion.trim().to_string(),
-        };
-        let hoy = state.hoy();
-        let revisar = f.accion == "revisar";
-        let hecho = if revisar {
-            devoluciones::revisar(&state.db, &state.terminos, hoy, actor, &id, n)
-        } else {
-            devoluciones::devolver(&state.db, &state.terminos, hoy, actor, &id, n)
-        };
-        match hecho {
-            Ok(v) if !revisar => Ok(Ok(v)),
-            Ok(v) => {
-                let d = la_nueva(&v);
-                let vence = d.and_then(|d| d.fecha_limite_respuesta);
-                let r = Revision {
-                    vence: vence.map(fecha).unwrap_or_else(|| "—".into()),
-                    plazo: vence
-                        .map(|l| dias_habiles(dias_habiles_entre(hoy, l)))
-                        .unwrap_or_default(),
-                    fuente: state.terminos.respuesta_devolucion.fuente.clone(),
-                    extemporanea: d.is_some_and(|d| d.extemporanea),
-                };
-                Ok(Err(form_devolucion(&state, &u, &id, f, errores, Some(r))?))
+    let r = en_bloque(
+        &u,
+        move |u| -> Result<Result<FacturaVista, DevolucionNueva>, AppError> {
+            let actor = &u.sesion.actor;
+            actor.exigir(REGISTRAN, "registrar devoluciones")?;
+            let mut errores = Errores::new();
+            let Some(dia) = leer_fecha("fecha", &f.fecha, &mut errores) else {
+                return Ok(Err(form_devolucion(&state, u, &id, f, errores, None)?));
+            };
+            let n = NuevaDevolucion {
+                codigo: f.codigo.trim().to_string(),
+                fecha: dia,
+                observacion: f.observacion.trim().to_string(),
+            };
+            let hoy = state.hoy();
+            let revisar = f.accion == "revisar";
+            let hecho = if revisar {
+                devoluciones::revisar(&state.db, &state.terminos, hoy, actor, &id, n)
+            } else {
+                devoluciones::devolver(&state.db, &state.terminos, hoy, actor, &id, n)
+            };
+            match hecho {
+                Ok(v) if !revisar => Ok(Ok(v)),
+                Ok(v) => {
+                    let d = la_nueva(&v);
+                    let vence = d.and_then(|d| d.fecha_limite_respuesta);
+                    let r = Revision {
+                        vence: vence.map(fecha).unwrap_or_else(|| "—".into()),
+                        plazo: vence
+                            .map(|l| dias_habiles(dias_habiles_entre(hoy, l)))
+                            .unwrap_or_default(),
+                        fuente: state.terminos.respuesta_devolucion.fuente.clone(),
+                        extemporanea: d.is_some_and(|d| d.extemporanea),
+                    };
+                    Ok(Err(form_devolucion(&state, u, &id, f, errores, Some(r))?))
+                }
+                Err(e) => Ok(Err(form_devolucion(&state, u, &id, f, por_campo(e)?, None)?)),
             }
-            Err(e) => Ok(Err(form_devolucion(&state, &u, &id, f, por_campo(e)?, None)?)),
-        }
-    })
-    .await?
-    .map_err(Marco::fallo(&u))?;
+        },
+    )
+    .await?;
     match r {
         Ok(v) => {
             let d = la_nueva(&v);
@@ -261,14 +258,11 @@ async fn responder_form(
     ruta: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ErrorWeb> {
     let (fid, id) = ruta.into_inner();
-    let sesion = u.sesion.clone();
-    let p = web::block(move || {
-        let u = Usuario { sesion, aviso: None };
+    let p = en_bloque(&u, move |u| {
         u.sesion.actor.exigir(REGISTRAN, "responder devoluciones")?;
-        form_respuesta(&state, &u, &fid, &id, FormRespuesta::default(), Errores::new())
+        form_respuesta(&state, u, &fid, &id, FormRespuesta::default(), Errores::new())
     })
-    .await?
-    .map_err(Marco::fallo(&u))?;
+    .await?;
     pagina(&u, &p)
 }
 
@@ -281,13 +275,12 @@ async fn responder(
 ) -> Result<HttpResponse, ErrorWeb> {
     let f: FormRespuesta = formulario(&req, &u, &cuerpo)?;
     let (fid, id) = ruta.into_inner();
-    let sesion = u.sesion.clone();
-    let r = web::block(
-        move || -> Result<Result<(FacturaVista, String), DevolucionRespuesta>, AppError> {
-            let u = Usuario { sesion, aviso: None };
+    let r = en_bloque(
+        &u,
+        move |u| -> Result<Result<(FacturaVista, String), DevolucionRespuesta>, AppError> {
             let mut errores = Errores::new();
             let Some(dia) = leer_fecha("fecha", &f.fecha, &mut errores) else {
-                return Ok(Err(form_respuesta(&state, &u, &fid, &id, f, errores)?));
+                return Ok(Err(form_respuesta(&state, u, &fid, &id, f, errores)?));
             };
             let n = NuevaRespuestaDevolucion {
                 codigo: f.codigo.trim().to_string(),
@@ -298,13 +291,12 @@ async fn responder(
                 Ok(v) => Ok(Ok((v, id))),
                 Err(e) => {
                     let errores = por_campo(e)?;
-                    Ok(Err(form_respuesta(&state, &u, &fid, &id, f, errores)?))
+                    Ok(Err(form_respuesta(&state, u, &fid, &id, f, errores)?))
                 }
             }
         },
     )
-    .await?
-    .map_err(Marco::fallo(&u))?;
+    .await?;
     match r {
         Ok((v, id)) => {
             let d = v.devoluciones.iter().flatten().find(|d| d.id == id);

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::formato::{fecha, leer_pesos, pesos};
 use super::formulario::{estado, leer_fecha, leer_valor, por_campo, Errores};
-use super::sesion::{con_aviso, formulario, pagina, Usuario};
+use super::sesion::{con_aviso, en_bloque, formulario, pagina, Usuario};
 use super::{html_con, ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::facturas::{self, FacturaVista, NuevaFactura, NuevoItem};
@@ -226,14 +226,11 @@ async fn nueva(state: web::Data<AppState>, u: Usuario) -> Result<HttpResponse, E
         lineas: vec![FormLinea::default(); FILAS],
         ..Default::default()
     };
-    let sesion = u.sesion.clone();
-    let p = web::block(move || {
-        let u = Usuario { sesion, aviso: None };
+    let p = en_bloque(&u, move |u| {
         u.sesion.actor.exigir(facturas::REGISTRAN, "registrar facturas")?;
-        form_factura(&state, &u, f, Errores::new())
+        form_factura(&state, u, f, Errores::new())
     })
-    .await?
-    .map_err(Marco::fallo(&u))?;
+    .await?;
     pagina(&u, &p)
 }
 
@@ -245,9 +242,7 @@ async fn registrar(
 ) -> Result<HttpResponse, ErrorWeb> {
     let campos: Vec<(String, String)> = formulario(&req, &u, &cuerpo)?;
     let mut f = FormFactura::de(&campos);
-    let sesion = u.sesion.clone();
-    let r = web::block(move || -> Result<Result<FacturaVista, FacturaNueva>, AppError> {
-        let u = Usuario { sesion, aviso: None };
+    let r = en_bloque(&u, move |u| -> Result<Result<FacturaVista, FacturaNueva>, AppError> {
         // Refused before reading the form: a role that may not register gets no form back.
         u.sesion.actor.exigir(facturas::REGISTRAN, "registrar facturas")?;
         let errores = match f.nueva() {
@@ -260,10 +255,9 @@ async fn registrar(
             Err(errores) => errores,
         };
         let errores = f.repartir(errores);
-        Ok(Err(form_factura(&state, &u, f, errores)?))
+        Ok(Err(form_factura(&state, u, f, errores)?))
     })
-    .await?
-    .map_err(Marco::fallo(&u))?;
+    .await?;
     match r {
         Ok(v) => Ok(con_aviso(
             &format!("/facturas/{}", v.id),
