@@ -171,6 +171,7 @@ fn an_invoice_is_registered_radicated_returned_and_answered() {
             assert!(n.c.find(Locator::Css("a[href$='/devoluciones/nueva']")).await.is_err());
             let seccion = n.texto("#devoluciones").await;
             assert!(seccion.contains("DE1601"), "{seccion}");
+            n.captura("factura-devuelta-1280").await;
 
             n.pulsar("#devoluciones a[href$='/responder']").await;
             n.c.find(Locator::Css("#codigo"))
