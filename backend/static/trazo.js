@@ -2,6 +2,7 @@
 // button with data-confirmar="..." asks that question first. (No inline scripts: the pages'
 // Content-Security-Policy allows scripts from this site only.)
 document.addEventListener("submit", function (e) {
-  var q = e.target.getAttribute("data-confirmar");
+  var b = e.submitter;
+  var q = (b && b.getAttribute("data-confirmar")) || e.target.getAttribute("data-confirmar");
   if (q && !window.confirm(q)) { e.preventDefault(); }
 });

@@ -17,7 +17,8 @@ use crate::domain::devolucion::{DecisionDevolucion, EstadoDevolucion, RespuestaD
 use crate::domain::rol::Rol;
 use crate::domain::terminos::Terminos;
 
-const REGISTRAN: &[Rol] = &[Rol::Facturacion, Rol::Cartera];
+/// Who records the payer's devoluciones and answers them.
+pub const REGISTRAN: &[Rol] = &[Rol::Facturacion, Rol::Cartera];
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -267,9 +268,35 @@ pub fn devolver(
     factura_id: &str,
     n: NuevaDevolucion,
 ) -> Result<FacturaVista, AppError> {
+    registrar(db, t, hoy, actor, factura_id, n, true)
+}
+
+/// What [`devolver`] would record — the invoice with the devolución, its answer's due date,
+/// whether it is extemporánea — with every check it makes, writing nothing: shown to the user
+/// before saving.
+pub fn revisar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaDevolucion,
+) -> Result<FacturaVista, AppError> {
+    registrar(db, t, hoy, actor, factura_id, n, false)
+}
+
+fn registrar(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    factura_id: &str,
+    n: NuevaDevolucion,
+    guardar: bool,
+) -> Result<FacturaVista, AppError> {
     actor.exigir(REGISTRAN, "registrar devoluciones")?;
     super::no_futura("fecha", n.fecha, hoy)?;
-    let e = db.write(|c| {
+    let e = super::ensayar(db, guardar, |c| {
         let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
         let cod = Catalogo::oficial()
             .validar_devolucion(&n.codigo, e.dominio.fecha_expedicion)

@@ -294,8 +294,11 @@ pub fn insertar(
     Ok(facturas)
 }
 
+/// Who registers invoices one by one.
+pub const REGISTRAN: &[Rol] = &[Rol::Facturacion];
+
 pub fn crear(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, n: NuevaFactura) -> Result<FacturaVista, AppError> {
-    actor.exigir(&[Rol::Facturacion], "registrar facturas")?;
+    actor.exigir(REGISTRAN, "registrar facturas")?;
     let entrada = FacturaEntrada {
         numero: n.numero,
         fecha_expedicion: n.fecha_expedicion,

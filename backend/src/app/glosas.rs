@@ -285,30 +285,6 @@ pub fn revisar(
     registrar(db, t, hoy, actor, factura_id, n, false)
 }
 
-/// Why a glosa's transaction did not commit: an error, or a review that writes nothing.
-enum Ensayo {
-    Error(AppError),
-    Revisada(Box<Fila>),
-}
-
-impl From<AppError> for Ensayo {
-    fn from(e: AppError) -> Self {
-        Ensayo::Error(e)
-    }
-}
-
-impl From<crate::db::Error> for Ensayo {
-    fn from(e: crate::db::Error) -> Self {
-        Ensayo::Error(e.into())
-    }
-}
-
-impl From<diesel::result::Error> for Ensayo {
-    fn from(e: diesel::result::Error) -> Self {
-        Ensayo::Error(e.into())
-    }
-}
-
 fn registrar(
     db: &Db,
     t: &Terminos,
@@ -320,7 +296,7 @@ fn registrar(
 ) -> Result<GlosaVista, AppError> {
     actor.exigir(CARTERA, "registrar glosas")?;
     super::no_futura("fecha_recepcion", n.fecha_recepcion, hoy)?;
-    let r = db.write(|c| {
+    let fila = super::ensayar(db, guardar, |c| {
         let mut e = ciclo::cargar(c, t, &actor.prestador_id, factura_id)?;
         let (cod, valor) = entrada(&n, e.dominio.fecha_expedicion)?;
         if let Some(r) = &n.reemplaza {
@@ -330,18 +306,8 @@ fn registrar(
         db::glosas::insertar(c, std::slice::from_ref(&fila))?;
         ciclo::guardar(c, &e, &t.reglas, None)?;
         db::eventos::insertar(c, &[evento])?;
-        if guardar {
-            Ok(fila)
-        } else {
-            // Rolled back: everything was checked as if it were saved.
-            Err(Ensayo::Revisada(Box::new(fila)))
-        }
-    });
-    let fila = match r {
-        Ok(f) => f,
-        Err(Ensayo::Revisada(f)) => *f,
-        Err(Ensayo::Error(e)) => return Err(e),
-    };
+        Ok(fila)
+    })?;
     Ok(vista(&fila, hoy, t))
 }
 

@@ -146,6 +146,41 @@ pub fn no_futura(path: &str, fecha: chrono::NaiveDate, hoy: chrono::NaiveDate) -
     Ok(())
 }
 
+/// Runs `f` in one write transaction. With `guardar`, commits what it wrote; without, rolls
+/// it back after every check and write ran as if it were saved, and returns what it would have
+/// given: what a form shows before the user saves it (a glosa's or a devolución's due date).
+pub(crate) fn ensayar<T>(
+    db: &crate::db::Db,
+    guardar: bool,
+    f: impl FnOnce(&mut crate::db::AnyConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    /// Why the transaction did not commit: an error, or a review that writes nothing.
+    enum Ensayo<T> {
+        Error(AppError),
+        Revisado(Box<T>),
+    }
+    impl<T> From<crate::db::Error> for Ensayo<T> {
+        fn from(e: crate::db::Error) -> Self {
+            Ensayo::Error(e.into())
+        }
+    }
+    impl<T> From<diesel::result::Error> for Ensayo<T> {
+        fn from(e: diesel::result::Error) -> Self {
+            Ensayo::Error(e.into())
+        }
+    }
+    let r = db.write(|c| match f(c) {
+        Ok(v) if guardar => Ok(v),
+        Ok(v) => Err(Ensayo::Revisado(Box::new(v))),
+        Err(e) => Err(Ensayo::Error(e)),
+    });
+    match r {
+        Ok(v) => Ok(v),
+        Err(Ensayo::Revisado(v)) => Ok(*v),
+        Err(Ensayo::Error(e)) => Err(e),
+    }
+}
+
 /// Page of a list as the API returns it.
 #[derive(Debug, Clone, Copy)]
 pub struct Pagina {

@@ -634,6 +634,15 @@ impl Catalogo {
             .collect()
     }
 
+    /// The devolución codes a user may pick for an invoice issued on `fecha_expedicion`: those
+    /// [`Catalogo::validar_devolucion`] accepts, in the order of the manual.
+    pub fn devoluciones_para(&self, fecha_expedicion: NaiveDate) -> Vec<&Codigo> {
+        self.listar(Some(TipoCodigo::Devolucion), None)
+            .into_iter()
+            .filter(|c| self.validar_devolucion(&c.codigo, fecha_expedicion).is_ok())
+            .collect()
+    }
+
     /// The answers a prestador may give to `a` (extemporánea or not) of such an invoice: those
     /// [`Catalogo::validar_respuesta`] accepts.
     pub fn respuestas_para(&self, a: RespondeA, extemporanea: bool, fecha_expedicion: NaiveDate) -> Vec<&Codigo> {
@@ -2775,5 +2784,36 @@ mod validar_tests {
             .respuestas_para(RespondeA::Glosa, true, nueva)
             .iter()
             .any(|r| r.codigo == "RE9502"));
+    }
+
+    #[test]
+    fn the_devolucion_codes_offered_are_exactly_those_accepted() {
+        let c = Catalogo::oficial();
+        let nueva = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        let vieja = NaiveDate::from_ymd_opt(2024, 3, 1).unwrap();
+        for fecha in [nueva, vieja] {
+            let ofrecidos = c.devoluciones_para(fecha);
+            assert!(!ofrecidos.is_empty());
+            // Every code of the table is offered exactly when it is accepted.
+            for x in c.listar(None, None) {
+                assert_eq!(
+                    ofrecidos.iter().any(|o| o.codigo == x.codigo),
+                    c.validar_devolucion(&x.codigo, fecha).is_ok(),
+                    "{} {fecha}",
+                    x.codigo
+                );
+            }
+        }
+        let nuevos = c.devoluciones_para(nueva);
+        assert!(nuevos.iter().any(|d| d.codigo == "DE1601"));
+        assert!(nuevos
+            .iter()
+            .all(|d| d.manual == Manual::Res2284 && d.tipo == TipoCodigo::Devolucion && d.nivel == Nivel::Aplicacion));
+        // Before the Res. 2284 was in force, the old manual's 8xx codes are accepted too.
+        assert!(c.devoluciones_para(vieja).iter().any(|d| d.manual == Manual::Res3047));
+        // Answers to a devolución: RE9501 only for an extemporánea one.
+        let respuestas = c.respuestas_para(RespondeA::Devolucion, false, nueva);
+        assert!(respuestas.iter().any(|r| r.codigo == "RE9601"));
+        assert!(!respuestas.iter().any(|r| r.codigo == "RE9501" || r.codigo == "RE2201"));
     }
 }

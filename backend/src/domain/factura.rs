@@ -98,6 +98,11 @@ pub fn a_cargo_pagador(valor_total: i64, copagos: i64, cuotas_moderadoras: i64) 
     valor_total - copagos - cuotas_moderadoras
 }
 
+/// What a line is worth: cantidad × valor unitario, to the centavo (half away from zero).
+pub fn total_de_linea(cantidad: Decimal, valor_unitario: Decimal) -> Decimal {
+    (cantidad * valor_unitario).round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 /// Checks an invoice as a billing clerk would: every amount a valid peso value, lines that
 /// multiply out and add up to the total, patient payments no larger than the invoice.
 /// Returns every problem at once, each with the field it is in.
@@ -164,8 +169,7 @@ pub fn validar(f: FacturaEntrada, hoy: chrono::NaiveDate) -> Result<FacturaValid
             ));
         }
         // A line is right when cantidad × valor_unitario equals its total to the centavo.
-        let esperado = (it.cantidad * Decimal::new(unitario, 2))
-            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let esperado = total_de_linea(it.cantidad, Decimal::new(unitario, 2));
         if to_centavos(esperado).ok() != Some(total) {
             errs.push(Violation::new(
                 format!("items[{i}].valor_total"),

@@ -13,6 +13,7 @@ use crate::api::AppState;
 use crate::app::facturas::{self, ConsultaFacturas};
 use crate::app::pagadores::{self, ConsultaPagadores};
 use crate::app::{trazabilidad, AppError};
+use crate::domain::devolucion::EstadoDevolucion;
 use crate::domain::factura::EstadoFactura;
 
 pub struct FilaFactura {
@@ -43,6 +44,8 @@ struct Facturas {
     xlsx: String,
     /// The user may radicate: the list offers "radicar en lote" (of one payer).
     lote: bool,
+    /// The user registers invoices: the list offers "Nueva factura".
+    puede_crear: bool,
     volver: String,
     hoy: String,
 }
@@ -114,6 +117,23 @@ impl Filtros {
     }
 }
 
+/// The tenant's payers to pick from, by id and name.
+pub(super) fn nombres_pagadores(st: &AppState, actor: &crate::app::Actor) -> Result<Vec<(String, String)>, AppError> {
+    let p = pagadores::listar(
+        &st.db,
+        actor,
+        ConsultaPagadores {
+            tipo: None,
+            q: None,
+            page: Some(1),
+            per_page: Some(500),
+            formato: None,
+        },
+        false,
+    )?;
+    Ok(p.items.into_iter().map(|p| (p.id, p.nombre)).collect())
+}
+
 async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -> Result<HttpResponse, ErrorWeb> {
     let f = q.into_inner();
     let consulta = f.consulta(false).map_err(Marco::fallo(&u))?;
@@ -121,19 +141,7 @@ async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -
     let st = state.clone();
     let (l, pags) = web::block(move || {
         let l = facturas::listar(&st.db, &st.terminos, st.hoy(), &actor, consulta, false)?;
-        let p = pagadores::listar(
-            &st.db,
-            &actor,
-            ConsultaPagadores {
-                tipo: None,
-                q: None,
-                page: Some(1),
-                per_page: Some(500),
-                formato: None,
-            },
-            false,
-        )?;
-        Ok::<_, AppError>((l, p))
+        Ok::<_, AppError>((l, nombres_pagadores(&st, &actor)?))
     })
     .await?
     .map_err(Marco::fallo(&u))?;
@@ -160,7 +168,7 @@ async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -
             .iter()
             .map(|e| (e.as_str(), palabras(e.as_str())))
             .collect(),
-        pagadores: pags.items.into_iter().map(|p| (p.id, p.nombre)).collect(),
+        pagadores: pags,
         filas,
         total: l.total,
         pagina: pagina_actual,
@@ -169,6 +177,7 @@ async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -
         siguiente: (pagina_actual < paginas).then(|| f.url("/facturas", Some(pagina_actual + 1))),
         xlsx: f.url("/facturas.xlsx", None),
         lote: crate::app::radicaciones::RADICAN.contains(&u.sesion.actor.rol),
+        puede_crear: facturas::REGISTRAN.contains(&u.sesion.actor.rol),
         volver: f.url("/facturas", Some(pagina_actual)),
         hoy: state.hoy().to_string(),
         f,
@@ -213,6 +222,19 @@ pub struct FilaGlosa {
     pub extemporanea: bool,
 }
 
+pub struct FilaDevolucion {
+    pub id: String,
+    /// Still waiting for the prestador's answer.
+    pub por_responder: bool,
+    pub codigo: String,
+    pub descripcion: String,
+    pub comunicada: String,
+    pub limite: String,
+    pub estado: String,
+    pub respuesta: String,
+    pub extemporanea: bool,
+}
+
 pub struct FilaPlazo {
     pub nombre: String,
     pub responsable: String,
@@ -244,6 +266,10 @@ struct Factura {
     puede_radicar: bool,
     /// The user's role registers and answers glosas.
     puede_glosar: bool,
+    /// The user's role registers and answers devoluciones.
+    puede_responder_devolucion: bool,
+    /// ... and the invoice is in the payer's hands, never returned before.
+    puede_devolver: bool,
     numero: String,
     pagador: String,
     estado: String,
@@ -258,6 +284,7 @@ struct Factura {
     en_discusion: String,
     lineas: Vec<Linea>,
     glosas: Vec<FilaGlosa>,
+    devoluciones: Vec<FilaDevolucion>,
     plazos: Vec<FilaPlazo>,
     hitos: Vec<Hito>,
 }
@@ -301,6 +328,24 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
             limite: fecha(g.fecha_limite_respuesta),
             estado: palabras(g.estado.as_str()),
             extemporanea: g.extemporanea,
+        })
+        .collect();
+    let devoluciones: Vec<FilaDevolucion> = f
+        .devoluciones
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| FilaDevolucion {
+            por_responder: d.vigente
+                && d.respuesta_codigo.is_none()
+                && matches!(d.estado, EstadoDevolucion::Comunicada | EstadoDevolucion::Extemporanea),
+            id: d.id,
+            codigo: d.codigo,
+            descripcion: d.descripcion_codigo.unwrap_or_default(),
+            comunicada: fecha(d.fecha),
+            limite: fecha_o_guion(d.fecha_limite_respuesta),
+            estado: palabras(d.estado.as_str()),
+            respuesta: d.respuesta_codigo.unwrap_or_default(),
+            extemporanea: d.extemporanea,
         })
         .collect();
     let plazos = t
@@ -348,6 +393,10 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
         puede_radicar: crate::app::radicaciones::RADICAN.contains(&rol)
             && matches!(f.estado, EstadoFactura::Expedida | EstadoFactura::Devuelta),
         puede_glosar: crate::app::glosas::CARTERA.contains(&rol),
+        puede_responder_devolucion: crate::app::devoluciones::REGISTRAN.contains(&rol),
+        puede_devolver: crate::app::devoluciones::REGISTRAN.contains(&rol)
+            && matches!(f.estado, EstadoFactura::Radicada | EstadoFactura::Reradicada)
+            && devoluciones.is_empty(),
         numero: f.numero,
         pagador: t.factura.pagador.clone(),
         estado: palabras(f.estado.as_str()),
@@ -362,6 +411,7 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
         en_discusion: pesos(f.en_discusion),
         lineas,
         glosas,
+        devoluciones,
         plazos,
         hitos,
     };

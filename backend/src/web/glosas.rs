@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::formato::{dias_habiles, fecha, leer_pesos, palabras, pesos};
+use super::formato::{dias_habiles, fecha, palabras, pesos};
+use super::formulario::{estado, leer_fecha, leer_valor, por_campo, Opcion};
 use super::sesion::{con_aviso, formulario, pagina, Usuario};
 use super::{html_con, ErrorWeb, Marco};
 use crate::api::AppState;
@@ -17,26 +17,6 @@ use crate::app::glosas::{self, GlosaVista, NuevaGlosa, NuevaRespuesta};
 use crate::app::{facturas, AppError};
 use crate::domain::calendario::dias_habiles_entre;
 use crate::domain::catalogo::{Catalogo, RespondeA};
-
-/// A code to pick: the code and the manual's words (cut, for a list that fits the screen).
-pub struct Opcion {
-    pub codigo: String,
-    pub texto: String,
-}
-
-impl Opcion {
-    fn de(c: &crate::domain::catalogo::Codigo) -> Opcion {
-        const LARGO: usize = 110;
-        let texto = match c.descripcion.char_indices().nth(LARGO) {
-            Some((i, _)) => format!("{}…", &c.descripcion[..i]),
-            None => c.descripcion.clone(),
-        };
-        Opcion {
-            codigo: c.codigo.clone(),
-            texto,
-        }
-    }
-}
 
 /// What a form typed, as typed, to give it back with its errors.
 #[derive(Deserialize, Default, Clone)]
@@ -81,41 +61,6 @@ pub struct Revision {
     pub plazo: String,
     pub fuente: String,
     pub extemporanea: bool,
-}
-
-/// Every violation by its field (the first of each).
-fn por_campo(e: AppError) -> Result<HashMap<String, String>, AppError> {
-    match e {
-        AppError::Invalid(v) => {
-            let mut m = HashMap::new();
-            for x in v {
-                m.entry(x.path).or_insert(x.message);
-            }
-            Ok(m)
-        }
-        otro => Err(otro),
-    }
-}
-
-fn leer_fecha(campo: &str, v: &str, errores: &mut HashMap<String, String>) -> Option<NaiveDate> {
-    match v.parse() {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errores.insert(campo.into(), "escriba la fecha (dd/mm/aaaa)".into());
-            None
-        }
-    }
-}
-
-fn leer_valor(campo: &str, v: &str, errores: &mut HashMap<String, String>) -> Option<rust_decimal::Decimal> {
-    let d = leer_pesos(v);
-    if d.is_none() {
-        errores.insert(
-            campo.into(),
-            format!("'{v}' no es un valor en pesos; escríbalo como 150.000 o 150.000,50"),
-        );
-    }
-    d
 }
 
 impl FormGlosa {
@@ -264,7 +209,7 @@ async fn registrar(
             ),
         )),
         Err((f, errores, revision)) => {
-            let con_errores = !errores.is_empty();
+            let status = estado(&errores);
             let st = state.clone();
             let sesion = u.sesion.clone();
             let fid = req.match_info().get("id").unwrap_or_default().to_string();
@@ -274,11 +219,6 @@ async fn registrar(
             })
             .await?
             .map_err(Marco::fallo(&u))?;
-            let status = if con_errores {
-                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                actix_web::http::StatusCode::OK
-            };
             html_con(status, &p)
         }
     }

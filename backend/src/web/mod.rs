@@ -10,9 +10,12 @@ pub mod administracion;
 pub mod auditoria;
 pub mod bandeja;
 pub mod cartera;
+pub mod devoluciones;
 pub mod estaticos;
+pub mod facturar;
 pub mod facturas;
 pub mod formato;
+pub mod formulario;
 pub mod glosas;
 pub mod importar;
 pub mod pagador;
@@ -47,8 +50,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(sesion::rutas)
         .configure(bandeja::rutas)
         .configure(radicacion::rutas)
+        .configure(facturar::rutas)
         .configure(facturas::rutas)
         .configure(glosas::rutas)
+        .configure(devoluciones::rutas)
         .configure(importar::rutas)
         .configure(cartera::rutas)
         .configure(pagador::rutas)

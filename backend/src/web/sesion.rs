@@ -68,6 +68,18 @@ pub fn pagina(u: &Usuario, t: &impl Template) -> Result<HttpResponse, ErrorWeb> 
     Ok(r)
 }
 
+/// Runs `f` for `u` on the blocking pool (the database is synchronous); what fails is shown
+/// inside their frame.
+pub async fn en_bloque<T: Send + 'static>(
+    u: &Usuario,
+    f: impl FnOnce(&Usuario) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, ErrorWeb> {
+    let sesion = u.sesion.clone();
+    web::block(move || f(&Usuario { sesion, aviso: None }))
+        .await?
+        .map_err(Marco::fallo(u))
+}
+
 /// 303 to `ruta` with `aviso` — what was just done — to show there.
 pub fn con_aviso(ruta: &str, aviso: &str) -> HttpResponse {
     let mut r = ver_otra(ruta);
