@@ -16,6 +16,7 @@ pub mod formato;
 pub mod glosas;
 pub mod importar;
 pub mod pagador;
+pub mod pagos;
 pub mod radicacion;
 pub mod sesion;
 
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(importar::rutas)
         .configure(cartera::rutas)
         .configure(pagador::rutas)
+        .configure(pagos::rutas)
         .configure(administracion::rutas)
         .configure(auditoria::rutas);
 }
@@ -144,6 +146,7 @@ const NAVEGACION: &[(&str, &str, &[Rol])] = &[
         &[Rol::Facturacion, Rol::Cartera, Rol::Finanzas],
     ),
     ("/cartera", "Cartera", crate::app::cartera::LECTORES),
+    ("/pagos", "Pagos", crate::app::cartera::LECTORES),
     ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
     ("/administracion", "Administración", &[Rol::Admin]),
 ];

@@ -12,6 +12,7 @@ mod cartera;
 mod ciclo;
 mod facturacion;
 mod importar;
+mod pagos;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
