@@ -22,7 +22,7 @@ use crate::app::AppError;
 
 const POR_PAGINA: i64 = 50;
 /// Invoices offered to apply a payment to, beyond those its reference names.
-const OFRECIDAS: usize = 50;
+const OFRECIDAS: usize = 30;
 /// The ways a payer pays.
 const MEDIOS: &[(&str, &str)] = &[
     ("transferencia", "Transferencia"),
@@ -540,9 +540,10 @@ async fn uno(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
     let st = state.clone();
     let u2 = copia(&u);
     let id = id.into_inner();
-    let p = web::block(move || detalle(&st, &u2, &id, None, HashMap::new()))
+    let mut p = web::block(move || detalle(&st, &u2, &id, None, HashMap::new()))
         .await?
         .map_err(Marco::fallo(&u))?;
+    p.marco.aviso = u.aviso.clone();
     pagina(&u, &p)
 }
 
