@@ -146,7 +146,7 @@ const NAVEGACION: &[(&str, &str, &[Rol])] = &[
         &[Rol::Facturacion, Rol::Cartera, Rol::Finanzas],
     ),
     ("/cartera", "Cartera", crate::app::cartera::LECTORES),
-    ("/pagos", "Pagos", crate::app::cartera::LECTORES),
+    ("/pagos", "Pagos", crate::app::pagos::REGISTRAN),
     ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
     ("/administracion", "Administración", &[Rol::Admin]),
 ];

@@ -147,8 +147,14 @@ fn finance_registers_a_payment_applies_it_to_the_named_invoices_and_their_saldos
                 .click()
                 .await
                 .unwrap();
-            n.escribir("#valor", &tecleado(total)).await;
+            // An amount that is not one comes back with its error by the field, as typed.
+            n.escribir("#valor", "doce mil").await;
             n.escribir("#referencia", &referencia).await;
+            n.pulsar("form[action='/pagos'] button[type=submit]").await;
+            let error = n.texto("#valor ~ .error-campo").await;
+            assert!(error.contains("no es un valor en pesos"), "{error}");
+            assert_eq!(valor(n, "#referencia").await, referencia);
+            n.escribir("#valor", &tecleado(total)).await;
             n.pulsar("form[action='/pagos'] button[type=submit]").await;
             let aviso = n.texto(".aviso").await;
             assert!(
