@@ -655,3 +655,215 @@ pub fn modificar(
     })?;
     obtener(db, t, hoy, actor, id)
 }
+
+/// How an invoice's saldo comes about, line by line from its ledger (`movimientos`, by type):
+/// valor − copagos − cuotas moderadoras + notas débito − anticipos − glosas aceptadas −
+/// glosas conciliadas − glosas aceptadas por silencio − pagos − notas crédito − castigo =
+/// saldo. `en_discusion` is the part of the saldo still disputed in open glosas.
+#[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
+pub struct Desglose {
+    #[schema(value_type = String)]
+    pub valor: Decimal,
+    #[schema(value_type = String)]
+    pub copagos: Decimal,
+    #[schema(value_type = String)]
+    pub cuotas: Decimal,
+    /// Raise what is owed.
+    #[schema(value_type = String)]
+    pub notas_debito: Decimal,
+    /// Paid by the payer before the invoice.
+    #[schema(value_type = String)]
+    pub anticipos: Decimal,
+    /// Glosas the prestador accepted (or lost at the payer's decision).
+    #[schema(value_type = String)]
+    pub glosa_aceptada: Decimal,
+    /// What conciliation left against the prestador.
+    #[schema(value_type = String)]
+    pub glosa_conciliada: Decimal,
+    /// Glosas not answered in term, accepted by silence as of the day (not in the ledger: it
+    /// depends on the day one looks).
+    #[schema(value_type = String)]
+    pub aceptada_por_silencio: Decimal,
+    #[schema(value_type = String)]
+    pub pagos: Decimal,
+    #[schema(value_type = String)]
+    pub notas_credito: Decimal,
+    #[schema(value_type = String)]
+    pub castigado: Decimal,
+    #[schema(value_type = String)]
+    pub saldo: Decimal,
+    #[schema(value_type = String)]
+    pub en_discusion: Decimal,
+}
+
+/// [`Desglose`] of an invoice (its row's value, copagos and cuotas; its rules' view; the sums
+/// of its ledger by type) as of `hoy`.
+pub fn desglosar(
+    valores: (i64, i64, i64),
+    d: &crate::domain::ciclo::Factura,
+    sumas: &std::collections::HashMap<String, i64>,
+    hoy: NaiveDate,
+    reglas: &crate::domain::terminos::Reglas,
+) -> Desglose {
+    let menos = |tipo: &str| -sumas.get(tipo).copied().unwrap_or(0);
+    let mas = |tipo: &str| sumas.get(tipo).copied().unwrap_or(0);
+    let silencio = d.glosado_contra(hoy, reglas) - d.glosado_contra(hoy, &super::ciclo::registrado(reglas));
+    let (valor, copagos, cuotas) = valores;
+    Desglose {
+        valor: from_centavos(valor),
+        copagos: from_centavos(copagos),
+        cuotas: from_centavos(cuotas),
+        notas_debito: from_centavos(mas(db::movimientos::NOTA_DEBITO)),
+        anticipos: from_centavos(menos(db::movimientos::ANTICIPO)),
+        glosa_aceptada: from_centavos(menos(db::movimientos::GLOSA_ACEPTADA)),
+        glosa_conciliada: from_centavos(menos(db::movimientos::GLOSA_CONCILIADA)),
+        aceptada_por_silencio: from_centavos(silencio),
+        pagos: from_centavos(menos(db::movimientos::PAGO)),
+        notas_credito: from_centavos(menos(db::movimientos::NOTA_CREDITO)),
+        castigado: from_centavos(menos(db::movimientos::CASTIGO)),
+        saldo: from_centavos(d.saldo(hoy, reglas)),
+        en_discusion: from_centavos(d.en_discusion(hoy, reglas)),
+    }
+}
+
+impl Desglose {
+    /// The saldo the lines give: it equals `saldo` when the ledger and the rules agree.
+    pub fn suma(&self) -> Decimal {
+        self.valor - self.copagos - self.cuotas + self.notas_debito
+            - self.anticipos
+            - self.glosa_aceptada
+            - self.glosa_conciliada
+            - self.aceptada_por_silencio
+            - self.pagos
+            - self.notas_credito
+            - self.castigado
+    }
+}
+
+/// How one invoice's saldo comes about as of `hoy` (see [`Desglose`]).
+pub fn desglose(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<Desglose, AppError> {
+    db.read(|c| {
+        let e = super::ciclo::cargar(c, t, &actor.prestador_id, id)?;
+        let sumas = db::movimientos::sumas(c, &actor.prestador_id, std::slice::from_ref(&e.fila.id))?
+            .into_iter()
+            .map(|(_, tipo, s)| (tipo, s))
+            .collect();
+        Ok(desglosar(
+            (e.fila.valor_total, e.fila.copagos, e.fila.cuotas_moderadoras),
+            &e.dominio,
+            &sumas,
+            hoy,
+            &t.reglas,
+        ))
+    })
+}
+
+#[cfg(test)]
+mod desglose_tests {
+    use std::collections::HashMap;
+
+    use chrono::NaiveDate;
+
+    use super::desglosar;
+    use crate::db::movimientos as m;
+    use crate::domain::ciclo::Factura;
+    use crate::domain::glosa::{EstadoGlosa, Glosa};
+    use crate::domain::money::from_centavos;
+    use crate::domain::terminos::Terminos;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn glosa(valor: i64, estado: EstadoGlosa, aceptado: i64) -> Glosa {
+        Glosa {
+            item_linea: None,
+            valor,
+            fecha_formulacion: d("2025-04-11"),
+            fecha_recepcion: d("2025-04-11"),
+            fecha_limite_respuesta: d("2025-05-05"),
+            extemporanea: false,
+            estado,
+            valor_aceptado: aceptado,
+            valor_sustentado: valor - aceptado,
+            fecha_respuesta: None,
+            respuesta_extemporanea: false,
+            fecha_limite_decision: None,
+            resultado_decision: None,
+            valor_levantado: 0,
+            fecha_decision: None,
+            valor_conciliado_prestador: 0,
+            valor_conciliado_pagador: 0,
+            fecha_conciliacion: None,
+        }
+    }
+
+    /// Each line of the breakdown comes from the ledger by type, and together they give the
+    /// saldo the rules (and so the API) report, silence included.
+    #[test]
+    fn the_lines_of_the_breakdown_add_up_to_the_saldo() {
+        let t = Terminos::por_defecto();
+        let f = Factura {
+            numero: "FE-1".into(),
+            a_cargo: 100_000_000,
+            fecha_expedicion: d("2025-03-03"),
+            items: vec![(1, 110_000_000)],
+            fecha_radicacion: Some(d("2025-04-01")),
+            radicaciones: 1,
+            devolucion: None,
+            devoluciones: 0,
+            // One glosa accepted in part, one never answered (accepted by silence when the
+            // rules say so), one conciliated.
+            glosas: vec![
+                glosa(5_000_000, EstadoGlosa::Aceptada, 2_000_000),
+                glosa(15_000_000, EstadoGlosa::Formulada, 0),
+                Glosa {
+                    valor_conciliado_pagador: 1_000_000,
+                    ..glosa(3_000_000, EstadoGlosa::Conciliada, 500_000)
+                },
+            ],
+            pagado: 30_000_000,
+            notas: 1_000_000,
+            debitos: 500_000,
+            anticipos: 0,
+            castigado: 0,
+            anulada: false,
+        };
+        let sumas: HashMap<String, i64> = [
+            (m::CARGO, 100_000_000),
+            (m::GLOSA_ACEPTADA, -2_500_000),
+            (m::GLOSA_CONCILIADA, -1_000_000),
+            (m::PAGO, -30_000_000),
+            (m::NOTA_CREDITO, -1_000_000),
+            (m::NOTA_DEBITO, 500_000),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        for hoy in [d("2025-04-20"), d("2025-12-01")] {
+            let x = desglosar((110_000_000, 6_000_000, 4_000_000), &f, &sumas, hoy, &t.reglas);
+            assert_eq!(x.suma(), x.saldo, "{hoy}: {x:?}");
+            assert_eq!(x.pagos, from_centavos(30_000_000));
+            assert_eq!(x.glosa_conciliada, from_centavos(1_000_000));
+        }
+        let antes = desglosar(
+            (110_000_000, 6_000_000, 4_000_000),
+            &f,
+            &sumas,
+            d("2025-04-20"),
+            &t.reglas,
+        );
+        assert_eq!(antes.aceptada_por_silencio, from_centavos(0));
+        assert_eq!(antes.en_discusion, from_centavos(15_000_000));
+        if t.reglas.aceptacion_tacita {
+            let despues = desglosar(
+                (110_000_000, 6_000_000, 4_000_000),
+                &f,
+                &sumas,
+                d("2025-12-01"),
+                &t.reglas,
+            );
+            assert_eq!(despues.aceptada_por_silencio, from_centavos(15_000_000));
+        }
+    }
+}

@@ -14,7 +14,8 @@ use crate::domain::rol::Rol;
 use crate::domain::terminos::Terminos;
 use crate::domain::{Rechazo, Violation};
 
-const REGISTRAN: &[Rol] = &[Rol::Cartera, Rol::Finanzas];
+/// Who records and applies payments.
+pub const REGISTRAN: &[Rol] = &[Rol::Cartera, Rol::Finanzas];
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -648,11 +649,264 @@ pub fn anular(
     db.read(|c| super::correcciones::ultima(c, actor, &q))
 }
 
+/// An open invoice a payment may go to, as the suggestion sees it (centavos).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidata {
+    pub factura_id: String,
+    pub numero: String,
+    pub fecha_expedicion: NaiveDate,
+    pub saldo: i64,
+}
+
+/// Letters and digits of a text, upper-case: `fe-1001` and `FE 1001` read alike.
+fn normal(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Whether the payment's reference names this invoice number: whole (`FE-1001`, `fe1001`) or,
+/// for a number of three or more digits, by its digits alone (`1001`).
+pub fn nombrada(referencia: &str, numero: &str) -> bool {
+    let n = normal(numero);
+    if n.is_empty() {
+        return false;
+    }
+    let digitos: String = {
+        let d: Vec<char> = n.chars().rev().take_while(char::is_ascii_digit).collect();
+        d.into_iter().rev().collect()
+    };
+    let palabras: Vec<String> = referencia
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '/' | '|' | '+' | '(' | ')' | ':'))
+        .map(normal)
+        .filter(|t| !t.is_empty())
+        .collect();
+    // "FE 1001": the prefix and the digits written apart.
+    let juntas = palabras.windows(2).map(|w| format!("{}{}", w[0], w[1]));
+    palabras
+        .iter()
+        .cloned()
+        .chain(juntas)
+        .any(|t| t == n || (digitos.len() >= 3 && t.chars().all(|c| c.is_ascii_digit()) && t == digitos))
+}
+
+/// How an unapplied `resto` would go to these invoices: first those the reference names,
+/// then the rest oldest first (each group by date of issue), each up to its saldo, until the
+/// money runs out. Returns every invoice in that order with what it would take (0 when the
+/// money ran out before it) and whether the reference names it, and what is left unapplied
+/// (a payment larger than the balances keeps the rest on the payment).
+pub fn repartir(mut candidatas: Vec<Candidata>, referencia: &str, resto: i64) -> (Vec<(Candidata, i64, bool)>, i64) {
+    candidatas.sort_by(|a, b| {
+        let (na, nb) = (nombrada(referencia, &a.numero), nombrada(referencia, &b.numero));
+        nb.cmp(&na)
+            .then(a.fecha_expedicion.cmp(&b.fecha_expedicion))
+            .then(a.numero.cmp(&b.numero))
+    });
+    let mut queda = resto.max(0);
+    let filas = candidatas
+        .into_iter()
+        .map(|c| {
+            let toma = c.saldo.max(0).min(queda);
+            queda -= toma;
+            let n = nombrada(referencia, &c.numero);
+            (c, toma, n)
+        })
+        .collect();
+    (filas, queda)
+}
+
+/// An open invoice offered to apply a payment to, with what the suggestion puts on it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Sugerida {
+    pub factura_id: String,
+    pub numero: String,
+    pub fecha_expedicion: NaiveDate,
+    #[schema(value_type = String)]
+    pub saldo: Decimal,
+    /// What the suggestion applies to it: min(saldo, what is left of the payment).
+    #[schema(value_type = String)]
+    pub sugerido: Decimal,
+    /// The payment's reference names this invoice.
+    pub nombrada: bool,
+}
+
+/// The suggestion to apply what is left of a payment.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Sugerencia {
+    pub facturas: Vec<Sugerida>,
+    /// What would stay unapplied after the suggestion (the payment exceeds the balances).
+    #[schema(value_type = String)]
+    pub sobrante: Decimal,
+    /// Open invoices of the payer not offered (beyond the oldest `limite`).
+    pub omitidas: i64,
+}
+
+/// Suggests how to apply the unapplied rest of a payment: the payer's open invoices that the
+/// payment's reference names first, then the oldest, each with min(saldo, what is left). At
+/// most `limite` invoices not named are offered. Saldos are as of `hoy`.
+pub fn sugerir(
+    db: &Db,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    pago_id: &str,
+    limite: usize,
+) -> Result<Sugerencia, AppError> {
+    actor.exigir(REGISTRAN, "aplicar pagos")?;
+    db.read(|c| {
+        let pago = pago_de(c, actor, pago_id)?;
+        let abiertas = db::cobro::abiertas(c, &actor.prestador_id, &pago.pagador_id)?;
+        let total = abiertas.len();
+        let (nombradas, otras): (Vec<_>, Vec<_>) = abiertas
+            .into_iter()
+            .partition(|f| nombrada(&pago.referencia, &f.numero));
+        let ids: Vec<String> = nombradas
+            .iter()
+            .chain(otras.iter().take(limite))
+            .map(|f| f.id.clone())
+            .collect();
+        let candidatas: Vec<Candidata> = ciclo::cargar_varias(c, t, &actor.prestador_id, &ids)?
+            .into_iter()
+            .filter_map(|e| {
+                let saldo = e.dominio.saldo(hoy, &t.reglas);
+                (saldo > 0 && e.dominio.aplicar_pago(saldo, hoy, &t.reglas).is_ok()).then_some(Candidata {
+                    factura_id: e.fila.id,
+                    numero: e.fila.numero,
+                    fecha_expedicion: e.fila.fecha_expedicion,
+                    saldo,
+                })
+            })
+            .collect();
+        let (filas, sobrante) = repartir(candidatas, &pago.referencia, pago.valor - pago.valor_aplicado);
+        Ok(Sugerencia {
+            omitidas: (total - ids.len()) as i64,
+            sobrante: from_centavos(sobrante),
+            facturas: filas
+                .into_iter()
+                .map(|(c, toma, n)| Sugerida {
+                    factura_id: c.factura_id,
+                    numero: c.numero,
+                    fecha_expedicion: c.fecha_expedicion,
+                    saldo: from_centavos(c.saldo),
+                    sugerido: from_centavos(toma),
+                    nombrada: n,
+                })
+                .collect(),
+        })
+    })
+}
+
+/// The numbers of these invoices of the tenant, by id (to name the invoices a payment went to).
+pub fn numeros(db: &Db, actor: &Actor, ids: &[String]) -> Result<std::collections::HashMap<String, String>, AppError> {
+    let filas = db.read(|c| Ok::<_, AppError>(db::facturas::por_ids(c, &actor.prestador_id, ids)?))?;
+    Ok(filas.into_iter().map(|f| (f.id, f.numero)).collect())
+}
+
+/// A payment applied to an invoice, as the invoice sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PagoDeFactura {
+    pub aplicacion_id: String,
+    pub pago_id: String,
+    /// Date of the application.
+    pub fecha: NaiveDate,
+    #[schema(value_type = String)]
+    pub valor: Decimal,
+    /// Date the payment was received.
+    pub fecha_pago: NaiveDate,
+    pub referencia: String,
+    pub medio: String,
+    /// It recovered written-off cartera.
+    pub recuperacion: bool,
+}
+
+/// The payments applied to one invoice, in the order they were applied.
+pub fn de_factura(db: &Db, actor: &Actor, factura_id: &str) -> Result<Vec<PagoDeFactura>, AppError> {
+    let filas = db.read(|c| Ok::<_, AppError>(db::pagos::de_factura(c, &actor.prestador_id, factura_id)?))?;
+    Ok(filas
+        .into_iter()
+        .map(|(a, p)| PagoDeFactura {
+            aplicacion_id: a.id,
+            pago_id: p.id,
+            fecha: a.fecha,
+            valor: from_centavos(a.valor),
+            fecha_pago: p.fecha,
+            referencia: p.referencia,
+            medio: p.medio,
+            recuperacion: a.recuperacion,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn json_shape_of_an_application() {
         let a: super::NuevaAplicacion = serde_json::from_str(r#"{"factura_id":"x","valor":"10.50"}"#).unwrap();
         assert_eq!(a.valor.to_string(), "10.50");
+    }
+
+    use super::{nombrada, repartir, Candidata};
+    use chrono::NaiveDate;
+
+    fn c(numero: &str, dia: u32, saldo: i64) -> Candidata {
+        Candidata {
+            factura_id: format!("id-{numero}"),
+            numero: numero.into(),
+            fecha_expedicion: NaiveDate::from_ymd_opt(2026, 3, dia).unwrap(),
+            saldo,
+        }
+    }
+
+    #[test]
+    fn a_reference_names_an_invoice_whole_or_by_its_digits() {
+        assert!(nombrada("Pago FE-1001 y FE-1003", "FE-1001"));
+        assert!(nombrada("pago fe1003", "FE-1003"));
+        assert!(nombrada("Transferencia facturas 1001, 1002", "FE-1002"));
+        assert!(nombrada("FE 1002", "FE-1002"));
+        assert!(!nombrada("FE-10011", "FE-1001"));
+        assert!(!nombrada("TRF 2026", "FE-1001"));
+        assert!(!nombrada("", "FE-1001"));
+        // Two digits are too few to be sure.
+        assert!(!nombrada("pago 12", "FE-12"));
+    }
+
+    #[test]
+    fn the_named_invoices_take_the_money_first_then_the_oldest() {
+        let (filas, queda) = repartir(
+            vec![c("FE-3", 3, 300), c("FE-1", 1, 100), c("FE-2", 2, 200)],
+            "abono FE-3",
+            450,
+        );
+        let orden: Vec<(&str, i64, bool)> = filas.iter().map(|(c, v, n)| (c.numero.as_str(), *v, *n)).collect();
+        assert_eq!(
+            orden,
+            vec![("FE-3", 300, true), ("FE-1", 100, false), ("FE-2", 50, false)]
+        );
+        assert_eq!(queda, 0);
+    }
+
+    /// Partial payments: what is left of a payment goes to the next invoice in part, and a
+    /// later payment finishes it.
+    #[test]
+    fn a_partial_payment_leaves_the_last_invoice_with_a_balance() {
+        let (filas, queda) = repartir(vec![c("FE-1", 1, 100), c("FE-2", 2, 200)], "", 150);
+        assert_eq!(filas.iter().map(|x| x.1).collect::<Vec<_>>(), vec![100, 50]);
+        assert_eq!(queda, 0);
+        let (filas, queda) = repartir(vec![c("FE-2", 2, 150)], "", 150);
+        assert_eq!(filas[0].1, 150);
+        assert_eq!(queda, 0);
+    }
+
+    /// A payment larger than the balances: each invoice takes its saldo and no more; the rest
+    /// stays on the payment, unapplied.
+    #[test]
+    fn a_payment_larger_than_the_balance_keeps_the_rest_unapplied() {
+        let (filas, queda) = repartir(vec![c("FE-1", 1, 100), c("FE-2", 2, 200)], "FE-2", 1_000);
+        assert_eq!(filas.iter().map(|x| x.1).collect::<Vec<_>>(), vec![200, 100]);
+        assert_eq!(queda, 700);
+        let (filas, queda) = repartir(vec![], "", 500);
+        assert!(filas.is_empty());
+        assert_eq!(queda, 500);
     }
 }

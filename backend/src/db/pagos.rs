@@ -168,3 +168,28 @@ pub fn borrar(c: &mut AnyConnection, prestador_id: &str, id: &str, version: i32)
     )
     .execute(c)
 }
+
+/// The applications to one invoice with their payments, in the order they were applied.
+pub fn de_factura(c: &mut AnyConnection, prestador_id: &str, factura_id: &str) -> QueryResult<Vec<(Aplicacion, Pago)>> {
+    let apls: Vec<Aplicacion> = aplicaciones::table
+        .filter(
+            aplicaciones::prestador_id
+                .eq(prestador_id)
+                .and(aplicaciones::factura_id.eq(factura_id)),
+        )
+        .order((aplicaciones::fecha.asc(), aplicaciones::creado_en.asc()))
+        .select(Aplicacion::as_select())
+        .load(c)?;
+    let ids: Vec<&str> = apls.iter().map(|a| a.pago_id.as_str()).collect();
+    let pagos_: Vec<Pago> = pagos::table
+        .filter(pagos::prestador_id.eq(prestador_id).and(pagos::id.eq_any(ids)))
+        .select(Pago::as_select())
+        .load(c)?;
+    Ok(apls
+        .into_iter()
+        .filter_map(|a| {
+            let p = pagos_.iter().find(|p| p.id == a.pago_id)?.clone();
+            Some((a, p))
+        })
+        .collect())
+}

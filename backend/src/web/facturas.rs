@@ -244,6 +244,23 @@ pub struct FilaPlazo {
     pub fuente: String,
 }
 
+/// A line of the saldo's breakdown: what it is, its amount and its sign ("−", "+" or "=").
+pub struct LineaSaldo {
+    pub texto: &'static str,
+    pub signo: &'static str,
+    pub valor: String,
+}
+
+/// A payment applied to the invoice.
+pub struct FilaPagoFactura {
+    pub pago_id: String,
+    pub fecha: String,
+    pub recibido: String,
+    pub referencia: String,
+    pub valor: String,
+    pub recuperacion: bool,
+}
+
 pub struct Hito {
     pub fecha: String,
     pub tipo: String,
@@ -277,11 +294,12 @@ struct Factura {
     expedida: String,
     radicada: String,
     radicado: String,
-    valor: String,
-    copagos: String,
-    cuotas: String,
+    /// valor − copagos − ... = saldo, each line of the ledger that is not zero.
+    desglose: Vec<LineaSaldo>,
     saldo: String,
     en_discusion: String,
+    pagos: Vec<FilaPagoFactura>,
+    total_pagos: String,
     lineas: Vec<Linea>,
     glosas: Vec<FilaGlosa>,
     devoluciones: Vec<FilaDevolucion>,
@@ -293,11 +311,13 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
     let id = id.into_inner();
     let state_hoy = state.hoy().to_string();
     let actor = u.sesion.actor.clone();
-    let (f, t) = web::block(move || {
+    let (f, t, d, pagos) = web::block(move || {
         let hoy = state.hoy();
         let f = facturas::obtener(&state.db, &state.terminos, hoy, &actor, &id)?;
         let t = trazabilidad::construir(&state.db, &state.terminos, hoy, &actor, &id)?;
-        Ok::<_, AppError>((f, t))
+        let d = facturas::desglose(&state.db, &state.terminos, hoy, &actor, &id)?;
+        let p = crate::app::pagos::de_factura(&state.db, &actor, &id)?;
+        Ok::<_, AppError>((f, t, d, p))
     })
     .await?
     .map_err(Marco::fallo(&u))?;
@@ -385,6 +405,18 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
                 .map(|a| format!("Anulado el {} por {}: {}", fecha(a.fecha), a.por, a.motivo)),
         })
         .collect();
+    let total_pagos = pesos(pagos.iter().map(|p| p.valor).sum());
+    let pagos = pagos
+        .into_iter()
+        .map(|p| FilaPagoFactura {
+            pago_id: p.pago_id,
+            fecha: fecha(p.fecha),
+            recibido: fecha(p.fecha_pago),
+            referencia: p.referencia,
+            valor: pesos(p.valor),
+            recuperacion: p.recuperacion,
+        })
+        .collect();
     let rol = u.sesion.actor.rol;
     let p = Factura {
         marco: Marco::de(&u, format!("Factura {}", f.numero), "/facturas"),
@@ -404,11 +436,11 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
         expedida: fecha(f.fecha_expedicion),
         radicada: fecha_o_guion(f.fecha_radicacion),
         radicado: f.numero_radicado.unwrap_or_default(),
-        valor: pesos(f.valor_total),
-        copagos: pesos(f.copagos),
-        cuotas: pesos(f.cuotas_moderadoras),
+        desglose: lineas_saldo(&d),
         saldo: pesos(f.saldo),
         en_discusion: pesos(f.en_discusion),
+        pagos,
+        total_pagos,
         lineas,
         glosas,
         devoluciones,
@@ -416,6 +448,41 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
         hitos,
     };
     pagina(&u, &p)
+}
+
+/// The breakdown's lines as the "Saldo" card shows them: the value always, the rest when not zero.
+pub fn lineas_saldo(d: &facturas::Desglose) -> Vec<LineaSaldo> {
+    let lineas = [
+        ("Valor de la factura", "", d.valor),
+        ("Copagos", "−", d.copagos),
+        ("Cuotas moderadoras", "−", d.cuotas),
+        ("Notas débito", "+", d.notas_debito),
+        ("Anticipos del pagador", "−", d.anticipos),
+        ("Glosas aceptadas", "−", d.glosa_aceptada),
+        ("Glosas conciliadas (a cargo del prestador)", "−", d.glosa_conciliada),
+        ("Glosas aceptadas por silencio", "−", d.aceptada_por_silencio),
+        ("Pagos aplicados", "−", d.pagos),
+        ("Notas crédito", "−", d.notas_credito),
+        ("Castigado", "−", d.castigado),
+    ];
+    lineas
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (_, _, v))| *i == 0 || !v.is_zero())
+        .map(|(_, (texto, signo, v))| {
+            // A reversal can leave a line negative: it then adds.
+            let (signo, v) = match (signo, v.is_sign_negative()) {
+                ("−", true) => ("+", -v),
+                ("+", true) => ("−", -v),
+                _ => (signo, v),
+            };
+            LineaSaldo {
+                texto,
+                signo,
+                valor: pesos(v),
+            }
+        })
+        .collect()
 }
 
 pub fn rutas(cfg: &mut web::ServiceConfig) {

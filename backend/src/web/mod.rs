@@ -19,6 +19,7 @@ pub mod formulario;
 pub mod glosas;
 pub mod importar;
 pub mod pagador;
+pub mod pagos;
 pub mod radicacion;
 pub mod sesion;
 
@@ -57,6 +58,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(importar::rutas)
         .configure(cartera::rutas)
         .configure(pagador::rutas)
+        .configure(pagos::rutas)
         .configure(administracion::rutas)
         .configure(auditoria::rutas);
 }
@@ -149,6 +151,7 @@ const NAVEGACION: &[(&str, &str, &[Rol])] = &[
         &[Rol::Facturacion, Rol::Cartera, Rol::Finanzas],
     ),
     ("/cartera", "Cartera", crate::app::cartera::LECTORES),
+    ("/pagos", "Pagos", crate::app::pagos::REGISTRAN),
     ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
     ("/administracion", "Administración", &[Rol::Admin]),
 ];
