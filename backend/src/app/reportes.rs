@@ -44,7 +44,7 @@ pub enum TipoAlerta {
     PagoVencido,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Alerta {
     pub tipo: TipoAlerta,
     pub factura_id: String,
@@ -70,7 +70,7 @@ pub struct Alerta {
     pub accion: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Alertas {
     pub hoy: NaiveDate,
     /// Alerts cover deadlines up to this date (today + `dias` días hábiles).
@@ -109,6 +109,15 @@ pub fn consultar(
     q: ConsultaAlertas,
     todas: bool,
 ) -> Result<Alertas, AppError> {
+    // Checked before the work: a wrong kind or page is refused at once.
+    filtrar(Alertas::default(), &q, todas)?;
+    let a = alertas(db, t, actor, q.dias.unwrap_or(5), hoy)?;
+    filtrar(a, &q, todas)
+}
+
+/// The alerts of `a` that `q` asks for (its kind, payer, missed or not), a page at a time;
+/// `todas` gives every match. For a page that shows several views of one computation.
+pub fn filtrar(mut a: Alertas, q: &ConsultaAlertas, todas: bool) -> Result<Alertas, AppError> {
     let pagina = super::Pagina::new(q.page, q.per_page)?;
     let tipo = q
         .tipo
@@ -128,7 +137,6 @@ pub fn consultar(
             })
         })
         .transpose()?;
-    let mut a = alertas(db, t, actor, q.dias.unwrap_or(5), hoy)?;
     a.items.retain(|x| {
         tipo.is_none_or(|t| x.tipo == t)
             && q.pagador_id.as_ref().is_none_or(|p| &x.pagador_id == p)

@@ -57,6 +57,18 @@ pub struct ListaTrabajo {
 pub fn lista(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<ListaTrabajo, AppError> {
     actor.exigir(super::cobro::GESTORES, "ver la lista de trabajo de cartera")?;
     let alertas = reportes::alertas(db, t, actor, dias, hoy)?;
+    lista_con(db, t, actor, alertas, hoy)
+}
+
+/// The same list from alerts already computed for the same window (Mi bandeja shows both).
+pub fn lista_con(
+    db: &Db,
+    t: &Terminos,
+    actor: &Actor,
+    alertas: reportes::Alertas,
+    hoy: NaiveDate,
+) -> Result<ListaTrabajo, AppError> {
+    actor.exigir(super::cobro::GESTORES, "ver la lista de trabajo de cartera")?;
     let hasta = alertas.hasta;
     let pid = &actor.prestador_id;
     let (pagadores, cobros, vencidos, ultimas) = db.read(|c| {

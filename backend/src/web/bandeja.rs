@@ -103,22 +103,13 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
             tipo: consulta.tipo.clone(),
             ..ConsultaAlertas::default()
         };
-        let dias_otra = consulta.dias;
-        let a = reportes::consultar(&st.db, &st.terminos, &actor, hoy, consulta, false)?;
-        let otras = reportes::consultar(
-            &st.db,
-            &st.terminos,
-            &actor,
-            hoy,
-            ConsultaAlertas {
-                dias: dias_otra,
-                ..otra
-            },
-            false,
-        )?
-        .total;
-        let l = if matches!(actor.rol, Rol::Cartera | Rol::Finanzas) {
-            Some(trabajo::lista(&st.db, &st.terminos, &actor, dias, hoy)?)
+        // One computation of the alerts for both views and the cartera work list.
+        reportes::filtrar(reportes::Alertas::default(), &consulta, false)?;
+        let todas = reportes::alertas(&st.db, &st.terminos, &actor, dias, hoy)?;
+        let otras = reportes::filtrar(todas.clone(), &otra, false)?.total;
+        let a = reportes::filtrar(todas.clone(), &consulta, false)?;
+        let l = if trabajo_visible(actor.rol) {
+            Some(trabajo::lista_con(&st.db, &st.terminos, &actor, todas, hoy)?)
         } else {
             None
         };
@@ -201,6 +192,12 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
         siguiente: (page < paginas).then(|| enlace(page + 1)),
     };
     pagina(&u, &p)
+}
+
+/// Whether the bandeja shows the cartera work list (instalments, payers to call): to whom its
+/// use case shows it.
+fn trabajo_visible(rol: Rol) -> bool {
+    crate::app::cobro::GESTORES.contains(&rol)
 }
 
 pub fn rutas(cfg: &mut web::ServiceConfig) {
