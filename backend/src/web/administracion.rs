@@ -436,22 +436,10 @@ impl FiltroPagadores {
         })
     }
 
+    /// This search's URL at `ruta`, on page `pagina`.
     fn url(&self, ruta: &str, pagina: Option<i64>) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("q", &self.q), ("tipo", &self.tipo)] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if let Some(p) = pagina {
-            s.append_pair("page", &p.to_string());
-        }
-        let q = s.finish();
-        if q.is_empty() {
-            ruta.to_string()
-        } else {
-            format!("{ruta}?{q}")
-        }
+        let p = pagina.map(|p| p.to_string()).unwrap_or_default();
+        super::url(ruta, &[("q", &self.q), ("tipo", &self.tipo), ("page", &p)])
     }
 }
 

@@ -32,14 +32,7 @@ pub struct Filtros {
 impl Filtros {
     /// The use case's query; the invoice number is looked up among the tenant's invoices.
     fn consulta(&self, st: &AppState, actor: &Actor, todas: bool) -> Result<ConsultaEventos, AppError> {
-        let fecha = |campo: &str, v: &str| {
-            (!v.is_empty())
-                .then(|| {
-                    v.parse::<chrono::NaiveDate>()
-                        .map_err(|_| AppError::invalid(campo, format!("'{v}' no es una fecha (dd/mm/aaaa)")))
-                })
-                .transpose()
-        };
+        let fecha = super::formulario::fecha_filtro;
         let numero = self.factura.trim();
         let factura_id = if numero.is_empty() {
             None
@@ -81,27 +74,19 @@ impl Filtros {
         })
     }
 
+    /// This search's URL at `ruta`, on page `pagina`.
     fn url(&self, ruta: &str, pagina: Option<i64>) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("usuario_id", &self.usuario_id),
-            ("factura", &self.factura),
-            ("desde", &self.desde),
-            ("hasta", &self.hasta),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if let Some(p) = pagina {
-            s.append_pair("page", &p.to_string());
-        }
-        let q = s.finish();
-        if q.is_empty() {
-            ruta.to_string()
-        } else {
-            format!("{ruta}?{q}")
-        }
+        let p = pagina.map(|p| p.to_string()).unwrap_or_default();
+        super::url(
+            ruta,
+            &[
+                ("usuario_id", &self.usuario_id),
+                ("factura", &self.factura),
+                ("desde", &self.desde),
+                ("hasta", &self.hasta),
+                ("page", &p),
+            ],
+        )
     }
 }
 

@@ -159,16 +159,15 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
         None => (Vec::new(), Vec::new()),
     };
     let enlace_a = |vencidas: bool, p: i64| {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        s.append_pair("dias", &dias.to_string());
-        if let Some(t) = &tipo {
-            s.append_pair("tipo", t);
-        }
-        if vencidas {
-            s.append_pair("ver", "vencidas");
-        }
-        s.append_pair("page", &p.to_string());
-        format!("/bandeja?{}", s.finish())
+        super::url(
+            "/bandeja",
+            &[
+                ("dias", &dias.to_string()),
+                ("tipo", tipo.as_deref().unwrap_or_default()),
+                ("ver", if vencidas { "vencidas" } else { "" }),
+                ("page", &p.to_string()),
+            ],
+        )
     };
     let enlace = |p: i64| enlace_a(vencidas, p);
     let paginas = (alertas.total as i64 + POR_PAGINA - 1) / POR_PAGINA;

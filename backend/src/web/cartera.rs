@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::formato::{fecha, fecha_o_guion, palabras, pesos};
 use super::sesion::{pagina, Usuario};
+use super::url;
 use super::{ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::cartera::{self, Cartera, Edades, Filtros, ReporteGlosas, ReporteIndicadores};
@@ -271,21 +272,6 @@ fn fecha_de(campo: &str, v: &str) -> Result<Option<NaiveDate>, AppError> {
 
 fn texto(v: &str) -> Option<String> {
     Some(v.trim().to_string()).filter(|v| !v.is_empty())
-}
-
-fn url(ruta: &str, pares: &[(&str, &str)]) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pares {
-        if !v.is_empty() {
-            s.append_pair(k, v);
-        }
-    }
-    let q = s.finish();
-    if q.is_empty() {
-        ruta.to_string()
-    } else {
-        format!("{ruta}?{q}")
-    }
 }
 
 /// `?corte=&base=&tipo=&page=` of the aging pages.

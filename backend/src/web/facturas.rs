@@ -70,14 +70,7 @@ const POR_PAGINA: i64 = 50;
 
 impl Filtros {
     fn consulta(&self, todas: bool) -> Result<ConsultaFacturas, AppError> {
-        let fecha = |campo: &str, v: &str| {
-            (!v.is_empty())
-                .then(|| {
-                    v.parse::<chrono::NaiveDate>()
-                        .map_err(|_| AppError::invalid(campo, format!("'{v}' no es una fecha (dd/mm/aaaa)")))
-                })
-                .transpose()
-        };
+        let fecha = super::formulario::fecha_filtro;
         let texto = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
         Ok(ConsultaFacturas {
             estado: texto(&self.estado),
@@ -93,27 +86,18 @@ impl Filtros {
 
     /// This search's URL at `ruta`, on page `pagina`.
     fn url(&self, ruta: &str, pagina: Option<i64>) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("q", &self.q),
-            ("estado", &self.estado),
-            ("pagador_id", &self.pagador_id),
-            ("desde", &self.desde),
-            ("hasta", &self.hasta),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if let Some(p) = pagina {
-            s.append_pair("page", &p.to_string());
-        }
-        let q = s.finish();
-        if q.is_empty() {
-            ruta.to_string()
-        } else {
-            format!("{ruta}?{q}")
-        }
+        let p = pagina.map(|p| p.to_string()).unwrap_or_default();
+        super::url(
+            ruta,
+            &[
+                ("q", &self.q),
+                ("estado", &self.estado),
+                ("pagador_id", &self.pagador_id),
+                ("desde", &self.desde),
+                ("hasta", &self.hasta),
+                ("page", &p),
+            ],
+        )
     }
 }
 

@@ -51,6 +51,16 @@ pub fn por_campo(e: AppError) -> Result<Errores, AppError> {
     }
 }
 
+/// A date filter of a list (`?desde=`): none when empty, 422 naming the field when it is not a date.
+pub fn fecha_filtro(campo: &str, v: &str) -> Result<Option<NaiveDate>, AppError> {
+    (!v.is_empty())
+        .then(|| {
+            v.parse::<NaiveDate>()
+                .map_err(|_| AppError::invalid(campo, format!("'{v}' no es una fecha (dd/mm/aaaa)")))
+        })
+        .transpose()
+}
+
 pub fn leer_fecha(campo: &str, v: &str, errores: &mut Errores) -> Option<NaiveDate> {
     match v.parse() {
         Ok(d) => Some(d),

@@ -170,14 +170,7 @@ const POR_PAGINA: i64 = 25;
 
 impl Filtros {
     fn consulta(&self, todas: bool) -> Result<ConsultaImportaciones, AppError> {
-        let fecha = |campo: &str, v: &str| {
-            (!v.is_empty())
-                .then(|| {
-                    v.parse::<chrono::NaiveDate>()
-                        .map_err(|_| AppError::invalid(campo, format!("'{v}' no es una fecha (dd/mm/aaaa)")))
-                })
-                .transpose()
-        };
+        let fecha = super::formulario::fecha_filtro;
         let tipo = (!self.tipo.is_empty())
             .then(|| {
                 self.tipo
@@ -206,26 +199,17 @@ impl Filtros {
 
     /// This search's URL at `ruta`, on page `pagina`.
     fn url(&self, ruta: &str, pagina: Option<i64>) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("tipo", &self.tipo),
-            ("estado", &self.estado),
-            ("desde", &self.desde),
-            ("hasta", &self.hasta),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if let Some(p) = pagina {
-            s.append_pair("page", &p.to_string());
-        }
-        let q = s.finish();
-        if q.is_empty() {
-            ruta.to_string()
-        } else {
-            format!("{ruta}?{q}")
-        }
+        let p = pagina.map(|p| p.to_string()).unwrap_or_default();
+        super::url(
+            ruta,
+            &[
+                ("tipo", &self.tipo),
+                ("estado", &self.estado),
+                ("desde", &self.desde),
+                ("hasta", &self.hasta),
+                ("page", &p),
+            ],
+        )
     }
 }
 

@@ -305,6 +305,22 @@ impl ResponseError for ErrorWeb {
     }
 }
 
+/// `ruta` with the query of `pares` whose value is not empty: a list's filters kept in its URL.
+pub fn url(ruta: &str, pares: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pares {
+        if !v.is_empty() {
+            s.append_pair(k, v);
+        }
+    }
+    let q = s.finish();
+    if q.is_empty() {
+        ruta.to_string()
+    } else {
+        format!("{ruta}?{q}")
+    }
+}
+
 /// The path and query a request asked for, to come back to after signing in.
 pub fn pedido(req: &HttpRequest) -> String {
     req.uri()

@@ -56,14 +56,7 @@ pub struct Filtros {
 
 impl Filtros {
     fn consulta(&self, todas: bool) -> Result<ConsultaPagos, AppError> {
-        let dia = |campo: &str, v: &str| {
-            (!v.is_empty())
-                .then(|| {
-                    v.parse::<NaiveDate>()
-                        .map_err(|_| AppError::invalid(campo, format!("'{v}' no es una fecha (dd/mm/aaaa)")))
-                })
-                .transpose()
-        };
+        let dia = super::formulario::fecha_filtro;
         Ok(ConsultaPagos {
             pagador_id: Some(self.pagador_id.trim().to_string()).filter(|v| !v.is_empty()),
             desde: dia("desde", &self.desde)?,
@@ -77,28 +70,17 @@ impl Filtros {
 
     /// This search's URL at `ruta`, on page `pagina`, with "only to apply" as `sin_aplicar`.
     fn url(&self, ruta: &str, pagina: Option<i64>, sin_aplicar: bool) -> String {
-        let mut s = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("pagador_id", &self.pagador_id),
-            ("desde", &self.desde),
-            ("hasta", &self.hasta),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if sin_aplicar {
-            s.append_pair("sin_aplicar", "1");
-        }
-        if let Some(p) = pagina {
-            s.append_pair("page", &p.to_string());
-        }
-        let q = s.finish();
-        if q.is_empty() {
-            ruta.to_string()
-        } else {
-            format!("{ruta}?{q}")
-        }
+        let p = pagina.map(|p| p.to_string()).unwrap_or_default();
+        super::url(
+            ruta,
+            &[
+                ("pagador_id", &self.pagador_id),
+                ("desde", &self.desde),
+                ("hasta", &self.hasta),
+                ("sin_aplicar", if sin_aplicar { "1" } else { "" }),
+                ("page", &p),
+            ],
+        )
     }
 }
 
