@@ -8,7 +8,7 @@ use fantoccini::Locator;
 use trazo::app::demo::DEMO_PRESTADOR_NIT;
 use trazo_importers::dian::generador;
 
-use super::{api, demo, esperar_http, puerto_libre, recorrido, token, Navegador, Proceso, CLAVE};
+use super::{api, demo, demo_con, recorrido, token, Navegador, CLAVE};
 
 /// A zip of `(name, bytes)` entries.
 fn zip_de(entradas: &[(&str, Vec<u8>)]) -> Vec<u8> {
@@ -411,22 +411,8 @@ fn clerks_import_files_read_each_error_and_the_auditor_may_not() {
 #[test]
 fn a_file_bigger_than_the_server_takes_comes_back_on_the_form() {
     // `trazo demo` that takes uploads of at most 4 KB.
-    let dir = tempfile::tempdir().unwrap();
-    let puerto = puerto_libre();
-    let hijo = std::process::Command::new(env!("CARGO_BIN_EXE_trazo"))
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args(["demo", "--port", &puerto.to_string()])
-        .env_remove("DATABASE_URL")
-        .env("TRAZO_SERVER__HOST", "127.0.0.1")
-        .env("TRAZO_LOG__LEVEL", "warn")
-        .env("TRAZO_IMPORTACIONES__MAX_BYTES", "4096")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let _servidor = Proceso(hijo);
-    let base = format!("http://127.0.0.1:{puerto}");
-    esperar_http(&format!("{base}/api/v1/health"));
+    let d = demo_con(&[("TRAZO_IMPORTACIONES__MAX_BYTES", "4096")]);
+    let (base, dir) = (d.base.clone(), &d.dir);
     let grande = dir.path().join("grande.xml");
     let xml = format!("<x>{}</x>", "0".repeat(20_000));
     std::fs::write(&grande, &xml).unwrap();

@@ -45,7 +45,9 @@ pub fn esperar_http(url: &str) {
     }
 }
 
-/// `trazo demo` on a free port, in a directory of its own.
+/// `trazo demo` in a directory of its own, on a port it chose itself (`--port 0`, read from
+/// the line it prints): a port picked here and bound later could be taken meanwhile by another
+/// test's server or driver.
 pub struct Demo {
     _proceso: Proceso,
     pub base: String,
@@ -53,20 +55,39 @@ pub struct Demo {
 }
 
 pub fn demo() -> Demo {
+    demo_con(&[])
+}
+
+/// [`demo`] with these settings in its environment.
+pub fn demo_con(entorno: &[(&str, &str)]) -> Demo {
+    use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
-    let puerto = puerto_libre();
-    let hijo = Command::new(env!("CARGO_BIN_EXE_trazo"))
-        .arg("--data-dir")
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_trazo"));
+    cmd.arg("--data-dir")
         .arg(dir.path())
-        .args(["demo", "--port", &puerto.to_string()])
+        .args(["demo", "--port", "0"])
         .env_remove("DATABASE_URL")
         .env("TRAZO_SERVER__HOST", "127.0.0.1")
         .env("TRAZO_LOG__LEVEL", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start trazo demo");
-    let base = format!("http://127.0.0.1:{puerto}");
+        .stdout(Stdio::piped());
+    for (k, v) in entorno {
+        cmd.env(k, v);
+    }
+    let mut hijo = cmd.spawn().expect("start trazo demo");
+    let salida = hijo.stdout.take().unwrap();
     let p = Proceso(hijo);
+    let mut base = None;
+    for linea in std::io::BufReader::new(salida).lines() {
+        let linea = linea.unwrap();
+        if let Some(resto) = linea.split("escucha en ").nth(1) {
+            base = resto
+                .split_whitespace()
+                .next()
+                .map(|u| u.trim_end_matches('/').to_string());
+            break;
+        }
+    }
+    let base = base.expect("trazo demo stopped before saying where it listens");
     esperar_http(&format!("{base}/api/v1/health"));
     Demo { _proceso: p, base, dir }
 }
