@@ -5,20 +5,10 @@ use std::time::{Duration, Instant};
 
 use fantoccini::Locator;
 
-use super::{api, demo, navegador, post_a_mano, recorrido, token, Navegador, CLAVE};
+use super::{api, demo, navegador, post_a_mano, recorrido, token, valor, Navegador, CLAVE};
 
 const NUEVA: &str = "nueva.cartera@demo.trazo";
 const CLAVE_NUEVA: &str = "una-clave-segura-1";
-
-async fn valor(n: &Navegador, css: &str) -> String {
-    n.c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
 
 /// Clicks a button whose form asks to confirm, accepts the question, and waits for the page
 /// the form leads to.

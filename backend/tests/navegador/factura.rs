@@ -8,17 +8,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use serde_json::Value;
 
-use super::{api, demo, post_a_mano, recorrido, token, Navegador, CLAVE};
-
-async fn valor(n: &Navegador, css: &str) -> String {
-    n.c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
-}
+use super::{api, demo, post_a_mano, recorrido, token, valor, Navegador, CLAVE};
 
 /// Clicks what asks to confirm, accepts, and waits for the page it leads to.
 async fn pulsar_y_confirmar(n: &Navegador, css: &str, pregunta: &str) {

@@ -201,6 +201,17 @@ impl Navegador {
     }
 }
 
+/// The value of a field as the browser holds it (what was typed, or sent back filled).
+pub async fn valor(n: &Navegador, css: &str) -> String {
+    n.c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 /// Runs a journey; if it fails, the page as it was is kept in target/capturas/.
 pub fn recorrido<F>(nombre: &str, ancho: u32, f: F)
 where

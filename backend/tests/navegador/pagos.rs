@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use trazo::web::formato::{leer_pesos, pesos};
 
-use super::{api, demo, post_a_mano, recorrido, token, Navegador, CLAVE};
+use super::{api, demo, post_a_mano, recorrido, token, valor, Navegador, CLAVE};
 
 fn dec(v: &Value) -> Decimal {
     Decimal::from_str(v.as_str().unwrap_or_else(|| panic!("not a decimal: {v}"))).unwrap()
@@ -39,16 +39,6 @@ fn saldo(base: &str, tok: &str, id: &str) -> Decimal {
     let (st, f) = api(base, "GET", &format!("/facturas/{id}"), Some(tok), None);
     assert_eq!(st, 200, "{f}");
     dec(&f["saldo"])
-}
-
-async fn valor(n: &Navegador, css: &str) -> String {
-    n.c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 async fn marcada(n: &Navegador, css: &str) -> bool {
