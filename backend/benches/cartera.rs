@@ -30,6 +30,18 @@ mod datos;
 const PG_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const PG_DB: &str = "trazo_bench_cartera";
 
+/// Peak resident memory of this process (Linux).
+fn pico_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let backend = args.first().map(String::as_str).unwrap_or("sqlite");
@@ -49,51 +61,106 @@ fn main() {
         }
         otro => panic!("backend '{otro}': se espera sqlite o postgres"),
     };
+    // A kept SQLite file (CARTERA_BD) is measured again without generating it anew.
+    let reusar = backend == "sqlite" && std::path::Path::new(&url).exists();
     let db = Db::connect(&url, 4).unwrap();
-    let prestador =
+    if !reusar {
         app::prestadores::crear(&db, "900123456", "IPS Bench", "admin@bench.co", "clave-larga-123").unwrap();
-    let usuario = db
+    }
+    let u = db
         .read(|c| Ok::<_, app::AppError>(db::usuarios::por_email(c, "admin@bench.co")?))
         .unwrap()
-        .unwrap()
-        .id;
-    let t0 = Instant::now();
-    db.write(|c| Ok::<_, app::AppError>(c.batch_execute(&datos::cartera(backend == "sqlite", n, &prestador))?))
         .unwrap();
-    println!(
-        "{backend}: {n} facturas generadas en {:.1} s",
-        t0.elapsed().as_secs_f64()
-    );
+    let (usuario, prestador) = (u.id, u.prestador_id);
+    if !reusar {
+        let t0 = Instant::now();
+        db.write(|c| Ok::<_, app::AppError>(c.batch_execute(&datos::cartera(backend == "sqlite", n, &prestador))?))
+            .unwrap();
+        println!(
+            "{backend}: {n} facturas generadas en {:.1} s",
+            t0.elapsed().as_secs_f64()
+        );
+    }
     let actor = Actor {
         usuario_id: usuario,
         prestador_id: prestador,
         rol: Rol::Finanzas,
     };
     let terminos = Terminos::por_defecto();
-    let corte: NaiveDate = "2026-06-30".parse().unwrap();
+    let tasas = trazo::config::Settings::load(None, Vec::new())
+        .unwrap()
+        .cobro
+        .tasas_mora;
     let filtros = Filtros::default();
-    let correr = || {
-        let t = Instant::now();
-        let r = cartera::por_pagador(&db, &terminos, &actor, corte, Base::Radicacion, &filtros).unwrap();
-        (t.elapsed(), r)
+    // The data's "today": payments run until late July 2026.
+    let hoy: NaiveDate = "2026-06-30".parse().unwrap();
+    let medir = |nombre: &str, f: &dyn Fn() -> String| {
+        let muestra = f();
+        let mut tiempos: Vec<Duration> = (0..10)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect();
+        tiempos.sort();
+        let p = |q: f64| tiempos[((tiempos.len() as f64 * q).ceil() as usize).saturating_sub(1)];
+        println!(
+            "{nombre:<44} p50 {:>6.0} ms  p95 {:>6.0} ms  máx {:>6.0} ms  ({muestra})",
+            p(0.50).as_secs_f64() * 1000.0,
+            p(0.95).as_secs_f64() * 1000.0,
+            tiempos.last().unwrap().as_secs_f64() * 1000.0
+        );
     };
-    let (_, r) = correr();
-    println!(
-        "cartera al {corte}: {} pagadores, {} facturas con saldo, total {}",
-        r.filas.len(),
-        r.filas.iter().map(|f| f.facturas).sum::<i64>(),
-        r.total
-    );
-    let mut tiempos: Vec<Duration> = (0..10).map(|_| correr().0).collect();
-    tiempos.sort();
-    let p = |q: f64| tiempos[((tiempos.len() as f64 * q).ceil() as usize).saturating_sub(1)];
-    println!(
-        "reporte de edades por pagador ({} corridas): p50 {:.0} ms, p95 {:.0} ms, máx {:.0} ms",
-        tiempos.len(),
-        p(0.50).as_secs_f64() * 1000.0,
-        p(0.95).as_secs_f64() * 1000.0,
-        tiempos.last().unwrap().as_secs_f64() * 1000.0
-    );
+    let edades = |corte: NaiveDate| {
+        let r = cartera::por_pagador(&db, &terminos, &actor, corte, Base::Radicacion, &filtros).unwrap();
+        format!(
+            "{} facturas con saldo, total {}",
+            r.filas.iter().map(|f| f.facturas).sum::<i64>(),
+            r.total
+        )
+    };
+    // The straightforward computation the fast one is measured against (same figures: the
+    // property test in backend/tests/cartera_rapida.rs).
+    let directo = |corte: NaiveDate| {
+        let limites = [30, 60, 90, 180, 360].map(|d| corte - chrono::Duration::days(d));
+        let silencio = cartera::silencio(&terminos.reglas);
+        let celdas = db
+            .read(|c| {
+                Ok::<_, app::AppError>(db::cartera::edades_por(
+                    c,
+                    &actor.prestador_id,
+                    corte,
+                    limites,
+                    Base::Radicacion,
+                    silencio,
+                    &Default::default(),
+                    db::cartera::Camino::Directo,
+                )?)
+            })
+            .unwrap();
+        let total: i64 = celdas.iter().map(|c| c.saldo).sum();
+        format!(
+            "{} facturas con saldo, total {}",
+            celdas.iter().map(|c| c.facturas).sum::<i64>(),
+            trazo::domain::money::from_centavos(total)
+        )
+    };
+    for dias in [0, 45, 90] {
+        let corte = hoy - chrono::Duration::days(dias);
+        medir(&format!("edades al {corte} (hoy − {dias} días)"), &|| edades(corte));
+    }
+    for corte in ["2025-12-31", "2025-06-30", "2024-12-31", "2024-06-30"] {
+        let corte: NaiveDate = corte.parse().unwrap();
+        medir(&format!("edades al {corte}"), &|| edades(corte));
+    }
+    medir(&format!("edades al {hoy}, sumando el libro (antes)"), &|| directo(hoy));
+    medir("indicadores 2025-07-01..2026-06-30", &|| {
+        let desde: NaiveDate = "2025-07-01".parse().unwrap();
+        let r = cartera::indicadores(&db, &terminos, &tasas, &actor, desde, hoy, hoy, &filtros).unwrap();
+        format!("{} pagadores", r.filas.len())
+    });
+    println!("memoria residente máxima: {} MiB", pico_rss_mib());
     drop(db);
     if backend == "postgres" && std::env::var("CARTERA_BD").is_err() {
         let mut c = diesel::pg::PgConnection::establish(PG_ADMIN).unwrap();

@@ -4,10 +4,12 @@
 //! Every query is written once with `?` placeholders and the filters of [`Filtro`]; the same
 //! text runs on SQLite and (numbered) on PostgreSQL.
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Date, Integer, Nullable, Text};
+use diesel::sql_types::{BigInt, Bool, Date, Nullable, Text};
 
 use super::AnyConnection;
 
@@ -112,28 +114,19 @@ pub struct SaldoFactura {
 }
 
 /// One cell of the aging report: a payer and an age bucket.
-#[derive(Debug, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CeldaEdad {
-    #[diesel(sql_type = Text)]
     pub pagador_id: String,
-    #[diesel(sql_type = Text)]
     pub pagador: String,
-    #[diesel(sql_type = Text)]
     pub tipo: String,
-    #[diesel(sql_type = Integer)]
     pub edad: i32,
-    #[diesel(sql_type = BigInt)]
     pub facturas: i64,
-    #[diesel(sql_type = BigInt)]
     pub saldo: i64,
     /// Of it, past the payment term at the cut-off.
-    #[diesel(sql_type = BigInt)]
     pub vencido: i64,
     /// Of it, never radicated by the cut-off.
-    #[diesel(sql_type = BigInt)]
     pub sin_radicar: i64,
-    /// Of it, returned by the payer and awaiting a new radicación: not overdue ([`VENCIDA`]).
-    #[diesel(sql_type = BigInt)]
+    /// Of it, returned by the payer and awaiting a new radicación: not overdue ([`Grupo::vencido`]).
     pub devuelto: i64,
 }
 
@@ -159,6 +152,26 @@ impl Silencio {
     }
 }
 
+/// The glosas silence has accepted by `corte` (Ley 1438/2011 art. 57): `factura_id, valor` of
+/// each, when silence counts as acceptance at all.
+fn tacitas_sql(prestador_id: &str, corte: NaiveDate, tacita: Silencio) -> Option<(String, Vec<Param>)> {
+    tacita.aceptacion.then(|| {
+        (
+            format!(
+                "SELECT factura_id, valor FROM glosas \
+                 WHERE prestador_id = ? AND fecha_limite_respuesta < ? \
+                   AND (fecha_respuesta IS NULL OR fecha_respuesta > ?){}",
+                tacita.aceptable("")
+            ),
+            vec![
+                Param::Texto(prestador_id.into()),
+                Param::Fecha(corte),
+                Param::Fecha(corte),
+            ],
+        )
+    })
+}
+
 /// The balances at `corte`: the ledger up to that date, less glosas unanswered past their
 /// term at that date when silence counts as acceptance (`tacita`). Yields the inner SELECT and
 /// its parameters: one row per invoice with a balance.
@@ -175,23 +188,18 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: Silencio
     };
     params.push(Param::Texto(prestador_id.into()));
     params.push(Param::Fecha(corte));
-    let (tacito, menos) = if tacita.aceptacion {
-        params.extend([
-            Param::Texto(prestador_id.into()),
-            Param::Fecha(corte),
-            Param::Fecha(corte),
-        ]);
-        (
-            format!(
-                "LEFT JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM glosas \
-                   WHERE prestador_id = ? AND fecha_limite_respuesta < ? \
-                     AND (fecha_respuesta IS NULL OR fecha_respuesta > ?){} GROUP BY factura_id) t ON t.factura_id = f.id",
-                tacita.aceptable("")
-            ),
-            " - COALESCE(t.valor, 0)",
-        )
-    } else {
-        (String::new(), "")
+    let (tacito, menos) = match tacitas_sql(prestador_id, corte, tacita) {
+        Some((sql, p)) => {
+            params.extend(p);
+            (
+                format!(
+                    "LEFT JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM ({sql}) g \
+                     GROUP BY factura_id) t ON t.factura_id = f.id"
+                ),
+                " - COALESCE(t.valor, 0)",
+            )
+        }
+        None => (String::new(), ""),
     };
     params.push(Param::Texto(prestador_id.into()));
     let filtro = f.sql(&mut params);
@@ -210,23 +218,235 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: Silencio
     (sql, params)
 }
 
-/// The one definition of what is overdue at a cut-off, on a row of [`saldos_sql`] (`x`) and the
-/// cut-off bound once: past its payment term and in the payer's hands — a returned invoice is
-/// not owed until it is radicated again (Res. 2284/2023 art. 6).
-const VENCIDA: &str = "x.fecha_limite_pago < ? AND x.estado <> 'devuelta'";
+/// Where an absent date is kept in `cartera_grupos` (migration 000015): after every cut-off.
+pub const SIN_FECHA: &str = "9999-12-31";
+
+/// Invoices with a positive balance at a cut-off, counted and summed by everything the aging
+/// buckets on. Dates that are absent (not radicated, no payment term) are [`SIN_FECHA`].
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Grupo {
+    #[diesel(sql_type = Text)]
+    pub pagador_id: String,
+    #[diesel(sql_type = Date)]
+    pub fecha_expedicion: NaiveDate,
+    #[diesel(sql_type = Date)]
+    pub fecha_radicacion: NaiveDate,
+    #[diesel(sql_type = Date)]
+    pub fecha_limite_pago: NaiveDate,
+    #[diesel(sql_type = Bool)]
+    pub devuelta: bool,
+    #[diesel(sql_type = BigInt)]
+    pub facturas: i64,
+    #[diesel(sql_type = BigInt)]
+    pub saldo: i64,
+}
+
+type Clave = (String, NaiveDate, NaiveDate, NaiveDate, bool);
+
+impl Grupo {
+    fn clave(&self) -> Clave {
+        (
+            self.pagador_id.clone(),
+            self.fecha_expedicion,
+            self.fecha_radicacion,
+            self.fecha_limite_pago,
+            self.devuelta,
+        )
+    }
+
+    /// The one definition of what is overdue at a cut-off: past its payment term and in the
+    /// payer's hands — a returned invoice is not owed until it is radicated again (Res.
+    /// 2284/2023 art. 6).
+    pub fn vencido(&self, corte: NaiveDate) -> bool {
+        self.fecha_limite_pago < corte && !self.devuelta
+    }
+
+    /// Not radicated by the cut-off.
+    pub fn sin_radicar(&self, corte: NaiveDate) -> bool {
+        self.fecha_radicacion > corte
+    }
+
+    /// The date the balance's age is counted from at the cut-off.
+    pub fn fecha_base(&self, corte: NaiveDate, base: Base) -> NaiveDate {
+        match base {
+            Base::Radicacion if !self.sin_radicar(corte) => self.fecha_radicacion,
+            _ => self.fecha_expedicion,
+        }
+    }
+}
+
+/// The key columns of [`Grupo`] over invoices aliased `f`, absent dates as [`SIN_FECHA`].
+const CLAVE_F: &str = "f.pagador_id AS pagador_id, f.fecha_expedicion AS fecha_expedicion, \
+     COALESCE(f.fecha_radicacion, '9999-12-31') AS fecha_radicacion, \
+     COALESCE(f.fecha_limite_pago, '9999-12-31') AS fecha_limite_pago, f.estado = 'devuelta' AS devuelta";
+const GRUPO_F: &str = "f.pagador_id, f.fecha_expedicion, COALESCE(f.fecha_radicacion, '9999-12-31'), \
+     COALESCE(f.fecha_limite_pago, '9999-12-31'), f.estado = 'devuelta'";
+
+/// How [`grupos_al_corte`] reaches the balances at a cut-off; both give the same figures
+/// (proved by the property test in `backend/tests/cartera_rapida.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Camino {
+    /// The ledger summed up to the cut-off, invoice by invoice: reads every movement before it.
+    Directo,
+    /// Today's groups (`cartera_grupos`) less what happened after the cut-off: reads the
+    /// movements after it and the glosas taken by silence.
+    Reciente,
+    /// Whichever reads fewer movements.
+    Elegir,
+}
+
+/// Movements of the tenant on one side of the cut-off, counted up to `tope`.
+fn contar_movimientos(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    corte: NaiveDate,
+    despues: bool,
+    tope: i64,
+) -> QueryResult<i64> {
+    let op = if despues { ">" } else { "<=" };
+    let sql = format!(
+        "SELECT COUNT(*) AS n FROM (SELECT 1 AS x FROM movimientos WHERE prestador_id = ? AND fecha {op} ? LIMIT ?) m"
+    );
+    let n = consultar::<Conteo>(
+        c,
+        &sql,
+        &[
+            Param::Texto(prestador_id.into()),
+            Param::Fecha(corte),
+            Param::Entero(tope),
+        ],
+    )?;
+    Ok(n.first().map_or(0, |n| n.n))
+}
+
+/// The invoices with a positive balance at `corte` (the ledger up to it, less glosas taken by
+/// silence by then), in groups.
+pub fn grupos_al_corte(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    corte: NaiveDate,
+    tacita: Silencio,
+    f: &Filtro,
+    camino: Camino,
+) -> QueryResult<Vec<Grupo>> {
+    let camino = match camino {
+        Camino::Elegir => {
+            // Counting stops at the smaller side, so deciding costs little.
+            const TOPE: i64 = 250_000;
+            let despues = contar_movimientos(c, prestador_id, corte, true, TOPE)?;
+            let antes = contar_movimientos(c, prestador_id, corte, false, despues + 1)?;
+            if antes < despues {
+                Camino::Directo
+            } else {
+                Camino::Reciente
+            }
+        }
+        otro => otro,
+    };
+    match camino {
+        Camino::Directo => grupos_directo(c, prestador_id, corte, tacita, f),
+        _ => grupos_recientes(c, prestador_id, corte, tacita, f),
+    }
+}
+
+fn grupos_directo(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    corte: NaiveDate,
+    tacita: Silencio,
+    f: &Filtro,
+) -> QueryResult<Vec<Grupo>> {
+    let (inner, params) = saldos_sql(prestador_id, corte, Base::Expedicion, tacita, f);
+    // The invoice's own dates, not those seen at the cut-off: the buckets are decided in Rust.
+    let sql = format!(
+        "SELECT {CLAVE_F}, COUNT(*) AS facturas, CAST(SUM(x.saldo) AS BIGINT) AS saldo \
+         FROM ({inner}) x JOIN facturas f ON f.id = x.factura_id \
+         WHERE x.saldo > 0 GROUP BY {GRUPO_F}"
+    );
+    consultar(c, &sql, &params)
+}
+
+/// One group's correction: the invoices touched after the cut-off as today's groups count
+/// them (`libro`) and as they stood at the cut-off.
+#[derive(Debug, QueryableByName)]
+struct Correccion {
+    #[diesel(embed)]
+    grupo: Grupo,
+    #[diesel(sql_type = BigInt)]
+    facturas_hoy: i64,
+    #[diesel(sql_type = BigInt)]
+    saldo_hoy: i64,
+}
+
+fn grupos_recientes(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    corte: NaiveDate,
+    tacita: Silencio,
+    f: &Filtro,
+) -> QueryResult<Vec<Grupo>> {
+    let mut params = vec![Param::Texto(prestador_id.into())];
+    let filtro = f.sql(&mut params);
+    let hoy: Vec<Grupo> = consultar(
+        c,
+        &format!(
+            "SELECT {CLAVE}, CAST(SUM(f.facturas) AS BIGINT) AS facturas, CAST(SUM(f.saldo) AS BIGINT) AS saldo \
+             FROM cartera_grupos f WHERE f.prestador_id = ? AND f.facturas > 0{filtro} \
+             GROUP BY f.pagador_id, f.fecha_expedicion, f.fecha_radicacion, f.fecha_limite_pago, f.devuelta",
+            CLAVE = "f.pagador_id AS pagador_id, f.fecha_expedicion AS fecha_expedicion, \
+                     f.fecha_radicacion AS fecha_radicacion, f.fecha_limite_pago AS fecha_limite_pago, f.devuelta AS devuelta"
+        ),
+        &params,
+    )?;
+    // What changed each touched invoice's balance after the cut-off: its movements dated after
+    // it, and glosas silence had accepted by then (which the ledger does not hold).
+    let mut params = vec![Param::Texto(prestador_id.into()), Param::Fecha(corte)];
+    let tacitas = match tacitas_sql(prestador_id, corte, tacita) {
+        Some((sql, p)) => {
+            params.extend(p);
+            format!(" UNION ALL SELECT factura_id, valor FROM ({sql}) g")
+        }
+        None => String::new(),
+    };
+    params.push(Param::Texto(prestador_id.into()));
+    let filtro = f.sql(&mut params);
+    let correcciones: Vec<Correccion> = consultar(
+        c,
+        &format!(
+            "SELECT {CLAVE_F}, \
+               CAST(SUM(CASE WHEN f.libro > 0 THEN 1 ELSE 0 END) AS BIGINT) AS facturas_hoy, \
+               CAST(SUM(CASE WHEN f.libro > 0 THEN f.libro ELSE 0 END) AS BIGINT) AS saldo_hoy, \
+               CAST(SUM(CASE WHEN f.libro - x.valor > 0 THEN 1 ELSE 0 END) AS BIGINT) AS facturas, \
+               CAST(SUM(CASE WHEN f.libro - x.valor > 0 THEN f.libro - x.valor ELSE 0 END) AS BIGINT) AS saldo \
+             FROM (SELECT d.factura_id AS factura_id, CAST(SUM(d.valor) AS BIGINT) AS valor FROM \
+                     (SELECT factura_id, valor FROM movimientos WHERE prestador_id = ? AND fecha > ?{tacitas}) d \
+                   GROUP BY d.factura_id) x \
+             JOIN facturas f ON f.id = x.factura_id \
+             WHERE f.prestador_id = ?{filtro} GROUP BY {GRUPO_F}"
+        ),
+        &params,
+    )?;
+    let mut grupos: HashMap<Clave, Grupo> = hoy.into_iter().map(|g| (g.clave(), g)).collect();
+    for k in correcciones {
+        let g = grupos.entry(k.grupo.clave()).or_insert_with(|| Grupo {
+            facturas: 0,
+            saldo: 0,
+            ..k.grupo.clone()
+        });
+        g.facturas += k.grupo.facturas - k.facturas_hoy;
+        g.saldo += k.grupo.saldo - k.saldo_hoy;
+    }
+    Ok(grupos.into_values().filter(|g| g.facturas > 0).collect())
+}
 
 /// What each payer owes at `corte`, by the same definition as the aging: the balance (ledger up
 /// to the cut-off, less glosas accepted by silence by then), what of it is overdue, and since
 /// when (the oldest overdue invoice's payment term). Payers that owe nothing are absent.
-#[derive(Debug, QueryableByName)]
+#[derive(Debug)]
 pub struct DeudaPagador {
-    #[diesel(sql_type = Text)]
     pub pagador_id: String,
-    #[diesel(sql_type = BigInt)]
     pub saldo: i64,
-    #[diesel(sql_type = BigInt)]
     pub vencido: i64,
-    #[diesel(sql_type = Nullable<Date>)]
     pub primer_vencimiento: Option<NaiveDate>,
 }
 
@@ -236,16 +456,32 @@ pub fn deuda_por_pagador(
     corte: NaiveDate,
     silencio: Silencio,
 ) -> QueryResult<Vec<DeudaPagador>> {
-    let (inner, inner_params) = saldos_sql(prestador_id, corte, Base::Radicacion, silencio, &Filtro::default());
-    let mut params = vec![Param::Fecha(corte), Param::Fecha(corte)];
-    params.extend(inner_params);
-    let sql = format!(
-        "SELECT x.pagador_id AS pagador_id, CAST(SUM(x.saldo) AS BIGINT) AS saldo, \
-                CAST(SUM(CASE WHEN {VENCIDA} THEN x.saldo ELSE 0 END) AS BIGINT) AS vencido, \
-                MIN(CASE WHEN {VENCIDA} THEN x.fecha_limite_pago END) AS primer_vencimiento \
-         FROM ({inner}) x WHERE x.saldo > 0 GROUP BY x.pagador_id"
-    );
-    consultar(c, &sql, &params)
+    let mut deudas: BTreeMap<String, DeudaPagador> = BTreeMap::new();
+    for g in grupos_al_corte(c, prestador_id, corte, silencio, &Filtro::default(), Camino::Elegir)? {
+        let d = deudas.entry(g.pagador_id.clone()).or_insert_with(|| DeudaPagador {
+            pagador_id: g.pagador_id.clone(),
+            saldo: 0,
+            vencido: 0,
+            primer_vencimiento: None,
+        });
+        d.saldo += g.saldo;
+        if g.vencido(corte) {
+            d.vencido += g.saldo;
+            let v = g.fecha_limite_pago;
+            d.primer_vencimiento = Some(d.primer_vencimiento.map_or(v, |p| p.min(v)));
+        }
+    }
+    Ok(deudas.into_values().collect())
+}
+
+#[derive(Debug, QueryableByName)]
+struct NombrePagador {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Text)]
+    nombre: String,
+    #[diesel(sql_type = Text)]
+    tipo: String,
 }
 
 /// Balances at `corte` by payer and age bucket. `limites` are the dates that open buckets
@@ -259,30 +495,60 @@ pub fn edades(
     tacita: Silencio,
     f: &Filtro,
 ) -> QueryResult<Vec<CeldaEdad>> {
-    let (inner, inner_params) = saldos_sql(prestador_id, corte, base, tacita, f);
-    let mut params: Vec<Param> = limites.iter().map(|l| Param::Fecha(*l)).collect();
-    params.push(Param::Fecha(corte));
-    params.extend(inner_params);
-    // Grouped by payer id first and named after: the payers are joined to 120 rows, not to
-    // every invoice (a quarter of the time over a million invoices on SQLite).
-    let sql = format!(
-        "SELECT y.pagador_id AS pagador_id, p.nombre AS pagador, p.tipo AS tipo, y.edad AS edad, \
-                y.facturas AS facturas, y.saldo AS saldo, y.vencido AS vencido, y.sin_radicar AS sin_radicar, \
-                y.devuelto AS devuelto \
-         FROM (SELECT x.pagador_id AS pagador_id, \
-                CASE WHEN x.fecha_base >= ? THEN 0 WHEN x.fecha_base >= ? THEN 1 WHEN x.fecha_base >= ? THEN 2 \
-                     WHEN x.fecha_base >= ? THEN 3 WHEN x.fecha_base >= ? THEN 4 ELSE 5 END AS edad, \
-                COUNT(*) AS facturas, CAST(SUM(x.saldo) AS BIGINT) AS saldo, \
-                CAST(SUM(CASE WHEN {VENCIDA} THEN x.saldo ELSE 0 END) AS BIGINT) AS vencido, \
-                CAST(SUM(CASE WHEN x.fecha_radicacion IS NULL THEN x.saldo ELSE 0 END) AS BIGINT) AS sin_radicar, \
-                CAST(SUM(CASE WHEN x.estado = 'devuelta' THEN x.saldo ELSE 0 END) AS BIGINT) AS devuelto \
-               FROM ({inner}) x \
-               WHERE x.saldo > 0 \
-               GROUP BY x.pagador_id, edad) y \
-         JOIN pagadores p ON p.id = y.pagador_id \
-         ORDER BY p.nombre, y.pagador_id, y.edad"
-    );
-    consultar(c, &sql, &params)
+    edades_por(c, prestador_id, corte, limites, base, tacita, f, Camino::Elegir)
+}
+
+/// [`edades`] by the way given (the property test compares them).
+#[allow(clippy::too_many_arguments)]
+pub fn edades_por(
+    c: &mut AnyConnection,
+    prestador_id: &str,
+    corte: NaiveDate,
+    limites: [NaiveDate; 5],
+    base: Base,
+    tacita: Silencio,
+    f: &Filtro,
+    camino: Camino,
+) -> QueryResult<Vec<CeldaEdad>> {
+    let grupos = grupos_al_corte(c, prestador_id, corte, tacita, f, camino)?;
+    let mut celdas: HashMap<(String, i32), CeldaEdad> = HashMap::new();
+    for g in grupos {
+        let fecha = g.fecha_base(corte, base);
+        let edad = limites.iter().position(|l| fecha >= *l).unwrap_or(5) as i32;
+        let x = celdas.entry((g.pagador_id.clone(), edad)).or_insert_with(|| CeldaEdad {
+            pagador_id: g.pagador_id.clone(),
+            pagador: String::new(),
+            tipo: String::new(),
+            edad,
+            facturas: 0,
+            saldo: 0,
+            vencido: 0,
+            sin_radicar: 0,
+            devuelto: 0,
+        });
+        x.facturas += g.facturas;
+        x.saldo += g.saldo;
+        x.vencido += if g.vencido(corte) { g.saldo } else { 0 };
+        x.sin_radicar += if g.sin_radicar(corte) { g.saldo } else { 0 };
+        x.devuelto += if g.devuelta { g.saldo } else { 0 };
+    }
+    let nombres: HashMap<String, NombrePagador> = consultar::<NombrePagador>(
+        c,
+        "SELECT id, nombre, tipo FROM pagadores WHERE prestador_id = ?",
+        &[Param::Texto(prestador_id.into())],
+    )?
+    .into_iter()
+    .map(|p| (p.id.clone(), p))
+    .collect();
+    let mut celdas: Vec<CeldaEdad> = celdas.into_values().collect();
+    for x in &mut celdas {
+        if let Some(p) = nombres.get(&x.pagador_id) {
+            x.pagador.clone_from(&p.nombre);
+            x.tipo.clone_from(&p.tipo);
+        }
+    }
+    celdas.sort_by(|a, b| (&a.pagador, &a.pagador_id, a.edad).cmp(&(&b.pagador, &b.pagador_id, b.edad)));
+    Ok(celdas)
 }
 
 #[derive(Debug, QueryableByName)]
