@@ -299,7 +299,7 @@ fn the_payers_decision_and_its_anulacion_from_the_web_refuse_other_roles_and_pre
         &json!({"codigo": "RE9801", "valor_aceptado": "50000.00", "valor_sustentado": "150000.00",
                 "justificacion": "soportes", "fecha": "2026-07-01"}),
     )
-    .expect(200);
+    .expect(201);
     let glosa = || app.get(&format!("/api/v1/glosas/{gid}"), &e.cartera).expect(200).json();
 
     // Cartera records the payer's decision: a value the decision cannot have comes back
