@@ -463,6 +463,11 @@ impl FilaGlosa {
     }
 }
 
+/// An amount that does not break between "$" and its digits in a narrow cell.
+fn junto(v: rust_decimal::Decimal) -> String {
+    pesos(v).replace(' ', "\u{a0}")
+}
+
 /// The deadline running now on `g`. Ley 1438/2011 art. 57: the prestador answers, the payer
 /// decides, the prestador may cure what was ratified; each term in its turn.
 fn plazo(g: &GlosaVista, t: &Terminos, hoy: NaiveDate) -> Option<PlazoGlosa> {
@@ -499,22 +504,22 @@ pub fn fila(g: GlosaVista, rol: Rol, t: &Terminos, hoy: NaiveDate) -> FilaGlosa 
     if let Some(c) = &g.respuesta_codigo {
         detalle.push(format!(
             "{c}: aceptado {}, sustentado {}",
-            pesos(g.valor_aceptado),
-            pesos(g.valor_sustentado)
+            junto(g.valor_aceptado),
+            junto(g.valor_sustentado)
         ));
     }
     if g.resultado_decision.is_some() {
         detalle.push(format!(
             "Levantado {}, ratificado {}",
-            pesos(g.valor_levantado),
-            pesos(g.valor_ratificado)
+            junto(g.valor_levantado),
+            junto(g.valor_ratificado)
         ));
     }
     if g.estado == EstadoGlosa::Conciliada {
         detalle.push(format!(
             "Conciliada: {} a favor del prestador, {} a favor del pagador",
-            pesos(g.valor_a_favor_prestador),
-            pesos(g.valor_a_favor_pagador)
+            junto(g.valor_a_favor_prestador),
+            junto(g.valor_a_favor_pagador)
         ));
     }
     if g.decision_vencida {

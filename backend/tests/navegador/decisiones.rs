@@ -263,8 +263,14 @@ fn cartera_decides_and_voids_a_glosas_decision_and_finance_voids_an_application(
             assert!(linea.contains(motivo), "{linea}");
             let fila = n.texto(&format!("#glosa-{gid}")).await;
             assert!(fila.contains("Decisión del pagador a más tardar"), "{fila}");
+            n.c.execute("document.getElementById('glosas').scrollIntoView()", vec![])
+                .await
+                .unwrap();
             n.captura("factura-decision-anulada-1280").await;
             n.c.set_window_size(800, 1000).await.unwrap();
+            n.c.execute("document.getElementById('glosas').scrollIntoView()", vec![])
+                .await
+                .unwrap();
             n.captura("factura-glosas-800").await;
             n.c.set_window_size(1280, 1000).await.unwrap();
 
