@@ -26,6 +26,9 @@ pub struct FilaAlerta {
     pub codigo: String,
     pub valor: String,
     pub accion: String,
+    /// A glosa to answer, for who answers them: its id, to its form (which offers the next
+    /// one after).
+    pub responder: Option<String>,
 }
 
 pub struct FilaCuota {
@@ -117,6 +120,7 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
     })
     .await?
     .map_err(Marco::fallo(&u))?;
+    let responde = crate::app::glosas::CARTERA.contains(&u.sesion.actor.rol);
     let filas: Vec<FilaAlerta> = alertas
         .items
         .iter()
@@ -131,6 +135,11 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
             codigo: a.codigo.clone().unwrap_or_default(),
             valor: pesos(a.valor),
             accion: a.accion.clone(),
+            responder: a
+                .glosa_id
+                .as_ref()
+                .filter(|_| responde && matches!(a.tipo, TipoAlerta::GlosaPorResponder | TipoAlerta::GlosaExtemporanea))
+                .cloned(),
         })
         .collect();
     let (cuotas, llamar) = match lista {

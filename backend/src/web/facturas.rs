@@ -13,7 +13,6 @@ use crate::api::AppState;
 use crate::app::facturas::{self, ConsultaFacturas};
 use crate::app::pagadores::{self, ConsultaPagadores};
 use crate::app::{trazabilidad, AppError};
-use crate::domain::devolucion::EstadoDevolucion;
 use crate::domain::factura::EstadoFactura;
 
 pub struct FilaFactura {
@@ -193,32 +192,6 @@ pub struct Linea {
     pub total: String,
 }
 
-pub struct FilaGlosa {
-    pub id: String,
-    /// Still waiting for the prestador's answer.
-    pub por_responder: bool,
-    pub codigo: String,
-    pub descripcion: String,
-    pub valor: String,
-    pub recibida: String,
-    pub limite: String,
-    pub estado: String,
-    pub extemporanea: bool,
-}
-
-pub struct FilaDevolucion {
-    pub id: String,
-    /// Still waiting for the prestador's answer.
-    pub por_responder: bool,
-    pub codigo: String,
-    pub descripcion: String,
-    pub comunicada: String,
-    pub limite: String,
-    pub estado: String,
-    pub respuesta: String,
-    pub extemporanea: bool,
-}
-
 pub struct FilaPlazo {
     pub nombre: String,
     pub responsable: String,
@@ -267,8 +240,6 @@ struct Factura {
     puede_radicar: bool,
     /// The user's role registers and answers glosas.
     puede_glosar: bool,
-    /// The user's role registers and answers devoluciones.
-    puede_responder_devolucion: bool,
     /// ... and the invoice is in the payer's hands, never returned before.
     puede_devolver: bool,
     numero: String,
@@ -285,22 +256,42 @@ struct Factura {
     pagos: Vec<FilaPagoFactura>,
     total_pagos: String,
     lineas: Vec<Linea>,
-    glosas: Vec<FilaGlosa>,
-    devoluciones: Vec<FilaDevolucion>,
+    glosas: Vec<super::glosas::FilaGlosa>,
+    devoluciones: Vec<super::devoluciones::FilaDevolucion>,
+    /// The user may void the radicación in force (the use case still checks nothing rests on it).
+    puede_anular_radicacion: bool,
+    /// Came from answering a glosa of Mi bandeja: the next one to answer, or none left.
+    siguiente: Option<Option<String>>,
     plazos: Vec<FilaPlazo>,
     hitos: Vec<Hito>,
 }
 
-async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> Result<HttpResponse, ErrorWeb> {
+/// `?desde=bandeja&siguiente=<glosa>`: the invoice is shown after answering a glosa from Mi
+/// bandeja, and offers the next one (none left when `siguiente` is empty).
+#[derive(Deserialize)]
+struct Vuelta {
+    #[serde(default)]
+    desde: String,
+    #[serde(default)]
+    siguiente: String,
+}
+
+async fn una(
+    state: web::Data<AppState>,
+    u: Usuario,
+    id: web::Path<String>,
+    q: web::Query<Vuelta>,
+) -> Result<HttpResponse, ErrorWeb> {
     let id = id.into_inner();
     let state_hoy = state.hoy().to_string();
     let actor = u.sesion.actor.clone();
+    let st = state.clone();
     let (f, t, d, pagos) = web::block(move || {
-        let hoy = state.hoy();
-        let f = facturas::obtener(&state.db, &state.terminos, hoy, &actor, &id)?;
-        let t = trazabilidad::construir(&state.db, &state.terminos, hoy, &actor, &id)?;
-        let d = facturas::desglose(&state.db, &state.terminos, hoy, &actor, &id)?;
-        let p = crate::app::pagos::de_factura(&state.db, &actor, &id)?;
+        let hoy = st.hoy();
+        let f = facturas::obtener(&st.db, &st.terminos, hoy, &actor, &id)?;
+        let t = trazabilidad::construir(&st.db, &st.terminos, hoy, &actor, &id)?;
+        let d = facturas::desglose(&st.db, &st.terminos, hoy, &actor, &id)?;
+        let p = crate::app::pagos::de_factura(&st.db, &actor, &id)?;
         Ok::<_, AppError>((f, t, d, p))
     })
     .await?
@@ -318,39 +309,18 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
             total: pesos(i.valor_total),
         })
         .collect();
+    let (rol, hoy) = (u.sesion.actor.rol, state.hoy());
     let glosas = f
         .glosas
         .unwrap_or_default()
         .into_iter()
-        .map(|g| FilaGlosa {
-            id: g.id,
-            por_responder: g.estado == crate::domain::glosa::EstadoGlosa::Formulada,
-            codigo: g.codigo,
-            descripcion: g.descripcion_codigo.unwrap_or_default(),
-            valor: pesos(g.valor),
-            recibida: fecha(g.fecha_recepcion),
-            limite: fecha(g.fecha_limite_respuesta),
-            estado: palabras(g.estado.as_str()),
-            extemporanea: g.extemporanea,
-        })
+        .map(|g| super::glosas::fila(g, rol, &state.terminos, hoy))
         .collect();
-    let devoluciones: Vec<FilaDevolucion> = f
+    let devoluciones: Vec<_> = f
         .devoluciones
         .unwrap_or_default()
         .into_iter()
-        .map(|d| FilaDevolucion {
-            por_responder: d.vigente
-                && d.respuesta_codigo.is_none()
-                && matches!(d.estado, EstadoDevolucion::Comunicada | EstadoDevolucion::Extemporanea),
-            id: d.id,
-            codigo: d.codigo,
-            descripcion: d.descripcion_codigo.unwrap_or_default(),
-            comunicada: fecha(d.fecha),
-            limite: fecha_o_guion(d.fecha_limite_respuesta),
-            estado: palabras(d.estado.as_str()),
-            respuesta: d.respuesta_codigo.unwrap_or_default(),
-            extemporanea: d.extemporanea,
-        })
+        .map(|d| super::devoluciones::fila(d, rol))
         .collect();
     let plazos = t
         .plazos
@@ -401,7 +371,11 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
             recuperacion: p.recuperacion,
         })
         .collect();
-    let rol = u.sesion.actor.rol;
+    let q = q.into_inner();
+    // Only an id goes into the link.
+    let siguiente = (q.desde == "bandeja").then(|| {
+        Some(q.siguiente).filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+    });
     let p = Factura {
         marco: Marco::de(&u, format!("Factura {}", f.numero), "/facturas"),
         id: f.id.clone(),
@@ -409,7 +383,8 @@ async fn una(state: web::Data<AppState>, u: Usuario, id: web::Path<String>) -> R
         puede_radicar: crate::app::radicaciones::RADICAN.contains(&rol)
             && matches!(f.estado, EstadoFactura::Expedida | EstadoFactura::Devuelta),
         puede_glosar: crate::app::glosas::CARTERA.contains(&rol),
-        puede_responder_devolucion: crate::app::devoluciones::REGISTRAN.contains(&rol),
+        puede_anular_radicacion: super::correcciones::anula_radicaciones(rol) && f.fecha_radicacion.is_some(),
+        siguiente,
         puede_devolver: crate::app::devoluciones::REGISTRAN.contains(&rol)
             && matches!(f.estado, EstadoFactura::Radicada | EstadoFactura::Reradicada)
             && devoluciones.is_empty(),

@@ -10,6 +10,7 @@ pub mod administracion;
 pub mod auditoria;
 pub mod bandeja;
 pub mod cartera;
+pub mod correcciones;
 pub mod devoluciones;
 pub mod estaticos;
 pub mod facturar;
@@ -55,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(facturas::rutas)
         .configure(glosas::rutas)
         .configure(devoluciones::rutas)
+        .configure(correcciones::rutas)
         .configure(importar::rutas)
         .configure(cartera::rutas)
         .configure(pagador::rutas)

@@ -347,6 +347,8 @@ async fn registrar(
 }
 
 pub struct FilaAplicada {
+    /// To void this application.
+    pub id: String,
     pub factura_id: String,
     pub numero: String,
     pub fecha: String,
@@ -383,6 +385,8 @@ struct PagoDetalle {
     aplicadas: Vec<FilaAplicada>,
     /// The user may apply it (and there is money left).
     aplica: bool,
+    /// The user may void it, or one of its applications.
+    anula: bool,
     ofrecidas: Vec<FilaOfrecida>,
     sobrante: String,
     hay_sobrante: bool,
@@ -446,6 +450,7 @@ fn detalle(
     let aplicadas = apls
         .into_iter()
         .map(|a| FilaAplicada {
+            id: a.id,
             numero: numeros.get(&a.factura_id).cloned().unwrap_or_default(),
             factura_id: a.factura_id,
             fecha: fecha(a.fecha),
@@ -504,6 +509,7 @@ fn detalle(
         medio: medio(&p.medio),
         aplicadas,
         aplica,
+        anula: super::correcciones::anula_pagos(actor.rol),
         hay_sobrante: !sobrante.is_zero(),
         sobrante: pesos(sobrante),
         omitidas,

@@ -10,6 +10,7 @@
 mod administracion;
 mod cartera;
 mod ciclo;
+mod decisiones;
 mod factura;
 mod facturacion;
 mod importar;

@@ -280,3 +280,131 @@ fn a_glosa_reviewed_writes_nothing_and_registered_keeps_the_due_date_shown() {
     assert!(p.cuerpo.contains(">sin soporte</textarea>"));
     assert_eq!(ver()["glosas"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn the_payers_decision_and_its_anulacion_from_the_web_refuse_other_roles_and_prestadores() {
+    let app = TestApp::spawn_el("2026-07-31");
+    let e = app.equipo();
+    let f = app.factura(&e, "WEB-D1", "2026-06-01");
+    let fid = id(&f);
+    app.radicar(&e, &fid, "RAD-D1", "2026-06-02");
+    let g = app
+        .glosar(&e, &fid, &trazo_tests::Glosa::new("FA0101", "200000.00", "2026-06-19"))
+        .expect(201)
+        .json();
+    let gid = id(&g);
+    app.post(
+        &format!("/api/v1/glosas/{gid}/respuestas"),
+        &e.cartera,
+        &json!({"codigo": "RE9801", "valor_aceptado": "50000.00", "valor_sustentado": "150000.00",
+                "justificacion": "soportes", "fecha": "2026-07-01"}),
+    )
+    .expect(201);
+    let glosa = || app.get(&format!("/api/v1/glosas/{gid}"), &e.cartera).expect(200).json();
+
+    // Cartera records the payer's decision: a value the decision cannot have comes back
+    // beside its field with the use case's words and what was typed; then it is recorded.
+    let (email, _) = usuario(&app, &e.tenant.admin, "cartera");
+    let mut c = Cliente::new(&app);
+    c.ingresar(&email, CLAVE);
+    let p = c.pedir("GET", &format!("/facturas/{fid}"), None, &[]);
+    assert!(p.cuerpo.contains(&format!("/glosas/{gid}/decidir")), "{}", p.cuerpo);
+    let csrf = p.campo("csrf");
+    let decidir = |v: &str| format!("csrf={csrf}&resultado=parcial&valor_levantado={v}&fecha=2026-07-10");
+    let p = c.pedir(
+        "POST",
+        &format!("/glosas/{gid}/decision"),
+        Some(&decidir("150.000")),
+        &[],
+    );
+    assert_eq!(p.status, 422);
+    assert!(
+        p.cuerpo.contains("parcial: el valor levantado debe estar entre 0 y"),
+        "{}",
+        p.cuerpo
+    );
+    assert!(p.cuerpo.contains("value=\"150.000\""), "{}", p.cuerpo);
+    assert_eq!(glosa()["estado"], "respondida");
+    let p = c.pedir(
+        "POST",
+        &format!("/glosas/{gid}/decision"),
+        Some(&decidir("100.000")),
+        &[],
+    );
+    assert_eq!(
+        (p.status, p.cabecera("location")),
+        (303, format!("/facturas/{fid}").as_str())
+    );
+    assert_eq!(glosa()["estado"], "ratificada");
+    assert_eq!(glosa()["valor_levantado"], "100000.00");
+
+    // The auditor sees no correction and a hand-made post is refused by the use case.
+    let (aud, _) = usuario(&app, &e.tenant.admin, "auditor");
+    let mut a = Cliente::new(&app);
+    a.ingresar(&aud, CLAVE);
+    let p = a.pedir("GET", &format!("/facturas/{fid}"), None, &[]);
+    assert!(
+        !p.cuerpo.contains("/anulacion") && !p.cuerpo.contains("/decidir"),
+        "{}",
+        p.cuerpo
+    );
+    let csrf_a = p.campo("csrf");
+    let motivo = |csrf: &str| format!("csrf={csrf}&motivo=la+decisi%C3%B3n+era+de+otra+glosa");
+    assert_eq!(
+        a.pedir("GET", &format!("/glosas/{gid}/decisiones/anulacion"), None, &[])
+            .status,
+        403
+    );
+    for ruta in [
+        format!("/glosas/{gid}/decisiones/anulacion"),
+        format!("/glosas/{gid}/anulacion"),
+        format!("/facturas/{fid}/radicaciones/anulacion"),
+    ] {
+        let p = a.pedir("POST", &ruta, Some(&motivo(&csrf_a)), &[]);
+        assert_eq!(p.status, 403, "{ruta}: {}", p.cuerpo);
+    }
+    assert_eq!(glosa()["estado"], "ratificada");
+
+    // Another prestador's cartera: its glosa does not exist for them, on the forms and posts.
+    let otro = app.equipo();
+    let (email_o, _) = usuario(&app, &otro.tenant.admin, "cartera");
+    let mut o = Cliente::new(&app);
+    o.ingresar(&email_o, CLAVE);
+    let csrf_o = o.pedir("GET", "/facturas", None, &[]).campo("csrf");
+    for ruta in ["decidir", "conciliar", "decisiones/anulacion", "anulacion"] {
+        let p = o.pedir("GET", &format!("/glosas/{gid}/{ruta}"), None, &[]);
+        assert_eq!(p.status, 404, "{ruta}");
+    }
+    for (ruta, cuerpo) in [
+        ("decisiones/anulacion", motivo(&csrf_o)),
+        ("anulacion", motivo(&csrf_o)),
+        (
+            "decision",
+            format!("csrf={csrf_o}&resultado=levantada&valor_levantado=&fecha=2026-07-10"),
+        ),
+    ] {
+        let p = o.pedir("POST", &format!("/glosas/{gid}/{ruta}"), Some(&cuerpo), &[]);
+        assert_eq!(p.status, 404, "{ruta}: {}", p.cuerpo);
+    }
+    assert_eq!(glosa()["estado"], "ratificada");
+
+    // An empty reason comes back beside its field; with one, the decision is reversed by an
+    // event (the glosa waits for the payer again) and the trazabilidad keeps both.
+    let ruta = format!("/glosas/{gid}/decisiones/anulacion");
+    let p = c.pedir("POST", &ruta, Some(&format!("csrf={csrf}&motivo=+++")), &[]);
+    assert_eq!(p.status, 422);
+    assert!(p.cuerpo.contains("se espera el motivo"), "{}", p.cuerpo);
+    let p = c.pedir("POST", &ruta, Some(&motivo(&csrf)), &[]);
+    assert_eq!(
+        (p.status, p.cabecera("location")),
+        (303, format!("/facturas/{fid}").as_str())
+    );
+    assert_eq!(glosa()["estado"], "respondida");
+    assert_eq!(glosa()["valor_levantado"], "0.00");
+    let t = app.trazabilidad(&e.cartera, &fid);
+    let tipos = trazo_tests::tipos(&t);
+    assert!(
+        tipos.contains(&"glosa_decidida") && tipos.contains(&"decision_glosa_anulada"),
+        "{tipos:?}"
+    );
+}
