@@ -13,6 +13,7 @@ mod ciclo;
 mod factura;
 mod facturacion;
 mod importar;
+mod pagador;
 mod pagos;
 
 use std::net::TcpListener;
