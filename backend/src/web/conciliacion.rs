@@ -37,7 +37,10 @@ pub struct FormEstado {
 
 impl FormEstado {
     pub fn alguno(&self) -> bool {
-        self.corte_error.is_some() || self.perfil_error.is_some() || !self.archivo_errores.is_empty() || self.otro.is_some()
+        self.corte_error.is_some()
+            || self.perfil_error.is_some()
+            || !self.archivo_errores.is_empty()
+            || self.otro.is_some()
     }
 }
 
@@ -60,10 +63,7 @@ pub fn causa(c: CausaDiferencia) -> (&'static str, &'static str) {
             "Pago no aplicado",
             "el pagador reporta un pago que aún no se ha aplicado aquí",
         ),
-        CausaDiferencia::GlosaEnTramite => (
-            "Glosa en trámite",
-            "el pagador descuenta lo que sigue en discusión",
-        ),
+        CausaDiferencia::GlosaEnTramite => ("Glosa en trámite", "el pagador descuenta lo que sigue en discusión"),
         CausaDiferencia::DiferenciaValor => ("Diferencia de valor", "por aclarar con el pagador"),
     }
 }
@@ -238,7 +238,8 @@ async fn recibir(
             de_vuelta(&state, &u, id, form, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(AppError::Excedido(m)) => {
-            form.archivo_errores.push(format!("«{nombre}» es demasiado grande: {m}."));
+            form.archivo_errores
+                .push(format!("«{nombre}» es demasiado grande: {m}."));
             de_vuelta(&state, &u, id, form, StatusCode::PAYLOAD_TOO_LARGE).await
         }
         Err(e) => Err(Marco::fallo(&u)(e)),
@@ -416,7 +417,11 @@ fn vista(u: &Usuario, r: Conciliacion, f: Filtro) -> Vista {
     } else {
         (filtradas.len().div_ceil(POR_PAGINA) as i64).max(1)
     };
-    let pagina = if todas { 1 } else { f.page.unwrap_or(1).clamp(1, paginas) };
+    let pagina = if todas {
+        1
+    } else {
+        f.page.unwrap_or(1).clamp(1, paginas)
+    };
     let desde = if todas { 0 } else { (pagina as usize - 1) * POR_PAGINA };
     let cuantas = if todas { filtradas.len() } else { POR_PAGINA };
     let filas = filtradas
@@ -451,7 +456,10 @@ fn vista(u: &Usuario, r: Conciliacion, f: Filtro) -> Vista {
             pesos(r.diferencia)
         )
     } else {
-        format!("El pagador reporta {} más de lo que registra Trazo.", pesos(-r.diferencia))
+        format!(
+            "El pagador reporta {} más de lo que registra Trazo.",
+            pesos(-r.diferencia)
+        )
     };
     let resumen = r
         .resumen
@@ -476,15 +484,15 @@ fn vista(u: &Usuario, r: Conciliacion, f: Filtro) -> Vista {
         })
         .collect();
     Vista {
-        marco: Marco::de(u, format!("Conciliación con {} al {}", r.pagador, fecha(r.corte)), "/cartera"),
+        marco: Marco::de(
+            u,
+            format!("Conciliación con {} al {}", r.pagador, fecha(r.corte)),
+            "/cartera",
+        ),
         del_pagador: r.filas.iter().filter(|x| x.fila.is_some()).count(),
         total_filas: r.filas.len(),
         total_resumen: r.resumen.iter().map(|x| x.facturas).sum(),
-        causas: r
-            .resumen
-            .iter()
-            .map(|x| (x.causa.as_str(), causa(x.causa).0))
-            .collect(),
+        causas: r.resumen.iter().map(|x| (x.causa.as_str(), causa(x.causa).0)).collect(),
         saldo_prestador: pesos(r.saldo_prestador),
         saldo_pagador: pesos(r.saldo_pagador),
         diferencia: pesos(r.diferencia),
@@ -519,7 +527,11 @@ async fn ver(
 }
 
 /// The side-by-side workbook with its summary by cause: the API's own.
-async fn libro(state: web::Data<AppState>, u: Usuario, ids: web::Path<(String, String)>) -> Result<HttpResponse, ErrorWeb> {
+async fn libro(
+    state: web::Data<AppState>,
+    u: Usuario,
+    ids: web::Path<(String, String)>,
+) -> Result<HttpResponse, ErrorWeb> {
     let (pid, eid) = ids.into_inner();
     let r = leer(&state, &u, pid, eid).await?;
     let actor = u.sesion.actor.clone();
@@ -575,7 +587,10 @@ mod tests {
     fn every_cause_has_plain_words() {
         for c in CausaDiferencia::ALL {
             let (nombre, explica) = causa(*c);
-            assert!(!nombre.is_empty() && !explica.is_empty() && !nombre.contains('_'), "{c:?}");
+            assert!(
+                !nombre.is_empty() && !explica.is_empty() && !nombre.contains('_'),
+                "{c:?}"
+            );
         }
     }
 
@@ -593,10 +608,7 @@ mod tests {
         };
         assert!(f.deja(&fila("FE-R-10", CausaDiferencia::Conciliada, "0")));
         assert!(!f.deja(&fila("FE-9", CausaDiferencia::Conciliada, "0")));
-        assert_eq!(
-            f.url("/x", Some(2), false),
-            "/x?numero=+r-1+&page=2".to_string()
-        );
+        assert_eq!(f.url("/x", Some(2), false), "/x?numero=+r-1+&page=2".to_string());
     }
 
     #[test]
@@ -620,7 +632,11 @@ mod tests {
             }],
             filas: vec![fila("R-1", CausaDiferencia::PagoNoAplicado, "600")],
         };
-        assert!(aviso(&c).contains("corte 30/06/2026 recibido: 1 factura del pagador"), "{}", aviso(&c));
+        assert!(
+            aviso(&c).contains("corte 30/06/2026 recibido: 1 factura del pagador"),
+            "{}",
+            aviso(&c)
+        );
         assert!(aviso(&c).contains("diferencia $ 600,00"));
         c.duplicado = true;
         assert!(aviso(&c).contains("no se registró nada nuevo"));

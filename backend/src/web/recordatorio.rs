@@ -83,9 +83,9 @@ pub fn previa(
     pagador_id: &str,
     contacto: String,
 ) -> Result<Previa, AppError> {
-    let facturas = state.db.read(|c| {
-        recordatorios::deuda_al_dia(c, &state.terminos.reglas, &actor.prestador_id, pagador_id, hoy)
-    })?;
+    let facturas = state
+        .db
+        .read(|c| recordatorios::deuda_al_dia(c, &state.terminos.reglas, &actor.prestador_id, pagador_id, hoy))?;
     let mora = |f: &crate::db::facturas::Factura| {
         crate::domain::cobro::dias_mora(f.fecha_limite_pago, f.estado == EstadoFactura::Devuelta, hoy)
     };
@@ -151,7 +151,9 @@ fn errores(form: &FormRecordatorio, e: AppError) -> Result<(ErroresRecordatorio,
             StatusCode::UNPROCESSABLE_ENTITY
         }
         AppError::NoDisponible(m) => {
-            x.otro = Some(format!("No se envió: {m}. Pida al administrador que configure el correo."));
+            x.otro = Some(format!(
+                "No se envió: {m}. Pida al administrador que configure el correo."
+            ));
             StatusCode::SERVICE_UNAVAILABLE
         }
         AppError::Correo(m) => {
@@ -185,10 +187,8 @@ async fn enviar(
     let pid = id.clone();
     let n = form.nuevo();
     let hoy = state.hoy();
-    let r = web::block(move || {
-        recordatorios::enviar(&st.db, &st.smtp, &st.terminos.reglas, &actor, hoy, &pid, n)
-    })
-    .await?;
+    let r =
+        web::block(move || recordatorios::enviar(&st.db, &st.smtp, &st.terminos.reglas, &actor, hoy, &pid, n)).await?;
     match r {
         Ok(r) => Ok(con_aviso(
             &format!("/pagadores/{id}"),

@@ -49,7 +49,10 @@ fn buzon() -> (u16, Arc<Mutex<Vec<String>>>) {
                         }
                         datos.extend_from_slice(&l);
                     }
-                    guardar.lock().unwrap().push(String::from_utf8_lossy(&datos).into_owned());
+                    guardar
+                        .lock()
+                        .unwrap()
+                        .push(String::from_utf8_lossy(&datos).into_owned());
                     w.write_all(b"250 recibido\r\n").unwrap();
                 } else if cmd.starts_with("QUIT") {
                     w.write_all(b"221 adios\r\n").unwrap();
@@ -73,7 +76,13 @@ type Abierta = (String, String, Decimal);
 
 /// The demo payer with most radicated invoices with a balance today, and two of them.
 fn pagador_con_deuda(base: &str, tok: &str) -> (String, Vec<Abierta>) {
-    let (st, l) = api(base, "GET", "/reportes/cartera?por=factura&per_page=500", Some(tok), None);
+    let (st, l) = api(
+        base,
+        "GET",
+        "/reportes/cartera?por=factura&per_page=500",
+        Some(tok),
+        None,
+    );
     assert_eq!(st, 200, "{l}");
     let mut por_pagador: HashMap<String, Vec<Abierta>> = HashMap::new();
     for f in l["items"].as_array().unwrap() {
@@ -145,6 +154,16 @@ async fn pulsar_y_confirmar(n: &Navegador, css: &str) -> String {
     pregunta
 }
 
+/// Scrolls what `css` finds to the top of the window, to capture it.
+async fn a_la_vista(n: &Navegador, css: &str) {
+    n.c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView();",
+        vec![json!(css)],
+    )
+    .await
+    .unwrap();
+}
+
 /// Fills the statement form (the date through the DOM: a date input types in the browser's
 /// locale) and sends it.
 async fn recibir(n: &Navegador, corte: &str, archivo: &std::path::Path) {
@@ -209,7 +228,15 @@ fn the_cartera_analyst_reconciles_a_payers_statement_and_sends_it_a_reminder() {
             assert!(error.contains("fila 3") && error.contains("estado-malo.csv"), "{error}");
             assert_eq!(valor(n, "#e-corte").await, hoy);
             assert_eq!(valor(n, "#e-perfil").await, "generico");
-            let (_, l) = api(&base, "GET", &format!("/estados-cuenta?pagador_id={pid}"), Some(&car), None);
+            a_la_vista(n, "#recibir-estado").await;
+            n.captura("pagador-estado-error-1280").await;
+            let (_, l) = api(
+                &base,
+                "GET",
+                &format!("/estados-cuenta?pagador_id={pid}"),
+                Some(&car),
+                None,
+            );
             assert_eq!(l["total"], 0, "{l}");
 
             recibir(n, &hoy, &bueno).await;
@@ -232,7 +259,10 @@ fn the_cartera_analyst_reconciles_a_payers_statement_and_sends_it_a_reminder() {
             assert_eq!(filas.len(), resumen.len());
             for r in resumen {
                 let t = n
-                    .texto(&format!("#resumen-causas tr[data-causa={}]", r["causa"].as_str().unwrap()))
+                    .texto(&format!(
+                        "#resumen-causas tr[data-causa={}]",
+                        r["causa"].as_str().unwrap()
+                    ))
                     .await;
                 assert!(t.contains(&pesos(dec(&r["diferencia"]))), "{t} / {r}");
                 assert!(!t.contains('_'), "plain words: {t}");
@@ -258,21 +288,28 @@ fn the_cartera_analyst_reconciles_a_payers_statement_and_sends_it_a_reminder() {
                 n.texto(&format!("{fila} td.diferencia")).await,
                 pesos(dec(&de_b["diferencia"]))
             );
-            assert_eq!(
-                n.texto(&format!("{fila} th a[href='/facturas/{}']", b.0)).await,
-                b.1
-            );
+            assert_eq!(n.texto(&format!("{fila} th a[href='/facturas/{}']", b.0)).await, b.1);
             // By cause, from the summary: the invoice Trazo does not have, unlinked.
             n.ir(&format!("{base}{ruta}")).await;
-            n.pulsar("#resumen-causas tr[data-causa=no_registrada_prestador] a").await;
+            n.pulsar("#resumen-causas tr[data-causa=no_registrada_prestador] a")
+                .await;
             assert!(n.ruta().await.contains("causa=no_registrada_prestador"));
             let solo = n.texto("#filas-conciliacion tbody").await;
-            assert!(solo.contains("FX-99999") && solo.contains(&pesos(Decimal::from(-500_000))), "{solo}");
+            assert!(
+                solo.contains("FX-99999") && solo.contains(&pesos(Decimal::from(-500_000))),
+                "{solo}"
+            );
             assert!(n.c.find(Locator::Css("#filas-conciliacion tbody a")).await.is_err());
             assert_eq!(
-                n.c.find_all(Locator::Css("#filas-conciliacion tbody tr")).await.unwrap().len(),
+                n.c.find_all(Locator::Css("#filas-conciliacion tbody tr"))
+                    .await
+                    .unwrap()
+                    .len(),
                 1
             );
+            n.ir(&format!("{base}{ruta}")).await;
+            a_la_vista(n, "#facturas-titulo").await;
+            n.captura("conciliacion-facturas-1280").await;
 
             // The workbook: its total difference is the page's.
             let cookie = n.cookie().await;
@@ -300,7 +337,13 @@ fn the_cartera_analyst_reconciles_a_payers_statement_and_sends_it_a_reminder() {
             let aviso = n.texto(".aviso").await;
             assert!(aviso.contains("no se registró nada nuevo"), "{aviso}");
             assert_eq!(n.ruta().await, ruta);
-            let (_, l) = api(&base, "GET", &format!("/estados-cuenta?pagador_id={pid}"), Some(&car), None);
+            let (_, l) = api(
+                &base,
+                "GET",
+                &format!("/estados-cuenta?pagador_id={pid}"),
+                Some(&car),
+                None,
+            );
             assert_eq!(l["total"], 1, "{l}");
 
             // A reminder: what it will carry is shown first, then it is sent and logged.
@@ -314,6 +357,7 @@ fn the_cartera_analyst_reconciles_a_payers_statement_and_sends_it_a_reminder() {
                 .await
                 .unwrap();
             let saldo = n.texto("#previa-saldo").await;
+            a_la_vista(n, "#recordatorio").await;
             n.captura("pagador-recordatorio-1280").await;
             n.escribir("#r-para", "pagos@eps.test").await;
             n.escribir("#r-mensaje", "Quedamos atentos a su programación de pagos.")
@@ -325,7 +369,11 @@ fn the_cartera_analyst_reconciles_a_payers_statement_and_sends_it_a_reminder() {
                 aviso.contains("Recordatorio enviado a pagos@eps.test") && aviso.contains(&saldo),
                 "{aviso} / {saldo}"
             );
-            let correo = correos.lock().unwrap().pop().expect("a message reached the SMTP server");
+            let correo = correos
+                .lock()
+                .unwrap()
+                .pop()
+                .expect("a message reached the SMTP server");
             assert!(correo.contains("pagos@eps.test"), "{correo}");
             let gestiones = n.texto("#gestiones").await;
             assert!(
@@ -335,9 +383,12 @@ fn the_cartera_analyst_reconciles_a_payers_statement_and_sends_it_a_reminder() {
 
             // On a tablet: the payer's page and the reconciliation.
             n.c.set_window_size(800, 1000).await.unwrap();
+            a_la_vista(n, "#recordatorio").await;
             n.captura("pagador-800").await;
             n.ir(&format!("{base}{ruta}")).await;
             n.captura("conciliacion-800").await;
+            a_la_vista(n, "#facturas-titulo").await;
+            n.captura("conciliacion-facturas-800").await;
         })
     });
 }

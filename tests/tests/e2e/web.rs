@@ -304,7 +304,10 @@ fn subir_estado(c: &Cliente, ruta: &str, campos: &[(&str, &str)], archivo: (&str
     let r = c
         .agente
         .post(&format!("{}{ruta}", c.app.base))
-        .set("Cookie", &format!("trazo_sesion={}", c.cookie.as_deref().unwrap_or_default()))
+        .set(
+            "Cookie",
+            &format!("trazo_sesion={}", c.cookie.as_deref().unwrap_or_default()),
+        )
         .set("Content-Type", &format!("multipart/form-data; boundary={LIMITE}"))
         .send_bytes(&cuerpo);
     let r = match r {
@@ -342,7 +345,9 @@ fn a_payers_statement_and_reminders_are_refused_to_who_may_not_and_hidden_from_o
     assert_eq!(p.status, 200);
     assert!(p.cuerpo.contains("No registrada en Trazo"), "{}", p.cuerpo);
     assert!(p.cuerpo.contains("-$ 1.000.000,00"), "{}", p.cuerpo);
-    let csrf = cartera.pedir("GET", &format!("/pagadores/{pid}"), None, &[]).campo("csrf");
+    let csrf = cartera
+        .pedir("GET", &format!("/pagadores/{pid}"), None, &[])
+        .campo("csrf");
     let (st, cuerpo) = subir_estado(
         &cartera,
         &format!("/pagadores/{pid}/estados-cuenta"),
@@ -351,7 +356,10 @@ fn a_payers_statement_and_reminders_are_refused_to_who_may_not_and_hidden_from_o
     );
     assert_eq!(st, 422);
     assert!(cuerpo.contains("malo.csv, fila 3"), "{cuerpo}");
-    assert!(cuerpo.contains("name=\"corte\" type=\"date\" value=\"2026-06-30\""), "{cuerpo}");
+    assert!(
+        cuerpo.contains("name=\"corte\" type=\"date\" value=\"2026-06-30\""),
+        "{cuerpo}"
+    );
     assert_eq!(recibidos(), 1);
     // Without a mail server the reminder is refused plainly, the address kept.
     let p = cartera.pedir(
@@ -361,12 +369,21 @@ fn a_payers_statement_and_reminders_are_refused_to_who_may_not_and_hidden_from_o
         &[],
     );
     assert_eq!(p.status, 503);
-    assert!(p.cuerpo.contains("No se envió: no hay servidor de correo configurado"), "{}", p.cuerpo);
+    assert!(
+        p.cuerpo.contains("No se envió: no hay servidor de correo configurado"),
+        "{}",
+        p.cuerpo
+    );
     assert!(p.cuerpo.contains("value=\"pagos@eps.test\""), "{}", p.cuerpo);
 
     // Under another payer of the same prestador, and for another prestador: not found.
     let otro_pagador = id(&app.pagador(&e.tenant.admin, "adres"));
-    let p = cartera.pedir("GET", &format!("/pagadores/{otro_pagador}/estados-cuenta/{}", id(&c)), None, &[]);
+    let p = cartera.pedir(
+        "GET",
+        &format!("/pagadores/{otro_pagador}/estados-cuenta/{}", id(&c)),
+        None,
+        &[],
+    );
     assert_eq!(p.status, 404);
     let otro = app.tenant();
     let (ajeno, _) = usuario(&app, &otro.admin, "cartera");
