@@ -323,7 +323,10 @@ fn a_payers_statement_and_reminders_are_refused_to_who_may_not_and_hidden_from_o
     let app = TestApp::spawn_el("2026-06-30");
     let e = app.equipo();
     let pid = e.pagador_id.clone();
-    let csv = b"numero_factura;saldo\nFX-1;1.000.000\n";
+    // One invoice owed: there is a statement to send.
+    let f = app.factura(&e, "WEB-R1", "2026-06-01");
+    app.radicar(&e, &id(&f), "RAD-R1", "2026-06-02");
+    let csv = b"numero_factura;saldo\nFX-777;1.000.000\n";
     let c = app
         .request(
             "POST",
