@@ -94,9 +94,9 @@ fn main() {
     let filtros = Filtros::default();
     // The data's "today": payments run until late July 2026.
     let hoy: NaiveDate = "2026-06-30".parse().unwrap();
-    let medir = |nombre: &str, f: &dyn Fn() -> String| {
+    let medir_n = |veces: usize, nombre: &str, f: &dyn Fn() -> String| {
         let muestra = f();
-        let mut tiempos: Vec<Duration> = (0..10)
+        let mut tiempos: Vec<Duration> = (0..veces)
             .map(|_| {
                 let t = Instant::now();
                 f();
@@ -112,6 +112,7 @@ fn main() {
             tiempos.last().unwrap().as_secs_f64() * 1000.0
         );
     };
+    let medir = |nombre: &str, f: &dyn Fn() -> String| medir_n(10, nombre, f);
     let edades = |corte: NaiveDate| {
         let r = cartera::por_pagador(&db, &terminos, &actor, corte, Base::Radicacion, &filtros).unwrap();
         format!(
@@ -155,7 +156,8 @@ fn main() {
         medir(&format!("edades al {corte}"), &|| edades(corte));
     }
     medir(&format!("edades al {hoy}, sumando el libro (antes)"), &|| directo(hoy));
-    medir("indicadores 2025-07-01..2026-06-30", &|| {
+    // Three runs: each takes seconds (see BENCHMARKS.md for where).
+    medir_n(3, "indicadores 2025-07-01..2026-06-30", &|| {
         let desde: NaiveDate = "2025-07-01".parse().unwrap();
         let r = cartera::indicadores(&db, &terminos, &tasas, &actor, desde, hoy, hoy, &filtros).unwrap();
         format!("{} pagadores", r.filas.len())

@@ -172,12 +172,47 @@ fn tacitas_sql(prestador_id: &str, corte: NaiveDate, tacita: Silencio) -> Option
     })
 }
 
-/// The balances at `corte`: the ledger up to that date, less glosas unanswered past their
-/// term at that date when silence counts as acceptance (`tacita`). Yields the inner SELECT and
-/// its parameters: one row per invoice with a balance.
+/// The invoices' balances at `corte` as a FROM clause over invoices `f`: the ledger up to that
+/// date, less glosas unanswered past their term at that date when silence counts as acceptance
+/// (`tacita`). Yields the clause, the balance's expression and the clause's parameters.
+fn libro_al_corte(
+    prestador_id: &str,
+    corte: NaiveDate,
+    tacita: Silencio,
+    f: &Filtro,
+) -> (String, &'static str, Vec<Param>) {
+    // Parameters in the order their `?` appear: the ledger, the glosas taken by silence, the
+    // tenant and the filters.
+    let mut params = vec![Param::Texto(prestador_id.into()), Param::Fecha(corte)];
+    let (tacito, saldo) = match tacitas_sql(prestador_id, corte, tacita) {
+        Some((sql, p)) => {
+            params.extend(p);
+            (
+                format!(
+                    "LEFT JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM ({sql}) g \
+                     GROUP BY factura_id) t ON t.factura_id = f.id"
+                ),
+                "m.valor - COALESCE(t.valor, 0)",
+            )
+        }
+        None => (String::new(), "m.valor"),
+    };
+    params.push(Param::Texto(prestador_id.into()));
+    let filtro = f.sql(&mut params);
+    let sql = format!(
+        "FROM (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM movimientos \
+               WHERE prestador_id = ? AND fecha <= ? GROUP BY factura_id) m \
+         JOIN facturas f ON f.id = m.factura_id \
+         {tacito} \
+         WHERE f.prestador_id = ?{filtro}"
+    );
+    (sql, saldo, params)
+}
+
+/// The balances at `corte` ([`libro_al_corte`]) with what the per-invoice reports show of each
+/// invoice: the inner SELECT and its parameters, one row per invoice with a ledger.
 fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: Silencio, f: &Filtro) -> (String, Vec<Param>) {
-    // Parameters in the order their `?` appear: fecha_radicacion, fecha_base, the ledger, the
-    // glosas taken by silence, the tenant and the filters.
+    // The columns' parameters come first: fecha_radicacion, then fecha_base.
     let mut params = vec![Param::Fecha(corte)];
     let fecha_base = match base {
         Base::Radicacion => {
@@ -186,34 +221,14 @@ fn saldos_sql(prestador_id: &str, corte: NaiveDate, base: Base, tacita: Silencio
         }
         Base::Expedicion => "f.fecha_expedicion",
     };
-    params.push(Param::Texto(prestador_id.into()));
-    params.push(Param::Fecha(corte));
-    let (tacito, menos) = match tacitas_sql(prestador_id, corte, tacita) {
-        Some((sql, p)) => {
-            params.extend(p);
-            (
-                format!(
-                    "LEFT JOIN (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM ({sql}) g \
-                     GROUP BY factura_id) t ON t.factura_id = f.id"
-                ),
-                " - COALESCE(t.valor, 0)",
-            )
-        }
-        None => (String::new(), ""),
-    };
-    params.push(Param::Texto(prestador_id.into()));
-    let filtro = f.sql(&mut params);
+    let (desde, saldo, p) = libro_al_corte(prestador_id, corte, tacita, f);
+    params.extend(p);
     let sql = format!(
         "SELECT f.id AS factura_id, f.numero AS numero, f.pagador_id AS pagador_id, \
                 f.fecha_expedicion AS fecha_expedicion, \
                 CASE WHEN f.fecha_radicacion <= ? THEN f.fecha_radicacion ELSE NULL END AS fecha_radicacion, \
                 {fecha_base} AS fecha_base, f.fecha_limite_pago AS fecha_limite_pago, f.estado AS estado, \
-                m.valor{menos} AS saldo \
-         FROM (SELECT factura_id, CAST(SUM(valor) AS BIGINT) AS valor FROM movimientos \
-               WHERE prestador_id = ? AND fecha <= ? GROUP BY factura_id) m \
-         JOIN facturas f ON f.id = m.factura_id \
-         {tacito} \
-         WHERE f.prestador_id = ?{filtro}"
+                {saldo} AS saldo {desde}"
     );
     (sql, params)
 }
@@ -356,12 +371,11 @@ fn grupos_directo(
     tacita: Silencio,
     f: &Filtro,
 ) -> QueryResult<Vec<Grupo>> {
-    let (inner, params) = saldos_sql(prestador_id, corte, Base::Expedicion, tacita, f);
+    let (desde, saldo, params) = libro_al_corte(prestador_id, corte, tacita, f);
     // The invoice's own dates, not those seen at the cut-off: the buckets are decided in Rust.
     let sql = format!(
-        "SELECT {CLAVE_F}, COUNT(*) AS facturas, CAST(SUM(x.saldo) AS BIGINT) AS saldo \
-         FROM ({inner}) x JOIN facturas f ON f.id = x.factura_id \
-         WHERE x.saldo > 0 GROUP BY {GRUPO_F}"
+        "SELECT {CLAVE_F}, COUNT(*) AS facturas, CAST(SUM({saldo}) AS BIGINT) AS saldo \
+         {desde} AND {saldo} > 0 GROUP BY {GRUPO_F}"
     );
     consultar(c, &sql, &params)
 }

@@ -10,6 +10,7 @@ pub mod administracion;
 pub mod auditoria;
 pub mod bandeja;
 pub mod cartera;
+pub mod conciliacion;
 pub mod correcciones;
 pub mod devoluciones;
 pub mod estaticos;
@@ -22,6 +23,7 @@ pub mod importar;
 pub mod pagador;
 pub mod pagos;
 pub mod radicacion;
+pub mod recordatorio;
 pub mod sesion;
 
 use actix_web::http::header::{self, HeaderValue};

@@ -1,8 +1,9 @@
 //! Pagador: one payer as the cartera team and finance follow it — its data, its aging today,
 //! its open invoices, its collection stage and the gestiones made (with the form to register
-//! one), its payment agreements and the statements of account it sent. The same use cases as
-//! `GET /api/v1/pagadores/{id}`, `.../cobro`, `.../gestiones`, `/acuerdos`, `/estados-cuenta`
-//! and `/reportes/cartera`.
+//! one), the reminder of payment to send it (with what it will say), its payment agreements and
+//! the statements of account it sent (with the form to receive one; each opens its
+//! reconciliation, [`super::conciliacion`]). The same use cases as `GET /api/v1/pagadores/{id}`,
+//! `.../cobro`, `.../gestiones`, `/acuerdos`, `/estados-cuenta` and `/reportes/cartera`.
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -11,7 +12,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::cartera::{filas_saldo, tipo_pagador, Banda, FilaSaldo, BANDAS};
-use super::formato::{fecha, palabras, pesos};
+use super::conciliacion::FormEstado;
+use super::formato::{fecha, fecha_hora, palabras, pesos, tamano};
+use super::recordatorio::{ErroresRecordatorio, FormRecordatorio, Previa};
 use super::sesion::{con_aviso, formulario, pagina, Usuario};
 use super::{ErrorWeb, Marco};
 use crate::api::AppState;
@@ -41,11 +44,13 @@ pub struct FilaAcuerdo {
 }
 
 pub struct FilaEstado {
+    pub id: String,
     pub corte: String,
     pub archivo: String,
     pub facturas: i64,
     pub saldo_pagador: String,
     pub usuario: String,
+    pub recibido: String,
 }
 
 /// What was typed in "Registrar gestión", kept as text to come back with it.
@@ -107,6 +112,17 @@ impl Errores {
             || self.fecha_proximo_paso.is_some()
             || self.otro.is_some()
     }
+}
+
+/// The page's forms as they come back: what was typed in each and its errors (all empty on a
+/// plain visit; one filled when its post was refused).
+#[derive(Default)]
+pub struct Formularios {
+    pub gestion: FormGestion,
+    pub errores: Errores,
+    pub estado: FormEstado,
+    pub recordatorio: FormRecordatorio,
+    pub err_recordatorio: ErroresRecordatorio,
 }
 
 impl FormGestion {
@@ -174,10 +190,19 @@ struct Ficha {
     total_gestiones: i64,
     acuerdos: Vec<FilaAcuerdo>,
     estados: Vec<FilaEstado>,
+    total_estados: i64,
     puede_gestionar: bool,
     tipos_gestion: Vec<(&'static str, String)>,
     form: FormGestion,
     errores: Errores,
+    /// "Recibir estado de cuenta": the profiles to read it with, the largest file taken.
+    estado: FormEstado,
+    perfiles: Vec<String>,
+    maximo: String,
+    /// "Enviar recordatorio": what it will say (when asked for), and the form.
+    previa: Option<Previa>,
+    recordatorio: FormRecordatorio,
+    err_recordatorio: ErroresRecordatorio,
 }
 
 const POR_PAGINA: i64 = 20;
@@ -195,6 +220,9 @@ fn tipo_gestion(t: TipoGestion) -> String {
 #[derive(Deserialize)]
 struct Consulta {
     page: Option<i64>,
+    /// Asked for "Preparar recordatorio": the preview reads every invoice of the payer with a
+    /// balance, so it is built when the analyst asks for it, not on every visit.
+    recordatorio: Option<String>,
 }
 
 async fn ficha(
@@ -202,14 +230,22 @@ async fn ficha(
     u: &Usuario,
     id: String,
     page: i64,
-    form: FormGestion,
-    errores: Errores,
+    formularios: Formularios,
+    con_previa: bool,
 ) -> Result<Ficha, ErrorWeb> {
+    let Formularios {
+        gestion: form,
+        errores,
+        estado,
+        recordatorio,
+        err_recordatorio,
+    } = formularios;
     let actor = u.sesion.actor.clone();
     let st = state.clone();
     let pid = id.clone();
     let pag = Pagina::new(Some(page), Some(POR_PAGINA)).map_err(Marco::fallo(u))?;
-    let (p, edades, abiertas, cobro_v, gestiones, acuerdos, estados, hoy) = web::block(move || {
+    let puede_gestionar = cobro::GESTORES.contains(&actor.rol);
+    let (p, edades, abiertas, cobro_v, gestiones, acuerdos, estados, previa, hoy) = web::block(move || {
         let hoy = st.hoy();
         let p = pagadores::obtener(&st.db, &actor, &pid)?;
         let f = Filtros {
@@ -233,14 +269,17 @@ async fn ficha(
             },
             false,
         )?;
-        Ok::<_, AppError>((p, edades, abiertas, c, g, a, e, hoy))
+        // Only who may send a reminder is shown what it would say.
+        let previa = (puede_gestionar && con_previa)
+            .then(|| super::recordatorio::previa(&st, &actor, hoy, &pid, c.email_contacto.clone().unwrap_or_default()))
+            .transpose()?;
+        Ok::<_, AppError>((p, edades, abiertas, c, g, a, e, previa, hoy))
     })
     .await?
     .map_err(Marco::fallo(u))?;
     let paginas = ((abiertas.total + POR_PAGINA - 1) / POR_PAGINA).max(1);
     let fila = edades.filas.first();
     let valores = fila.map_or(edades.totales.clone(), |f| f.edades.clone());
-    let rol = u.sesion.actor.rol;
     let form = FormGestion {
         fecha: if form.fecha.is_empty() {
             hoy.to_string()
@@ -334,10 +373,13 @@ async fn ficha(
                     .join(" · "),
             })
             .collect(),
+        total_estados: estados.total,
         estados: estados
             .items
             .into_iter()
             .map(|e| FilaEstado {
+                id: e.id,
+                recibido: fecha_hora(e.recibido_en),
                 corte: fecha(e.corte),
                 archivo: e.archivo,
                 facturas: e.facturas,
@@ -345,15 +387,51 @@ async fn ficha(
                 usuario: e.usuario,
             })
             .collect(),
-        puede_gestionar: cobro::GESTORES.contains(&rol),
+        puede_gestionar,
         tipos_gestion: TipoGestion::ALL
             .iter()
             .map(|t| (t.as_str(), tipo_gestion(*t)))
             .collect(),
         form,
         errores,
+        estado: FormEstado {
+            perfil: if estado.perfil.is_empty() {
+                "generico".into()
+            } else {
+                estado.perfil
+            },
+            ..estado
+        },
+        perfiles: state.perfiles.iter().map(|p| p.nombre.clone()).collect(),
+        maximo: tamano(state.importaciones.max_bytes),
+        recordatorio: FormRecordatorio {
+            para: if recordatorio.para.is_empty() && !err_recordatorio.alguno() {
+                previa.as_ref().map(|p| p.contacto.clone()).unwrap_or_default()
+            } else {
+                recordatorio.para
+            },
+            ..recordatorio
+        },
+        previa,
+        err_recordatorio,
         id,
     })
+}
+
+/// The Pagador page with its forms as they came back, with `status` (422 when a form was
+/// refused): for the handlers of each form.
+pub async fn responder(
+    state: &web::Data<AppState>,
+    u: &Usuario,
+    id: String,
+    f: Formularios,
+    status: StatusCode,
+) -> Result<HttpResponse, ErrorWeb> {
+    let con_previa = f.err_recordatorio.alguno();
+    let f = ficha(state, u, id, 1, f, con_previa).await?;
+    let mut r = pagina(u, &f)?;
+    *r.status_mut() = status;
+    Ok(r)
 }
 
 async fn ver(
@@ -363,15 +441,8 @@ async fn ver(
     q: web::Query<Consulta>,
 ) -> Result<HttpResponse, ErrorWeb> {
     let page = q.page.unwrap_or(1).max(1);
-    let f = ficha(
-        &state,
-        &u,
-        id.into_inner(),
-        page,
-        FormGestion::default(),
-        Errores::default(),
-    )
-    .await?;
+    let con_previa = q.recordatorio.is_some();
+    let f = ficha(&state, &u, id.into_inner(), page, Formularios::default(), con_previa).await?;
     pagina(&u, &f)
 }
 
@@ -410,10 +481,12 @@ async fn registrar(
         Err(AppError::Invalid(v)) => {
             let errores = Errores::de(v);
             debug_assert!(errores.alguno());
-            let f = ficha(&state, &u, id, 1, form, errores).await?;
-            let mut r = pagina(&u, &f)?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            let f = Formularios {
+                gestion: form,
+                errores,
+                ..Formularios::default()
+            };
+            responder(&state, &u, id, f, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Err(e) => Err(Marco::fallo(&u)(e)),
     }
@@ -421,7 +494,9 @@ async fn registrar(
 
 pub fn rutas(cfg: &mut web::ServiceConfig) {
     cfg.route("/pagadores/{id}", web::get().to(ver))
-        .route("/pagadores/{id}/gestiones", web::post().to(registrar));
+        .route("/pagadores/{id}/gestiones", web::post().to(registrar))
+        .configure(super::conciliacion::rutas)
+        .configure(super::recordatorio::rutas);
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod decisiones;
 mod factura;
 mod facturacion;
 mod importar;
+mod pagador;
 mod pagos;
 
 use std::net::TcpListener;

@@ -408,3 +408,152 @@ fn the_payers_decision_and_its_anulacion_from_the_web_refuse_other_roles_and_pre
         "{tipos:?}"
     );
 }
+
+/// A `multipart/form-data` post made by hand, as the statement form sends it (the CSRF token
+/// first, then the fields, then the file): its status and the page that came back.
+fn subir_estado(c: &Cliente, ruta: &str, campos: &[(&str, &str)], archivo: (&str, &[u8])) -> (u16, String) {
+    const LIMITE: &str = "----trazo-web-9Qp2ZbTt";
+    let mut cuerpo = Vec::new();
+    for (k, v) in campos {
+        cuerpo.extend_from_slice(
+            format!("--{LIMITE}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    cuerpo.extend_from_slice(
+        format!(
+            "--{LIMITE}\r\nContent-Disposition: form-data; name=\"archivo\"; filename=\"{}\"\r\n\
+             Content-Type: text/csv\r\n\r\n",
+            archivo.0
+        )
+        .as_bytes(),
+    );
+    cuerpo.extend_from_slice(archivo.1);
+    cuerpo.extend_from_slice(format!("\r\n--{LIMITE}--\r\n").as_bytes());
+    let r = c
+        .agente
+        .post(&format!("{}{ruta}", c.app.base))
+        .set(
+            "Cookie",
+            &format!("trazo_sesion={}", c.cookie.as_deref().unwrap_or_default()),
+        )
+        .set("Content-Type", &format!("multipart/form-data; boundary={LIMITE}"))
+        .send_bytes(&cuerpo);
+    let r = match r {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("POST {ruta}: {e}"),
+    };
+    (r.status(), r.into_string().unwrap_or_default())
+}
+
+#[test]
+fn a_payers_statement_and_reminders_are_refused_to_who_may_not_and_hidden_from_other_payers_and_prestadores() {
+    let app = TestApp::spawn_el("2026-06-30");
+    let e = app.equipo();
+    let pid = e.pagador_id.clone();
+    // One invoice owed: there is a statement to send.
+    let f = app.factura(&e, "WEB-R1", "2026-06-01");
+    app.radicar(&e, &id(&f), "RAD-R1", "2026-06-02");
+    let csv = b"numero_factura;saldo\nFX-777;1.000.000\n";
+    let c = app
+        .request(
+            "POST",
+            &format!("/api/v1/pagadores/{pid}/estados-cuenta?corte=2026-06-30&archivo=estado.csv"),
+            Some(&e.cartera),
+            Some("text/csv"),
+            Some(csv),
+        )
+        .expect(201)
+        .json();
+    let ruta = format!("/pagadores/{pid}/estados-cuenta/{}", id(&c));
+    let recibidos = || app.get("/api/v1/estados-cuenta", &e.cartera).expect(200).json()["total"].clone();
+
+    // Cartera reads it with its cause in words, and a bad row is named with the form kept.
+    let (analista, _) = usuario(&app, &e.tenant.admin, "cartera");
+    let mut cartera = Cliente::new(&app);
+    cartera.ingresar(&analista, CLAVE);
+    let p = cartera.pedir("GET", &ruta, None, &[]);
+    assert_eq!(p.status, 200);
+    assert!(p.cuerpo.contains("No registrada en Trazo"), "{}", p.cuerpo);
+    assert!(p.cuerpo.contains("-$ 1.000.000,00"), "{}", p.cuerpo);
+    let csrf = cartera
+        .pedir("GET", &format!("/pagadores/{pid}"), None, &[])
+        .campo("csrf");
+    let (st, cuerpo) = subir_estado(
+        &cartera,
+        &format!("/pagadores/{pid}/estados-cuenta"),
+        &[("csrf", &csrf), ("corte", "2026-06-30"), ("perfil", "generico")],
+        ("malo.csv", b"numero_factura;saldo\nFX-2;1.000\nFX-3;mucho\n"),
+    );
+    assert_eq!(st, 422);
+    assert!(cuerpo.contains("malo.csv, fila 3"), "{cuerpo}");
+    assert!(
+        cuerpo.contains("name=\"corte\" type=\"date\" value=\"2026-06-30\""),
+        "{cuerpo}"
+    );
+    assert_eq!(recibidos(), 1);
+    // Without a mail server the reminder is refused plainly, the address kept.
+    let p = cartera.pedir(
+        "POST",
+        &format!("/pagadores/{pid}/recordatorios"),
+        Some(&format!("csrf={csrf}&para=pagos%40eps.test&cc=&mensaje=")),
+        &[],
+    );
+    assert_eq!(p.status, 503);
+    assert!(
+        p.cuerpo.contains("No se envió: no hay servidor de correo configurado"),
+        "{}",
+        p.cuerpo
+    );
+    assert!(p.cuerpo.contains("value=\"pagos@eps.test\""), "{}", p.cuerpo);
+
+    // Under another payer of the same prestador, and for another prestador: not found.
+    let otro_pagador = id(&app.pagador(&e.tenant.admin, "adres"));
+    let p = cartera.pedir(
+        "GET",
+        &format!("/pagadores/{otro_pagador}/estados-cuenta/{}", id(&c)),
+        None,
+        &[],
+    );
+    assert_eq!(p.status, 404);
+    let otro = app.tenant();
+    let (ajeno, _) = usuario(&app, &otro.admin, "cartera");
+    let mut ajena = Cliente::new(&app);
+    ajena.ingresar(&ajeno, CLAVE);
+    assert_eq!(ajena.pedir("GET", &ruta, None, &[]).status, 404);
+    assert_eq!(ajena.pedir("GET", &format!("{ruta}.xlsx"), None, &[]).status, 404);
+
+    // The auditor reads the reconciliation, sees neither form, and a hand-made post is refused.
+    let (auditora, _) = usuario(&app, &e.tenant.admin, "auditor");
+    let mut aud = Cliente::new(&app);
+    aud.ingresar(&auditora, CLAVE);
+    assert_eq!(aud.pedir("GET", &ruta, None, &[]).status, 200);
+    let p = aud.pedir("GET", &format!("/pagadores/{pid}"), None, &[]);
+    assert_eq!(p.status, 200);
+    assert!(!p.cuerpo.contains("/recordatorios\""), "{}", p.cuerpo);
+    assert!(!p.cuerpo.contains("enctype=\"multipart/form-data\""), "{}", p.cuerpo);
+    let csrf = p.campo("csrf");
+    let p = aud.pedir(
+        "POST",
+        &format!("/pagadores/{pid}/recordatorios"),
+        Some(&format!("csrf={csrf}&para=pagos%40eps.test")),
+        &[],
+    );
+    assert_eq!(p.status, 403);
+    let (st, _) = subir_estado(
+        &aud,
+        &format!("/pagadores/{pid}/estados-cuenta"),
+        &[("csrf", &csrf), ("corte", "2026-06-30"), ("perfil", "generico")],
+        ("otro.csv", b"numero_factura;saldo\nFX-9;5.000\n"),
+    );
+    assert_eq!(st, 403);
+    // Without the session's token, not even cartera's upload is read.
+    let (st, _) = subir_estado(
+        &cartera,
+        &format!("/pagadores/{pid}/estados-cuenta"),
+        &[("corte", "2026-06-30")],
+        ("otro.csv", b"numero_factura;saldo\nFX-9;5.000\n"),
+    );
+    assert_eq!(st, 403);
+    assert_eq!(recibidos(), 1);
+}
