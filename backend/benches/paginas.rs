@@ -4,6 +4,7 @@
 //! cargo bench -p trazo --bench paginas -- demo             # the demo's data
 //! cargo bench -p trazo --bench paginas -- sqlite 1000000   # a prestador with a million invoices
 //! cargo bench -p trazo --bench paginas -- sqlite 1000000 /bandeja,/facturas   # only these pages
+//! cargo bench -p trazo --bench paginas -- sqlite 1000000 -/cartera/indicadores # all but this one
 //! ```
 //!
 //! Starts a real server on 127.0.0.1 (a random port), signs in as a cartera user through
@@ -95,15 +96,20 @@ fn medir(base: &str, cookie: &str, ruta: &str) {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
     let modo = args.first().map(String::as_str).unwrap_or("demo");
-    // The pages to time: those starting with one of these (all by default).
-    let solo: Vec<String> = args
+    // The pages to time: those starting with one of these (all by default), but not those
+    // starting with one written after a `-` (`-/cartera/indicadores`).
+    let lista: Vec<String> = args
         .get(if modo == "demo" { 1 } else { 2 })
-        .map_or_else(|| vec!["/".to_string()], |s| s.split(',').map(str::to_string).collect());
+        .map_or_else(Vec::new, |s| s.split(',').map(str::to_string).collect());
+    let (fuera, mut solo): (Vec<String>, Vec<String>) = lista.into_iter().partition(|s| s.starts_with('-'));
+    if solo.is_empty() {
+        solo.push("/".to_string());
+    }
     let dir = tempfile::tempdir().unwrap();
     let url = dir.path().join("bench.db").to_string_lossy().into_owned();
     let db = Db::connect(&url, 4).unwrap();
     let terminos = Terminos::por_defecto();
-    let (base, cookie, factura) = match modo {
+    let (base, cookie, factura, pagador) = match modo {
         "demo" => {
             let hoy = app::hoy_bogota();
             let r = app::demo::cargar(&db, &terminos, hoy).unwrap();
@@ -117,9 +123,18 @@ fn main() {
                         .map_err(app::AppError::from)
                 })
                 .unwrap();
+            let pagador = db
+                .read(|c| {
+                    use diesel::prelude::*;
+                    db::schema::pagadores::table
+                        .select(db::schema::pagadores::id)
+                        .first::<String>(c)
+                        .map_err(app::AppError::from)
+                })
+                .unwrap();
             let base = servir(&url, dir.path(), None);
             let cookie = ingresar(&base, "cartera@demo.trazo", app::demo::DEMO_PASSWORD);
-            (base, cookie, factura)
+            (base, cookie, factura, pagador)
         }
         "sqlite" => {
             let n: u64 = args.get(1).and_then(|x| x.parse().ok()).unwrap_or(1_000_000);
@@ -154,7 +169,7 @@ fn main() {
             println!("sqlite: {n} facturas generadas en {:.1} s", t0.elapsed().as_secs_f64());
             let base = servir(&url, dir.path(), Some("2026-06-30"));
             let cookie = ingresar(&base, "cartera@bench.co", "clave-larga-123");
-            (base, cookie, "f12345".to_string())
+            (base, cookie, "f12345".to_string(), "p1".to_string())
         }
         otro => panic!("modo '{otro}': se espera demo o sqlite N"),
     };
@@ -170,8 +185,10 @@ fn main() {
         "/cartera/indicadores".to_string(),
         "/cartera/glosas".to_string(),
         "/importar".to_string(),
+        format!("/pagadores/{pagador}"),
+        format!("/cartera/pagadores/{pagador}"),
     ] {
-        if solo.iter().any(|s| ruta.starts_with(s)) {
+        if solo.iter().any(|s| ruta.starts_with(s)) && !fuera.iter().any(|s| ruta.starts_with(&s[1..])) {
             medir(&base, &cookie, &ruta);
         }
     }

@@ -346,14 +346,20 @@ pub fn grupos_al_corte(
 ) -> QueryResult<Vec<Grupo>> {
     let camino = match camino {
         Camino::Elegir => {
-            // Counting stops at the smaller side, so deciding costs little.
-            const TOPE: i64 = 250_000;
-            let despues = contar_movimientos(c, prestador_id, corte, true, TOPE)?;
-            let antes = contar_movimientos(c, prestador_id, corte, false, despues + 1)?;
-            if antes < despues {
-                Camino::Directo
-            } else {
-                Camino::Reciente
+            // Both sides are counted up to a limit that grows until one side falls short of
+            // it: deciding costs in proportion to the smaller side, not to the whole ledger.
+            let mut tope = 10_000;
+            loop {
+                let despues = contar_movimientos(c, prestador_id, corte, true, tope)?;
+                let antes = contar_movimientos(c, prestador_id, corte, false, tope)?;
+                if despues < tope || antes < tope {
+                    break if antes < despues {
+                        Camino::Directo
+                    } else {
+                        Camino::Reciente
+                    };
+                }
+                tope *= 4;
             }
         }
         otro => otro,
