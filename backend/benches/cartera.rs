@@ -122,7 +122,7 @@ fn main() {
         )
     };
     // The straightforward computation the fast one is measured against (same figures: the
-    // property test in backend/tests/cartera_rapida.rs).
+    // property test in tests/tests/e2e/cartera_rapida.rs).
     let directo = |corte: NaiveDate| {
         let limites = [30, 60, 90, 180, 360].map(|d| corte - chrono::Duration::days(d));
         let silencio = cartera::silencio(&terminos.reglas);

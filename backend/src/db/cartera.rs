@@ -298,7 +298,7 @@ const GRUPO_F: &str = "f.pagador_id, f.fecha_expedicion, COALESCE(f.fecha_radica
      COALESCE(f.fecha_limite_pago, '9999-12-31'), f.estado = 'devuelta'";
 
 /// How [`grupos_al_corte`] reaches the balances at a cut-off; both give the same figures
-/// (proved by the property test in `backend/tests/cartera_rapida.rs`).
+/// (proved by the property test in `tests/tests/e2e/cartera_rapida.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Camino {
     /// The ledger summed up to the cut-off, invoice by invoice: reads every movement before it.

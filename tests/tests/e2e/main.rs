@@ -3,6 +3,7 @@
 //! `trazo_tests` library; snapshots of large answers are in `snapshots/`.
 
 mod acceso;
+mod cartera_rapida;
 mod ciclo;
 mod cobro;
 mod correcciones;

@@ -7,7 +7,7 @@
 //! at random cut-offs, by both base dates, with silence on and off, and with each filter.
 //!
 //! On SQLite by default; on PostgreSQL when `TEST_DATABASE_URL` names a database (`.ci/run`).
-//! A failing history prints its seed: `CARTERA_SEMILLA=<seed> cargo test -p trazo --test cartera_rapida`.
+//! A failing history prints its seed: `CARTERA_SEMILLA=<seed> cargo test -p trazo-tests cartera_rapida`.
 
 use chrono::{Duration, NaiveDate};
 use diesel::connection::SimpleConnection;
