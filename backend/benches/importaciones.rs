@@ -9,6 +9,7 @@
 //! Each run uses a fresh SQLite database in a temporary folder and prints its figures and the
 //! process's peak resident memory (VmHWM). Results are recorded in BENCHMARKS.md.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use chrono::NaiveDate;
@@ -26,6 +27,71 @@ use trazo_importers::sheets::Perfil;
 
 const NIT_PRESTADOR: &str = "900123456";
 const NIT_PAGADOR: &str = "800250119";
+
+/// The phases the import logs (`import phase`, fase and ms), kept to print beside the totals.
+static FASES: Mutex<Vec<(String, f64)>> = Mutex::new(Vec::new());
+
+struct CapturaFases;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for CapturaFases {
+    fn on_event(&self, evento: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        #[derive(Default)]
+        struct Campos {
+            fase: Option<String>,
+            ms: Option<f64>,
+        }
+        impl tracing::field::Visit for Campos {
+            fn record_str(&mut self, campo: &tracing::field::Field, valor: &str) {
+                if campo.name() == "fase" {
+                    self.fase = Some(valor.to_string());
+                }
+            }
+            fn record_f64(&mut self, campo: &tracing::field::Field, valor: f64) {
+                if campo.name() == "ms" {
+                    self.ms = Some(valor);
+                }
+            }
+            fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
+        }
+        let mut c = Campos::default();
+        evento.record(&mut c);
+        if let (Some(fase), Some(ms)) = (c.fase, c.ms) {
+            FASES.lock().unwrap().push((fase, ms));
+        }
+    }
+}
+
+/// The phases logged so far, in order, forgetting them.
+fn fases_tomar() -> Vec<(String, f64)> {
+    std::mem::take(&mut *FASES.lock().unwrap())
+}
+
+/// What a Python reader printed: (rows, seconds, peak MiB), or why there is none.
+fn lector_python(script: &str, ruta: &str) -> Result<(u64, f64, f64), String> {
+    let o = std::process::Command::new("python3")
+        .arg(format!("{}/../bench/{script}", env!("CARGO_MANIFEST_DIR")))
+        .arg(ruta)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !o.status.success() {
+        return Err(String::from_utf8_lossy(&o.stderr)
+            .lines()
+            .last()
+            .unwrap_or("")
+            .to_string());
+    }
+    let texto = String::from_utf8_lossy(&o.stdout);
+    let campo = |k: &str| {
+        texto
+            .split_whitespace()
+            .find_map(|p| p.strip_prefix(k).and_then(|v| v.strip_prefix('=')))
+            .and_then(|v| v.parse::<f64>().ok())
+    };
+    match (campo("filas"), campo("segundos"), campo("pico_mib")) {
+        (Some(f), Some(s), Some(m)) => Ok((f as u64, s, m)),
+        _ => Err(format!("unexpected output: {texto}")),
+    }
+}
 
 fn hoy() -> NaiveDate {
     "2026-11-20".parse().unwrap()
@@ -235,6 +301,7 @@ fn bench_glosas(filas: usize) {
     let ruta = format!("{}/../bench/glosas_{filas}.xlsx", env!("CARGO_MANIFEST_DIR"));
     std::fs::write(&ruta, &bytes).unwrap();
     let mb = bytes.len() as f64 / 1e6;
+    fases_tomar();
     let (s, v) = correr(
         &e,
         &e.cartera,
@@ -245,27 +312,41 @@ fn bench_glosas(filas: usize) {
         })],
     );
     assert_eq!(v.creados as usize, filas, "{:?}", v.errores.first());
+    let fases = fases_tomar();
+    let lectura = fases
+        .iter()
+        .filter(|(f, _)| f == "lectura")
+        .map(|(_, ms)| ms)
+        .sum::<f64>()
+        / 1000.0;
+    let pico = memoria_pico_mib();
     println!(
-        "glosas_xlsx end to end: {filas} rows ({mb:.1} MB) in {s:.2} s = {:.0} rows/s; peak memory {:.0} MiB",
+        "glosas_xlsx end to end: {filas} rows ({mb:.1} MB) in {s:.2} s = {:.0} rows/s; reading phase {lectura:.3} s; peak memory {pico:.0} MiB",
         filas as f64 / s,
-        memoria_pico_mib()
     );
-    match std::process::Command::new("python3")
-        .arg(format!("{}/../bench/pandas_read.py", env!("CARGO_MANIFEST_DIR")))
-        .arg(&ruta)
-        .output()
-    {
-        Ok(o) if o.status.success() => {
-            let texto = String::from_utf8_lossy(&o.stdout);
-            if let Some(p) = texto.split_whitespace().last().and_then(|x| x.parse::<f64>().ok()) {
-                println!("pandas.read_excel of the same file: {p:.2} s; Trazo's whole import is {:.1}x faster than pandas only reading it", p / s);
-            }
-        }
-        Ok(o) => println!(
-            "pandas not measured: {}",
-            String::from_utf8_lossy(&o.stderr).lines().last().unwrap_or("")
+    println!(
+        "phases (ms): {}",
+        fases
+            .iter()
+            .map(|(f, ms)| format!("{f} {ms:.0}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    match lector_python("pandas_read.py", &ruta) {
+        Ok((n, p, m)) => println!(
+            "pandas.read_excel (openpyxl) of the same file: {n} rows in {p:.2} s, peak memory {m:.0} MiB; \
+             Trazo's whole import is {:.2}x faster than pandas only reading it",
+            p / s
         ),
-        Err(err) => println!("pandas not measured: {err}"),
+        Err(e) => println!("pandas not measured: {e}"),
+    }
+    match lector_python("polars_read.py", &ruta) {
+        Ok((n, p, m)) => println!(
+            "polars.read_excel (calamine) of the same file: {n} rows in {p:.3} s, peak memory {m:.0} MiB; \
+             Trazo's reading phase takes {:.2}x polars' time (at most 1.00 is as fast)",
+            lectura / p
+        ),
+        Err(e) => println!("polars not measured: {e}"),
     }
 }
 
@@ -295,12 +376,19 @@ fn bench_parse() {
 }
 
 fn main() {
-    // RUST_LOG=trazo=debug shows the time of each phase of an import.
-    if std::env::var("RUST_LOG").is_ok() {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .with_writer(std::io::stderr)
-            .init();
+    // The phases of an import are always kept (and printed); RUST_LOG=trazo=debug also logs them
+    // as they happen.
+    {
+        use tracing_subscriber::prelude::*;
+        let registro = std::env::var("RUST_LOG").ok().map(|_| {
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_filter(tracing_subscriber::EnvFilter::from_default_env())
+        });
+        let fases = CapturaFases.with_filter(
+            tracing_subscriber::filter::Targets::new().with_target("trazo::app::importaciones", tracing::Level::DEBUG),
+        );
+        tracing_subscriber::registry().with(fases).with(registro).init();
     }
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
     let n = |d: u64| args.get(1).and_then(|x| x.parse().ok()).unwrap_or(d);

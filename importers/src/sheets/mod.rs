@@ -228,23 +228,33 @@ pub fn glosas(bytes: &[u8], archivo: &str, perfil: &Perfil) -> Lectura<FilaGlosa
     // lines of one invoice glosed alike are not taken for a repetition). The repetition is its
     // only problem: it is not checked again against its invoice (which would also say that the
     // two go over what is left to glose).
-    let mut vistas: HashMap<(String, String, Decimal, NaiveDate, Option<i32>), usize> =
+    // Keys borrowed from the rows: no copy of two texts per row.
+    let mut vistas: HashMap<(&str, &str, Decimal, NaiveDate, Option<i32>), usize> =
         HashMap::with_capacity(glosas.len());
-    glosas.retain(|g| {
+    let mut repetidas = vec![false; glosas.len()];
+    for (i, g) in glosas.iter().enumerate() {
         let clave = (
-            g.numero_factura.clone(),
-            g.codigo.clone(),
+            g.numero_factura.as_str(),
+            g.codigo.as_str(),
             g.valor,
             g.fecha_formulacion,
             g.item,
         );
-        if let Some(&primera) = vistas.get(&clave) {
-            errores.push(repetida(archivo, g.fila, primera));
-            false
-        } else {
-            vistas.insert(clave, g.fila);
-            true
+        match vistas.entry(clave) {
+            std::collections::hash_map::Entry::Occupied(o) => {
+                errores.push(repetida(archivo, g.fila, *o.get()));
+                repetidas[i] = true;
+            }
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(g.fila);
+            }
         }
+    }
+    drop(vistas);
+    let mut i = 0;
+    glosas.retain(|_| {
+        i += 1;
+        !repetidas[i - 1]
     });
     terminar(glosas, incompletas, errores)
 }
@@ -601,8 +611,9 @@ fn recorrer(
         }
         Formato::Xlsx => {
             let mut libro = tabla::abrir_xlsx(bytes, archivo).map_err(|e| vec![e])?;
+            let con_combinadas = tabla::xlsx_con_combinadas(bytes);
             for nombre in libro.sheet_names() {
-                let hoja = tabla::hoja_xlsx(&mut libro, &nombre, archivo).map_err(|e| vec![e])?;
+                let hoja = tabla::hoja_xlsx(&mut libro, &nombre, archivo, con_combinadas).map_err(|e| vec![e])?;
                 if let Some(errores) = leer_hoja(&hoja, &buscado, tipo, archivo, &mut mejor, &mut leer_fila) {
                     return Ok(errores);
                 }

@@ -337,30 +337,101 @@ impl Hoja for HojaXlsx<'_> {
     }
 }
 
-/// Reads one sheet of an xlsx workbook, with its merged regions filled.
+/// Whether an xlsx may hold merged regions: some part of the package other than its shared
+/// strings names a `mergeCell`. calamine finds a sheet's merges only by parsing the whole sheet
+/// a second time (as long as reading its cells, for a sheet of 100,000 rows); the text search
+/// over the unzipped parts takes a tenth of that. A false "yes" (the word inside a text) only
+/// costs that parse; an unreadable package says yes and leaves the error to calamine.
+pub(crate) fn xlsx_con_combinadas(bytes: &[u8]) -> bool {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return true;
+    };
+    let buscador = memchr::memmem::Finder::new(b"mergeCell");
+    let solapa = b"mergeCell".len() - 1;
+    let mut buf = vec![0u8; 1 << 16];
+    for i in 0..zip.len() {
+        let Ok(mut parte) = zip.by_index(i) else {
+            return true;
+        };
+        let nombre = parte.name().unwrap_or_default();
+        if !nombre.ends_with(".xml") || nombre.ends_with("sharedStrings.xml") {
+            continue;
+        }
+        // Chunk by chunk, keeping the end of the last one so a word split between two is found.
+        let mut guardados = 0;
+        loop {
+            let n = match std::io::Read::read(&mut parte, &mut buf[guardados..]) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) => return true,
+            };
+            let hasta = guardados + n;
+            if buscador.find(&buf[..hasta]).is_some() {
+                return true;
+            }
+            let desde = hasta.saturating_sub(solapa);
+            buf.copy_within(desde..hasta, 0);
+            guardados = hasta - desde;
+        }
+    }
+    false
+}
+
+/// Reads one sheet of an xlsx workbook, with its merged regions filled when the workbook may
+/// have some ([`xlsx_con_combinadas`]).
 pub(crate) fn hoja_xlsx<'l>(
     libro: &'l mut Xlsx<Lector<'_>>,
     nombre: &str,
     archivo: &str,
+    con_combinadas: bool,
 ) -> Result<HojaXlsx<'l>, ImportError> {
     let danada = move |e: String| ilegible(archivo, Formato::Xlsx, &format!("la hoja «{nombre}» está dañada ({e})"));
     sin_panico(archivo, Formato::Xlsx, move || {
         // Before the cells: the cell reader keeps the workbook borrowed.
-        let regiones = libro.merge_cells_by_sheet_name(nombre).unwrap_or_default();
+        let regiones = if con_combinadas {
+            libro.merge_cells_by_sheet_name(nombre).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         let mut lector = libro
             .worksheet_cells_reader(nombre)
             .map_err(|e| danada(e.to_string()))?;
-        let mut celdas: Vec<(u32, u32, DataRef<'l>)> = Vec::new();
-        let mut ordenadas = true;
+        // Cells in the sheet's order (as every writer known writes them) go straight into the
+        // sparse sheet; a sheet out of order, or with merges to fill, takes the long way.
+        let mut hoja = HojaXlsx {
+            celdas: Vec::new(),
+            filas: Vec::new(),
+        };
+        let mut desordenadas: Option<Vec<(u32, u32, DataRef<'l>)>> = None;
+        let mut ultima: Option<(u32, u32)> = None;
         while let Some(celda) = lector.next_cell().map_err(|e| danada(e.to_string()))? {
             if matches!(celda.get_value(), DataRef::Empty) {
                 continue;
             }
             let (f, c) = celda.get_position();
-            ordenadas &= celdas.last().is_none_or(|&(fa, ca, _)| (f, c) > (fa, ca));
-            celdas.push((f, c, celda.get_value().clone()));
+            let valor = celda.get_value().clone();
+            if let Some(v) = desordenadas.as_mut() {
+                v.push((f, c, valor));
+                continue;
+            }
+            if ultima.is_some_and(|u| (f, c) <= u) {
+                let mut v = hoja.trios();
+                v.push((f, c, valor));
+                desordenadas = Some(v);
+                continue;
+            }
+            ultima = Some((f, c));
+            if hoja.filas.last().is_none_or(|&(fa, _)| fa != f) {
+                hoja.filas.push((f, hoja.celdas.len()));
+            }
+            hoja.celdas.push((c, valor));
         }
-        if !ordenadas {
+        let desordenada = desordenadas.is_some();
+        if !desordenada && regiones.is_empty() {
+            return Ok(hoja);
+        }
+        let mut celdas = desordenadas.unwrap_or_else(|| hoja.trios());
+        if desordenada {
             // A file written out of order: the last value written for a cell wins.
             celdas.reverse();
             celdas.sort_by_key(|&(f, c, _)| (f, c));
@@ -377,6 +448,23 @@ pub(crate) fn hoja_xlsx<'l>(
         }
         Ok(HojaXlsx { celdas: solo, filas })
     })
+}
+
+impl<'l> HojaXlsx<'l> {
+    /// The cells as (row, column, value), emptying the sheet.
+    fn trios(&mut self) -> Vec<(u32, u32, DataRef<'l>)> {
+        let celdas = std::mem::take(&mut self.celdas);
+        let filas = std::mem::take(&mut self.filas);
+        let mut out = Vec::with_capacity(celdas.len());
+        let mut k = 0;
+        for (i, (c, v)) in celdas.into_iter().enumerate() {
+            while k + 1 < filas.len() && filas[k + 1].1 <= i {
+                k += 1;
+            }
+            out.push((filas[k].0, c, v));
+        }
+        out
+    }
 }
 
 /// calamine gives a merged region's value in its first cell only; the clerk sees it in every cell

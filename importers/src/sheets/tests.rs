@@ -1409,3 +1409,38 @@ fn cien_mil_filas_en_release() {
     }
     assert!(mejor < 2.0, "{mejor} s");
 }
+
+/// A sheet written out of order (rows and cells), with a cell written twice: read in the
+/// sheet's order, the last value written for a cell winning. Every known writer writes in
+/// order, and the reader takes a faster path then; this is the other one.
+#[test]
+fn an_xlsx_written_out_of_order_is_read_in_the_sheets_order() {
+    use std::io::{Read, Write};
+    let base = xlsx(&[ENCABEZADO_GENERICO, &[C::S("FE0")]]);
+    let hoja = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="3"><c r="B3" t="inlineStr"><is><t>TA0201</t></is></c><c r="A3" t="inlineStr"><is><t>FE2</t></is></c><c r="C3"><v>20</v></c><c r="D3" t="inlineStr"><is><t>02/03/2024</t></is></c></row>
+<row r="1"><c r="A1" t="inlineStr"><is><t>numero_factura</t></is></c><c r="B1" t="inlineStr"><is><t>codigo</t></is></c><c r="C1" t="inlineStr"><is><t>valor</t></is></c><c r="D1" t="inlineStr"><is><t>fecha_formulacion</t></is></c></row>
+<row r="2"><c r="A2" t="inlineStr"><is><t>FE1</t></is></c><c r="B2" t="inlineStr"><is><t>FA0101</t></is></c><c r="C2"><v>5</v></c><c r="C2"><v>10</v></c><c r="D2" t="inlineStr"><is><t>01/03/2024</t></is></c></row>
+</sheetData></worksheet>"#;
+    let mut origen = zip::ZipArchive::new(std::io::Cursor::new(base)).unwrap();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..origen.len() {
+        let mut parte = origen.by_index(i).unwrap();
+        let nombre = parte.name().unwrap_or_default().to_string();
+        let mut bytes = Vec::new();
+        parte.read_to_end(&mut bytes).unwrap();
+        if nombre == "xl/worksheets/sheet1.xml" {
+            bytes = hoja.as_bytes().to_vec();
+        }
+        w.start_file(nombre, zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    let libro = w.finish().unwrap().into_inner();
+    let glosas = leer_glosas(&libro, "g.xlsx", &Perfil::generico()).unwrap();
+    let vistas: Vec<(usize, &str, &str, Decimal)> = glosas
+        .iter()
+        .map(|g| (g.fila, g.numero_factura.as_str(), g.codigo.as_str(), g.valor))
+        .collect();
+    assert_eq!(vistas, [(2, "FE1", "FA0101", d("10")), (3, "FE2", "TA0201", d("20"))]);
+}

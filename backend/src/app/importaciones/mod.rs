@@ -701,9 +701,13 @@ pub fn ejecutar(
             )
         }
     };
+    let mut fases = motor::Fases::empezar();
     marcar_progreso(id, None);
     terminar(cx, id, estado, total, &resumen, &errores)?;
-    obtener(cx.db, actor, id)
+    fases.marcar("registro");
+    let v = obtener(cx.db, actor, id);
+    fases.marcar("vista");
+    v
 }
 
 /// Records how run `id` ended (which also lets its upload go).
