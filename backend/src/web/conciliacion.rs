@@ -16,7 +16,7 @@ use serde::Deserialize;
 use super::formato::{fecha, fecha_o_guion, pesos, tamano};
 use super::pagador::{responder, Formularios};
 use super::sesion::{con_aviso, exigir_csrf, pagina, Usuario};
-use super::{ErrorWeb, Marco};
+use super::{subida, ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::estados_cuenta::{self, Conciliacion, FilaConciliacion};
 use crate::app::{importaciones, AppError};
@@ -71,22 +71,8 @@ pub fn causa(c: CausaDiferencia) -> (&'static str, &'static str) {
 // ---------------------------------------------------------------------------------------
 // POST /pagadores/{id}/estados-cuenta
 
-/// The largest text field of the form that is kept (a CSRF token, a date, a profile).
-const CAMPO_MAXIMO: usize = 4096;
-
-/// How much of a file bigger than the limit is read past it and dropped, at least, so that the
-/// browser gets the form back (one answered mid-upload shows a broken connection).
-const DRENAJE: usize = 64 * 1024 * 1024;
-
 /// Row errors listed under the file; a sheet wrong throughout is not listed to its end.
 const ERRORES_MAXIMOS: usize = 30;
-
-fn ilegible(e: impl std::fmt::Display) -> ErrorWeb {
-    ErrorWeb::App(AppError::invalid(
-        "(formulario)",
-        format!("no se pudo leer el formulario enviado: {e}"),
-    ))
-}
 
 /// Receives the payer's statement from the form: checked as the API checks it (size, what the
 /// sheet describes, the profile) and reconciled by `estados_cuenta::recibir`. The CSRF token
@@ -106,46 +92,18 @@ async fn recibir(
     let mut archivo: Option<(String, Vec<u8>)> = None;
     let mut demasiado: Option<String> = None;
     while let Some(campo) = partes.next().await {
-        let mut campo = campo.map_err(ilegible)?;
+        let mut campo = campo.map_err(subida::ilegible)?;
         let nombre = campo.name().unwrap_or_default().to_string();
         if nombre == "archivo" {
             exigir_csrf(&req, &u, csrf.as_deref().unwrap_or_default())?;
-            let nombre_archivo = campo
-                .content_disposition()
-                .and_then(|c| c.get_filename())
-                .unwrap_or_default()
-                .to_string();
-            let mut bytes = Vec::new();
-            let mut leidos = 0usize;
-            while let Some(trozo) = campo.next().await {
-                let trozo = trozo.map_err(ilegible)?;
-                leidos += trozo.len();
-                if leidos > maximo.saturating_mul(2).max(maximo.saturating_add(DRENAJE)) {
-                    return Err(Marco::fallo(&u)(AppError::Excedido(format!(
-                        "«{nombre_archivo}» pesa más de {}, el máximo que recibe este servidor",
-                        tamano(maximo)
-                    ))));
-                }
-                if leidos > maximo {
-                    bytes = Vec::new();
-                } else {
-                    bytes.extend_from_slice(&trozo);
-                }
-            }
-            if leidos > maximo {
-                demasiado = Some(nombre_archivo);
-            } else if !nombre_archivo.is_empty() {
-                archivo = Some((nombre_archivo, bytes));
+            let a = subida::archivo(&mut campo, maximo, &u).await?;
+            if a.demasiado {
+                demasiado = Some(a.nombre);
+            } else if !a.nombre.is_empty() {
+                archivo = Some((a.nombre, a.bytes));
             }
         } else {
-            let mut v = Vec::new();
-            while let Some(trozo) = campo.next().await {
-                let trozo = trozo.map_err(ilegible)?;
-                if v.len() + trozo.len() <= CAMPO_MAXIMO {
-                    v.extend_from_slice(&trozo);
-                }
-            }
-            let v = String::from_utf8_lossy(&v).trim().to_string();
+            let v = subida::texto(&mut campo).await?;
             match nombre.as_str() {
                 "csrf" => csrf = Some(v),
                 "corte" => form.corte = v,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::formato::{fecha, fecha_hora, pesos, tamano};
 use super::sesion::{con_aviso, exigir_csrf, pagina, Usuario};
-use super::{html, ErrorWeb, Marco};
+use super::{html, subida, ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::importaciones::{
     self, ConsultaImportaciones, EstadoImportacion, ImportacionVista, Opciones, Subida, TipoImportacion,
@@ -318,28 +318,6 @@ async fn historial_xlsx(
     Ok(r)
 }
 
-/// The largest text field of the upload form that is kept (a CSRF token, a type, a profile).
-const CAMPO_MAXIMO: usize = 4096;
-
-/// How much of an upload bigger than the limit is read past it and dropped, at least, so that
-/// the browser gets the form back.
-const DRENAJE: usize = 64 * 1024 * 1024;
-
-/// The uploaded file.
-struct Archivo {
-    nombre: String,
-    bytes: Vec<u8>,
-    /// Bigger than the server takes: its bytes were read and dropped.
-    demasiado: bool,
-}
-
-fn ilegible(e: impl std::fmt::Display) -> ErrorWeb {
-    ErrorWeb::App(AppError::invalid(
-        "(formulario)",
-        format!("no se pudo leer el formulario enviado: {e}"),
-    ))
-}
-
 /// Starts an import from the form: the same checks and run as `POST /api/v1/importaciones`.
 /// The CSRF token comes inside the multipart body, before the file; the file is read only
 /// after it was checked and who may import that kind was asked (a refused upload is not
@@ -354,58 +332,21 @@ async fn subir(
     let actor = u.sesion.actor.clone();
     let mut csrf: Option<String> = None;
     let mut form = Formulario::default();
-    let mut archivo: Option<Archivo> = None;
+    let mut archivo: Option<subida::Archivo> = None;
     while let Some(campo) = partes.next().await {
-        let mut campo = campo.map_err(ilegible)?;
+        let mut campo = campo.map_err(subida::ilegible)?;
         let nombre = campo.name().unwrap_or_default().to_string();
         if nombre == "archivo" {
             exigir_csrf(&req, &u, csrf.as_deref().unwrap_or_default())?;
             if let Ok(t) = form.tipo.parse::<TipoImportacion>() {
                 importaciones::exigir_rol(&actor, t).map_err(Marco::fallo(&u))?;
             }
-            let nombre_archivo = campo
-                .content_disposition()
-                .and_then(|c| c.get_filename())
-                .unwrap_or_default()
-                .to_string();
-            let mut a = Archivo {
-                nombre: nombre_archivo,
-                bytes: Vec::new(),
-                demasiado: false,
-            };
-            let mut leidos = 0usize;
-            while let Some(trozo) = campo.next().await {
-                let trozo = trozo.map_err(ilegible)?;
-                leidos += trozo.len();
-                if a.demasiado {
-                    // Read on to the end so that the browser gets the form back (one that is
-                    // answered mid-upload shows a broken connection), but not forever.
-                    if leidos > maximo.saturating_mul(2).max(maximo.saturating_add(DRENAJE)) {
-                        return Err(Marco::fallo(&u)(AppError::Excedido(format!(
-                            "«{}» pesa más de {}, el máximo que recibe este servidor",
-                            a.nombre,
-                            tamano(maximo)
-                        ))));
-                    }
-                } else if leidos > maximo {
-                    a.demasiado = true;
-                    a.bytes = Vec::new();
-                } else {
-                    a.bytes.extend_from_slice(&trozo);
-                }
-            }
+            let a = subida::archivo(&mut campo, maximo, &u).await?;
             if !a.nombre.is_empty() {
                 archivo = Some(a);
             }
         } else {
-            let mut v = Vec::new();
-            while let Some(trozo) = campo.next().await {
-                let trozo = trozo.map_err(ilegible)?;
-                if v.len() + trozo.len() <= CAMPO_MAXIMO {
-                    v.extend_from_slice(&trozo);
-                }
-            }
-            let v = String::from_utf8_lossy(&v).trim().to_string();
+            let v = subida::texto(&mut campo).await?;
             match nombre.as_str() {
                 "csrf" => csrf = Some(v),
                 "tipo" => form.tipo = v,

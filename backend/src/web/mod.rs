@@ -25,6 +25,7 @@ pub mod pagos;
 pub mod radicacion;
 pub mod recordatorio;
 pub mod sesion;
+pub mod subida;
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
