@@ -163,7 +163,8 @@ fn main() {
             let t0 = Instant::now();
             db.write(|c| {
                 use diesel::connection::SimpleConnection;
-                Ok::<_, app::AppError>(c.batch_execute(&datos::cartera(true, n, &prestador))?)
+                c.batch_execute(&datos::cartera(true, n, &prestador))?;
+                Ok::<_, app::AppError>(c.batch_execute(&datos::eventos(true, n, &prestador, &actor.usuario_id))?)
             })
             .unwrap();
             println!("sqlite: {n} facturas generadas en {:.1} s", t0.elapsed().as_secs_f64());

@@ -145,6 +145,17 @@ pub fn restaurar(url: &str, origen: &Path, forzar: bool) -> anyhow::Result<Resta
         let mut c = abrir(&temporal)?;
         c.run_pending_migrations(SQLITE_MIGRATIONS)
             .map_err(|e| anyhow::anyhow!("no se pudo poner al día el esquema de {}: {e}", origen.display()))?;
+        // The search index points at rowids, which a copy by VACUUM INTO may renumber.
+        diesel::connection::SimpleConnection::batch_execute(
+            &mut c,
+            "INSERT INTO facturas_busqueda (facturas_busqueda) VALUES ('rebuild')",
+        )
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "no se pudo reconstruir el índice de búsqueda de {}: {e}",
+                origen.display()
+            )
+        })?;
         drop(c);
         let conteos = conteos(&temporal)?;
         // Checked again just before the swap: the server may have been started meanwhile.
@@ -190,7 +201,9 @@ pub fn conteos(ruta: &Path) -> anyhow::Result<Conteos> {
     }
     let mut c = abrir(ruta)?;
     let tablas: Vec<Nombre> = diesel::sql_query(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+        // The search index and its shadow tables are derived from `facturas`, not data.
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+         AND name NOT LIKE 'facturas\\_busqueda%' ESCAPE '\\' ORDER BY name",
     )
     .load(&mut c)?;
     tablas

@@ -158,6 +158,23 @@ fn an_invoice_is_found_by_number_radicado_or_whole_cufe_not_by_a_fragment_of_the
     assert_eq!(numeros("rad-2026-0077"), ["FEV-000812"], "the radicado, any case");
     assert_eq!(numeros(cufe), ["FEV-000812"], "the whole CUFE");
     assert!(numeros("c3d4").is_empty(), "a fragment of the CUFE finds nothing");
+    // From three characters the search answers from an index: the same substrings.
+    assert_eq!(numeros("v-0009"), ["FEV-000999"], "a fragment in the middle, any case");
+    assert_eq!(
+        numeros("fev-000"),
+        ["FEV-000999", "FEV-000812"],
+        "both, newest number first"
+    );
+    assert_eq!(numeros("20"), ["FEV-000812"], "two characters: read without the index");
+    assert!(
+        numeros("FEV-0008120").is_empty(),
+        "more than the number is not the number"
+    );
+    // The index follows the invoice: its radicado as recorded now, not as it was.
+    let otra = app.factura(&e, "FEV-001000", "2026-05-04");
+    assert!(numeros("rad-2026-0078").is_empty());
+    app.radicar(&e, otra["id"].as_str().unwrap(), "RAD-2026-0078", "2026-05-07");
+    assert_eq!(numeros("rad-2026-0078"), ["FEV-001000"]);
 }
 
 #[test]

@@ -1,0 +1,5 @@
+DROP INDEX facturas_cufe_minusculas;
+DROP TRIGGER facturas_busqueda_cambio;
+DROP TRIGGER facturas_busqueda_baja;
+DROP TRIGGER facturas_busqueda_alta;
+DROP TABLE facturas_busqueda;
