@@ -38,6 +38,9 @@ mod datos;
 const CLAVE: &str = "clave-larga-123";
 const CARTERA: usize = 40;
 const FINANZAS: usize = 10;
+/// A person's pause between two clicks, in milliseconds (uniform): reading the page, typing
+/// the next answer. Five seconds on average.
+const PAUSA_MS: (u64, u64) = (2000, 8000);
 /// The data's today (`comun/datos.rs`); the servers take it as theirs.
 const HOY: &str = "2026-06-30";
 
@@ -621,7 +624,7 @@ fn usuarios(d: &Datos, segundos: u64, servidores: usize) {
                     }
                     drop(reg);
                     // A person reads what came back before the next click.
-                    std::thread::sleep(Duration::from_millis(p.rng.gen_range(200..800)));
+                    std::thread::sleep(Duration::from_millis(p.rng.gen_range(PAUSA_MS.0..PAUSA_MS.1)));
                 }
             })
         })

@@ -38,6 +38,8 @@ pub fn cartera(sqlite: bool, n: u64, prestador: &str) -> String {
                    CASE WHEN n % 10 = 0 THEN NULL ELSE {vence} END,
                    100000 + (n % 97) * 10000, 0
            FROM s;
+         INSERT INTO radicaciones (id, prestador_id, factura_id, numero_radicado, fecha, creado_en)
+           {serie} SELECT 'r' || n, '{prestador}', 'f' || n, 'R-' || n, {rad}, {ahora} FROM s WHERE n % 10 <> 0;
          INSERT INTO movimientos (id, prestador_id, factura_id, tipo, valor, fecha, creado_en)
            {serie} SELECT 'mc' || n, '{prestador}', 'f' || n, 'cargo', 100000 + (n % 97) * 10000, {exp}, {ahora} FROM s;
          INSERT INTO movimientos (id, prestador_id, factura_id, tipo, valor, fecha, creado_en)

@@ -260,22 +260,29 @@ const INTENTO_DE_ESCRITURA: Duration = Duration::from_secs(2);
 /// ~5 s for 10,000 DIAN invoices (BENCHMARKS.md), growing with the size of the run.
 pub const ESPERA_DE_ESCRITURA: Duration = Duration::from_secs(300);
 
+/// SQLite's page cache of a reading connection, in KiB (negative, as the pragma takes it).
+const CACHE_LECTURA: i32 = -8192;
+/// ... and of the one writing: a large import's transaction spilled dirty pages to the WAL and
+/// read index pages back many times over with less than 64 MiB. One write at a time holds it.
+const CACHE_ESCRITURA: i32 = -65536;
+
 #[derive(Debug)]
 struct SqlitePragmas;
 
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
         if let AnyConnection::Sqlite(c) = conn {
-            // A 64 MiB page cache (the default is 2 MiB): a large import's transaction spilled
-            // dirty pages to the WAL and read index pages back many times over. Memory is
-            // taken only as pages are used.
+            // An 8 MiB page cache per connection (the default is 2 MiB): the pool's readers
+            // at a million invoices fill theirs, and eight of 64 MiB made a server of a
+            // gigabyte (BENCHMARKS.md, issue 17); the file's pages stay in the system's cache
+            // anyway. A write raises its own to [`CACHE_ESCRITURA`] while it lasts.
             //
             // busy_timeout makes SQLite wait (not fail) for a lock another process holds: reads
             // hardly ever need it under WAL; writes take the lock with BEGIN IMMEDIATE
             // (`Db::write`), so the wait applies to them too.
             c.batch_execute(&format!(
                 "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {}; PRAGMA synchronous = NORMAL; \
-                 PRAGMA cache_size = -65536;",
+                 PRAGMA cache_size = {CACHE_LECTURA};",
                 INTENTO_DE_ESCRITURA.as_millis()
             ))
             .map_err(diesel::r2d2::Error::QueryError)?;
@@ -368,8 +375,14 @@ impl Db {
         match self.backend {
             Backend::Postgres => conn.transaction(|c| f(c)),
             Backend::Sqlite => {
-                self.empezar_escritura_sqlite(&mut conn)?;
-                terminar_transaccion(&mut conn, f)
+                cache_sqlite(&mut conn, CACHE_ESCRITURA)?;
+                let r = self
+                    .empezar_escritura_sqlite(&mut conn)
+                    .map_err(E::from)
+                    .and_then(|()| terminar_transaccion(&mut conn, f));
+                // Shrinking frees the pages beyond the reader's size.
+                cache_sqlite(&mut conn, CACHE_LECTURA)?;
+                r
             }
         }
     }
@@ -466,6 +479,10 @@ impl Db {
 
 /// Runs `f` in the transaction just opened on `conn` and commits it, or rolls it back when
 /// `f` fails (what `Connection::transaction` does after its own BEGIN).
+fn cache_sqlite(conn: &mut AnyConnection, kib: i32) -> Result<(), diesel::result::Error> {
+    conn.batch_execute(&format!("PRAGMA cache_size = {kib}"))
+}
+
 fn terminar_transaccion<T, E>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,

@@ -8,7 +8,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::formato::{dias_habiles, fecha, palabras, pesos};
-use super::sesion::{pagina, Usuario};
+use super::sesion::{en_bloque, pagina, Usuario};
 use super::{ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::reportes::{self, ConsultaAlertas, TipoAlerta};
@@ -62,8 +62,8 @@ struct Bandeja {
     otras: usize,
     otra_vista: String,
     filas: Vec<FilaAlerta>,
-    cuotas: Vec<FilaCuota>,
-    llamar: Vec<FilaLlamada>,
+    /// Whether the cartera work list is shown (it loads after the page).
+    trabajo: bool,
     anterior: Option<String>,
     siguiente: Option<String>,
 }
@@ -97,7 +97,7 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
         per_page: Some(POR_PAGINA),
         formato: None,
     };
-    let (alertas, otras, lista) = web::block(move || {
+    let (alertas, otras) = web::block(move || {
         let hoy = st.hoy();
         let otra = ConsultaAlertas {
             vencidas: Some(!vencidas),
@@ -106,17 +106,12 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
             tipo: consulta.tipo.clone(),
             ..ConsultaAlertas::default()
         };
-        // One computation of the alerts for both views and the cartera work list.
+        // One computation of the alerts for both views.
         reportes::filtrar(reportes::Alertas::default(), &consulta, false)?;
         let todas = reportes::alertas(&st.db, &st.terminos, &actor, dias, hoy)?;
         let otras = reportes::filtrar(todas.clone(), &otra, false)?.total;
-        let a = reportes::filtrar(todas.clone(), &consulta, false)?;
-        let l = if trabajo_visible(actor.rol) {
-            Some(trabajo::lista_con(&st.db, &st.terminos, &actor, todas, hoy)?)
-        } else {
-            None
-        };
-        Ok::<_, crate::app::AppError>((a, otras, l))
+        let a = reportes::filtrar(todas, &consulta, false)?;
+        Ok::<_, crate::app::AppError>((a, otras))
     })
     .await?
     .map_err(Marco::fallo(&u))?;
@@ -142,31 +137,6 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
                 .cloned(),
         })
         .collect();
-    let (cuotas, llamar) = match lista {
-        Some(l) => (
-            l.cuotas
-                .iter()
-                .map(|c| FilaCuota {
-                    acuerdo: c.acuerdo.clone(),
-                    cuota: c.cuota,
-                    vence: fecha(c.vence),
-                    vencida: c.vencida,
-                    pendiente: pesos(c.pendiente),
-                })
-                .collect(),
-            l.llamar
-                .iter()
-                .map(|p| FilaLlamada {
-                    pagador: p.pagador.clone(),
-                    etapa: palabras(p.etapa.as_str()),
-                    vencido: pesos(p.vencido),
-                    ultima: p.ultima_gestion.map_or_else(|| "nunca".into(), fecha),
-                    motivo: p.motivo.clone(),
-                })
-                .collect(),
-        ),
-        None => (Vec::new(), Vec::new()),
-    };
     let enlace_a = |vencidas: bool, p: i64| {
         super::url(
             "/bandeja",
@@ -194,12 +164,90 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
         otras,
         otra_vista: enlace_a(!vencidas, 1),
         filas,
-        cuotas,
-        llamar,
+        trabajo: trabajo_visible(u.sesion.actor.rol),
         anterior: (page > 1).then(|| enlace(page - 1)),
         siguiente: (page < paginas).then(|| enlace(page + 1)),
     };
     pagina(&u, &p)
+}
+
+#[derive(Template)]
+#[template(path = "bandeja_trabajo.html")]
+struct Trabajo {
+    cuotas: Vec<FilaCuota>,
+    llamar: Vec<FilaLlamada>,
+}
+
+#[derive(Template)]
+#[template(path = "bandeja_trabajo_pagina.html")]
+struct TrabajoPagina {
+    marco: Marco,
+    dias: u32,
+    cuotas: Vec<FilaCuota>,
+    llamar: Vec<FilaLlamada>,
+}
+
+#[derive(Deserialize)]
+struct ConsultaTrabajo {
+    dias: Option<u32>,
+}
+
+/// `/bandeja/trabajo`: the instalments falling due and the payers to call, which Mi bandeja
+/// loads after its deadlines (they need every payer's overdue debt, the aging at today); a
+/// page of its own when asked without htmx.
+async fn trabajo(
+    state: web::Data<AppState>,
+    u: Usuario,
+    q: web::Query<ConsultaTrabajo>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, ErrorWeb> {
+    let dias = q.dias.unwrap_or(10).clamp(1, 60);
+    let st = state.clone();
+    let l = en_bloque(&u, move |u| {
+        let hoy = st.hoy();
+        let vacias = reportes::Alertas {
+            hoy,
+            hasta: crate::domain::calendario::add_dias_habiles(hoy, dias),
+            ..Default::default()
+        };
+        trabajo::lista_con(&st.db, &st.terminos, &u.sesion.actor, vacias, hoy)
+    })
+    .await?;
+    let cuotas = l
+        .cuotas
+        .iter()
+        .map(|c| FilaCuota {
+            acuerdo: c.acuerdo.clone(),
+            cuota: c.cuota,
+            vence: fecha(c.vence),
+            vencida: c.vencida,
+            pendiente: pesos(c.pendiente),
+        })
+        .collect();
+    let llamar = l
+        .llamar
+        .iter()
+        .map(|p| FilaLlamada {
+            pagador: p.pagador.clone(),
+            etapa: palabras(p.etapa.as_str()),
+            vencido: pesos(p.vencido),
+            ultima: p.ultima_gestion.map_or_else(|| "nunca".into(), fecha),
+            motivo: p.motivo.clone(),
+        })
+        .collect();
+    if req.headers().contains_key("HX-Request") {
+        super::html(&Trabajo { cuotas, llamar })
+    } else {
+        pagina(
+            &u,
+            &TrabajoPagina {
+                marco: Marco::de(&u, "Cuotas y pagadores por llamar", "/bandeja"),
+                dias,
+                cuotas,
+                llamar,
+            },
+        )
+    }
 }
 
 /// Whether the bandeja shows the cartera work list (instalments, payers to call): to whom its
@@ -209,5 +257,6 @@ fn trabajo_visible(rol: Rol) -> bool {
 }
 
 pub fn rutas(cfg: &mut web::ServiceConfig) {
-    cfg.route("/bandeja", web::get().to(bandeja));
+    cfg.route("/bandeja", web::get().to(bandeja))
+        .route("/bandeja/trabajo", web::get().to(trabajo));
 }

@@ -51,3 +51,5 @@ CREATE INDEX facturas_numero_trigramas ON facturas USING gin (lower(numero) gin_
 CREATE INDEX facturas_radicado_trigramas ON facturas USING gin (lower(numero_radicado) gin_trgm_ops);
 -- The whole CUFE, as typed in any case.
 CREATE INDEX facturas_cufe_minusculas ON facturas (prestador_id, lower(cufe));
+-- The glosa list in its order (answer due date, then id) without sorting every glosa first.
+CREATE INDEX glosas_vence ON glosas (prestador_id, fecha_limite_respuesta, id);

@@ -21,3 +21,5 @@ CREATE TRIGGER facturas_busqueda_cambio AFTER UPDATE OF numero, numero_radicado 
 END;
 -- The whole CUFE, as typed in any case.
 CREATE INDEX facturas_cufe_minusculas ON facturas (prestador_id, lower(cufe));
+-- The glosa list in its order (answer due date, then id) without sorting every glosa first.
+CREATE INDEX glosas_vence ON glosas (prestador_id, fecha_limite_respuesta, id);

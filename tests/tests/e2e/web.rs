@@ -557,3 +557,50 @@ fn a_payers_statement_and_reminders_are_refused_to_who_may_not_and_hidden_from_o
     assert_eq!(st, 403);
     assert_eq!(recibidos(), 1);
 }
+
+#[test]
+fn the_bandeja_shows_its_deadlines_first_and_the_payers_to_call_after_only_to_cartera() {
+    let app = TestApp::spawn_el("2026-07-31");
+    let e = app.equipo();
+    let fid = id(&app.factura(&e, "WEB-B1", "2026-01-02"));
+    app.radicar(&e, &fid, "RAD-B1", "2026-01-05");
+    let (email, _) = usuario(&app, &e.tenant.admin, "cartera");
+    let mut c = Cliente::new(&app);
+    c.ingresar(&email, CLAVE);
+    // The page carries the place the work list loads into, not the list itself.
+    let p = c.pedir("GET", "/bandeja?dias=20", None, &[]);
+    assert_eq!(p.status, 200);
+    assert!(p.cuerpo.contains("hx-get=\"/bandeja/trabajo?dias=20\""), "{}", p.cuerpo);
+    assert!(!p.cuerpo.contains("Pagadores por llamar"), "{}", p.cuerpo);
+    // Loaded by htmx: the fragment alone, with the payer owing overdue money and never called.
+    let f = c.pedir("GET", "/bandeja/trabajo?dias=20", None, &[("HX-Request", "true")]);
+    assert_eq!(f.status, 200);
+    assert!(f.cuerpo.starts_with("<section id=\"trabajo\">"), "{}", f.cuerpo);
+    assert!(f.cuerpo.contains("Pagadores por llamar"), "{}", f.cuerpo);
+    assert!(f.cuerpo.contains("ninguna gestión registrada"), "{}", f.cuerpo);
+    // Without scripts, a page of its own in the frame.
+    let f = c.pedir("GET", "/bandeja/trabajo", None, &[]);
+    assert!(
+        f.cuerpo.contains("<h1>Cuotas y pagadores por llamar</h1>"),
+        "{}",
+        f.cuerpo
+    );
+    assert!(f.cuerpo.contains("ninguna gestión registrada"), "{}", f.cuerpo);
+    // Facturación has deadlines of its own but no payers to call: no panel, and refused.
+    let (email, _) = usuario(&app, &e.tenant.admin, "facturacion");
+    let mut c = Cliente::new(&app);
+    c.ingresar(&email, CLAVE);
+    let p = c.pedir("GET", "/bandeja", None, &[]);
+    assert_eq!(p.status, 200);
+    assert!(!p.cuerpo.contains("/bandeja/trabajo"), "{}", p.cuerpo);
+    assert_eq!(
+        c.pedir("GET", "/bandeja/trabajo", None, &[("HX-Request", "true")])
+            .status,
+        403
+    );
+    // Signed out: to sign in.
+    assert_eq!(
+        Cliente::new(&app).pedir("GET", "/bandeja/trabajo", None, &[]).status,
+        303
+    );
+}
