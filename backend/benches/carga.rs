@@ -173,6 +173,8 @@ impl Servidor {
             .env("TRAZO_SERVER__HOST", "127.0.0.1")
             .env("TRAZO_RELOJ__FECHA_FIJA", HOY)
             .env("TRAZO_LOG__LEVEL", "warn")
+            // As README says for several servers: one secret, so any token is valid on all.
+            .env("TRAZO_AUTH__JWT_SECRET", "5a2f".repeat(16))
             // Fifty people sign in from one address within a second.
             .env("TRAZO_AUTH__LOGIN_ATTEMPTS_PER_MINUTE_PER_ADDRESS", "1000")
             .stdout(Stdio::piped())
@@ -507,9 +509,9 @@ impl Persona {
         let i = self.facturas[self.rng.gen_range(0..self.facturas.len())];
         if !self.cartera {
             let cuerpo = serde_json::json!({
-                "pagador_id": format!("p{}", i % 20 + 1), "fecha": HOY, "valor": "1000.00",
+                "pagador_id": format!("p{}", i % 20 + 1), "fecha": HOY, "valor": "10.00",
                 "referencia": format!("TRF-{}", uuid::Uuid::new_v4()), "medio": "transferencia",
-                "aplicaciones": [{"factura_id": format!("f{i}"), "valor": "1000.00"}]});
+                "aplicaciones": [{"factura_id": format!("f{i}"), "valor": "10.00"}]});
             return (
                 "pago con aplicación",
                 true,
@@ -517,7 +519,7 @@ impl Persona {
             );
         }
         if let Some(g) = (self.rng.gen_bool(0.4)).then(|| self.glosas.pop()).flatten() {
-            let cuerpo = serde_json::json!({"codigo": "RE9602", "valor_aceptado": "0", "valor_sustentado": "1000.00",
+            let cuerpo = serde_json::json!({"codigo": "RE9602", "valor_aceptado": "0", "valor_sustentado": "10.00",
                 "justificacion": "Se adjuntan los soportes", "fecha": HOY});
             return (
                 "respuesta a glosa",
@@ -525,7 +527,7 @@ impl Persona {
                 self.pedir("POST", &format!("/api/v1/glosas/{g}/respuestas"), Some(cuerpo), false),
             );
         }
-        let cuerpo = serde_json::json!({"codigo": "FA0101", "valor": "1000.00", "fecha_formulacion": "2026-06-29",
+        let cuerpo = serde_json::json!({"codigo": "FA0101", "valor": "10.00", "fecha_formulacion": "2026-06-29",
             "fecha_recepcion": "2026-06-29", "observacion": "carga"});
         let r = self.pedir("POST", &format!("/api/v1/facturas/f{i}/glosas"), Some(cuerpo), false);
         if let Ok((_, cuerpo)) = &r {
@@ -571,7 +573,9 @@ fn usuarios(d: &Datos, segundos: u64, servidores: usize) {
     let ss: Vec<Servidor> = (0..servidores).map(|_| Servidor::lanzar(d)).collect();
     let antes = contar(&d.url);
     // Each person's share: the recent invoices (issued from 2026-05-30, Res. 2284 codes)
-    // already radicated, split by blocks of 900.
+    // already radicated and not yet glosadas by the payer (a later glosa needs new facts:
+    // Ley 1438/2011 art. 57), split by blocks of 900. Amounts are small (the invoices are of
+    // 1,000 to 10,600 pesos) so that no glosa or payment ever exceeds what is left.
     let personas: Vec<Persona> = (0..CARTERA + FINANZAS)
         .map(|k| {
             let cartera = k < CARTERA;
@@ -587,7 +591,9 @@ fn usuarios(d: &Datos, segundos: u64, servidores: usize) {
                 base,
                 cartera,
                 facturas: (1..=d.n)
-                    .filter(|i| i % 900 >= 880 && i % 10 != 0 && (i / 900) as usize % (CARTERA + FINANZAS) == k)
+                    .filter(|i| {
+                        i % 900 >= 880 && i % 10 != 0 && i % 20 != 1 && (i / 900) as usize % (CARTERA + FINANZAS) == k
+                    })
                     .collect(),
                 glosas: Vec::new(),
                 rng: rand::rngs::StdRng::seed_from_u64(k as u64),

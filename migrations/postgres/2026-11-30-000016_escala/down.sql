@@ -1,3 +1,4 @@
+DROP INDEX facturas_recientes;
 DROP INDEX glosas_vence;
 DROP INDEX facturas_cufe_minusculas;
 DROP INDEX facturas_radicado_trigramas;

@@ -53,3 +53,6 @@ CREATE INDEX facturas_radicado_trigramas ON facturas USING gin (lower(numero_rad
 CREATE INDEX facturas_cufe_minusculas ON facturas (prestador_id, lower(cufe));
 -- The glosa list in its order (answer due date, then id) without sorting every glosa first.
 CREATE INDEX glosas_vence ON glosas (prestador_id, fecha_limite_respuesta, id);
+-- The invoice list in its order (newest expedición first, then number) without sorting every
+-- invoice for each page (1.2 s at a million under load).
+CREATE INDEX facturas_recientes ON facturas (prestador_id, fecha_expedicion, numero);

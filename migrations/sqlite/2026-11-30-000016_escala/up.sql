@@ -23,3 +23,12 @@ END;
 CREATE INDEX facturas_cufe_minusculas ON facturas (prestador_id, lower(cufe));
 -- The glosa list in its order (answer due date, then id) without sorting every glosa first.
 CREATE INDEX glosas_vence ON glosas (prestador_id, fecha_limite_respuesta, id);
+-- The invoice list in its order (newest expedición first, then number) without sorting every
+-- invoice for each page (1.2 s at a million under load).
+CREATE INDEX facturas_recientes ON facturas (prestador_id, fecha_expedicion, numero);
+-- A database whose planner statistics were gathered before these indexes would see them
+-- without any (and pick them where they are worst: the aging took 1 s instead of 0.25 s at a
+-- million invoices). Gathered again for the tables they index; on a new, empty database this
+-- records nothing, as before.
+ANALYZE facturas;
+ANALYZE glosas;
