@@ -152,6 +152,23 @@ fn cartera_decides_and_voids_a_glosas_decision_and_finance_voids_an_application(
             // From Mi bandeja to the answer.
             n.ingresar(&base, "cartera@demo.trazo", CLAVE).await;
             n.ir(&format!("{base}/bandeja")).await;
+            // The cartera work list fills in after the deadlines (htmx from /bandeja/trabajo).
+            let trabajo =
+                n.c.wait()
+                    .at_most(Duration::from_secs(10))
+                    .for_element(Locator::Css("section#trabajo:not([aria-busy])"))
+                    .await
+                    .expect("the payers to call never loaded");
+            let texto = trabajo.text().await.unwrap();
+            assert!(
+                texto.contains("Pagadores por llamar") || texto.contains("Ninguna cuota"),
+                "{texto}"
+            );
+            n.c.execute("document.getElementById('trabajo').scrollIntoView()", vec![])
+                .await
+                .unwrap();
+            n.captura("bandeja-cartera").await;
+            n.ir(&format!("{base}/bandeja")).await;
             n.pulsar(&format!("a[href='/glosas/{gid}/responder?desde=bandeja']"))
                 .await;
             n.c.find(Locator::Css("#codigo option[value='RE9801']"))
