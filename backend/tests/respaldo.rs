@@ -173,6 +173,16 @@ fn a_backup_taken_while_two_writers_write_restores_to_the_same_count_of_every_ta
     let r = respaldo::restaurar(&url, &copia, true).unwrap();
     let anterior = r.anterior.expect("the replaced database is kept");
     assert_eq!(respaldo::conteos(&base).unwrap(), vivas);
+    // The search index of the restored file agrees with its invoices (FTS5 checks it against
+    // the content table; it points at rowids, which the copy may have renumbered).
+    let restaurada = Db::connect(&url, 1).unwrap();
+    restaurada
+        .write(|c| {
+            c.batch_execute("INSERT INTO facturas_busqueda (facturas_busqueda, rank) VALUES ('integrity-check', 1)")
+                .map_err(AppError::from)
+        })
+        .expect("the restored search index matches the invoices");
+    drop(restaurada);
     assert_eq!(
         cuenta(&respaldo::conteos(&anterior).unwrap(), "facturas"),
         cuenta(&vivas, "facturas") + 1,

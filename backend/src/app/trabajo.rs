@@ -60,6 +60,17 @@ pub fn lista(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) ->
     lista_con(db, t, actor, alertas, hoy)
 }
 
+/// The instalments and payers to call for the next `dias` días hábiles, without the glosas
+/// (Mi bandeja lists those in its own table, and loads this after them).
+pub fn sin_glosas(db: &Db, t: &Terminos, actor: &Actor, dias: u32, hoy: NaiveDate) -> Result<ListaTrabajo, AppError> {
+    let ninguna = reportes::Alertas {
+        hoy,
+        hasta: crate::domain::calendario::add_dias_habiles(hoy, dias),
+        ..Default::default()
+    };
+    lista_con(db, t, actor, ninguna, hoy)
+}
+
 /// The same list from alerts already computed for the same window (Mi bandeja shows both).
 pub fn lista_con(
     db: &Db,

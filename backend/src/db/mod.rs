@@ -380,8 +380,11 @@ impl Db {
                     .empezar_escritura_sqlite(&mut conn)
                     .map_err(E::from)
                     .and_then(|()| terminar_transaccion(&mut conn, f));
-                // Shrinking frees the pages beyond the reader's size.
-                cache_sqlite(&mut conn, CACHE_LECTURA)?;
+                // Shrinking frees the pages beyond the reader's size. It runs after the commit:
+                // a failure here must not report a write that was made as failed.
+                if let Err(e) = cache_sqlite(&mut conn, CACHE_LECTURA) {
+                    tracing::warn!("no se pudo reducir la caché de la conexión tras escribir: {e}");
+                }
                 r
             }
         }
@@ -477,12 +480,13 @@ impl Db {
     }
 }
 
-/// Runs `f` in the transaction just opened on `conn` and commits it, or rolls it back when
-/// `f` fails (what `Connection::transaction` does after its own BEGIN).
+/// Sets the SQLite page cache of `conn` to `kib` KiB (negative, as the pragma takes it).
 fn cache_sqlite(conn: &mut AnyConnection, kib: i32) -> Result<(), diesel::result::Error> {
     conn.batch_execute(&format!("PRAGMA cache_size = {kib}"))
 }
 
+/// Runs `f` in the transaction just opened on `conn` and commits it, or rolls it back when
+/// `f` fails (what `Connection::transaction` does after its own BEGIN).
 fn terminar_transaccion<T, E>(
     conn: &mut AnyConnection,
     f: impl FnOnce(&mut AnyConnection) -> Result<T, E>,

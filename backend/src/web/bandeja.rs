@@ -80,10 +80,15 @@ struct Consulta {
 
 const POR_PAGINA: i64 = 50;
 
+/// The window the bandeja looks ahead, in días hábiles: 10 unless asked, from 1 to 60.
+fn dias_habiles_de(pedidos: Option<u32>) -> u32 {
+    pedidos.unwrap_or(10).clamp(1, 60)
+}
+
 async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>) -> Result<HttpResponse, ErrorWeb> {
     let Consulta { dias, tipo, ver, page } = q.into_inner();
     let vencidas = ver.as_deref() == Some("vencidas");
-    let dias = dias.unwrap_or(10).clamp(1, 60);
+    let dias = dias_habiles_de(dias);
     let tipo = tipo.filter(|t| !t.is_empty());
     let page = page.unwrap_or(1).max(1);
     let actor = u.sesion.actor.clone();
@@ -201,16 +206,10 @@ async fn trabajo(
     q: web::Query<ConsultaTrabajo>,
     req: actix_web::HttpRequest,
 ) -> Result<HttpResponse, ErrorWeb> {
-    let dias = q.dias.unwrap_or(10).clamp(1, 60);
+    let dias = dias_habiles_de(q.dias);
     let st = state.clone();
     let l = en_bloque(&u, move |u| {
-        let hoy = st.hoy();
-        let vacias = reportes::Alertas {
-            hoy,
-            hasta: crate::domain::calendario::add_dias_habiles(hoy, dias),
-            ..Default::default()
-        };
-        trabajo::lista_con(&st.db, &st.terminos, &u.sesion.actor, vacias, hoy)
+        trabajo::sin_glosas(&st.db, &st.terminos, &u.sesion.actor, dias, st.hoy())
     })
     .await?;
     let cuotas = l
