@@ -136,6 +136,7 @@ fn generar(url: &str, sqlite: bool, n: u64) {
             &db,
             &actor,
             app::usuarios::NuevoUsuario {
+                pagador_id: None,
                 email: format!("{nombre}{k}@bench.co"),
                 nombre: format!("{nombre} {k}"),
                 rol,

@@ -53,6 +53,7 @@ fn entorno() -> Entorno {
         rol: Rol::Admin,
     };
     let n = app::usuarios::NuevoUsuario {
+        pagador_id: None,
         email: "facturacion@bench.co".into(),
         nombre: "B".into(),
         rol: Rol::Facturacion,

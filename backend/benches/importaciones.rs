@@ -130,6 +130,7 @@ fn entorno() -> Entorno {
             Some(id) => id,
             None => {
                 let n = app::usuarios::NuevoUsuario {
+                    pagador_id: None,
                     email: format!("{rol}@bench.co"),
                     nombre: "B".into(),
                     rol,

@@ -153,6 +153,7 @@ fn main() {
                 &db,
                 &actor,
                 app::usuarios::NuevoUsuario {
+                    pagador_id: None,
                     email: "cartera@bench.co".into(),
                     nombre: "Cartera".into(),
                     rol: Rol::Cartera,

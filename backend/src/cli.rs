@@ -224,6 +224,7 @@ pub fn run() -> anyhow::Result<()> {
                 .map_err(explain)?
                 .ok_or_else(|| anyhow::anyhow!("no existe un prestador con NIT {nit}; créelo con `trazo init`"))?;
             let u = app::usuarios::preparar(NuevoUsuario {
+                pagador_id: None,
                 email: email.clone(),
                 nombre,
                 rol,

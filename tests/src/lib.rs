@@ -341,6 +341,12 @@ impl TestApp {
         )
     }
 
+    /// A POST without a body (an action named by its path, such as a confirmation).
+    #[track_caller]
+    pub fn post_vacio(&self, path: &str, token: &str) -> Resp {
+        self.request("POST", path, Some(token), None, None)
+    }
+
     #[track_caller]
     pub fn patch(&self, path: &str, token: &str, body: &Value) -> Resp {
         self.request(
@@ -389,11 +395,29 @@ impl TestApp {
     /// Adds a user with `rol` to the tenant through the API and returns their token.
     #[track_caller]
     pub fn user(&self, tenant: &Tenant, rol: Rol) -> String {
+        if rol == Rol::Pagador {
+            // A payer's user belongs to a payer: one of its own.
+            let p = self.pagador(&tenant.admin, "eps_contributivo");
+            return self.user_de_pagador(tenant, p["id"].as_str().expect("id"));
+        }
         let email = format!("{rol}-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
         self.post(
             "/api/v1/usuarios",
             &tenant.admin,
             &json!({ "email": email, "nombre": format!("Usuario {rol}"), "rol": rol, "password": PASSWORD }),
+        )
+        .expect(201);
+        self.token(&email, PASSWORD)
+    }
+
+    /// Creates a user of role `pagador` for that payer and returns its token.
+    #[track_caller]
+    pub fn user_de_pagador(&self, tenant: &Tenant, pagador_id: &str) -> String {
+        let email = format!("pagador-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
+        self.post(
+            "/api/v1/usuarios",
+            &tenant.admin,
+            &json!({ "email": email, "nombre": "Analista del pagador", "rol": "pagador", "pagador_id": pagador_id, "password": PASSWORD }),
         )
         .expect(201);
         self.token(&email, PASSWORD)

@@ -15,6 +15,7 @@ use super::error::ApiError;
 use super::json::Json;
 use super::{blocking, AppState};
 use crate::app::{self, Actor, AppError};
+use crate::domain::rol::Rol;
 
 /// Failed logins allowed per account and per client address within a minute. Only failures
 /// count: a clerk who signs in many times a day is never locked out, a guesser is after a few
@@ -148,10 +149,34 @@ impl FromRequest for Actor {
         let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
             return Box::pin(ready(Err(AppError::Internal(anyhow::anyhow!("AppState missing")))));
         };
+        let portal = req.path().starts_with(PORTAL);
         if let Some(r) = state.vigentes.en_cache(&del_token) {
-            return Box::pin(ready(r));
+            return Box::pin(ready(r.and_then(|a| en_su_ventana(a, portal))));
         }
-        Box::pin(async move { blocking(move || state.vigentes.consultar(&state.db, &del_token)).await })
+        Box::pin(async move {
+            blocking(move || state.vigentes.consultar(&state.db, &del_token))
+                .await
+                .and_then(|a| en_su_ventana(a, portal))
+        })
+    }
+}
+
+/// Where a payer's users act: nothing of the API outside it is theirs.
+pub const PORTAL: &str = "/api/v1/portal";
+
+/// A payer's user acts only in the payer's window, and only a payer's user acts there: every
+/// other endpoint refuses the role before its use case runs, so an endpoint added later is
+/// closed to payers unless it is put under the window.
+fn en_su_ventana(a: Actor, portal: bool) -> Result<Actor, AppError> {
+    match (a.rol == Rol::Pagador, portal) {
+        (true, true) | (false, false) => Ok(a),
+        (true, false) => Err(AppError::Forbidden(format!(
+            "un usuario de pagador solo consulta la ventana de su pagador ({PORTAL}/...)"
+        ))),
+        (false, true) => Err(AppError::Forbidden(format!(
+            "la ventana del pagador ({PORTAL}/...) es de los usuarios de rol pagador; el rol '{}' usa el resto de Trazo",
+            a.rol
+        ))),
     }
 }
 

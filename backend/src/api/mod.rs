@@ -1,5 +1,6 @@
 //! HTTP: actix-web handlers under `/api/v1`, thin wrappers over the use cases in `app`.
 
+pub mod actas;
 pub mod auth;
 pub mod cartera;
 pub mod ciclo;
@@ -16,6 +17,7 @@ pub mod json;
 pub mod openapi;
 pub mod pagadores;
 pub mod pagos;
+pub mod portal;
 pub mod query;
 pub mod reportes;
 pub mod usuarios;
@@ -159,6 +161,8 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .configure(reportes::rutas)
                 .configure(cartera::rutas)
                 .configure(cobro::rutas)
+                .configure(actas::rutas)
+                .configure(portal::rutas)
                 .configure(importaciones::rutas)
                 .configure(correcciones::rutas)
                 .service(openapi::documento),

@@ -130,6 +130,9 @@ impl Modify for Problemas {
                 }
                 if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     agregar("401", "Sin token de acceso, o con uno vencido o inválido");
+                    // A payer's user acts only in its window, and only it acts there
+                    // (`auth::en_su_ventana`): any operation can refuse a role.
+                    agregar("403", "El rol del usuario no puede hacer esto");
                 }
                 let consulta = op
                     .parameters
@@ -318,6 +321,8 @@ pub fn completo() -> utoipa::openapi::OpenApi {
         reportes::Documento::openapi(),
         cartera::Documento::openapi(),
         cobro::Documento::openapi(),
+        actas::Documento::openapi(),
+        portal::Documento::openapi(),
         importaciones::Documento::openapi(),
         correcciones::Documento::openapi(),
     ] {

@@ -488,6 +488,9 @@ pub struct Indicadores {
     /// Of `pagado`, what came in on written-off invoices (recuperación de cartera castigada).
     #[schema(value_type = String)]
     pub recuperado_castigada: Decimal,
+    /// Of `pagado`, what a third party paid on this payer's behalf (ADRES giro directo).
+    #[schema(value_type = String)]
+    pub pagado_por_terceros: Decimal,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -513,6 +516,7 @@ struct Cifras {
     vencida: i64,
     interes: i64,
     recuperado: i64,
+    terceros: i64,
 }
 
 impl Cifras {
@@ -528,6 +532,7 @@ impl Cifras {
         self.vencida += o.vencida;
         self.interes += o.interes;
         self.recuperado += o.recuperado;
+        self.terceros += o.terceros;
     }
 
     fn indicadores(&self, dias: i64) -> Indicadores {
@@ -552,6 +557,7 @@ impl Cifras {
             cei: cobro::cei(self.inicial, self.facturado, self.final_, corriente),
             interes_mora: from_centavos(self.interes),
             recuperado_castigada: from_centavos(self.recuperado),
+            pagado_por_terceros: from_centavos(self.terceros),
             ..Default::default()
         }
     }
@@ -613,6 +619,7 @@ pub fn indicadores(
             (Flujo::Radicado, 1),
             (Flujo::Pagado, 2),
             (Flujo::Recuperado, 3),
+            (Flujo::PagadoPorTerceros, 4),
         ] {
             for s in db::cartera::flujo(c, pid, que, desde, hasta, &filtro)? {
                 let x = cifras.entry(s.pagador_id).or_default();
@@ -620,7 +627,8 @@ pub fn indicadores(
                     0 => x.facturado = s.valor,
                     1 => x.radicado = s.valor,
                     2 => x.pagado = s.valor,
-                    _ => x.recuperado = s.valor,
+                    3 => x.recuperado = s.valor,
+                    _ => x.terceros = s.valor,
                 }
             }
         }

@@ -564,6 +564,19 @@ pub fn crear_acuerdo(
     n: NuevoAcuerdo,
 ) -> Result<AcuerdoVista, AppError> {
     actor.exigir(&[Rol::Cartera, Rol::Finanzas], "registrar acuerdos de pago")?;
+    let a = db.write(|c| crear_acuerdo_en(c, actor, hoy, pagador_id, &n))?;
+    db.read(|c| vista_acuerdo(c, a, hoy))
+}
+
+/// [`crear_acuerdo`] in the caller's transaction (an acta de conciliación records its
+/// agreement with it), without the check of role.
+pub fn crear_acuerdo_en(
+    c: &mut AnyConnection,
+    actor: &Actor,
+    hoy: NaiveDate,
+    pagador_id: &str,
+    n: &NuevoAcuerdo,
+) -> Result<dbc::Acuerdo, AppError> {
     super::no_futura("fecha", n.fecha, hoy)?;
     let mut errores = Vec::new();
     let numero = n.numero.trim().to_string();
@@ -602,72 +615,69 @@ pub fn crear_acuerdo(
         return Err(AppError::Invalid(errores));
     }
     let valor: i64 = valores.iter().sum();
-    let a = db.write(|c| {
-        super::pagadores::buscar(c, &actor.prestador_id, pagador_id)?;
-        if dbc::acuerdo_por_numero(c, &actor.prestador_id, &numero)?.is_some() {
-            return Err(AppError::Conflict(format!("ya existe el acuerdo de pago {numero}")));
-        }
-        let facturas = if n.facturas.is_empty() {
-            dbc::abiertas(c, &actor.prestador_id, pagador_id)?
-        } else {
-            facturas_del_pagador(c, &actor.prestador_id, pagador_id, &n.facturas, "facturas")?
-        };
-        let deuda: i64 = facturas.iter().map(|f| f.saldo).sum();
-        if facturas.is_empty() {
-            return Err(AppError::invalid("facturas", "el pagador no tiene facturas con saldo"));
-        }
-        if valor > deuda {
-            return Err(AppError::invalid(
-                "cuotas",
-                format!(
-                    "las cuotas suman {} y las facturas del acuerdo deben {}",
-                    from_centavos(valor),
-                    from_centavos(deuda)
-                ),
-            ));
-        }
-        let a = dbc::Acuerdo {
+    super::pagadores::buscar(c, &actor.prestador_id, pagador_id)?;
+    if dbc::acuerdo_por_numero(c, &actor.prestador_id, &numero)?.is_some() {
+        return Err(AppError::Conflict(format!("ya existe el acuerdo de pago {numero}")));
+    }
+    let facturas = if n.facturas.is_empty() {
+        dbc::abiertas(c, &actor.prestador_id, pagador_id)?
+    } else {
+        facturas_del_pagador(c, &actor.prestador_id, pagador_id, &n.facturas, "facturas")?
+    };
+    let deuda: i64 = facturas.iter().map(|f| f.saldo).sum();
+    if facturas.is_empty() {
+        return Err(AppError::invalid("facturas", "el pagador no tiene facturas con saldo"));
+    }
+    if valor > deuda {
+        return Err(AppError::invalid(
+            "cuotas",
+            format!(
+                "las cuotas suman {} y las facturas del acuerdo deben {}",
+                from_centavos(valor),
+                from_centavos(deuda)
+            ),
+        ));
+    }
+    let a = dbc::Acuerdo {
+        id: db::new_id(),
+        prestador_id: actor.prestador_id.clone(),
+        pagador_id: pagador_id.into(),
+        numero: numero.clone(),
+        fecha: n.fecha,
+        valor,
+        observacion: n.observacion.trim().into(),
+        actor_id: actor.usuario_id.clone(),
+        creado_en: db::now(),
+    };
+    let cuotas: Vec<dbc::Cuota> = n
+        .cuotas
+        .iter()
+        .zip(&valores)
+        .enumerate()
+        .map(|(i, (q, v))| dbc::Cuota {
             id: db::new_id(),
             prestador_id: actor.prestador_id.clone(),
-            pagador_id: pagador_id.into(),
-            numero: numero.clone(),
-            fecha: n.fecha,
-            valor,
-            observacion: n.observacion.trim().into(),
-            actor_id: actor.usuario_id.clone(),
-            creado_en: db::now(),
-        };
-        let cuotas: Vec<dbc::Cuota> = n
-            .cuotas
-            .iter()
-            .zip(&valores)
-            .enumerate()
-            .map(|(i, (q, v))| dbc::Cuota {
-                id: db::new_id(),
-                prestador_id: actor.prestador_id.clone(),
-                acuerdo_id: a.id.clone(),
-                numero: i as i32 + 1,
-                fecha_vencimiento: q.fecha_vencimiento,
-                valor: *v,
-            })
-            .collect();
-        let ids: Vec<String> = facturas.iter().map(|f| f.id.clone()).collect();
-        dbc::insertar_acuerdo(c, &a, &ids, &cuotas)?;
-        let plan: Vec<_> = cuotas
-            .iter()
-            .map(|q| json!({"numero": q.numero, "vence": q.fecha_vencimiento, "valor": from_centavos(q.valor)}))
-            .collect();
-        eventos_en(
-            c,
-            actor,
-            &facturas,
-            "acuerdo_pago",
-            n.fecha,
-            json!({"acuerdo_id": a.id, "numero": a.numero, "valor": from_centavos(valor), "cuotas": plan}),
-        )?;
-        Ok(a)
-    })?;
-    db.read(|c| vista_acuerdo(c, a, hoy))
+            acuerdo_id: a.id.clone(),
+            numero: i as i32 + 1,
+            fecha_vencimiento: q.fecha_vencimiento,
+            valor: *v,
+        })
+        .collect();
+    let ids: Vec<String> = facturas.iter().map(|f| f.id.clone()).collect();
+    dbc::insertar_acuerdo(c, &a, &ids, &cuotas)?;
+    let plan: Vec<_> = cuotas
+        .iter()
+        .map(|q| json!({"numero": q.numero, "vence": q.fecha_vencimiento, "valor": from_centavos(q.valor)}))
+        .collect();
+    eventos_en(
+        c,
+        actor,
+        &facturas,
+        "acuerdo_pago",
+        n.fecha,
+        json!({"acuerdo_id": a.id, "numero": a.numero, "valor": from_centavos(valor), "cuotas": plan}),
+    )?;
+    Ok(a)
 }
 
 pub fn acuerdo(db: &Db, actor: &Actor, hoy: NaiveDate, id: &str) -> Result<AcuerdoVista, AppError> {

@@ -109,6 +109,8 @@ pub fn cargar_con_semilla(db: &Db, t: &Terminos, hoy: NaiveDate, semilla: u64) -
     for rol in Rol::ALL {
         let email = format!("{rol}@demo.trazo");
         let n = NuevoUsuario {
+            // Replaced by the first payer once it exists (`del_pagador`).
+            pagador_id: (*rol == Rol::Pagador).then(|| "primer-pagador".into()),
             email: email.clone(),
             nombre: format!("Demo {rol}"),
             rol: *rol,
@@ -132,6 +134,9 @@ pub fn cargar_con_semilla(db: &Db, t: &Terminos, hoy: NaiveDate, semilla: u64) -
         db::prestadores::insertar(c, &prestador)?;
         let mut usuarios_creados = Vec::new();
         let mut ids = Vec::new();
+        // The payer's user belongs to a payer: it is added once the payers exist.
+        let (de_pagador, preparados): (Vec<_>, Vec<_>) =
+            preparados.into_iter().partition(|(rol, _, _)| *rol == Rol::Pagador);
         for (rol, email, u) in preparados {
             let fila = usuarios::insertar(c, &prestador.id, u)?;
             ids.push((rol, fila.id));
@@ -176,6 +181,10 @@ pub fn cargar_con_semilla(db: &Db, t: &Terminos, hoy: NaiveDate, semilla: u64) -
             };
             db::contratos::insertar(c, &contrato)?;
             pagadores.push((p, contrato));
+        }
+        for (rol, email, u) in de_pagador {
+            usuarios::insertar(c, &prestador.id, u.del_pagador(&pagadores[0].0.id))?;
+            usuarios_creados.push((rol, email));
         }
         let mut lote = Vec::with_capacity(FACTURAS_DEMO);
         let mut metas = Vec::with_capacity(FACTURAS_DEMO);
@@ -428,6 +437,7 @@ fn recorrer(
     };
     let pagar = |valor: i64, fecha: NaiveDate| {
         let n = super::pagos::NuevoPago {
+            pagado_por_id: None,
             pagador_id: f.pagador_id.clone(),
             fecha,
             valor: pesos(valor),

@@ -283,7 +283,7 @@ pub fn recibir(
 
 /// Both sides of every invoice: those the payer lists, and those with a balance in the books
 /// the payer does not list.
-fn conciliar(
+pub fn conciliar(
     c: &mut AnyConnection,
     reglas: &Reglas,
     prestador_id: &str,

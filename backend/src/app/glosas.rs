@@ -353,61 +353,71 @@ fn corregir(
         &mut Fila,
     ) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
 ) -> Result<GlosaVista, AppError> {
-    let fila = db.write(|c: &mut AnyConnection| {
-        let Some(mut fila) = db::glosas::por_id(c, &actor.prestador_id, glosa_id)? else {
-            return Err(super::correcciones::no_existe(c, actor, glosa_id, "la glosa"));
-        };
-        if let Some((entidad, motivo)) = anula {
-            let que = super::correcciones::Que {
-                entidad,
-                entidad_id: &fila.id,
-                factura_id: Some(&fila.factura_id),
-            };
-            super::correcciones::anulado(c, actor, que, motivo, &fila, hoy)?;
-        }
-        let mut e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
-        let pos = e
-            .glosas
-            .iter()
-            .position(|g| g.id == fila.id)
-            .expect("the glosa belongs to its invoice");
-        let mut g = glosa_dominio(&fila);
-        let antes = g.contra_prestador(fila.fecha_recepcion, &ciclo::registrado(&t.reglas));
-        let (tipo, fecha, datos) = cambio(&e.dominio, &mut g, &mut fila)?;
-        glosa_a_fila(&g, &mut fila);
-        let version = fila.version;
-        if db::glosas::guardar(c, &fila, version)? == 0 {
-            return Err(AppError::Conflict(
-                "otro usuario cambió esta glosa al mismo tiempo; vuelva a leerla antes de repetir la acción".into(),
-            ));
-        }
-        fila.version = version + 1;
-        // What the change made final against the prestador goes to the ledger.
-        let despues = g.contra_prestador(fecha, &ciclo::registrado(&t.reglas));
-        if despues != antes {
-            let tipo_mov = if g.estado == EstadoGlosa::Conciliada {
-                db::movimientos::GLOSA_CONCILIADA
-            } else {
-                db::movimientos::GLOSA_ACEPTADA
-            };
-            let m = db::movimientos::Movimiento::new(
-                &actor.prestador_id,
-                &fila.factura_id,
-                tipo_mov,
-                antes - despues,
-                fecha,
-            );
-            db::movimientos::insertar(c, &[m])?;
-        }
-        e.dominio.glosas[pos] = g;
-        let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
-        let mut datos = datos;
-        datos["glosa_id"] = json!(fila.id);
-        datos["estado_glosa"] = json!(fila.estado);
-        ciclo::evento(c, actor, &fila.factura_id, &tipo, fecha, datos, saldos)?;
-        Ok(fila)
-    })?;
+    let fila = db.write(|c: &mut AnyConnection| corregir_en(c, t, hoy, actor, glosa_id, anula, cambio))?;
     Ok(vista(&fila, hoy, t))
+}
+
+/// [`corregir`] in the caller's transaction.
+fn corregir_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    anula: Option<(&str, &str)>,
+    cambio: impl FnOnce(
+        &crate::domain::ciclo::Factura,
+        &mut glosa::Glosa,
+        &mut Fila,
+    ) -> Result<(String, chrono::NaiveDate, serde_json::Value), AppError>,
+) -> Result<Fila, AppError> {
+    let Some(mut fila) = db::glosas::por_id(c, &actor.prestador_id, glosa_id)? else {
+        return Err(super::correcciones::no_existe(c, actor, glosa_id, "la glosa"));
+    };
+    if let Some((entidad, motivo)) = anula {
+        let que = super::correcciones::Que {
+            entidad,
+            entidad_id: &fila.id,
+            factura_id: Some(&fila.factura_id),
+        };
+        super::correcciones::anulado(c, actor, que, motivo, &fila, hoy)?;
+    }
+    let mut e = ciclo::cargar(c, t, &actor.prestador_id, &fila.factura_id)?;
+    let pos = e
+        .glosas
+        .iter()
+        .position(|g| g.id == fila.id)
+        .expect("the glosa belongs to its invoice");
+    let mut g = glosa_dominio(&fila);
+    let antes = g.contra_prestador(fila.fecha_recepcion, &ciclo::registrado(&t.reglas));
+    let (tipo, fecha, datos) = cambio(&e.dominio, &mut g, &mut fila)?;
+    glosa_a_fila(&g, &mut fila);
+    let version = fila.version;
+    if db::glosas::guardar(c, &fila, version)? == 0 {
+        return Err(AppError::Conflict(
+            "otro usuario cambió esta glosa al mismo tiempo; vuelva a leerla antes de repetir la acción".into(),
+        ));
+    }
+    fila.version = version + 1;
+    // What the change made final against the prestador goes to the ledger.
+    let despues = g.contra_prestador(fecha, &ciclo::registrado(&t.reglas));
+    if despues != antes {
+        let tipo_mov = if g.estado == EstadoGlosa::Conciliada {
+            db::movimientos::GLOSA_CONCILIADA
+        } else {
+            db::movimientos::GLOSA_ACEPTADA
+        };
+        let m =
+            db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo_mov, antes - despues, fecha);
+        db::movimientos::insertar(c, &[m])?;
+    }
+    e.dominio.glosas[pos] = g;
+    let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;
+    let mut datos = datos;
+    datos["glosa_id"] = json!(fila.id);
+    datos["estado_glosa"] = json!(fila.estado);
+    ciclo::evento(c, actor, &fila.factura_id, &tipo, fecha, datos, saldos)?;
+    Ok(fila)
 }
 
 pub fn responder(
@@ -550,25 +560,41 @@ pub fn conciliar(
         a_favor_pagador: q,
         fecha: n.fecha,
     };
-    cambiar(db, t, hoy, actor, glosa_id, |_, g, fila| {
+    let fila = db.write(|c| conciliar_en(c, t, hoy, actor, glosa_id, &conc, n.acta.clone()))?;
+    Ok(vista(&fila, hoy, t))
+}
+
+/// A glosa's conciliation in the caller's transaction, with its event (an acta de conciliación
+/// de cartera settles the glosas of its invoices this way), without the check of role.
+pub fn conciliar_en(
+    c: &mut AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    glosa_id: &str,
+    conc: &glosa::Conciliacion,
+    acta: Option<String>,
+) -> Result<Fila, AppError> {
+    corregir_en(c, t, hoy, actor, glosa_id, None, |_, g, fila| {
         let subsanacion = g.fecha_limite_subsanacion(t);
-        g.conciliar(&conc)?;
-        fila.acta_conciliacion = n.acta.clone().or(fila.acta_conciliacion.take());
+        g.conciliar(conc)?;
+        let fecha = conc.fecha;
+        fila.acta_conciliacion = acta.clone().or(fila.acta_conciliacion.take());
         let (tipo, datos) = if g.estado == EstadoGlosa::EnConciliacion {
             (
                 "conciliacion_iniciada",
-                json!({"acta": n.acta, "valor_ratificado": from_centavos(g.ratificado()),
-                    "cierra": subsanacion.map(|l| json!({"nombre": "subsanacion", "vencia": l, "cumplido": n.fecha <= l, "fuente": t.subsanacion.fuente})),
-                    "termino": {"nombre": "conciliacion", "abre": true, "vence": t.conciliacion.vence(n.fecha), "fuente": t.conciliacion.fuente}}),
+                json!({"acta": acta, "valor_ratificado": from_centavos(g.ratificado()),
+                    "cierra": subsanacion.map(|l| json!({"nombre": "subsanacion", "vencia": l, "cumplido": fecha <= l, "fuente": t.subsanacion.fuente})),
+                    "termino": {"nombre": "conciliacion", "abre": true, "vence": t.conciliacion.vence(fecha), "fuente": t.conciliacion.fuente}}),
             )
         } else {
             (
                 "glosa_conciliada",
-                json!({"acta": n.acta, "valor_a_favor_prestador": from_centavos(g.valor_conciliado_prestador),
+                json!({"acta": acta, "valor_a_favor_prestador": from_centavos(g.valor_conciliado_prestador),
                     "valor_a_favor_pagador": from_centavos(g.valor_conciliado_pagador)}),
             )
         };
-        Ok((tipo.into(), n.fecha, datos))
+        Ok((tipo.into(), fecha, datos))
     })
 }
 

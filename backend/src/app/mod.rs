@@ -1,6 +1,8 @@
 //! Use cases: one function per thing a user does, each in one transaction, each taking the
 //! acting user so that tenant and role are never forgotten.
 
+pub mod actas;
+pub mod anuncios;
 pub mod auditoria;
 pub mod auth;
 pub mod cartera;
@@ -22,6 +24,7 @@ pub mod numeros;
 pub mod pagadores;
 pub mod pagos;
 pub mod plazos;
+pub mod portal;
 pub mod prestadores;
 pub mod radicaciones;
 pub mod recordatorios;

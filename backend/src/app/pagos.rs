@@ -36,11 +36,17 @@ pub struct NuevoPago {
     pub valor: Decimal,
     #[serde(default)]
     pub referencia: String,
-    /// transferencia, giro_directo, cheque...
+    /// transferencia, giro_directo, cheque...; `giro_directo` when a third party pays and
+    /// nothing is said.
     #[serde(default)]
     pub medio: String,
     #[serde(default)]
     pub aplicaciones: Vec<NuevaAplicacion>,
+    /// The third party that paid on `pagador_id`'s behalf (ADRES in giro directo): the money
+    /// settles `pagador_id`'s invoices. Such a payment comes with its whole detail (Res.
+    /// 2284/2023 art. 8).
+    #[serde(default)]
+    pub pagado_por_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -76,6 +82,10 @@ pub struct PagoVista {
     pub referencia: String,
     pub medio: String,
     pub version: i32,
+    /// The third party that paid on the payer's behalf (ADRES giro directo), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub pagado_por_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(nullable = false)]
     pub aplicaciones: Option<Vec<AplicacionVista>>,
@@ -92,6 +102,7 @@ fn vista(p: Pago, apl: Option<Vec<Aplicacion>>) -> PagoVista {
         referencia: p.referencia,
         medio: p.medio,
         version: p.version,
+        pagado_por_id: p.pagado_por_id,
         aplicaciones: apl.map(|v| {
             v.into_iter()
                 .map(|a| AplicacionVista {
@@ -209,6 +220,10 @@ fn aplicar_en(
         })
         .collect();
     db::movimientos::insertar(c, &movs)?;
+    let pagado_por = match &pago.pagado_por_id {
+        Some(id) => Some((id.clone(), super::pagadores::buscar(c, &actor.prestador_id, id)?.nombre)),
+        None => None,
+    };
     for e in &cargadas {
         let aplicado: i64 = filas
             .iter()
@@ -240,6 +255,9 @@ fn aplicar_en(
         };
         let mut datos = json!({"pago_id": pago.id, "valor": from_centavos(aplicado), "referencia": pago.referencia,
             "medio": pago.medio, "regla": regla});
+        if let Some((id, nombre)) = &pagado_por {
+            datos["pagado_por"] = json!({"id": id, "nombre": nombre});
+        }
         let tipo = if recuperadas.contains(&e.fila.id) {
             datos["castigado_por_recuperar"] = json!(from_centavos(e.dominio.castigado));
             "recuperacion_castigada"
@@ -250,6 +268,33 @@ fn aplicar_en(
         ciclo::evento(c, actor, &e.fila.id, tipo, fecha, datos, saldos)?;
     }
     Ok(total)
+}
+
+/// The means of a payment made by a third party when none is said.
+pub const MEDIO_TERCERO: &str = "giro_directo";
+
+/// A payment by a third party (ADRES giro directo) carries the detail of the invoices it pays,
+/// which must be the whole of it: the detail the payer reported cannot be completed or changed
+/// afterwards, only reversed by voiding an application (Res. 2284/2023 art. 8). So its lines
+/// sum to its value, and a later application can only re-apply money a reversal gave back.
+fn detalle_completo(n: &NuevoPago, valor: i64) -> Result<(), AppError> {
+    let lineas: i64 = n
+        .aplicaciones
+        .iter()
+        .filter_map(|a| to_centavos_no_negativo(a.valor).ok())
+        .sum();
+    if lineas == valor {
+        return Ok(());
+    }
+    Err(AppError::invalid(
+        "aplicaciones",
+        format!(
+            "un pago hecho por un tercero (giro directo) trae el detalle de todas las facturas que paga \
+             (Res. 2284/2023 art. 8): sus aplicaciones suman {} y el pago vale {}",
+            from_centavos(lineas),
+            from_centavos(valor)
+        ),
+    ))
 }
 
 /// Records a payment and its applications in the caller's transaction; returns its id.
@@ -266,7 +311,28 @@ pub fn registrar_en(
         return Err(AppError::invalid("valor", "el valor del pago debe ser mayor que cero"));
     }
     super::pagadores::buscar(c, &actor.prestador_id, &n.pagador_id)?;
+    let pagado_por_id = n.pagado_por_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let mut medio = n.medio.trim().to_string();
+    if let Some(tercero) = pagado_por_id {
+        if tercero == n.pagador_id {
+            return Err(AppError::invalid(
+                "pagado_por_id",
+                "quien paga por otro es un tercero: pagado_por_id no puede ser el mismo pagador_id",
+            ));
+        }
+        super::pagadores::buscar(c, &actor.prestador_id, tercero).map_err(|_| {
+            AppError::invalid(
+                "pagado_por_id",
+                "no hay un pagador con ese id en su prestador; registre antes al tercero (p. ej. ADRES)",
+            )
+        })?;
+        detalle_completo(n, valor)?;
+        if medio.is_empty() {
+            medio = MEDIO_TERCERO.to_string();
+        }
+    }
     let mut pago = Pago {
+        pagado_por_id: pagado_por_id.map(str::to_string),
         id: db::new_id(),
         prestador_id: actor.prestador_id.clone(),
         pagador_id: n.pagador_id.clone(),
@@ -274,7 +340,7 @@ pub fn registrar_en(
         valor,
         valor_aplicado: 0,
         referencia: n.referencia.trim().to_string(),
-        medio: n.medio.trim().to_string(),
+        medio,
         version: 1,
         creado_en: db::now(),
     };
@@ -419,7 +485,10 @@ pub fn obtener(db: &Db, actor: &Actor, id: &str) -> Result<PagoVista, AppError> 
 /// What a list of payments asks for: `?pagador_id=&desde=&hasta=&sin_aplicar=&page=&per_page=&formato=`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct ConsultaPagos {
+    /// Who owes: payments that settle this payer's invoices.
     pub pagador_id: Option<String>,
+    /// Who paid: payments a third party (ADRES) made on others' behalf.
+    pub pagado_por_id: Option<String>,
     /// Received on or after this day.
     pub desde: Option<NaiveDate>,
     /// Received on or before this day.
@@ -432,12 +501,15 @@ pub struct ConsultaPagos {
     pub formato: Option<String>,
 }
 
-/// A payment in a list, with its payer's name.
+/// A payment in a list, with its payer's name (and the third party's that paid for it).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PagoEnLista {
     #[serde(flatten)]
     pub pago: PagoVista,
     pub pagador: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub pagado_por: Option<String>,
 }
 
 /// At most this many payments in a workbook.
@@ -448,6 +520,7 @@ pub fn listar(db: &Db, actor: &Actor, q: &ConsultaPagos, todas: bool) -> Result<
     let pagina = Pagina::new(q.page, q.per_page)?;
     let f = db::pagos::Filtro {
         pagador_id: q.pagador_id.clone(),
+        pagado_por_id: q.pagado_por_id.clone(),
         desde: q.desde,
         hasta: q.hasta,
         sin_aplicar: q.sin_aplicar.unwrap_or(false),
@@ -464,6 +537,7 @@ pub fn listar(db: &Db, actor: &Actor, q: &ConsultaPagos, todas: bool) -> Result<
             .into_iter()
             .map(|p| PagoEnLista {
                 pagador: nombres.get(&p.pagador_id).cloned().unwrap_or_default(),
+                pagado_por: p.pagado_por_id.as_ref().and_then(|t| nombres.get(t).cloned()),
                 pago: vista(p, None),
             })
             .collect(),
@@ -482,6 +556,7 @@ pub fn xlsx(l: &Lista<PagoEnLista>) -> Result<Vec<u8>, AppError> {
             vec![
                 Celda::Fecha(p.fecha),
                 x.pagador.as_str().into(),
+                x.pagado_por.as_deref().unwrap_or("").into(),
                 p.referencia.as_str().into(),
                 p.medio.as_str().into(),
                 Celda::Dinero(p.valor),
@@ -495,7 +570,8 @@ pub fn xlsx(l: &Lista<PagoEnLista>) -> Result<Vec<u8>, AppError> {
         encabezado: vec![("Pagos".into(), l.total.to_string())],
         columnas: vec![
             ("Fecha", 12.0),
-            ("Pagador", 30.0),
+            ("Pagador (quien debe)", 30.0),
+            ("Pagado por (tercero)", 24.0),
             ("Referencia", 20.0),
             ("Medio", 14.0),
             ("Valor", 16.0),
@@ -818,6 +894,10 @@ pub struct PagoDeFactura {
     pub medio: String,
     /// It recovered written-off cartera.
     pub recuperacion: bool,
+    /// The third party that paid on the payer's behalf (ADRES giro directo), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub pagado_por_id: Option<String>,
 }
 
 /// The payments applied to one invoice, in the order they were applied.
@@ -834,6 +914,7 @@ pub fn de_factura(db: &Db, actor: &Actor, factura_id: &str) -> Result<Vec<PagoDe
             referencia: p.referencia,
             medio: p.medio,
             recuperacion: a.recuperacion,
+            pagado_por_id: p.pagado_por_id,
         })
         .collect())
 }

@@ -14,6 +14,7 @@ pub fn crear(db: &Db, nit: &str, nombre: &str, admin_email: &str, admin_password
         return Err(AppError::invalid("prestador_nombre", "falta el nombre del prestador"));
     }
     let admin = NuevoUsuario {
+        pagador_id: None,
         email: admin_email.to_string(),
         nombre: "Administrador".into(),
         rol: Rol::Admin,

@@ -1,5 +1,5 @@
 //! Payers ranked by risk and behaviour — how long they take to pay, how much they glose, the
-//! agreements they broke, how much of their debt is overdue — each with the reasons shown.
+//! agreements and acta commitments they broke, how much of their debt is overdue — each with the reasons shown.
 
 use std::collections::HashMap;
 
@@ -40,6 +40,8 @@ pub struct Segmento {
     #[schema(value_type = Option<String>)]
     pub pct_glosa: Option<Decimal>,
     pub acuerdos_incumplidos: i64,
+    /// Commitments of actas de conciliación owed by the payer and broken.
+    pub compromisos_incumplidos: i64,
     pub puntaje: u32,
     pub riesgo: NivelRiesgo,
     /// Why: one line per point-earning behaviour.
@@ -84,7 +86,7 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
     let pid = &actor.prestador_id;
     let desde = hoy - Duration::days(VENTANA_DIAS);
     let acuerdos = super::cobro::acuerdos(db, actor, hoy, None)?;
-    let (pagadores, etapas, deudas, dias, radicado, glosado) = db.read(|c| {
+    let (pagadores, etapas, deudas, dias, radicado, glosado, compromisos) = db.read(|c| {
         let (pagadores, _) = db::pagadores::listar(c, pid, &Default::default(), 0, i64::MAX)?;
         let etapas: HashMap<String, Etapa> = dbc::cobros(c, pid)?
             .into_iter()
@@ -104,7 +106,8 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
             super::cartera::silencio(&t.reglas),
             &Filtro::default(),
         )?;
-        Ok::<_, AppError>((pagadores, etapas, deudas, dias, radicado, glosado))
+        let compromisos = super::actas::incumplidos_por_pagador(c, pid, hoy)?;
+        Ok::<_, AppError>((pagadores, etapas, deudas, dias, radicado, glosado, compromisos))
     })?;
     let mut out: Vec<Segmento> = pagadores
         .into_iter()
@@ -124,13 +127,15 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
                 .iter()
                 .filter(|a| a.pagador_id == p.id && a.estado == EstadoAcuerdo::Incumplido)
                 .count() as i64;
-            if saldo == 0 && rad == 0 && dias_pago.is_none() && incumplidos == 0 {
+            let compromisos_incumplidos = compromisos.get(&p.id).copied().unwrap_or(0);
+            if saldo == 0 && rad == 0 && dias_pago.is_none() && incumplidos == 0 && compromisos_incumplidos == 0 {
                 return None;
             }
             let comportamiento = Comportamiento {
                 dias_pago,
                 pct_glosa: cobro::porcentaje(glo, rad),
                 acuerdos_incumplidos: incumplidos,
+                compromisos_incumplidos,
                 pct_vencida: cobro::porcentaje(vencido, saldo),
                 dias_mora_max,
             };
@@ -148,6 +153,7 @@ pub fn segmentar(db: &Db, t: &Terminos, actor: &Actor, hoy: NaiveDate) -> Result
                 dias_pago,
                 pct_glosa: comportamiento.pct_glosa,
                 acuerdos_incumplidos: incumplidos,
+                compromisos_incumplidos,
                 puntaje,
                 riesgo,
                 razones,

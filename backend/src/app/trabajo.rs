@@ -1,5 +1,5 @@
 //! The daily work list of a cartera user: the glosas to answer, the agreement instalments
-//! falling due, and the payers to call — of the payers assigned to that user and of those
+//! and the commitments of actas de conciliación falling due, and the payers to call — of the payers assigned to that user and of those
 //! nobody has been assigned, so nothing falls between chairs.
 
 use chrono::{Duration, NaiveDate};
@@ -50,6 +50,9 @@ pub struct ListaTrabajo {
     /// payer decisions overdue, subsanaciones, notas crédito due.
     pub glosas: Vec<Alerta>,
     pub cuotas: Vec<CuotaPorVencer>,
+    /// Commitments of actas de conciliación not fulfilled, due in the window or overdue
+    /// (`estado` `vencido`: broken).
+    pub compromisos: Vec<super::actas::CompromisoVista>,
     pub llamar: Vec<PagadorPorLlamar>,
 }
 
@@ -82,13 +85,14 @@ pub fn lista_con(
     actor.exigir(super::cobro::GESTORES, "ver la lista de trabajo de cartera")?;
     let hasta = alertas.hasta;
     let pid = &actor.prestador_id;
-    let (pagadores, cobros, vencidos, ultimas) = db.read(|c| {
+    let (pagadores, cobros, vencidos, ultimas, compromisos) = db.read(|c| {
         let (pagadores, _) = db::pagadores::listar(c, pid, &Default::default(), 0, i64::MAX)?;
         Ok::<_, AppError>((
             pagadores,
             dbc::cobros(c, pid)?,
             db::cartera::deuda_por_pagador(c, pid, hoy, super::cartera::silencio(&t.reglas))?,
             dbc::ultimas_gestiones(c, pid)?,
+            super::actas::por_cumplir(c, pid, hoy, hasta)?,
         ))
     })?;
     // Mine, or nobody's.
@@ -132,6 +136,7 @@ pub fn lista_con(
         }
     }
     cuotas.sort_by(|a, b| a.vence.cmp(&b.vence).then(a.acuerdo.cmp(&b.acuerdo)));
+    let compromisos = compromisos.into_iter().filter(|x| es_mio(&x.pagador_id)).collect();
     let mut llamar = Vec::new();
     for p in mios {
         let etapa = cobros
@@ -173,6 +178,7 @@ pub fn lista_con(
         hasta,
         glosas,
         cuotas,
+        compromisos,
         llamar,
     })
 }

@@ -124,6 +124,23 @@ fn reversion(tipo: &str) -> Option<Reversion> {
     }
 }
 
+/// "pagado por ADRES — giro directo 2026-118" for a payment a third party made on the payer's
+/// behalf (Res. 2284/2023 art. 8).
+fn pagado_por(datos: &Value) -> Option<String> {
+    let nombre = datos.get("pagado_por")?.get("nombre")?.as_str()?;
+    let medio = datos
+        .get("medio")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .replace('_', " ");
+    let referencia = datos.get("referencia").and_then(Value::as_str).unwrap_or("");
+    Some(
+        format!("pagado por {nombre} — {medio} {referencia}")
+            .trim_end()
+            .to_string(),
+    )
+}
+
 /// Marks the events whose record was voided by a later reversal, so the story reads the
 /// original, its reversal and what replaced it.
 fn marcar_anulados(vistas: &mut [EventoVista]) {
@@ -252,11 +269,12 @@ pub fn construir(
                 }
                 cierra = m.remove("cierra").as_ref().and_then(cerrado);
             }
-            // RADIAN events read in words (the payer's acts before DIAN, not Trazo's rules).
-            if let (Some(texto), Value::Object(m)) = (
-                super::importaciones::radian::texto(&ev.tipo, ev.fecha, &datos),
-                &mut datos,
-            ) {
+            // RADIAN events read in words (the payer's acts before DIAN, not Trazo's rules), and
+            // so does money paid by a third party on the payer's behalf.
+            let texto = super::importaciones::radian::texto(&ev.tipo, ev.fecha, &datos)
+                .or_else(|| pagado_por(&datos))
+                .or_else(|| super::actas::texto(&ev.tipo, &datos));
+            if let (Some(texto), Value::Object(m)) = (texto, &mut datos) {
                 m.insert("texto".into(), Value::String(texto));
             }
             EventoVista {

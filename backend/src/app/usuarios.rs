@@ -19,6 +19,9 @@ pub struct NuevoUsuario {
     pub rol: Rol,
     /// At least 10 characters.
     pub password: String,
+    /// For role `pagador` (and only for it): the payer whose window the user sees.
+    #[serde(default)]
+    pub pagador_id: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,6 +33,10 @@ pub struct UsuarioVista {
     pub activo: bool,
     pub version: i32,
     pub creado_en: chrono::DateTime<chrono::Utc>,
+    /// For role `pagador`: the payer whose window the user sees.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub pagador_id: Option<String>,
 }
 
 impl From<Usuario> for UsuarioVista {
@@ -42,6 +49,7 @@ impl From<Usuario> for UsuarioVista {
             activo: u.activo,
             version: u.version,
             creado_en: u.creado_en.and_utc(),
+            pagador_id: u.pagador_id,
         }
     }
 }
@@ -52,6 +60,18 @@ pub struct UsuarioPreparado {
     nombre: String,
     rol: Rol,
     password_hash: String,
+    pagador_id: Option<String>,
+}
+
+impl UsuarioPreparado {
+    /// The same user, belonging to `pagador_id` (for a payer's user prepared before its payer
+    /// existed, as the demo does).
+    pub fn del_pagador(self, pagador_id: &str) -> Self {
+        UsuarioPreparado {
+            pagador_id: Some(pagador_id.to_string()),
+            ..self
+        }
+    }
 }
 
 fn email_valido(email: &str) -> bool {
@@ -82,6 +102,18 @@ pub(crate) fn preparar_con(n: NuevoUsuario, password_min: usize) -> Result<Usuar
     if n.nombre.trim().is_empty() {
         errs.push(crate::domain::Violation::new("nombre", "falta el nombre"));
     }
+    let pagador_id = n.pagador_id.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    match (n.rol, pagador_id) {
+        (Rol::Pagador, None) => errs.push(crate::domain::Violation::new(
+            "pagador_id",
+            "un usuario de rol pagador pertenece a un pagador: se espera pagador_id",
+        )),
+        (Rol::Pagador, Some(_)) | (_, None) => {}
+        (otro, Some(_)) => errs.push(crate::domain::Violation::new(
+            "pagador_id",
+            format!("solo un usuario de rol pagador pertenece a un pagador; el rol '{otro}' no lleva pagador_id"),
+        )),
+    }
     if n.password.chars().count() < password_min {
         errs.push(crate::domain::Violation::new(
             "password",
@@ -96,6 +128,7 @@ pub(crate) fn preparar_con(n: NuevoUsuario, password_min: usize) -> Result<Usuar
         nombre: n.nombre.trim().to_string(),
         rol: n.rol,
         password_hash: super::auth::hash_password(&n.password)?,
+        pagador_id: pagador_id.map(str::to_string),
     })
 }
 
@@ -110,7 +143,12 @@ pub fn insertar(c: &mut AnyConnection, prestador_id: &str, u: UsuarioPreparado) 
             u.email
         )));
     }
+    if let Some(p) = &u.pagador_id {
+        super::pagadores::buscar(c, prestador_id, p)
+            .map_err(|_| AppError::invalid("pagador_id", "no hay un pagador con ese id en su prestador"))?;
+    }
     let fila = Usuario {
+        pagador_id: u.pagador_id,
         id: db::new_id(),
         prestador_id: prestador_id.to_string(),
         email: u.email,
@@ -211,6 +249,16 @@ pub fn modificar(
     db.write(|c| {
         let antes =
             db::usuarios::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("un usuario"))?;
+        // A payer's user sees one payer: turning it into a prestador's role (or back) would
+        // carry its payer's access across; a new user is created instead.
+        if cambio
+            .rol
+            .is_some_and(|r| (r == Rol::Pagador) != (antes.rol == Rol::Pagador))
+        {
+            return Err(AppError::Conflict(
+                "el rol pagador no se pone ni se quita a un usuario existente; cree otro usuario".into(),
+            ));
+        }
         if antes.version != cambio.version {
             return Err(super::pagadores::stale(antes.version, cambio.version));
         }
@@ -268,6 +316,7 @@ mod tests {
     #[test]
     fn a_new_user_reports_every_problem() {
         let n = NuevoUsuario {
+            pagador_id: None,
             email: "x".into(),
             nombre: " ".into(),
             rol: Rol::Cartera,

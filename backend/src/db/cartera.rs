@@ -655,6 +655,15 @@ pub fn flujo(
              FROM aplicaciones a JOIN facturas f ON f.id = a.factura_id JOIN pagadores p ON p.id = f.pagador_id \
              WHERE a.prestador_id = ? AND a.fecha >= ? AND a.fecha <= ?{filtro} GROUP BY f.pagador_id"
         ),
+        // Money a third party (ADRES giro directo) paid on the debtor's behalf: the debtor's,
+        // not the third party's (Res. 2284/2023 art. 8).
+        Flujo::PagadoPorTerceros => format!(
+            "SELECT f.pagador_id AS pagador_id, CAST(SUM(a.valor) AS BIGINT) AS valor \
+             FROM aplicaciones a JOIN pagos g ON g.id = a.pago_id JOIN facturas f ON f.id = a.factura_id \
+             JOIN pagadores p ON p.id = f.pagador_id \
+             WHERE a.prestador_id = ? AND a.fecha >= ? AND a.fecha <= ? AND g.pagado_por_id IS NOT NULL{filtro} \
+             GROUP BY f.pagador_id"
+        ),
         // A recovery undoes part of a write-off: the castigo movements that add to the balance.
         Flujo::Recuperado => format!(
             "SELECT f.pagador_id AS pagador_id, CAST(SUM(m.valor) AS BIGINT) AS valor \
@@ -671,6 +680,8 @@ pub enum Flujo {
     Facturado,
     Radicado,
     Pagado,
+    /// Of the payments, those a third party made on the payer's behalf.
+    PagadoPorTerceros,
     /// Payments on written-off invoices.
     Recuperado,
 }

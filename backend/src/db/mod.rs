@@ -3,6 +3,8 @@
 //! Every query function takes the caller's `prestador_id`: tenant isolation is enforced
 //! here, in the WHERE clause, not left to the handlers.
 
+pub mod actas;
+pub mod anuncios;
 pub mod cartera;
 pub mod cobro;
 pub mod contratos;

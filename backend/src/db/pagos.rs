@@ -18,6 +18,8 @@ pub struct Pago {
     pub medio: String,
     pub version: i32,
     pub creado_en: chrono::NaiveDateTime,
+    /// The third party that paid on the payer's behalf (ADRES giro directo), if any.
+    pub pagado_por_id: Option<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, Queryable, Selectable, Insertable)]
@@ -86,7 +88,10 @@ pub fn sumar_aplicado(
 /// What a list of payments asks for.
 #[derive(Debug, Clone, Default)]
 pub struct Filtro {
+    /// Who owes: the payer whose invoices the payment settles.
     pub pagador_id: Option<String>,
+    /// Who paid on the debtor's behalf (ADRES giro directo).
+    pub pagado_por_id: Option<String>,
     pub desde: Option<chrono::NaiveDate>,
     pub hasta: Option<chrono::NaiveDate>,
     /// Only payments with value not yet applied to invoices.
@@ -105,6 +110,9 @@ pub fn listar(
         let mut q = pagos::table.filter(pagos::prestador_id.eq(prestador_id)).into_boxed();
         if let Some(p) = &f.pagador_id {
             q = q.filter(pagos::pagador_id.eq(p));
+        }
+        if let Some(p) = &f.pagado_por_id {
+            q = q.filter(pagos::pagado_por_id.eq(p));
         }
         if let Some(d) = f.desde {
             q = q.filter(pagos::fecha.ge(d));

@@ -21,6 +21,7 @@ diesel::table! {
         activo -> Bool,
         version -> Integer,
         creado_en -> Timestamp,
+        pagador_id -> Nullable<Text>,
     }
 }
 
@@ -182,6 +183,7 @@ diesel::table! {
         medio -> Text,
         version -> Integer,
         creado_en -> Timestamp,
+        pagado_por_id -> Nullable<Text>,
     }
 }
 
@@ -456,6 +458,79 @@ diesel::joinable!(gestion_facturas -> gestiones (gestion_id));
 diesel::joinable!(cuotas -> acuerdos_pago (acuerdo_id));
 diesel::joinable!(estado_cuenta_filas -> estados_cuenta (estado_cuenta_id));
 
+diesel::table! {
+    anuncios_pago (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        usuario_id -> Text,
+        fecha -> Date,
+        valor -> BigInt,
+        referencia -> Text,
+        medio -> Text,
+        detalle -> Text,
+        estado -> Text,
+        pago_id -> Nullable<Text>,
+        motivo -> Text,
+        decidido_por -> Nullable<Text>,
+        decidido_en -> Nullable<Timestamp>,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    actas (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        numero -> Text,
+        fecha -> Date,
+        corte -> Date,
+        estado_cuenta_id -> Nullable<Text>,
+        lugar -> Text,
+        participantes -> Text,
+        observaciones -> Text,
+        acuerdo_id -> Nullable<Text>,
+        actor_id -> Text,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    acta_facturas (id) {
+        id -> Text,
+        prestador_id -> Text,
+        acta_id -> Text,
+        factura_id -> Text,
+        resultado -> Text,
+        valor -> BigInt,
+        fecha_compromiso -> Nullable<Date>,
+        saldo_prestador -> BigInt,
+        saldo_pagador -> Nullable<BigInt>,
+        nota -> Text,
+    }
+}
+
+diesel::table! {
+    compromisos (id) {
+        id -> Text,
+        prestador_id -> Text,
+        acta_id -> Text,
+        pagador_id -> Text,
+        factura_id -> Nullable<Text>,
+        responsable -> Text,
+        descripcion -> Text,
+        vence -> Date,
+        cumplido_en -> Nullable<Date>,
+        cumplido_por -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(acta_facturas -> actas (acta_id));
+diesel::joinable!(acta_facturas -> facturas (factura_id));
+diesel::joinable!(compromisos -> actas (acta_id));
+diesel::joinable!(actas -> pagadores (pagador_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     sesiones,
     importacion_subidas,
@@ -487,4 +562,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     estado_cuenta_filas,
     correcciones,
     servidores,
+    anuncios_pago,
+    actas,
+    acta_facturas,
+    compromisos,
 );

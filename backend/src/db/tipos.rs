@@ -64,6 +64,8 @@ columnas_de_texto! {
     crate::domain::devolucion::DecisionDevolucion => "devoluciones.decision",
     crate::domain::importacion::TipoImportacion => "importaciones.tipo",
     crate::domain::importacion::EstadoImportacion => "importaciones.estado",
+    crate::domain::acta::ResultadoActa => "acta_facturas.resultado",
+    crate::domain::acta::Parte => "compromisos.responsable",
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct Usuario {
     pub activo: bool,
     pub version: i32,
     pub creado_en: chrono::NaiveDateTime,
+    /// For role `pagador`: the one payer whose window this user sees.
+    pub pagador_id: Option<String>,
 }
 
 pub fn insertar(c: &mut AnyConnection, u: &Usuario) -> QueryResult<()> {

@@ -349,6 +349,8 @@ pub struct Comportamiento {
     /// Glosado / radicado × 100.
     pub pct_glosa: Option<Decimal>,
     pub acuerdos_incumplidos: i64,
+    /// Commitments the payer signed in an acta de conciliación and broke.
+    pub compromisos_incumplidos: i64,
     /// Overdue / balance × 100.
     pub pct_vencida: Option<Decimal>,
     pub dias_mora_max: i64,
@@ -392,6 +394,15 @@ pub fn riesgo(c: &Comportamiento) -> (u32, NivelRiesgo, Vec<String>) {
         suma(
             2 * c.acuerdos_incumplidos.min(2) as u32,
             format!("{} acuerdo(s) de pago incumplido(s)", c.acuerdos_incumplidos),
+        );
+    }
+    if c.compromisos_incumplidos > 0 {
+        suma(
+            c.compromisos_incumplidos.min(2) as u32,
+            format!(
+                "{} compromiso(s) de acta de conciliación incumplido(s)",
+                c.compromisos_incumplidos
+            ),
         );
     }
     if let Some(v) = c.pct_vencida {
@@ -684,6 +695,7 @@ mod tests {
             dias_pago: Some(dec("120.5")),
             pct_glosa: Some(dec("12.00")),
             acuerdos_incumplidos: 1,
+            compromisos_incumplidos: 0,
             pct_vencida: Some(dec("80.00")),
             dias_mora_max: 200,
         });

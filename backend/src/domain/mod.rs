@@ -1,6 +1,7 @@
 //! The rules of the domain: pure, no I/O, no database. Where a rule comes from a norm, the
 //! norm is cited next to it.
 
+pub mod acta;
 pub mod calendario;
 pub mod catalogo;
 pub mod ciclo;

@@ -13,6 +13,9 @@ super::text_enum! {
         Finanzas => "finanzas",
         /// Read-only, sees the event log.
         Auditor => "auditor",
+        /// A payer's analyst in the payer's window: sees only that payer's invoices, statement
+        /// and trazabilidad, and announces payments for the cartera team to confirm.
+        Pagador => "pagador",
     }
 }
 

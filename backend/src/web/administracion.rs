@@ -161,6 +161,7 @@ pub struct Tecleado {
     pub email: String,
     pub nombre: String,
     pub rol: String,
+    pub pagador_id: String,
 }
 
 #[derive(Template)]
@@ -170,6 +171,8 @@ struct Usuarios {
     pestana: &'static str,
     filas: Vec<FilaUsuario>,
     roles: Vec<(&'static str, &'static str)>,
+    /// The payers a payer's user may belong to.
+    pagadores: Vec<(String, String)>,
     nuevo: Tecleado,
     errores: Errores,
     /// The user whose change failed, and why.
@@ -207,9 +210,13 @@ async fn usuarios_pagina(
     let actor = u.sesion.actor.clone();
     let st = state.clone();
     let pag = Pagina::new(Some(page), Some(POR_PAGINA)).map_err(Marco::fallo(u))?;
-    let l = web::block(move || usuarios::listar(&st.db, &actor, pag))
-        .await?
-        .map_err(Marco::fallo(u))?;
+    let (l, pagadores) = web::block(move || {
+        let l = usuarios::listar(&st.db, &actor, pag)?;
+        let p = crate::app::pagadores::listar(&st.db, &actor, Default::default(), true)?;
+        Ok::<_, AppError>((l, p.items.into_iter().map(|p| (p.id, p.nombre)).collect::<Vec<_>>()))
+    })
+    .await?
+    .map_err(Marco::fallo(u))?;
     let (n, anterior, siguiente) = paginas(l.total, page, |p| format!("/administracion/usuarios?page={p}"));
     let yo = u.sesion.actor.usuario_id.clone();
     let filas = l
@@ -238,6 +245,7 @@ async fn usuarios_pagina(
         pestana: "usuarios",
         filas,
         roles: roles(),
+        pagadores,
         nuevo,
         errores,
         fallo_fila,
@@ -267,6 +275,9 @@ struct FormUsuario {
     rol: String,
     #[serde(default)]
     password: String,
+    /// For role pagador: the payer whose window the user sees.
+    #[serde(default)]
+    pagador_id: String,
 }
 
 async fn usuario_crear(
@@ -280,6 +291,7 @@ async fn usuario_crear(
         email: f.email.clone(),
         nombre: f.nombre.clone(),
         rol: f.rol.clone(),
+        pagador_id: f.pagador_id.clone(),
     };
     let rol = match f.rol.parse::<Rol>() {
         Ok(r) => r,
@@ -291,6 +303,8 @@ async fn usuario_crear(
     let actor = u.sesion.actor.clone();
     let st = state.clone();
     let nuevo = NuevoUsuario {
+        // Only a payer's user takes the payer chosen (the field stays on the form otherwise).
+        pagador_id: Some(f.pagador_id).filter(|p| rol == Rol::Pagador && !p.is_empty()),
         email: f.email,
         nombre: f.nombre,
         rol,

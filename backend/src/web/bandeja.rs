@@ -180,7 +180,18 @@ async fn bandeja(state: web::Data<AppState>, u: Usuario, q: web::Query<Consulta>
 #[template(path = "bandeja_trabajo.html")]
 struct Trabajo {
     cuotas: Vec<FilaCuota>,
+    compromisos: Vec<FilaCompromiso>,
     llamar: Vec<FilaLlamada>,
+}
+
+/// A commitment of an acta de conciliación due in the window, or broken.
+struct FilaCompromiso {
+    acta_id: String,
+    acta: String,
+    responsable: &'static str,
+    descripcion: String,
+    vence: String,
+    vencido: bool,
 }
 
 #[derive(Template)]
@@ -189,6 +200,7 @@ struct TrabajoPagina {
     marco: Marco,
     dias: u32,
     cuotas: Vec<FilaCuota>,
+    compromisos: Vec<FilaCompromiso>,
     llamar: Vec<FilaLlamada>,
 }
 
@@ -223,6 +235,21 @@ async fn trabajo(
             pendiente: pesos(c.pendiente),
         })
         .collect();
+    let compromisos = l
+        .compromisos
+        .iter()
+        .map(|c| FilaCompromiso {
+            acta_id: c.acta_id.clone(),
+            acta: c.acta.clone(),
+            responsable: match c.responsable {
+                crate::domain::acta::Parte::Prestador => "IPS",
+                crate::domain::acta::Parte::Pagador => "Pagador",
+            },
+            descripcion: c.descripcion.clone(),
+            vence: fecha(c.vence),
+            vencido: c.estado == crate::domain::acta::EstadoCompromiso::Vencido,
+        })
+        .collect();
     let llamar = l
         .llamar
         .iter()
@@ -235,7 +262,11 @@ async fn trabajo(
         })
         .collect();
     if req.headers().contains_key("HX-Request") {
-        super::html(&Trabajo { cuotas, llamar })
+        super::html(&Trabajo {
+            cuotas,
+            compromisos,
+            llamar,
+        })
     } else {
         pagina(
             &u,
@@ -243,6 +274,7 @@ async fn trabajo(
                 marco: Marco::de(&u, "Cuotas y pagadores por llamar", "/bandeja"),
                 dias,
                 cuotas,
+                compromisos,
                 llamar,
             },
         )

@@ -342,6 +342,8 @@ struct Vista {
     todas: Option<String>,
     limpiar: String,
     xlsx: String,
+    /// "Registrar acta" for those who record actas de conciliación.
+    acta: Option<String>,
 }
 
 const POR_PAGINA: usize = 100;
@@ -465,6 +467,9 @@ fn vista(u: &Usuario, r: Conciliacion, f: Filtro) -> Vista {
         todas: (!todas && paginas > 1).then(|| f.url(&base, None, true)),
         limpiar: base.clone(),
         xlsx: format!("{base}.xlsx"),
+        acta: crate::app::actas::REGISTRAN
+            .contains(&u.sesion.actor.rol)
+            .then(|| format!("{base}/acta")),
         pagador_id: r.pagador_id,
         pagador: r.pagador,
         corte: fecha(r.corte),

@@ -6,6 +6,7 @@
 //! the session's CSRF token and must come from this site. Every page is sent with a strict
 //! Content-Security-Policy and `Cache-Control: no-store` (they show patients' invoices).
 
+pub mod actas;
 pub mod administracion;
 pub mod auditoria;
 pub mod bandeja;
@@ -22,6 +23,7 @@ pub mod glosas;
 pub mod importar;
 pub mod pagador;
 pub mod pagos;
+pub mod portal;
 pub mod radicacion;
 pub mod recordatorio;
 pub mod sesion;
@@ -63,7 +65,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(importar::rutas)
         .configure(cartera::rutas)
         .configure(pagador::rutas)
+        .configure(actas::rutas)
         .configure(pagos::rutas)
+        .configure(portal::rutas)
         .configure(administracion::rutas)
         .configure(auditoria::rutas);
 }
@@ -108,7 +112,7 @@ impl Marco {
         let rol = u.sesion.actor.rol;
         let nav = NAVEGACION
             .iter()
-            .filter(|(_, _, roles)| roles.is_empty() || roles.contains(&rol))
+            .filter(|(_, _, roles)| roles.contains(&rol))
             .map(|(ruta, texto, _)| Enlace {
                 ruta,
                 texto,
@@ -146,10 +150,13 @@ impl Marco {
     }
 }
 
-/// The screens, and who sees each in the navigation (empty: everyone).
+/// Every role of the prestador's own staff (a payer's user sees only its window).
+const DEL_PRESTADOR: &[Rol] = &[Rol::Admin, Rol::Facturacion, Rol::Cartera, Rol::Finanzas, Rol::Auditor];
+
+/// The screens, and who sees each in the navigation.
 const NAVEGACION: &[(&str, &str, &[Rol])] = &[
-    ("/bandeja", "Mi bandeja", &[]),
-    ("/facturas", "Facturas", &[]),
+    ("/bandeja", "Mi bandeja", DEL_PRESTADOR),
+    ("/facturas", "Facturas", DEL_PRESTADOR),
     (
         "/importar",
         "Importar",
@@ -159,6 +166,7 @@ const NAVEGACION: &[(&str, &str, &[Rol])] = &[
     ("/pagos", "Pagos", crate::app::pagos::REGISTRAN),
     ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
     ("/administracion", "Administración", &[Rol::Admin]),
+    ("/portal", "Facturas y estado de cuenta", &[Rol::Pagador]),
 ];
 
 pub fn nombre_rol(r: Rol) -> &'static str {
@@ -168,6 +176,7 @@ pub fn nombre_rol(r: Rol) -> &'static str {
         Rol::Cartera => "Cartera",
         Rol::Finanzas => "Finanzas",
         Rol::Auditor => "Auditoría",
+        Rol::Pagador => "Pagador",
     }
 }
 
@@ -213,6 +222,8 @@ pub fn ver_otra(ruta: &str) -> HttpResponse {
 pub enum ErrorWeb {
     /// Not signed in (or the session ended): to the sign-in page, then back here.
     Ingresar(String),
+    /// The page of this user is elsewhere (a payer's user landing on Mi bandeja).
+    Ir(&'static str),
     /// A state-changing request that did not come from a form of this site, or without the
     /// session's token.
     Csrf,
@@ -237,6 +248,7 @@ impl std::fmt::Display for ErrorWeb {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ErrorWeb::Ingresar(_) => write!(f, "inicie sesión"),
+            ErrorWeb::Ir(ruta) => write!(f, "vaya a {ruta}"),
             ErrorWeb::Csrf => write!(f, "solicitud rechazada"),
             ErrorWeb::App(e) | ErrorWeb::EnMarco(_, e) => write!(f, "{e}"),
         }
@@ -254,7 +266,7 @@ struct PaginaError {
 impl ResponseError for ErrorWeb {
     fn status_code(&self) -> StatusCode {
         match self {
-            ErrorWeb::Ingresar(_) => StatusCode::SEE_OTHER,
+            ErrorWeb::Ingresar(_) | ErrorWeb::Ir(_) => StatusCode::SEE_OTHER,
             ErrorWeb::Csrf => StatusCode::FORBIDDEN,
             ErrorWeb::App(e) | ErrorWeb::EnMarco(_, e) => e.status_code(),
         }
@@ -268,6 +280,7 @@ impl ResponseError for ErrorWeb {
                     .finish();
                 return ver_otra(&format!("/ingresar?{q}"));
             }
+            ErrorWeb::Ir(ruta) => return ver_otra(ruta),
             ErrorWeb::Csrf => None,
             ErrorWeb::App(e) | ErrorWeb::EnMarco(_, e) => Some(e),
         };

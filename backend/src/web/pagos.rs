@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::formato::{fecha, leer_pesos, palabras, pesos};
-use super::sesion::{con_aviso, formulario, pagina, Usuario};
+use super::sesion::{con_aviso, en_bloque, formulario, pagina, Usuario};
 use super::{html_con, ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::pagadores::{self, ConsultaPagadores};
@@ -44,6 +44,9 @@ fn medio(m: &str) -> String {
 pub struct Filtros {
     #[serde(default)]
     pub pagador_id: String,
+    /// Who paid on the debtors' behalf (ADRES giro directo).
+    #[serde(default)]
+    pub pagado_por_id: String,
     #[serde(default)]
     pub desde: String,
     #[serde(default)]
@@ -59,6 +62,7 @@ impl Filtros {
         let dia = super::formulario::fecha_filtro;
         Ok(ConsultaPagos {
             pagador_id: Some(self.pagador_id.trim().to_string()).filter(|v| !v.is_empty()),
+            pagado_por_id: Some(self.pagado_por_id.trim().to_string()).filter(|v| !v.is_empty()),
             desde: dia("desde", &self.desde)?,
             hasta: dia("hasta", &self.hasta)?,
             sin_aplicar: Some(self.sin_aplicar == "1"),
@@ -75,6 +79,7 @@ impl Filtros {
             ruta,
             &[
                 ("pagador_id", &self.pagador_id),
+                ("pagado_por_id", &self.pagado_por_id),
                 ("desde", &self.desde),
                 ("hasta", &self.hasta),
                 ("sin_aplicar", if sin_aplicar { "1" } else { "" }),
@@ -88,6 +93,8 @@ pub struct FilaPago {
     pub id: String,
     pub fecha: String,
     pub pagador: String,
+    /// The third party that paid for the payer (ADRES giro directo), if any.
+    pub pagado_por: Option<String>,
     pub referencia: String,
     pub medio: String,
     pub valor: String,
@@ -114,6 +121,39 @@ struct Pagos {
     solo_por_aplicar: bool,
     /// The user may register payments.
     registra: bool,
+    /// Payments the payers announced from their window, waiting for confirmation.
+    anunciados: Vec<FilaAnunciado>,
+}
+
+pub struct FilaAnunciado {
+    pub id: String,
+    pub pagador: String,
+    pub fecha: String,
+    pub valor: String,
+    pub referencia: String,
+    pub facturas: String,
+}
+
+fn anunciados(st: &AppState, u: &Usuario) -> Result<Vec<FilaAnunciado>, AppError> {
+    if !pagos::REGISTRAN.contains(&u.sesion.actor.rol) {
+        return Ok(Vec::new());
+    }
+    Ok(crate::app::anuncios::listar(&st.db, &u.sesion.actor, None)?
+        .into_iter()
+        .map(|a| FilaAnunciado {
+            facturas: a
+                .aplicaciones
+                .iter()
+                .map(|l| format!("{} ({})", l.numero, pesos(l.valor)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            id: a.id,
+            pagador: a.pagador,
+            fecha: fecha(a.fecha),
+            valor: pesos(a.valor),
+            referencia: a.referencia,
+        })
+        .collect())
 }
 
 fn lista_pagadores(st: &AppState, u: &Usuario) -> Result<Vec<(String, String)>, AppError> {
@@ -144,9 +184,10 @@ async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -
     let consulta = f.consulta(false).map_err(Marco::fallo(&u))?;
     let st = state.clone();
     let u2 = copia(&u);
-    let (l, pags) = web::block(move || {
+    let (l, pags, anunciados) = web::block(move || {
         let l = pagos::listar(&st.db, &u2.sesion.actor, &consulta, false)?;
-        Ok::<_, AppError>((l, lista_pagadores(&st, &u2)?))
+        let anunciados = anunciados(&st, &u2)?;
+        Ok::<_, AppError>((l, lista_pagadores(&st, &u2)?, anunciados))
     })
     .await?
     .map_err(Marco::fallo(&u))?;
@@ -160,6 +201,7 @@ async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -
             id: x.pago.id,
             fecha: fecha(x.pago.fecha),
             pagador: x.pagador,
+            pagado_por: x.pagado_por,
             referencia: x.pago.referencia,
             medio: medio(&x.pago.medio),
             valor: pesos(x.pago.valor),
@@ -182,9 +224,58 @@ async fn lista(state: web::Data<AppState>, u: Usuario, q: web::Query<Filtros>) -
         por_aplicar: f.url("/pagos", None, true),
         solo_por_aplicar: solo,
         registra: pagos::REGISTRAN.contains(&u.sesion.actor.rol),
+        anunciados,
         f,
     };
     pagina(&u, &p)
+}
+
+#[derive(Deserialize)]
+struct FormRechazo {
+    #[serde(default)]
+    motivo: String,
+}
+
+/// Confirms (the money arrived: it becomes a payment with the announced detail) or rejects
+/// (with the reason the payer reads) a payment announced from a payer's window.
+async fn decidir_anuncio(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    u: Usuario,
+    ruta: web::Path<(String, String)>,
+    cuerpo: web::Bytes,
+) -> Result<HttpResponse, ErrorWeb> {
+    let f = formulario::<FormRechazo>(&req, &u, &cuerpo)?;
+    let (id, decision) = ruta.into_inner();
+    let st = state.clone();
+    let a = en_bloque(&u, move |u| match decision.as_str() {
+        "confirmacion" => crate::app::anuncios::confirmar(&st.db, &st.terminos, st.hoy(), &u.sesion.actor, &id),
+        "rechazo" => crate::app::anuncios::rechazar(
+            &st.db,
+            &u.sesion.actor,
+            &id,
+            crate::app::anuncios::Rechazo { motivo: f.motivo },
+        ),
+        _ => Err(AppError::not_found("esa acción")),
+    })
+    .await?;
+    let aviso = match (&a.estado[..], &a.pago_id) {
+        ("confirmado", Some(p)) => {
+            return Ok(con_aviso(
+                &format!("/pagos/{p}"),
+                &format!(
+                    "Pago anunciado por {} confirmado y aplicado: {}.",
+                    a.pagador,
+                    pesos(a.valor)
+                ),
+            ))
+        }
+        _ => format!(
+            "Pago anunciado por {} rechazado; {} verá el motivo.",
+            a.pagador, a.pagador
+        ),
+    };
+    Ok(con_aviso("/pagos", &aviso))
 }
 
 /// Every payment of the search, as a workbook (the API's own).
@@ -308,6 +399,7 @@ async fn registrar(
                 return Ok(Err(form_pago(&st, &u2, f, errores)?));
             }
             let n = NuevoPago {
+                pagado_por_id: None,
                 pagador_id: f.pagador_id.trim().to_string(),
                 fecha: dia,
                 valor,
@@ -670,5 +762,6 @@ pub fn rutas(cfg: &mut web::ServiceConfig) {
         .route("/pagos/nuevo", web::get().to(nuevo))
         .route("/pagos/{id}", web::get().to(uno))
         .route("/pagos/{id}/aplicaciones", web::post().to(aplicar))
-        .route("/pagos/{id}/sin-detalle", web::post().to(sin_detalle));
+        .route("/pagos/{id}/sin-detalle", web::post().to(sin_detalle))
+        .route("/pagos/anuncios/{id}/{decision}", web::post().to(decidir_anuncio));
 }

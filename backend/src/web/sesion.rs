@@ -17,6 +17,7 @@ use crate::api::error::ApiError;
 use crate::api::AppState;
 use crate::app::sesiones::{self, SesionWeb};
 use crate::app::AppError;
+use crate::domain::rol::Rol;
 
 /// The session cookie: a random value whose hash names the session in the database.
 pub const COOKIE: &str = "trazo_sesion";
@@ -37,6 +38,7 @@ impl FromRequest for Usuario {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let volver = super::pedido(req);
+        let ruta = req.path().to_string();
         let cookie = req.cookie(COOKIE).map(|c| c.value().to_string());
         let aviso = req.cookie(AVISO).map(|c| c.value().to_string()).and_then(|v| {
             form_urlencoded::parse(format!("a={v}").as_bytes())
@@ -50,10 +52,35 @@ impl FromRequest for Usuario {
             };
             let sesion = web::block(move || sesiones::leer(&state.db, &cookie)).await??;
             match sesion {
-                Some(sesion) => Ok(Usuario { sesion, aviso }),
+                Some(sesion) => en_su_ventana(&ruta, sesion.actor.rol).map(|()| Usuario { sesion, aviso }),
                 None => Err(ErrorWeb::Ingresar(volver)),
             }
         })
+    }
+}
+
+/// Where the payer's window is.
+pub const PORTAL: &str = "/portal";
+
+/// A payer's user sees only the payer's window (its landing after sign-in goes there), and
+/// only a payer's user sees the window: a page added later is closed to payers unless it is
+/// put under `/portal`. Signing out is everyone's.
+fn en_su_ventana(ruta: &str, rol: Rol) -> Result<(), ErrorWeb> {
+    let en_portal = ruta == PORTAL || ruta.starts_with("/portal/");
+    match (rol == Rol::Pagador, en_portal) {
+        (true, true) | (false, false) => Ok(()),
+        _ if ruta == "/salir" => Ok(()),
+        (true, false) if ruta == "/bandeja" || ruta == "/" => Err(ErrorWeb::Ir(PORTAL)),
+        (true, false) => Err(ErrorWeb::App(AppError::Forbidden(
+            "Un usuario de pagador solo ve la ventana de su pagador: sus facturas, su estado de cuenta y los \
+             pagos que anuncia."
+                .into(),
+        ))),
+        (false, true) => Err(ErrorWeb::App(AppError::Forbidden(
+            "La ventana del pagador es de los usuarios de cada pagador; el personal del prestador usa el resto de \
+             Trazo."
+                .into(),
+        ))),
     }
 }
 

@@ -7,6 +7,7 @@
 //! This file is the harness (a demo server, a browser, steps that wait for the page they lead
 //! to); each screen's journeys are a module beside it.
 
+mod actas;
 mod administracion;
 mod cartera;
 mod ciclo;

@@ -74,6 +74,10 @@ pub struct Perfil {
     pub pagos: HashMap<String, Vec<String>>,
     /// Statements of account (`[estados_cuenta]`), for the reconciliation of cartera.
     pub estados_cuenta: HashMap<String, Vec<String>>,
+    /// `pagado_por_nit`: the NIT of the third party that made every payment of this layout on
+    /// the debtors' behalf (ADRES giro directo); each row's debtor is then its `nit_pagador`
+    /// (or its invoice's payer).
+    pub pagado_por_nit: Option<String>,
 }
 
 /// The built-in generic profile: headers are exactly the field names.
@@ -119,15 +123,31 @@ impl Perfil {
             }
         };
         for clave in tabla.keys() {
-            if !matches!(clave.as_str(), "nombre" | "glosas" | "pagos" | "estados_cuenta") {
+            if !matches!(
+                clave.as_str(),
+                "nombre" | "pagado_por_nit" | "glosas" | "pagos" | "estados_cuenta"
+            ) {
                 errores.push(error(
                     clave,
                     format!(
-                        "clave desconocida «{clave}»; un perfil tiene nombre, [glosas], [pagos] y [estados_cuenta]"
+                        "clave desconocida «{clave}»; un perfil tiene nombre, pagado_por_nit, [glosas], [pagos] y \
+                         [estados_cuenta]"
                     ),
                 ));
             }
         }
+        let pagado_por_nit = match tabla.get("pagado_por_nit") {
+            None => None,
+            Some(toml::Value::String(s)) if s.trim().chars().any(|c| c.is_ascii_digit()) => Some(s.trim().to_string()),
+            Some(_) => {
+                errores.push(error(
+                    "pagado_por_nit",
+                    "se espera el NIT de quien paga por los pagadores (p. ej. \"901037916\" de ADRES) como texto"
+                        .into(),
+                ));
+                None
+            }
+        };
         let glosas = seccion(&tabla, "glosas", CAMPOS_GLOSAS, &error, &mut errores);
         let pagos = seccion(&tabla, "pagos", CAMPOS_PAGOS, &error, &mut errores);
         let estados_cuenta = seccion(&tabla, "estados_cuenta", CAMPOS_ESTADOS, &error, &mut errores);
@@ -148,6 +168,7 @@ impl Perfil {
             glosas,
             pagos,
             estados_cuenta,
+            pagado_por_nit,
         })
     }
 

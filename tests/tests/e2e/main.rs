@@ -3,6 +3,7 @@
 //! `trazo_tests` library; snapshots of large answers are in `snapshots/`.
 
 mod acceso;
+mod actas;
 mod cartera_rapida;
 mod ciclo;
 mod cobro;
@@ -15,7 +16,9 @@ mod importaciones;
 mod limites;
 mod listas;
 mod persistence;
+mod portal;
 mod remesas;
 mod reportes;
+mod terceros;
 mod unicode;
 mod web;

@@ -604,3 +604,79 @@ fn the_bandeja_shows_its_deadlines_first_and_the_payers_to_call_after_only_to_ca
         303
     );
 }
+
+#[test]
+fn a_payers_user_lands_in_its_window_announces_and_cartera_confirms_from_pagos() {
+    let app = TestApp::spawn_el("2026-06-30");
+    let e = app.equipo();
+    let fid = id(&app.factura(&e, "WEB-P1", "2026-05-04"));
+    app.radicar(&e, &fid, "RAD-P1", "2026-05-06");
+    let email = format!("pagador-web-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
+    app.post(
+        "/api/v1/usuarios",
+        &e.tenant.admin,
+        &json!({"email": email, "nombre": "Analista EPS", "rol": "pagador", "pagador_id": e.pagador_id, "password": CLAVE}),
+    )
+    .expect(201);
+    let mut c = Cliente::new(&app);
+    c.ingresar(&email, CLAVE);
+    // Its landing is its window; the prestador's screens are refused.
+    let p = c.pedir("GET", "/bandeja", None, &[]);
+    assert_eq!((p.status, p.cabecera("location")), (303, "/portal"));
+    for ruta in ["/facturas", &format!("/facturas/{fid}"), "/pagos", "/cartera"] {
+        assert_eq!(c.pedir("GET", ruta, None, &[]).status, 403, "{ruta}");
+    }
+    let p = c.pedir("GET", "/portal", None, &[]);
+    assert_eq!(p.status, 200);
+    assert!(
+        p.cuerpo.contains("WEB-P1") && p.cuerpo.contains("Anunciar el pago"),
+        "{}",
+        p.cuerpo
+    );
+    assert!(
+        !p.cuerpo.contains("href=\"/bandeja\""),
+        "no staff navigation: {}",
+        p.cuerpo
+    );
+    let csrf = p.campo("csrf");
+    // A bad amount comes back with the form and nothing announced.
+    let malo = format!("csrf={csrf}&fecha=2026-06-20&valor=abc&referencia=TRF-1&valor_{fid}=100.000");
+    let r = c.pedir("POST", "/portal/anuncios", Some(&malo), &[]);
+    assert_eq!(r.status, 422);
+    assert!(r.cuerpo.contains("no es un valor en pesos"), "{}", r.cuerpo);
+    let bueno = format!("csrf={csrf}&fecha=2026-06-20&valor=100.000&referencia=TRF-1&valor_{fid}=100.000");
+    let r = c.pedir("POST", "/portal/anuncios", Some(&bueno), &[]);
+    assert_eq!((r.status, r.cabecera("location")), (303, "/portal"));
+    let p = c.pedir("GET", "/portal", None, &[]);
+    assert!(p.cuerpo.contains("Por confirmar"), "{}", p.cuerpo);
+    let t = c.pedir("GET", &format!("/portal/facturas/{fid}"), None, &[]);
+    assert!(t.status == 200 && t.cuerpo.contains("RAD-P1"), "{}", t.cuerpo);
+    assert!(c
+        .pedir("GET", "/portal/estado-de-cuenta.xlsx", None, &[])
+        .cuerpo
+        .starts_with("PK"));
+
+    // The staff do not enter the window; cartera confirms from Pagos.
+    let (email, _) = usuario(&app, &e.tenant.admin, "cartera");
+    let mut k = Cliente::new(&app);
+    k.ingresar(&email, CLAVE);
+    assert_eq!(k.pedir("GET", "/portal", None, &[]).status, 403);
+    let p = k.pedir("GET", "/pagos", None, &[]);
+    assert!(p.cuerpo.contains("Pagos anunciados por los pagadores"), "{}", p.cuerpo);
+    let anuncio = app.get("/api/v1/anuncios", &e.cartera).expect(200).json()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let csrf = p.campo("csrf");
+    let r = k.pedir(
+        "POST",
+        &format!("/pagos/anuncios/{anuncio}/confirmacion"),
+        Some(&format!("csrf={csrf}")),
+        &[],
+    );
+    assert_eq!(r.status, 303, "{}", r.cuerpo);
+    assert!(r.cabecera("location").starts_with("/pagos/"));
+    assert_eq!(app.ver_factura(&e.cartera, &fid)["saldo"], "900000.00");
+    let p = c.pedir("GET", "/portal", None, &[]);
+    assert!(p.cuerpo.contains("Confirmado y aplicado"), "{}", p.cuerpo);
+}

@@ -112,6 +112,31 @@ impl Formato for Pagos<'_> {
             por_nit: todos.iter().map(|p| (p.nit.clone(), p.id.clone())).collect(),
             nombres: todos.into_iter().map(|p| (p.id, p.nombre)).collect(),
         };
+        // A layout of a third party (ADRES giro directo) names it once for every row; a payer
+        // unknown to Trazo stops the run before any row is read (the file's first cell).
+        let pagado_por = match self.perfil.pagado_por_nit.as_deref() {
+            Some(nit) => match pagadores.por_nit(nit) {
+                Ok(id) => Some(id.clone()),
+                Err(m) => {
+                    let archivo = tanda
+                        .archivos
+                        .first()
+                        .map(|a| a.archivo.nombre.clone())
+                        .unwrap_or_default();
+                    errores.push(error(
+                        &archivo,
+                        Ubicacion::Archivo,
+                        Some("pagado_por_nit"),
+                        format!(
+                            "el perfil «{}» dice que estos pagos los hace un tercero: {m}",
+                            self.perfil.nombre
+                        ),
+                    ));
+                    return Ok(Resumen::default());
+                }
+            },
+            None => None,
+        };
         // In the order each payment first appears in the sheets.
         let mut pagos: Vec<(Clave, Datos, Vec<Aplicacion>)> = Vec::new();
         for Leido { archivo, contenido } in tanda.documentos {
@@ -235,7 +260,10 @@ impl Formato for Pagos<'_> {
         let mut resumen = Resumen::default();
         for (clave, datos, aplicaciones) in pagos {
             let aplicado: Decimal = aplicaciones.iter().map(|a| a.aplicacion.valor).sum();
-            let valor = match datos.valor_pago {
+            // A giro by a third party is the sum of its detail (Res. 2284/2023 art. 8); the
+            // giro's total, when the sheet repeats it, covers several debtors.
+            let valor_pago = datos.valor_pago.filter(|_| pagado_por.is_none());
+            let valor = match valor_pago {
                 Some((v, fila)) if v < aplicado => {
                     let filas: Vec<String> = aplicaciones.iter().map(|a| a.fila.to_string()).collect();
                     errores.push(error(
@@ -269,8 +297,15 @@ impl Formato for Pagos<'_> {
                 fecha,
                 valor,
                 referencia,
-                medio: datos.medio.map_or_else(|| MEDIO_POR_DEFECTO.to_string(), |(m, _)| m),
+                medio: datos.medio.map_or_else(
+                    || match pagado_por {
+                        Some(_) => crate::app::pagos::MEDIO_TERCERO.to_string(),
+                        None => MEDIO_POR_DEFECTO.to_string(),
+                    },
+                    |(m, _)| m,
+                ),
                 aplicaciones: aplicaciones.into_iter().map(|a| a.aplicacion).collect(),
+                pagado_por_id: pagado_por.clone(),
             };
             match registrar_en(c, cx.terminos, cx.hoy, actor, &pago) {
                 Ok(_) => resumen.creados += lugares.len(),
