@@ -47,7 +47,9 @@ struct Portal {
     pagador: String,
     nit: String,
     prestador: String,
+    /// For the date field's `max`.
     hoy: String,
+    hoy_texto: String,
     facturas: Vec<FilaFactura>,
     saldo: String,
     anuncios: Vec<FilaAnuncio>,
@@ -125,6 +127,7 @@ fn construir(st: &AppState, u: &Usuario, f: Vec<(String, String)>, errores: Erro
         nit: v.nit,
         prestador: v.prestador,
         hoy: hoy.to_string(),
+        hoy_texto: fecha(hoy),
         facturas,
         saldo: pesos(crate::domain::money::from_centavos(saldo)),
         anuncios,

@@ -17,6 +17,7 @@ mod facturacion;
 mod importar;
 mod pagador;
 mod pagos;
+mod portal;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
