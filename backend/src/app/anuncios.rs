@@ -218,6 +218,27 @@ fn esperando(c: &mut db::AnyConnection, actor: &Actor, id: &str) -> Result<Anunc
     Ok(a)
 }
 
+/// Records the decision on an announcement still waiting (409 when someone decided it in
+/// between) and gives it back as decided, with its payer's name.
+fn decidido(
+    c: &mut db::AnyConnection,
+    actor: &Actor,
+    id: &str,
+    estado: &str,
+    pago_id: Option<&str>,
+    motivo: &str,
+) -> Result<(Anuncio, String), AppError> {
+    if db::anuncios::decidir(c, &actor.prestador_id, id, estado, pago_id, motivo, &actor.usuario_id)? == 0 {
+        return Err(AppError::Conflict(
+            "otra persona decidió este pago anunciado al mismo tiempo".into(),
+        ));
+    }
+    let a =
+        db::anuncios::por_id(c, &actor.prestador_id, id)?.ok_or_else(|| AppError::not_found("un pago anunciado"))?;
+    let nombre = super::pagadores::buscar(c, &actor.prestador_id, &a.pagador_id)?.nombre;
+    Ok((a, nombre))
+}
+
 /// The cartera team confirms that the money arrived: the announcement becomes a payment with
 /// its detail, in one transaction (an invoice that cannot take its line refuses the whole).
 pub fn confirmar(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<AnuncioVista, AppError> {
@@ -245,24 +266,7 @@ pub fn confirmar(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str)
             pagado_por_id: None,
         };
         let pago_id = super::pagos::registrar_en(c, t, hoy, actor, &pago)?;
-        if db::anuncios::decidir(
-            c,
-            &actor.prestador_id,
-            id,
-            db::anuncios::CONFIRMADO,
-            Some(&pago_id),
-            "",
-            &actor.usuario_id,
-        )? == 0
-        {
-            return Err(AppError::Conflict(
-                "otra persona decidió este pago anunciado al mismo tiempo".into(),
-            ));
-        }
-        let a = db::anuncios::por_id(c, &actor.prestador_id, id)?
-            .ok_or_else(|| AppError::not_found("un pago anunciado"))?;
-        let nombre = super::pagadores::buscar(c, &actor.prestador_id, &a.pagador_id)?.nombre;
-        Ok((a, nombre))
+        decidido(c, actor, id, db::anuncios::CONFIRMADO, Some(&pago_id), "")
     })?;
     Ok(vista(a, nombre))
 }
@@ -281,24 +285,7 @@ pub fn rechazar(db: &Db, actor: &Actor, id: &str, r: Rechazo) -> Result<AnuncioV
     let motivo = super::correcciones::motivo(&r.motivo)?;
     let (a, nombre) = db.write(|c| {
         esperando(c, actor, id)?;
-        if db::anuncios::decidir(
-            c,
-            &actor.prestador_id,
-            id,
-            db::anuncios::RECHAZADO,
-            None,
-            &motivo,
-            &actor.usuario_id,
-        )? == 0
-        {
-            return Err(AppError::Conflict(
-                "otra persona decidió este pago anunciado al mismo tiempo".into(),
-            ));
-        }
-        let a = db::anuncios::por_id(c, &actor.prestador_id, id)?
-            .ok_or_else(|| AppError::not_found("un pago anunciado"))?;
-        let nombre = super::pagadores::buscar(c, &actor.prestador_id, &a.pagador_id)?.nombre;
-        Ok((a, nombre))
+        decidido(c, actor, id, db::anuncios::RECHAZADO, None, &motivo)
     })?;
     Ok(vista(a, nombre))
 }

@@ -106,9 +106,17 @@ pub fn estado_de_cuenta(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor) ->
         let prestador = db::prestadores::por_id(c, &actor.prestador_id)?
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("prestador sin fila")))?;
         let facturas = super::recordatorios::deuda_al_dia(c, &t.reglas, &actor.prestador_id, &pagador.id, hoy)?;
-        Ok::<_, AppError>((prestador, pagador, facturas))
+        let pagos = super::recordatorios::pagos_recibidos(c, &actor.prestador_id, &pagador.id, hoy)?;
+        Ok::<_, AppError>((prestador, pagador, (facturas, pagos)))
     })?;
-    let libro =
-        super::recordatorios::estado_de_cuenta(&prestador.nombre, &pagador.nombre, &pagador.nit, hoy, &facturas)?;
+    let (facturas, pagos) = facturas;
+    let libro = super::recordatorios::estado_de_cuenta(
+        &prestador.nombre,
+        &pagador.nombre,
+        &pagador.nit,
+        hoy,
+        &facturas,
+        &pagos,
+    )?;
     Ok((format!("estado-de-cuenta-{}-{hoy}.xlsx", pagador.nit), libro))
 }

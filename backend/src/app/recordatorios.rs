@@ -81,8 +81,10 @@ pub fn enviar(
         let pagador = super::pagadores::buscar(c, &actor.prestador_id, pagador_id)?;
         let cobro = dbc::cobro_de(c, &actor.prestador_id, pagador_id)?;
         let facturas = deuda_al_dia(c, reglas, &actor.prestador_id, pagador_id, hoy)?;
-        Ok::<_, AppError>((prestador, pagador, cobro, facturas))
+        let pagos = pagos_recibidos(c, &actor.prestador_id, pagador_id, hoy)?;
+        Ok::<_, AppError>((prestador, pagador, cobro, (facturas, pagos)))
     })?;
+    let (facturas, pagos) = facturas;
     let para = match n.para.as_deref().filter(|p| !p.trim().is_empty()) {
         Some(p) => direccion("para", p)?,
         None => match cobro.and_then(|c| c.email_contacto) {
@@ -109,7 +111,7 @@ pub fn enviar(
     let saldo: i64 = facturas.iter().map(|f| f.saldo).sum();
     let vencido: i64 = facturas.iter().filter(|f| dias_mora(f, hoy) > 0).map(|f| f.saldo).sum();
     let adjunto = format!("estado-de-cuenta-{}-{hoy}.xlsx", pagador.nit);
-    let libro = estado_de_cuenta(&prestador.nombre, &pagador.nombre, &pagador.nit, hoy, &facturas)?;
+    let libro = estado_de_cuenta(&prestador.nombre, &pagador.nombre, &pagador.nit, hoy, &facturas, &pagos)?;
     let asunto = format!(
         "Estado de cuenta de {} con {} al {hoy}",
         pagador.nombre, prestador.nombre
@@ -232,13 +234,61 @@ fn dias_mora(f: &db::facturas::Factura, hoy: NaiveDate) -> i64 {
     crate::domain::cobro::dias_mora(f.fecha_limite_pago, f.estado == EstadoFactura::Devuelta, hoy)
 }
 
+/// How far back the statement lists the payments received.
+const DIAS_PAGOS: i64 = 365;
+
+/// A payment received for the payer's invoices, with the third party that made it (ADRES giro
+/// directo), if any.
+pub type PagoRecibido = (db::pagos::Pago, Option<String>);
+
+/// The payments that settle the payer's invoices in the year to `hoy`, the latest first —
+/// including those a third party made on its behalf (Res. 2284/2023 art. 8): the statement
+/// shows the debtor what was paid for it and by whom.
+pub fn pagos_recibidos(
+    c: &mut crate::db::AnyConnection,
+    prestador_id: &str,
+    pagador_id: &str,
+    hoy: NaiveDate,
+) -> Result<Vec<PagoRecibido>, AppError> {
+    let f = db::pagos::Filtro {
+        pagador_id: Some(pagador_id.to_string()),
+        pagado_por_id: None,
+        desde: Some(hoy - chrono::Duration::days(DIAS_PAGOS)),
+        hasta: Some(hoy),
+        sin_aplicar: false,
+    };
+    let (pagos, _) = db::pagos::listar(c, prestador_id, &f, 0, 10_000)?;
+    let nombres = db::pagadores::nombres(c, prestador_id)?;
+    Ok(pagos
+        .into_iter()
+        .map(|p| {
+            let tercero = p.pagado_por_id.as_ref().and_then(|t| nombres.get(t).cloned());
+            (p, tercero)
+        })
+        .collect())
+}
+
 pub fn estado_de_cuenta(
     prestador: &str,
     pagador: &str,
     nit: &str,
     hoy: NaiveDate,
     facturas: &[db::facturas::Factura],
+    pagos: &[PagoRecibido],
 ) -> Result<Vec<u8>, AppError> {
+    let recibidos = pagos
+        .iter()
+        .map(|(p, tercero)| {
+            vec![
+                Celda::Fecha(p.fecha),
+                p.referencia.as_str().into(),
+                p.medio.replace('_', " ").into(),
+                tercero.clone().unwrap_or_else(|| pagador.to_string()).into(),
+                Celda::Dinero(from_centavos(p.valor)),
+                Celda::Dinero(from_centavos(p.valor_aplicado)),
+            ]
+        })
+        .collect();
     let filas = facturas
         .iter()
         .map(|f| {
@@ -271,24 +321,42 @@ pub fn estado_de_cuenta(
             Celda::Dinero(from_centavos(facturas.iter().map(|f| f.saldo).sum())),
         ]))
         .collect();
-    hoja::libro(&[Hoja {
-        nombre: "Estado de cuenta".into(),
-        encabezado: vec![
-            ("Prestador".into(), prestador.into()),
-            ("Pagador".into(), format!("{pagador} — NIT {nit}")),
-            ("Fecha".into(), hoy.to_string()),
-        ],
-        columnas: vec![
-            ("Factura", 16.0),
-            ("Expedición", 12.0),
-            ("Radicado", 16.0),
-            ("Radicación", 12.0),
-            ("Vence", 12.0),
-            ("Días de mora", 10.0),
-            ("Valor a cargo", 16.0),
-            ("En discusión (glosas)", 16.0),
-            ("Saldo", 16.0),
-        ],
-        filas,
-    }])
+    hoja::libro(&[
+        Hoja {
+            nombre: "Estado de cuenta".into(),
+            encabezado: vec![
+                ("Prestador".into(), prestador.into()),
+                ("Pagador".into(), format!("{pagador} — NIT {nit}")),
+                ("Fecha".into(), hoy.to_string()),
+            ],
+            columnas: vec![
+                ("Factura", 16.0),
+                ("Expedición", 12.0),
+                ("Radicado", 16.0),
+                ("Radicación", 12.0),
+                ("Vence", 12.0),
+                ("Días de mora", 10.0),
+                ("Valor a cargo", 16.0),
+                ("En discusión (glosas)", 16.0),
+                ("Saldo", 16.0),
+            ],
+            filas,
+        },
+        Hoja {
+            nombre: "Pagos recibidos".into(),
+            encabezado: vec![
+                ("Pagador".into(), format!("{pagador} — NIT {nit}")),
+                ("Desde".into(), (hoy - chrono::Duration::days(DIAS_PAGOS)).to_string()),
+            ],
+            columnas: vec![
+                ("Recibido", 12.0),
+                ("Referencia", 20.0),
+                ("Medio", 14.0),
+                ("Pagado por", 28.0),
+                ("Valor", 16.0),
+                ("Aplicado a facturas", 16.0),
+            ],
+            filas: recibidos,
+        },
+    ])
 }

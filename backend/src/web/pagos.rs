@@ -141,12 +141,7 @@ fn anunciados(st: &AppState, u: &Usuario) -> Result<Vec<FilaAnunciado>, AppError
     Ok(crate::app::anuncios::listar(&st.db, &u.sesion.actor, None)?
         .into_iter()
         .map(|a| FilaAnunciado {
-            facturas: a
-                .aplicaciones
-                .iter()
-                .map(|l| format!("{} ({})", l.numero, pesos(l.valor)))
-                .collect::<Vec<_>>()
-                .join(", "),
+            facturas: super::portal::facturas_anunciadas(&a),
             id: a.id,
             pagador: a.pagador,
             fecha: fecha(a.fecha),

@@ -63,6 +63,15 @@ impl Portal {
     }
 }
 
+/// "FE-1 ($ 100.000,00), FE-2 ($ 50.000,00)": what an announcement pays, in a line.
+pub fn facturas_anunciadas(a: &anuncios::AnuncioVista) -> String {
+    a.aplicaciones
+        .iter()
+        .map(|l| format!("{} ({})", l.numero, pesos(l.valor)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn estado(e: &str) -> &'static str {
     match e {
         "confirmado" => "Confirmado y aplicado",
@@ -107,15 +116,10 @@ fn construir(st: &AppState, u: &Usuario, f: Vec<(String, String)>, errores: Erro
     let anuncios = anuncios::del_pagador(&st.db, actor)?
         .into_iter()
         .map(|a| FilaAnuncio {
+            facturas: facturas_anunciadas(&a),
             fecha: fecha(a.fecha),
             valor: pesos(a.valor),
             referencia: a.referencia,
-            facturas: a
-                .aplicaciones
-                .iter()
-                .map(|l| format!("{} ({})", l.numero, pesos(l.valor)))
-                .collect::<Vec<_>>()
-                .join(", "),
             estado: estado(&a.estado),
             motivo: a.motivo,
             anunciado_en: fecha_hora(a.anunciado_en),

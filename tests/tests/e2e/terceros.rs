@@ -138,6 +138,17 @@ fn adres_pays_the_eps_invoices_shown_in_the_eps_aging_indicators_and_trazabilida
         "{eps}"
     );
 
+    // The EPS's statement lists what was paid for it, and by whom.
+    let eps = app.user_de_pagador(&e.tenant, &e.pagador_id);
+    let libro = app.bytes("/api/v1/portal/estado-de-cuenta", &eps);
+    let recibidos = trazo_tests::hoja(&libro, "Pagos recibidos");
+    assert!(
+        recibidos
+            .iter()
+            .any(|f| f.iter().any(|c| c == "GIRO-2026-118") && f.iter().any(|c| c == "ADRES")),
+        "{recibidos:?}"
+    );
+
     // Payments by who owes and by who paid.
     let cuenta = |q: &str| app.get(&format!("/api/v1/pagos?{q}"), &e.finanzas).expect(200).json()["total"].clone();
     assert_eq!(cuenta(&format!("pagador_id={}", e.pagador_id)), 1);
