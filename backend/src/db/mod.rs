@@ -543,6 +543,60 @@ pub fn now() -> chrono::NaiveDateTime {
 mod tests {
     use super::*;
 
+    /// Migration 000017 makes `usuarios` again (SQLite cannot change its CHECK in place): a
+    /// database with users, and rows that reference them, must come through it whole.
+    #[test]
+    fn a_database_with_users_and_their_sessions_upgrades_to_the_payer_role() {
+        use diesel::migration::MigrationSource;
+        let mut c = SqliteConnection::establish(":memory:").unwrap();
+        c.batch_execute("PRAGMA foreign_keys = ON").unwrap();
+        let es_la_17 = |c: &mut SqliteConnection| {
+            c.pending_migrations(SQLITE_MIGRATIONS).unwrap()[0]
+                .name()
+                .to_string()
+                .contains("000017")
+        };
+        assert!(
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE_MIGRATIONS)
+                .unwrap()
+                .len()
+                >= 17
+        );
+        while !es_la_17(&mut c) {
+            c.run_next_migration(SQLITE_MIGRATIONS).unwrap();
+        }
+        c.batch_execute(
+            "INSERT INTO prestadores (id, nit, nombre, creado_en) VALUES ('p', '900123456', 'IPS', '2026-01-01');
+             INSERT INTO usuarios (id, prestador_id, email, nombre, rol, password_hash, activo, version, creado_en)
+                 VALUES ('u', 'p', 'ana@ips.co', 'Ana', 'cartera', 'h', 1, 1, '2026-01-01');
+             INSERT INTO sesiones (id, usuario_id, csrf, creada_en, expira_en)
+                 VALUES ('s', 'u', 'c', '2026-01-01', '2026-01-02');",
+        )
+        .unwrap();
+        c.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
+        use diesel::RunQueryDsl;
+        let quedan: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+            "(SELECT count(*) FROM usuarios WHERE rol = 'cartera') + (SELECT count(*) FROM sesiones WHERE usuario_id = 'u')",
+        ))
+        .get_result(&mut c)
+        .unwrap();
+        assert_eq!(quedan, 2);
+        // The new role, only with its payer.
+        let pagador = "INSERT INTO pagadores (id, prestador_id, nit, nombre, tipo, version, creado_en, actualizado_en)
+                           VALUES ('eps', 'p', '800250119', 'EPS', 'eps_contributivo', 1, '2026-01-01', '2026-01-01');";
+        c.batch_execute(pagador).unwrap();
+        let usuario = |id: &str, pagador: &str| {
+            format!(
+                "INSERT INTO usuarios (id, prestador_id, email, nombre, rol, password_hash, creado_en, pagador_id)
+                 VALUES ('{id}', 'p', '{id}@eps.co', 'X', 'pagador', 'h', '2026-01-01', {pagador})"
+            )
+        };
+        assert!(c.batch_execute(&usuario("sin", "NULL")).is_err());
+        c.batch_execute(&usuario("con", "'eps'")).unwrap();
+        // And back.
+        c.revert_last_migration(SQLITE_MIGRATIONS).unwrap();
+    }
+
     #[test]
     fn backend_is_chosen_by_url_scheme() {
         assert_eq!(

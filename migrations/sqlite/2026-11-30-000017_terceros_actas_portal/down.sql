@@ -5,7 +5,9 @@ DROP TABLE anuncios_pago;
 PRAGMA defer_foreign_keys = ON;
 DELETE FROM sesiones WHERE usuario_id IN (SELECT id FROM usuarios WHERE rol = 'pagador');
 DELETE FROM usuarios WHERE rol = 'pagador';
-CREATE TABLE usuarios_vieja (
+CREATE TABLE usuarios_copia AS SELECT * FROM usuarios;
+DROP TABLE usuarios;
+CREATE TABLE usuarios (
     id            TEXT PRIMARY KEY NOT NULL,
     prestador_id  TEXT NOT NULL REFERENCES prestadores(id),
     email         TEXT NOT NULL UNIQUE,
@@ -16,9 +18,8 @@ CREATE TABLE usuarios_vieja (
     version       INTEGER NOT NULL DEFAULT 1,
     creado_en     TIMESTAMP NOT NULL
 );
-INSERT INTO usuarios_vieja SELECT id, prestador_id, email, nombre, rol, password_hash, activo, version, creado_en FROM usuarios;
-DROP TABLE usuarios;
-ALTER TABLE usuarios_vieja RENAME TO usuarios;
+INSERT INTO usuarios SELECT id, prestador_id, email, nombre, rol, password_hash, activo, version, creado_en FROM usuarios_copia;
+DROP TABLE usuarios_copia;
 CREATE INDEX usuarios_prestador ON usuarios (prestador_id);
 DROP INDEX pagos_pagado_por;
 ALTER TABLE pagos DROP COLUMN pagado_por_id;

@@ -7,11 +7,14 @@ ALTER TABLE pagos ADD COLUMN pagado_por_id TEXT;
 CREATE INDEX pagos_pagado_por ON pagos (prestador_id, pagado_por_id, fecha);
 
 -- A user of role pagador belongs to one payer of its prestador and sees only that payer.
--- SQLite cannot change a CHECK in place: the table is rebuilt with the new role and column.
--- The rows that reference users are checked again at commit (deferred), when the rebuilt
--- table holds every user it held.
+-- SQLite cannot change a CHECK in place: the table is made again with the new role and
+-- column. Its rows wait in a copy while it is dropped; the rows that reference users are
+-- checked at commit (deferred): dropping counts them as orphans and putting the users back
+-- counts them as matched again, so a database with users and their sessions, events... upgrades.
 PRAGMA defer_foreign_keys = ON;
-CREATE TABLE usuarios_nueva (
+CREATE TABLE usuarios_copia AS SELECT * FROM usuarios;
+DROP TABLE usuarios;
+CREATE TABLE usuarios (
     id            TEXT PRIMARY KEY NOT NULL,
     prestador_id  TEXT NOT NULL REFERENCES prestadores(id),
     email         TEXT NOT NULL UNIQUE,
@@ -25,10 +28,9 @@ CREATE TABLE usuarios_nueva (
     -- Only a payer's user belongs to a payer, and it always does.
     CHECK ((rol = 'pagador') = (pagador_id IS NOT NULL))
 );
-INSERT INTO usuarios_nueva (id, prestador_id, email, nombre, rol, password_hash, activo, version, creado_en)
-    SELECT id, prestador_id, email, nombre, rol, password_hash, activo, version, creado_en FROM usuarios;
-DROP TABLE usuarios;
-ALTER TABLE usuarios_nueva RENAME TO usuarios;
+INSERT INTO usuarios (id, prestador_id, email, nombre, rol, password_hash, activo, version, creado_en)
+    SELECT id, prestador_id, email, nombre, rol, password_hash, activo, version, creado_en FROM usuarios_copia;
+DROP TABLE usuarios_copia;
 CREATE INDEX usuarios_prestador ON usuarios (prestador_id);
 
 -- A payment announced by the payer from its window; the prestador's cartera confirms it

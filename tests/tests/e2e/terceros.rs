@@ -233,10 +233,11 @@ fn the_adres_giro_detail_imports_with_its_profile_one_payment_per_eps_and_twice_
     assert_eq!(v["errores"][0]["row"], 3, "{v}");
     assert_eq!(app.get("/api/v1/pagos", &e.finanzas).expect(200).json()["total"], 0);
 
+    // The EPS of a row without its NIT is its invoice's (GS-1 is EPS B's; most rows are A's).
     let bueno = format!(
         "NIT EPS,Número de Factura,Valor Giro,Fecha Giro,Número de Giro\n\
          {nit_a},GD-1,200000,2026-06-12,G-77\n\
-         {nit_b},GS-1,50000,2026-06-12,G-77\n\
+         ,GS-1,50000,2026-06-12,G-77\n\
          {nit_a},GD-2,100000,2026-06-12,G-77\n"
     );
     let v = app.importar(&e.finanzas, query, "text/csv", bueno.as_bytes());

@@ -191,7 +191,10 @@ impl Formato for Pagos<'_> {
                     continue;
                 };
                 let suyo = &pagador_de[&factura_id];
-                let pagador = match nombrado.as_ref().or(del_archivo.as_ref()) {
+                // A giro by a third party covers several debtors: a row that names none is its
+                // invoice's, not the sheet's majority's.
+                let del_archivo = del_archivo.as_ref().filter(|_| pagado_por.is_none());
+                let pagador = match nombrado.as_ref().or(del_archivo) {
                     Some(p) => match otro_pagador(&f.numero_factura, suyo, p, &pagadores) {
                         Some(m) => {
                             errores.push(en_fila(f.fila, "numero_factura", m));
