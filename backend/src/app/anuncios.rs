@@ -252,7 +252,7 @@ pub fn confirmar(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str)
             valor: from_centavos(a.valor),
             referencia: a.referencia.clone(),
             medio: if a.medio.is_empty() {
-                "transferencia".into()
+                super::pagos::MEDIO_POR_DEFECTO.into()
             } else {
                 a.medio.clone()
             },

@@ -270,6 +270,9 @@ fn aplicar_en(
     Ok(total)
 }
 
+/// The means of a payment when none is said: remittances are bank transfers.
+pub const MEDIO_POR_DEFECTO: &str = "transferencia";
+
 /// The means of a payment made by a third party when none is said.
 pub const MEDIO_TERCERO: &str = "giro_directo";
 

@@ -88,12 +88,10 @@ pub fn factura(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -
     };
     let mut trazabilidad = super::trazabilidad::construir(db, t, hoy, actor, id)?;
     trazabilidad.eventos.retain(|e| !interno(&e.tipo));
-    // Who at the prestador did it is the prestador's; the payer sees its own user's acts.
-    let yo = db.read(|c| Ok::<_, AppError>(db::usuarios::por_id(c, &actor.prestador_id, &actor.usuario_id)?))?;
-    for e in &mut trazabilidad.eventos {
-        if e.actor != "regla" && yo.as_ref().is_none_or(|u| u.email != e.actor) {
-            e.actor = "prestador".into();
-        }
+    // Who at the prestador did it is the prestador's to know (a payer's user records no event
+    // of an invoice: its announcements become payments recorded by cartera).
+    for e in trazabilidad.eventos.iter_mut().filter(|e| e.actor != "regla") {
+        e.actor = "prestador".into();
     }
     Ok(FacturaDelPagador { factura, trazabilidad })
 }

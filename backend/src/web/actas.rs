@@ -11,15 +11,14 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
 use super::conciliacion::causa;
-use super::formato::{fecha, fecha_o_guion, leer_pesos, pesos};
+use super::formato::{en_campo, fecha, fecha_o_guion, leer_pesos, pesos, pesos_o_guion};
 use super::sesion::{con_aviso, formulario, pagina, Usuario};
 use super::{ErrorWeb, Marco};
 use crate::api::AppState;
 use crate::app::actas::{self, ActaVista, LineaActa, NuevaActa, NuevoCompromiso, Participante};
-use crate::app::estados_cuenta::{self, Conciliacion};
+use crate::app::estados_cuenta::Conciliacion;
 use crate::app::AppError;
 use crate::domain::acta::{EstadoCompromiso, Parte, ResultadoActa};
 use crate::domain::cobro::CausaDiferencia;
@@ -122,15 +121,6 @@ pub fn resultado(r: ResultadoActa) -> &'static str {
     }
 }
 
-fn dinero(v: Option<Decimal>) -> String {
-    v.map_or_else(|| "—".to_string(), pesos)
-}
-
-/// Pesos as typed back in the form: `150.000,50`.
-fn para_escribir(v: Decimal) -> String {
-    pesos(v.abs()).trim_start_matches("$").trim().to_string()
-}
-
 /// Each invoice of the reconciliation with a difference, with the outcome its cause suggests.
 fn filas_de(r: &Conciliacion) -> Vec<FilaForm> {
     r.filas
@@ -143,8 +133,8 @@ fn filas_de(r: &Conciliacion) -> Vec<FilaForm> {
                 factura_id: id,
                 numero: f.numero_factura.clone(),
                 radicada: fecha_o_guion(f.fecha_radicacion),
-                saldo_prestador: dinero(f.saldo_prestador),
-                saldo_pagador: dinero(f.saldo_pagador),
+                saldo_prestador: pesos_o_guion(f.saldo_prestador),
+                saldo_pagador: pesos_o_guion(f.saldo_pagador),
                 diferencia: pesos(f.diferencia),
                 causa: causa(f.causa).0,
                 sugerido: resultado(s),
@@ -152,7 +142,7 @@ fn filas_de(r: &Conciliacion) -> Vec<FilaForm> {
                 // difference, and an outcome chosen by default would be recorded unread.
                 resultado: String::new(),
                 valor: if s == ResultadoActa::AplicarPago {
-                    para_escribir(f.diferencia)
+                    en_campo(f.diferencia)
                 } else {
                     String::new()
                 },
@@ -172,25 +162,6 @@ fn participantes_vacios() -> Vec<ParticipanteForm> {
             })
         })
         .collect()
-}
-
-async fn reconciliacion(
-    state: &web::Data<AppState>,
-    u: &Usuario,
-    pid: String,
-    eid: String,
-) -> Result<Conciliacion, ErrorWeb> {
-    let actor = u.sesion.actor.clone();
-    let st = state.clone();
-    web::block(move || {
-        let r = estados_cuenta::obtener(&st.db, &st.terminos.reglas, &actor, &eid)?;
-        if r.pagador_id != pid {
-            return Err(AppError::not_found("un estado de cuenta"));
-        }
-        Ok(r)
-    })
-    .await?
-    .map_err(Marco::fallo(u))
 }
 
 fn formulario_de(u: &Usuario, r: &Conciliacion, hoy: NaiveDate) -> Formulario {
@@ -228,7 +199,7 @@ async fn nueva(
         .actor
         .exigir(actas::REGISTRAN, "registrar actas de conciliación de cartera")
         .map_err(Marco::fallo(&u))?;
-    let r = reconciliacion(&state, &u, pid, eid).await?;
+    let r = super::conciliacion::leer(&state, &u, pid, eid).await?;
     pagina(&u, &formulario_de(&u, &r, state.hoy()))
 }
 
@@ -404,7 +375,7 @@ async fn registrar(
     let pares: Vec<(String, String)> = formulario(&req, &u, &cuerpo)?;
     let campos = Campos(pares.into_iter().collect());
     let pid = pid.into_inner();
-    let r = reconciliacion(&state, &u, pid.clone(), campos.get("estado_cuenta_id")).await?;
+    let r = super::conciliacion::leer(&state, &u, pid.clone(), campos.get("estado_cuenta_id")).await?;
     let hoy = state.hoy();
     let mut f = formulario_de(&u, &r, hoy);
     let (n, de_fila, de_compromiso) = leer(&campos, &mut f);
@@ -555,8 +526,8 @@ fn datos(a: ActaVista) -> Datos {
                 radicada: fecha_o_guion(l.fecha_radicacion),
                 valor_factura: pesos(l.valor_factura),
                 saldo_prestador: pesos(l.saldo_prestador),
-                saldo_pagador: dinero(l.saldo_pagador),
-                diferencia: dinero(l.diferencia),
+                saldo_pagador: pesos_o_guion(l.saldo_pagador),
+                diferencia: pesos_o_guion(l.diferencia),
                 resultado: resultado(l.resultado),
                 valor: if l.valor.is_zero() && !l.resultado.exige_valor() {
                     "—".into()
@@ -718,6 +689,7 @@ pub fn rutas(cfg: &mut web::ServiceConfig) {
 mod tests {
     use super::*;
     use crate::domain::Violation;
+    use rust_decimal::Decimal;
 
     #[test]
     fn every_cause_with_a_difference_suggests_an_outcome_with_words() {
@@ -730,7 +702,7 @@ mod tests {
             sugerido(CausaDiferencia::PagoNoAplicado),
             Some(ResultadoActa::AplicarPago)
         );
-        assert_eq!(para_escribir(Decimal::new(-30_000_050, 2)), "300.000,50");
+        assert_eq!(en_campo(Decimal::new(-30_000_050, 2)), "300.000,50");
     }
 
     #[test]

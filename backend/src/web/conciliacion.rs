@@ -10,10 +10,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use chrono::NaiveDate;
 use futures_util::StreamExt;
-use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use super::formato::{fecha, fecha_o_guion, pesos, tamano};
+use super::formato::{fecha, fecha_o_guion, pesos, pesos_o_guion, tamano};
 use super::pagador::{responder, Formularios};
 use super::sesion::{con_aviso, exigir_csrf, pagina, Usuario};
 use super::{subida, ErrorWeb, Marco};
@@ -348,13 +347,14 @@ struct Vista {
 
 const POR_PAGINA: usize = 100;
 
-fn dinero(v: Option<Decimal>) -> String {
-    v.map_or_else(|| "—".to_string(), pesos)
-}
-
 /// The reconciliation of statement `eid` of payer `pid` (404 when it is another payer's, as
 /// when it is another prestador's).
-async fn leer(state: &web::Data<AppState>, u: &Usuario, pid: String, eid: String) -> Result<Conciliacion, ErrorWeb> {
+pub(super) async fn leer(
+    state: &web::Data<AppState>,
+    u: &Usuario,
+    pid: String,
+    eid: String,
+) -> Result<Conciliacion, ErrorWeb> {
     let actor = u.sesion.actor.clone();
     let st = state.clone();
     web::block(move || {
@@ -395,12 +395,12 @@ fn vista(u: &Usuario, r: Conciliacion, f: Filtro) -> Vista {
                 factura_id: x.factura_id.clone(),
                 fila: x.fila.map_or_else(|| "—".into(), |n| n.to_string()),
                 radicada: fecha_o_guion(x.fecha_radicacion),
-                saldo_prestador: dinero(x.saldo_prestador),
-                pagado_prestador: dinero(x.pagado_prestador),
-                glosa_en_tramite: dinero(x.glosa_en_tramite),
-                saldo_pagador: dinero(x.saldo_pagador),
-                pagado_pagador: dinero(x.pagado_pagador),
-                glosado_pagador: dinero(x.glosado_pagador),
+                saldo_prestador: pesos_o_guion(x.saldo_prestador),
+                pagado_prestador: pesos_o_guion(x.pagado_prestador),
+                glosa_en_tramite: pesos_o_guion(x.glosa_en_tramite),
+                saldo_pagador: pesos_o_guion(x.saldo_pagador),
+                pagado_pagador: pesos_o_guion(x.pagado_pagador),
+                glosado_pagador: pesos_o_guion(x.glosado_pagador),
                 diferencia: pesos(x.diferencia),
                 con_diferencia: !x.diferencia.is_zero(),
                 causa_codigo: x.causa.as_str(),
@@ -520,6 +520,7 @@ pub fn rutas(cfg: &mut web::ServiceConfig) {
 mod tests {
     use super::*;
     use crate::app::estados_cuenta::ResumenCausa;
+    use rust_decimal::Decimal;
     use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {

@@ -68,6 +68,16 @@ pub fn tamano(bytes: usize) -> String {
     }
 }
 
+/// An optional amount, or a dash.
+pub fn pesos_o_guion(v: Option<Decimal>) -> String {
+    v.map_or_else(|| "—".to_string(), pesos)
+}
+
+/// An amount as a clerk types it back in a field: `1.234.567,89` (no sign, no `$`).
+pub fn en_campo(v: Decimal) -> String {
+    pesos(v.abs()).trim_start_matches('$').trim().to_string()
+}
+
 /// An optional date, or a dash.
 pub fn fecha_o_guion(d: Option<NaiveDate>) -> String {
     d.map_or_else(|| "—".to_string(), fecha)

@@ -286,7 +286,7 @@ fn form_respuesta(
     let f = if f.valor_sustentado.is_empty() && f.valor_aceptado.is_empty() {
         FormRespuesta {
             valor_aceptado: "0".into(),
-            valor_sustentado: pesos(g.valor).trim_start_matches("$ ").to_string(),
+            valor_sustentado: super::formato::en_campo(g.valor),
             fecha: hoy.to_string(),
             ..f
         }

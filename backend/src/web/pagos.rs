@@ -12,7 +12,7 @@ use askama::Template;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::formato::{fecha, leer_pesos, palabras, pesos};
+use super::formato::{en_campo, fecha, leer_pesos, palabras, pesos};
 use super::sesion::{con_aviso, en_bloque, formulario, pagina, Usuario};
 use super::{html_con, ErrorWeb, Marco};
 use crate::api::AppState;
@@ -513,11 +513,6 @@ impl Aplicar {
         }
         a
     }
-}
-
-/// The amount as the field shows it: `1.234.567,89`.
-fn en_campo(v: rust_decimal::Decimal) -> String {
-    pesos(v).trim_start_matches("$ ").to_string()
 }
 
 fn detalle(

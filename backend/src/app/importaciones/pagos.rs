@@ -13,12 +13,9 @@ use trazo_importers::Ubicacion;
 use super::motor::{en_paralelo_parcial, ordenar, Falla, Formato, Leido, Nuevo, Parseo, Tanda};
 use super::{en, error, Actor, AppError, Contexto, ErrorImportacion, Resumen};
 use crate::app::numeros::Numeros;
-use crate::app::pagos::{registrar_en, NuevaAplicacion, NuevoPago};
+use crate::app::pagos::{registrar_en, NuevaAplicacion, NuevoPago, MEDIO_POR_DEFECTO};
 use crate::db::{self, AnyConnection};
 use crate::domain::nit::Nit;
-
-/// The means of payment when the sheet does not say: remittances are bank transfers.
-const MEDIO_POR_DEFECTO: &str = "transferencia";
 
 pub(super) struct Pagos<'a> {
     pub cx: &'a Contexto<'a>,
