@@ -96,10 +96,9 @@ fn construir(st: &AppState, u: &Usuario, f: Vec<(String, String)>, errores: Erro
     };
     let facturas = filas
         .iter()
-        .enumerate()
-        .map(|(i, x)| FilaFactura {
+        .map(|x| FilaFactura {
             anunciado: valor_de(&x.id),
-            error: errores.get(&format!("aplicaciones[{i}].valor")).cloned(),
+            error: errores.get(&format!("valor_{}", x.id)).cloned(),
             id: x.id.clone(),
             numero: x.numero.clone(),
             radicacion: super::formato::fecha_o_guion(x.fecha_radicacion),
@@ -147,6 +146,25 @@ async fn inicio(state: web::Data<AppState>, u: Usuario) -> Result<HttpResponse, 
     pagina(&u, &p)
 }
 
+/// The use case names a line by its place among the amounts typed (`aplicaciones[2].valor`);
+/// the page shows it on that invoice's row (`valor_{id}`).
+fn en_su_fila(errores: Errores, ids: &[String]) -> Errores {
+    errores
+        .into_iter()
+        .map(|(k, m)| {
+            let fila = k
+                .strip_prefix("aplicaciones[")
+                .and_then(|r| r.split(']').next())
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| ids.get(i));
+            match fila {
+                Some(id) => (format!("valor_{id}"), m),
+                None => (k, m),
+            }
+        })
+        .collect()
+}
+
 /// The announcement as the form sent it: the payment, and a value per invoice (`valor_{id}`).
 fn anuncio_de(f: &[(String, String)], hoy: chrono::NaiveDate) -> Result<NuevoAnuncio, Errores> {
     let mut errores = Errores::new();
@@ -173,7 +191,7 @@ fn anuncio_de(f: &[(String, String)], hoy: chrono::NaiveDate) -> Result<NuevoAnu
         fecha,
         valor,
         referencia: campo("referencia").to_string(),
-        medio: "transferencia".into(),
+        medio: crate::app::pagos::MEDIO_POR_DEFECTO.into(),
         aplicaciones,
     })
 }
@@ -189,10 +207,13 @@ async fn anunciar(
     let hecho = en_bloque(&u, move |u| {
         let hoy = st.hoy();
         let errores = match anuncio_de(&f, hoy) {
-            Ok(n) => match anuncios::anunciar(&st.db, hoy, &u.sesion.actor, n) {
-                Ok(a) => return Ok(Ok(a)),
-                Err(e) => por_campo(e)?,
-            },
+            Ok(n) => {
+                let ids: Vec<String> = n.aplicaciones.iter().map(|a| a.factura_id.clone()).collect();
+                match anuncios::anunciar(&st.db, hoy, &u.sesion.actor, n) {
+                    Ok(a) => return Ok(Ok(a)),
+                    Err(e) => en_su_fila(por_campo(e)?, &ids),
+                }
+            }
             Err(errores) => errores,
         };
         Ok(Err(construir(&st, u, f, errores)?))

@@ -609,6 +609,9 @@ fn the_bandeja_shows_its_deadlines_first_and_the_payers_to_call_after_only_to_ca
 fn a_payers_user_lands_in_its_window_announces_and_cartera_confirms_from_pagos() {
     let app = TestApp::spawn_el("2026-06-30");
     let e = app.equipo();
+    // An older invoice first in the table: a line's error must not land on it.
+    let antes = id(&app.factura(&e, "WEB-P0", "2026-05-03"));
+    app.radicar(&e, &antes, "RAD-P0", "2026-05-06");
     let fid = id(&app.factura(&e, "WEB-P1", "2026-05-04"));
     app.radicar(&e, &fid, "RAD-P1", "2026-05-06");
     let email = format!("pagador-web-{}@prueba.trazo", uuid::Uuid::now_v7().simple());
@@ -644,6 +647,16 @@ fn a_payers_user_lands_in_its_window_announces_and_cartera_confirms_from_pagos()
     let r = c.pedir("POST", "/portal/anuncios", Some(&malo), &[]);
     assert_eq!(r.status, 422);
     assert!(r.cuerpo.contains("no es un valor en pesos"), "{}", r.cuerpo);
+    // A line the use case refuses is shown on its invoice's row.
+    let cero = format!("csrf={csrf}&fecha=2026-06-20&valor=100.000&referencia=TRF-1&valor_{fid}=0");
+    let r = c.pedir("POST", "/portal/anuncios", Some(&cero), &[]);
+    assert_eq!(r.status, 422);
+    let fila = |numero: &str| {
+        let resto = r.cuerpo.split_once(&format!(">{numero}<")).map_or("", |(_, r)| r);
+        resto.split("</tr>").next().unwrap_or_default().to_string()
+    };
+    assert!(fila("WEB-P1").contains("mayor que cero"), "{}", r.cuerpo);
+    assert!(!fila("WEB-P0").contains("mayor que cero"), "{}", r.cuerpo);
     let bueno = format!("csrf={csrf}&fecha=2026-06-20&valor=100.000&referencia=TRF-1&valor_{fid}=100.000");
     let r = c.pedir("POST", "/portal/anuncios", Some(&bueno), &[]);
     assert_eq!((r.status, r.cabecera("location")), (303, "/portal"));
