@@ -60,6 +60,11 @@ fn clase_app(e: &AppError) -> Clase {
         AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "no-autenticado", "No autenticado"),
         AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "sin-permiso", "Sin permiso"),
         AppError::Excedido(_) => DEMASIADO_GRANDE,
+        AppError::NoAdmitido(_) => (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "tipo-no-admitido",
+            "Tipo de archivo no admitido",
+        ),
         AppError::NoDisponible(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "no-disponible",

@@ -53,10 +53,18 @@ pub fn fecha_hora(t: chrono::DateTime<chrono::Utc>) -> String {
     (t - chrono::Duration::hours(5)).format("%d/%m/%Y %H:%M").to_string()
 }
 
-/// A size in bytes as people say it: `256 MB`, `1,5 MB`, `800 KB`.
+/// A size in bytes as people say it: `20 GB`, `256 MB`, `1,5 MB`, `800 KB`.
 pub fn tamano(bytes: usize) -> String {
     const MB: usize = 1024 * 1024;
-    if bytes >= MB {
+    const GB: usize = 1024 * MB;
+    if bytes >= GB {
+        let decimas = bytes / (GB / 10);
+        if decimas.is_multiple_of(10) {
+            format!("{} GB", decimas / 10)
+        } else {
+            format!("{},{} GB", decimas / 10, decimas % 10)
+        }
+    } else if bytes >= MB {
         let decimas = (bytes * 10 + MB / 2) / MB;
         if decimas.is_multiple_of(10) {
             format!("{} MB", decimas / 10)
@@ -208,6 +216,8 @@ mod tests {
             .and_utc();
         assert_eq!(fecha_hora(t), "30/06/2026 22:07");
         assert_eq!(tamano(268_435_456), "256 MB");
+        assert_eq!(tamano(20 * 1024 * 1024 * 1024), "20 GB");
+        assert_eq!(tamano(1024 * 1024 * 1024 + 600 * 1024 * 1024), "1,5 GB");
         assert_eq!(tamano(1_572_864), "1,5 MB");
         assert_eq!(tamano(800 * 1024), "800 KB");
         assert_eq!(tamano(1), "1 KB");

@@ -12,7 +12,7 @@ const CLAVE_NUEVA: &str = "una-clave-segura-1";
 
 /// Clicks a button whose form asks to confirm, accepts the question, and waits for the page
 /// the form leads to.
-async fn pulsar_y_confirmar(n: &Navegador, css: &str) -> String {
+pub async fn pulsar_y_confirmar(n: &Navegador, css: &str) -> String {
     let antes = n.c.find(Locator::Css("body")).await.unwrap();
     n.c.find(Locator::Css(css))
         .await
