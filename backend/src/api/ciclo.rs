@@ -22,8 +22,18 @@ pub async fn radicar(
     id: web::Path<String>,
     body: Json<NuevaRadicacion>,
 ) -> Result<HttpResponse, ApiError> {
-    let f =
-        blocking(move || radicaciones::radicar(&state.db, &state.terminos, state.hoy(), &actor, &id, body.0)).await?;
+    let f = blocking(move || {
+        radicaciones::radicar(
+            &state.db,
+            &state.terminos,
+            state.hoy(),
+            &actor,
+            state.radicacion.exigir_soportes,
+            &id,
+            body.0,
+        )
+    })
+    .await?;
     Ok(HttpResponse::Created().json(f))
 }
 
@@ -36,8 +46,17 @@ pub async fn radicar_lote(
     actor: Actor,
     body: Json<RadicacionLote>,
 ) -> Result<HttpResponse, ApiError> {
-    let r =
-        blocking(move || radicaciones::radicar_lote(&state.db, &state.terminos, state.hoy(), &actor, body.0)).await?;
+    let r = blocking(move || {
+        radicaciones::radicar_lote(
+            &state.db,
+            &state.terminos,
+            state.hoy(),
+            &actor,
+            state.radicacion.exigir_soportes,
+            body.0,
+        )
+    })
+    .await?;
     Ok(HttpResponse::Created().json(r))
 }
 

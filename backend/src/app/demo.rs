@@ -388,8 +388,11 @@ fn recorrer(
         let r = NuevaRadicacion {
             numero_radicado: format!("{n}-{:05}", i + 1),
             fecha_radicacion: fecha,
+            excepcion: None,
         };
-        radicaciones::radicar(db, t, hoy, &eq.facturacion, &f.id, r).map(|_| ())
+        // The demo's history was filed before Trazo kept soportes, as a prestador's is on the
+        // day it starts with Trazo: its past radicaciones are not held to the checklist.
+        radicaciones::radicar(db, t, hoy, &eq.facturacion, false, &f.id, r).map(|_| ())
     };
     // A fifth of the invoice, in whole pesos, on the whole invoice.
     let valor_glosa = f.saldo / 5 / 100 * 100;

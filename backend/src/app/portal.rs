@@ -70,11 +70,14 @@ pub struct FacturaDelPagador {
 }
 
 /// The prestador's own management of its collection (calls, stages, write-offs, provisions,
-/// edits before radicación) is not the payer's to read.
+/// edits and packages before radicación) is not the payer's to read.
 fn interno(tipo: &str) -> bool {
     tipo.contains("castig")
         || tipo.contains("provision")
-        || matches!(tipo, "gestion_cobro" | "etapa_cobro" | "factura_modificada")
+        || matches!(
+            tipo,
+            "gestion_cobro" | "etapa_cobro" | "factura_modificada" | "paquete_generado"
+        )
 }
 
 /// One of the payer's invoices; another payer's (or another prestador's) is a 404, so the
@@ -90,8 +93,17 @@ pub fn factura(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -
     trazabilidad.eventos.retain(|e| !interno(&e.tipo));
     // Who at the prestador did it is the prestador's to know (a payer's user records no event
     // of an invoice: its announcements become payments recorded by cartera).
-    for e in trazabilidad.eventos.iter_mut().filter(|e| e.actor != "regla") {
-        e.actor = "prestador".into();
+    for e in trazabilidad.eventos.iter_mut() {
+        if e.actor != "regla" {
+            e.actor = "prestador".into();
+        }
+        // Why the prestador radicated without every soporte is its own business.
+        if let Some(d) = e.detalle.as_object_mut() {
+            d.remove("excepcion");
+            if let Some(p) = d.get_mut("paquete").and_then(|p| p.as_object_mut()) {
+                p.remove("excepcion");
+            }
+        }
     }
     Ok(FacturaDelPagador { factura, trazabilidad })
 }

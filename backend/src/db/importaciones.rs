@@ -57,6 +57,8 @@ pub struct Rips {
     /// For a note's RIPS: the note's type (NC, ND...) and number.
     pub tipo_nota: Option<String>,
     pub num_nota: Option<String>,
+    /// The kinds of service it bills, comma separated (`TipoServicio::clave`).
+    pub tipos_servicio: String,
 }
 
 pub fn insertar(c: &mut AnyConnection, i: &Importacion) -> QueryResult<()> {

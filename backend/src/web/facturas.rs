@@ -264,6 +264,14 @@ struct Factura {
     siguiente: Option<Option<String>>,
     plazos: Vec<FilaPlazo>,
     hitos: Vec<Hito>,
+    /// While the invoice waits to be radicated: its soportes checklist (Res. 2284/2023 Anexo 1).
+    chequeo: Option<crate::app::chequeo::ChequeoFactura>,
+    /// Radicating an incomplete invoice asks for a reason (`radicacion.exigir_soportes`).
+    exigir_soportes: bool,
+    /// The user registers a RIPS's CUV.
+    puede_cuv: bool,
+    /// What the checklist's list of soportes does not already show: the RIPS's state.
+    avisos_chequeo: Vec<String>,
 }
 
 /// `?desde=bandeja&siguiente=<glosa>`: the invoice is shown after answering a glosa from Mi
@@ -286,13 +294,16 @@ async fn una(
     let state_hoy = state.hoy().to_string();
     let actor = u.sesion.actor.clone();
     let st = state.clone();
-    let (f, t, d, pagos) = web::block(move || {
+    let (f, t, d, pagos, chequeo) = web::block(move || {
         let hoy = st.hoy();
         let f = facturas::obtener(&st.db, &st.terminos, hoy, &actor, &id)?;
         let t = trazabilidad::construir(&st.db, &st.terminos, hoy, &actor, &id)?;
         let d = facturas::desglose(&st.db, &st.terminos, hoy, &actor, &id)?;
         let p = crate::app::pagos::de_factura(&st.db, &actor, &id)?;
-        Ok::<_, AppError>((f, t, d, p))
+        let ch = matches!(f.estado, EstadoFactura::Expedida | EstadoFactura::Devuelta)
+            .then(|| crate::app::chequeo::de_factura(&st.db, &actor, &id))
+            .transpose()?;
+        Ok::<_, AppError>((f, t, d, p, ch))
     })
     .await?
     .map_err(Marco::fallo(&u))?;
@@ -405,6 +416,20 @@ async fn una(
         devoluciones,
         plazos,
         hitos,
+        avisos_chequeo: chequeo
+            .as_ref()
+            .map(|c| {
+                c.faltantes
+                    .iter()
+                    .zip(&c.mensajes)
+                    .filter(|(f, _)| !matches!(f, crate::domain::anexo1::Faltante::Soporte { .. }))
+                    .map(|(_, m)| m.clone())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        chequeo,
+        exigir_soportes: state.radicacion.exigir_soportes,
+        puede_cuv: crate::app::chequeo::REGISTRAN_CUV.contains(&rol),
     };
     pagina(&u, &p)
 }

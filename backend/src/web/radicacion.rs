@@ -18,6 +18,9 @@ struct FormRadicacion {
     numero_radicado: String,
     #[serde(default)]
     fecha_radicacion: String,
+    /// Why it goes without its soportes complete; empty when they are.
+    #[serde(default)]
+    excepcion: String,
 }
 
 fn dia(v: &str) -> Result<chrono::NaiveDate, AppError> {
@@ -39,8 +42,17 @@ async fn radicar(
         let n = NuevaRadicacion {
             numero_radicado: f.numero_radicado,
             fecha_radicacion: dia(&f.fecha_radicacion)?,
+            excepcion: Some(f.excepcion),
         };
-        radicaciones::radicar(&state.db, &state.terminos, state.hoy(), &actor, &id, n)
+        radicaciones::radicar(
+            &state.db,
+            &state.terminos,
+            state.hoy(),
+            &actor,
+            state.radicacion.exigir_soportes,
+            &id,
+            n,
+        )
     })
     .await?
     .map_err(Marco::fallo(&u))?;
@@ -58,6 +70,34 @@ async fn radicar(
     ))
 }
 
+/// A lote as the invoice search posts it: the invoices ticked (`factura_ids`, repeated) and
+/// the form's other fields (payer, radicado, reason...), after the form's CSRF check.
+pub(super) struct Lote(Vec<(String, String)>);
+
+impl Lote {
+    pub(super) fn de(req: &HttpRequest, u: &Usuario, cuerpo: &[u8]) -> Result<Lote, ErrorWeb> {
+        formulario::<serde::de::IgnoredAny>(req, u, cuerpo)?;
+        Ok(Lote(form_urlencoded::parse(cuerpo).into_owned().collect()))
+    }
+
+    /// A field's value; empty when absent.
+    pub(super) fn uno(&self, k: &str) -> String {
+        self.0
+            .iter()
+            .find(|(c, _)| c == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn ids(&self) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == "factura_ids")
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
 /// The lote: the invoices ticked in the search (`factura_ids`, repeated), one payer.
 async fn radicar_lote(
     state: web::Data<AppState>,
@@ -65,25 +105,14 @@ async fn radicar_lote(
     u: Usuario,
     cuerpo: web::Bytes,
 ) -> Result<HttpResponse, ErrorWeb> {
-    formulario::<serde::de::IgnoredAny>(&req, &u, &cuerpo)?;
-    let campos: Vec<(String, String)> = form_urlencoded::parse(&cuerpo).into_owned().collect();
-    let uno = |k: &str| {
-        campos
-            .iter()
-            .find(|(c, _)| c == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let ids: Vec<String> = campos
-        .iter()
-        .filter(|(k, _)| k == "factura_ids")
-        .map(|(_, v)| v.clone())
-        .collect();
-    let (numero, dia_texto, pagador, volver) = (
+    let lote = Lote::de(&req, &u, &cuerpo)?;
+    let (ids, uno) = (lote.ids(), |k: &str| lote.uno(k));
+    let (numero, dia_texto, pagador, volver, excepcion) = (
         uno("numero_radicado"),
         uno("fecha_radicacion"),
         uno("pagador_id"),
         uno("volver"),
+        uno("excepcion"),
     );
     let volver = if volver.starts_with("/facturas") {
         volver
@@ -100,8 +129,16 @@ async fn radicar_lote(
             numero_radicado: numero,
             fecha_radicacion: dia(&dia_texto)?,
             factura_ids: ids,
+            excepcion: Some(excepcion),
         };
-        radicaciones::radicar_lote(&state.db, &state.terminos, state.hoy(), &actor, n)
+        radicaciones::radicar_lote(
+            &state.db,
+            &state.terminos,
+            state.hoy(),
+            &actor,
+            state.radicacion.exigir_soportes,
+            n,
+        )
     })
     .await?
     .map_err(Marco::fallo(&u))?;

@@ -31,6 +31,12 @@ fn the_clerk_radicates_and_the_analyst_registers_and_answers_a_glosa() {
             n.ingresar(&b, "facturacion@demo.trazo", CLAVE).await;
             n.ir(&format!("{b}/facturas/{id_exp}")).await;
             n.escribir("input[name=numero_radicado]", "RAD-WEB-1").await;
+            // The demo's invoices carry no soportes: radicating one asks for the reason.
+            n.escribir(
+                "textarea[name=excepcion]",
+                "Soportes entregados en físico en la ventanilla del pagador",
+            )
+            .await;
             // The form asks before radicating: the terms start running.
             let antes = n.c.find(Locator::Css("body")).await.unwrap();
             n.c.find(Locator::Css("form[action$='/radicar'] button"))

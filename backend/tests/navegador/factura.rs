@@ -92,6 +92,12 @@ fn an_invoice_is_registered_radicated_returned_and_answered() {
 
             // Radicated from its page, after confirming.
             n.escribir("input[name=numero_radicado]", "RAD-WEB-77").await;
+            // A new invoice has no soportes nor RIPS yet: radicating it asks for the reason.
+            n.escribir(
+                "textarea[name=excepcion]",
+                "Soportes entregados en físico en la ventanilla del pagador",
+            )
+            .await;
             pulsar_y_confirmar(n, "form[action$='/radicar'] button", "Radicar la factura FE-WEB-77").await;
             assert!(n.texto(".aviso").await.contains("radicada con el número RAD-WEB-77"));
             let (_, f) = api(&b, "GET", &format!("/facturas/{id}"), Some(&t), None);

@@ -47,6 +47,33 @@ pub enum TipoServicio {
     OtroServicio,
 }
 
+impl TipoServicio {
+    /// The name Trazo stores and its soportes checklist reads (`config/soportes-anexo1.toml`).
+    pub fn clave(self) -> &'static str {
+        match self {
+            TipoServicio::Consulta => "consulta",
+            TipoServicio::Procedimiento => "procedimiento",
+            TipoServicio::Urgencia => "urgencia",
+            TipoServicio::Hospitalizacion => "hospitalizacion",
+            TipoServicio::RecienNacido => "recien_nacido",
+            TipoServicio::Medicamento => "medicamento",
+            TipoServicio::OtroServicio => "otro_servicio",
+        }
+    }
+}
+
+/// The kinds of service billed to these users, each once, in the order of [`TipoServicio`],
+/// comma separated: what decides the soportes an invoice must carry (Res. 2284/2023 Anexo 1).
+pub fn tipos_de(usuarios: &[UsuarioRips]) -> String {
+    let mut tipos: Vec<TipoServicio> = usuarios
+        .iter()
+        .flat_map(|u| u.servicios.iter().map(|s| s.tipo))
+        .collect();
+    tipos.sort_by_key(|t| *t as u8);
+    tipos.dedup();
+    tipos.iter().map(|t| t.clave()).collect::<Vec<_>>().join(",")
+}
+
 /// One service as Trazo needs it.
 ///
 /// `codigo` is the CUPS code (consultas, procedimientos), the CUM/IUM or own code

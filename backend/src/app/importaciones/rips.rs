@@ -55,6 +55,7 @@ impl Formato for RipsJson<'_> {
                 archivo: archivos[archivo].archivo.nombre.clone(),
                 donde: Donde::Json,
                 usuarios: r.usuarios.len(),
+                tipos_servicio: rips::tipos_de(&r.usuarios),
                 servicios: r.cantidad_servicios(),
                 valor_servicios: r.valor_servicios(),
                 hash: hash(r.contenido().as_bytes()),
@@ -112,6 +113,7 @@ impl Formato for RipsPlanos<'_> {
                 hash: hash(p.contenido().as_bytes()),
                 donde: Donde::Linea(p.linea),
                 usuarios: p.usuarios.len(),
+                tipos_servicio: rips::tipos_de(&p.usuarios),
                 servicios: p.usuarios.iter().map(|u| u.servicios.len()).sum(),
                 valor_servicios: p.valor_servicios(),
                 archivo: p.archivo,
@@ -138,6 +140,8 @@ struct RipsDeFactura {
     /// invoice's own.
     nota: Option<(String, String)>,
     usuarios: usize,
+    /// The kinds of service it bills ([`rips::tipos_de`]).
+    tipos_servicio: String,
     servicios: usize,
     valor_servicios: Decimal,
     formato: &'static str,
@@ -288,6 +292,7 @@ fn escribir(
             hash: r.hash,
             tipo_nota,
             num_nota,
+            tipos_servicio: r.tipos_servicio,
             creado_en: db::now(),
         });
     }
