@@ -243,32 +243,42 @@ fn decidido(
 /// its detail, in one transaction (an invoice that cannot take its line refuses the whole).
 pub fn confirmar(db: &Db, t: &Terminos, hoy: NaiveDate, actor: &Actor, id: &str) -> Result<AnuncioVista, AppError> {
     actor.exigir(REGISTRAN, "confirmar pagos anunciados")?;
-    let (a, nombre) = db.write(|c| {
-        let a = esperando(c, actor, id)?;
-        let lineas: Vec<LineaAnuncio> = serde_json::from_str(&a.detalle).map_err(|e| AppError::Internal(e.into()))?;
-        let pago = NuevoPago {
-            pagador_id: a.pagador_id.clone(),
-            fecha: a.fecha,
-            valor: from_centavos(a.valor),
-            referencia: a.referencia.clone(),
-            medio: if a.medio.is_empty() {
-                super::pagos::MEDIO_POR_DEFECTO.into()
-            } else {
-                a.medio.clone()
-            },
-            aplicaciones: lineas
-                .into_iter()
-                .map(|l| NuevaAplicacion {
-                    factura_id: l.factura_id,
-                    valor: l.valor,
-                })
-                .collect(),
-            pagado_por_id: None,
-        };
-        let pago_id = super::pagos::registrar_en(c, t, hoy, actor, &pago)?;
-        decidido(c, actor, id, db::anuncios::CONFIRMADO, Some(&pago_id), "")
-    })?;
+    let (a, nombre) = db.write(|c| confirmar_en(c, t, hoy, actor, id))?;
     Ok(vista(a, nombre))
+}
+
+/// Confirms an announcement in the caller's transaction (also when a bank statement shows its
+/// money arrived); gives it back decided, with its payer's name. The caller checks the role.
+pub fn confirmar_en(
+    c: &mut db::AnyConnection,
+    t: &Terminos,
+    hoy: NaiveDate,
+    actor: &Actor,
+    id: &str,
+) -> Result<(Anuncio, String), AppError> {
+    let a = esperando(c, actor, id)?;
+    let lineas: Vec<LineaAnuncio> = serde_json::from_str(&a.detalle).map_err(|e| AppError::Internal(e.into()))?;
+    let pago = NuevoPago {
+        pagador_id: a.pagador_id.clone(),
+        fecha: a.fecha,
+        valor: from_centavos(a.valor),
+        referencia: a.referencia.clone(),
+        medio: if a.medio.is_empty() {
+            super::pagos::MEDIO_POR_DEFECTO.into()
+        } else {
+            a.medio.clone()
+        },
+        aplicaciones: lineas
+            .into_iter()
+            .map(|l| NuevaAplicacion {
+                factura_id: l.factura_id,
+                valor: l.valor,
+            })
+            .collect(),
+        pagado_por_id: None,
+    };
+    let pago_id = super::pagos::registrar_en(c, t, hoy, actor, &pago)?;
+    decidido(c, actor, id, db::anuncios::CONFIRMADO, Some(&pago_id), "")
 }
 
 /// Why the cartera team rejects an announcement.

@@ -34,7 +34,7 @@ mod radian;
 mod salud;
 mod ubl;
 mod valores;
-mod xml;
+pub(crate) mod xml;
 
 #[cfg(test)]
 mod tests;

@@ -26,8 +26,8 @@
 //! day-first, invoice numbers and codes as uppercase text.
 
 mod perfil;
-mod tabla;
-mod valores;
+pub(crate) mod tabla;
+pub(crate) mod valores;
 
 #[cfg(test)]
 mod tests;
