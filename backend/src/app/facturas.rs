@@ -233,13 +233,16 @@ pub fn insertar(
                 impuestos: it.impuestos,
             });
         }
-        movimientos.push(Movimiento::new(
-            &actor.prestador_id,
-            &id,
-            db::movimientos::CARGO,
-            v.valor_a_cargo_pagador(),
-            v.fecha_expedicion,
-        ));
+        movimientos.push(
+            Movimiento::new(
+                &actor.prestador_id,
+                &id,
+                db::movimientos::CARGO,
+                v.valor_a_cargo_pagador(),
+                v.fecha_expedicion,
+            )
+            .de(db::movimientos::origen::FACTURA, &id, &v.numero),
+        );
         eventos.push(Evento {
             id: db::new_id(),
             prestador_id: actor.prestador_id.clone(),
@@ -614,7 +617,11 @@ pub fn modificar(
         if diferencia != 0 {
             db::movimientos::insertar(
                 c,
-                &[Movimiento::new(&actor.prestador_id, id, db::movimientos::CARGO, diferencia, hoy)],
+                &[Movimiento::new(&actor.prestador_id, id, db::movimientos::CARGO, diferencia, hoy).de(
+                    db::movimientos::origen::CORRECCION,
+                    id,
+                    &valida.numero,
+                )],
             )?;
         }
         let que = super::correcciones::Que {

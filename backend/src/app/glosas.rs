@@ -408,7 +408,8 @@ fn corregir_en(
             db::movimientos::GLOSA_ACEPTADA
         };
         let m =
-            db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo_mov, antes - despues, fecha);
+            db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo_mov, antes - despues, fecha)
+                .de(db::movimientos::origen::GLOSA, &fila.id, &fila.codigo);
         db::movimientos::insertar(c, &[m])?;
     }
     e.dominio.glosas[pos] = g;
@@ -811,7 +812,11 @@ pub fn anular(
             } else {
                 db::movimientos::GLOSA_ACEPTADA
             };
-            let m = db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo, final_, hoy);
+            let m = db::movimientos::Movimiento::new(&actor.prestador_id, &fila.factura_id, tipo, final_, hoy).de(
+                db::movimientos::origen::GLOSA_ANULADA,
+                &fila.id,
+                &fila.codigo,
+            );
             db::movimientos::insertar(c, &[m])?;
         }
         let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;

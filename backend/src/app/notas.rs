@@ -96,10 +96,11 @@ fn nota_en(
     if db::notas::existe_numero(c, &actor.prestador_id, &numero)? {
         return Err(AppError::Conflict(format!("ya existe la nota {numero}")));
     }
+    let nota_id = db::new_id();
     db::notas::insertar(
         c,
         &Nota {
-            id: db::new_id(),
+            id: nota_id.clone(),
             prestador_id: actor.prestador_id.clone(),
             factura_id: factura_id.to_string(),
             numero: numero.clone(),
@@ -117,7 +118,11 @@ fn nota_en(
     } else {
         (db::movimientos::NOTA_CREDITO, -valor)
     };
-    let m = db::movimientos::Movimiento::new(&actor.prestador_id, factura_id, movimiento, efecto, n.fecha);
+    let m = db::movimientos::Movimiento::new(&actor.prestador_id, factura_id, movimiento, efecto, n.fecha).de(
+        db::movimientos::origen::NOTA,
+        &nota_id,
+        &numero,
+    );
     db::movimientos::insertar(c, &[m])?;
     let evento = if debito {
         e.dominio.debitos += valor;
@@ -181,7 +186,8 @@ pub fn castigar(
             db::movimientos::CASTIGO,
             -valor,
             n.fecha,
-        );
+        )
+        .de(db::movimientos::origen::CASTIGO, factura_id, n.acta.trim());
         db::movimientos::insertar(c, &[m])?;
         e.dominio.castigado = valor;
         let saldos = ciclo::guardar(c, &e, &t.reglas, None)?;

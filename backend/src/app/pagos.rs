@@ -210,8 +210,13 @@ fn aplicar_en(
     let movs: Vec<_> = filas
         .iter()
         .flat_map(|a| {
-            let mov =
-                |tipo, valor| db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, tipo, valor, fecha);
+            let mov = |tipo, valor| {
+                db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, tipo, valor, fecha).de(
+                    db::movimientos::origen::APLICACION,
+                    &pago.id,
+                    &pago.referencia,
+                )
+            };
             // A recovery undoes that much of the write-off, then pays it: the balance stays 0.
             let recuperacion = recuperadas
                 .contains(&a.factura_id)
@@ -609,7 +614,13 @@ fn revertir(
         factura_id: Some(&a.factura_id),
     };
     super::correcciones::anulado(c, actor, que, motivo, a, hoy)?;
-    let mov = |tipo, valor| db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, tipo, valor, hoy);
+    let mov = |tipo, valor| {
+        db::movimientos::Movimiento::new(&actor.prestador_id, &a.factura_id, tipo, valor, hoy).de(
+            db::movimientos::origen::APLICACION_ANULADA,
+            &pago.id,
+            &pago.referencia,
+        )
+    };
     let mut movs = vec![mov(db::movimientos::PAGO, a.valor)];
     if a.recuperacion {
         movs.push(mov(db::movimientos::CASTIGO, -a.valor));

@@ -154,7 +154,7 @@ impl Silencio {
 
 /// The glosas silence has accepted by `corte` (Ley 1438/2011 art. 57): `factura_id, valor` of
 /// each, when silence counts as acceptance at all.
-fn tacitas_sql(prestador_id: &str, corte: NaiveDate, tacita: Silencio) -> Option<(String, Vec<Param>)> {
+pub(crate) fn tacitas_sql(prestador_id: &str, corte: NaiveDate, tacita: Silencio) -> Option<(String, Vec<Param>)> {
     tacita.aceptacion.then(|| {
         (
             format!(

@@ -19,6 +19,26 @@ pub const NOTA_DEBITO: &str = "nota_debito";
 pub const ANTICIPO: &str = "anticipo";
 pub const CASTIGO: &str = "castigo";
 
+/// What made a movement (`origen`), for the entries for the books (`app::asientos`).
+pub mod origen {
+    /// The invoice's charge when it was issued or imported (origen_id: the invoice).
+    pub const FACTURA: &str = "factura";
+    /// A correction of the invoice's value (origen_id: the invoice).
+    pub const CORRECCION: &str = "correccion";
+    /// A glosa's value became final against the prestador, or stopped being (origen_id: the glosa).
+    pub const GLOSA: &str = "glosa";
+    /// A voided glosa gives back what it had made final (origen_id: the glosa).
+    pub const GLOSA_ANULADA: &str = "glosa_anulada";
+    /// Money of a payment applied to the invoice (origen_id: the payment).
+    pub const APLICACION: &str = "aplicacion";
+    /// An application voided (origen_id: the payment).
+    pub const APLICACION_ANULADA: &str = "aplicacion_anulada";
+    /// A nota crédito or débito (origen_id: the nota).
+    pub const NOTA: &str = "nota";
+    /// A write-off (origen_id: the invoice; documento: the acta).
+    pub const CASTIGO: &str = "castigo";
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = movimientos)]
 pub struct Movimiento {
@@ -29,6 +49,12 @@ pub struct Movimiento {
     pub valor: i64,
     pub fecha: chrono::NaiveDate,
     pub creado_en: chrono::NaiveDateTime,
+    /// What made it ([`origen`]); empty on movements older than that column.
+    pub origen: String,
+    /// The id of the fact that made it (the invoice, glosa, payment or nota).
+    pub origen_id: Option<String>,
+    /// The voucher an accountant files it under (nota number, payment reference, acta).
+    pub documento: String,
 }
 
 impl Movimiento {
@@ -41,6 +67,19 @@ impl Movimiento {
             valor,
             fecha,
             creado_en: super::now(),
+            origen: String::new(),
+            origen_id: None,
+            documento: String::new(),
+        }
+    }
+
+    /// The same movement, saying what made it and the voucher behind it.
+    pub fn de(self, origen: &str, origen_id: &str, documento: &str) -> Movimiento {
+        Movimiento {
+            origen: origen.to_string(),
+            origen_id: Some(origen_id.to_string()),
+            documento: documento.to_string(),
+            ..self
         }
     }
 }

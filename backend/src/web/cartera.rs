@@ -260,7 +260,7 @@ pub fn mes(d: NaiveDate) -> String {
 // ---------------------------------------------------------------------------------------
 // Queries as the URL keeps them.
 
-fn fecha_de(campo: &str, v: &str) -> Result<Option<NaiveDate>, AppError> {
+pub(super) fn fecha_de(campo: &str, v: &str) -> Result<Option<NaiveDate>, AppError> {
     let v = v.trim();
     if v.is_empty() {
         return Ok(None);

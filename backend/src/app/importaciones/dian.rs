@@ -516,7 +516,8 @@ impl Dian<'_> {
                 db::movimientos::ANTICIPO,
                 -valor,
                 fecha,
-            )],
+            )
+            .de(db::movimientos::origen::FACTURA, factura_id, numero)],
         )?;
         let e = ciclo::cargar(c, cx.terminos, &actor.prestador_id, factura_id)?;
         let saldos = ciclo::guardar(c, &e, &cx.terminos.reglas, None)?;

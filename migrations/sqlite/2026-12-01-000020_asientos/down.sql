@@ -1,0 +1,3 @@
+ALTER TABLE movimientos DROP COLUMN documento;
+ALTER TABLE movimientos DROP COLUMN origen_id;
+ALTER TABLE movimientos DROP COLUMN origen;
