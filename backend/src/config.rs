@@ -21,6 +21,39 @@ pub struct Settings {
     pub importaciones: Importaciones,
     pub cobro: Cobro,
     pub smtp: Smtp,
+    /// The account codes of the entries for the books.
+    pub contabilidad: crate::domain::asiento::Cuentas,
+    pub soportes: Soportes,
+    pub radicacion: Radicacion,
+    /// Bank statement profiles.
+    pub bancos: Bancos,
+}
+
+/// What radicación asks of an invoice's soportes and how big its package may be.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Radicacion {
+    /// Radicate only invoices whose soportes checklist is complete, or with a recorded reason.
+    pub exigir_soportes: bool,
+    /// Largest radicación package, in bytes (Res. 2284/2023 Anexo 2 num. 3.3: 1 GB).
+    pub max_bytes_paquete: u64,
+}
+
+/// How much the soportes (files attached to records, kept in the database) may take.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Soportes {
+    /// Largest file, in bytes.
+    pub max_bytes_archivo: usize,
+    /// What all of one prestador's files may add up to, in bytes (each content counted once).
+    pub max_bytes_prestador: u64,
+}
+
+/// Bank statements: where the deployment's bank profiles are (the shipped ones are built in).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bancos {
+    pub perfiles_dir: PathBuf,
 }
 
 /// Gestión de cobro: the stage rule and the mora interest rates.
@@ -255,6 +288,21 @@ impl Settings {
         if self.auth.login_attempts_per_minute_per_address == 0 {
             return bad("auth.login_attempts_per_minute_per_address", "debe ser mayor que 0");
         }
+        if self.radicacion.max_bytes_paquete == 0 || self.radicacion.max_bytes_paquete > 1 << 30 {
+            return bad(
+                "radicacion.max_bytes_paquete",
+                "debe estar entre 1 y 1073741824 bytes (Res. 2284/2023 Anexo 2 num. 3.3: 1 GB)",
+            );
+        }
+        if self.soportes.max_bytes_archivo == 0 {
+            return bad("soportes.max_bytes_archivo", "debe ser mayor que 0");
+        }
+        if (self.soportes.max_bytes_prestador as u128) < self.soportes.max_bytes_archivo as u128 {
+            return bad(
+                "soportes.max_bytes_prestador",
+                "debe ser al menos soportes.max_bytes_archivo (cabe al menos un archivo)",
+            );
+        }
         if self.server.json_limit_bytes < 1024 {
             return bad("server.json_limit_bytes", "debe ser al menos 1024");
         }
@@ -286,6 +334,9 @@ impl Settings {
                 "cobro.tasas_mora",
                 "las tasas deben ir en orden de fecha, sin repetir fechas",
             );
+        }
+        if let Err((clave, por_que)) = self.contabilidad.validar() {
+            return bad(&format!("contabilidad.{clave}"), &por_que);
         }
         if !self.smtp.host.is_empty() && !self.smtp.remitente.contains('@') {
             return bad(
@@ -406,5 +457,22 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("/no/such/trazo.toml"), "{e}");
+    }
+
+    #[test]
+    fn account_codes_are_overridden_and_checked_at_start() {
+        let s = Settings::load(None, env(&[])).unwrap();
+        assert_eq!(s.contabilidad.cuenta_por_cobrar, "130505");
+        // From the environment a code comes as a number; it stays the same digits.
+        let s = Settings::load(None, env(&[("TRAZO_CONTABILIDAD__BANCOS", "11100501")])).unwrap();
+        assert_eq!(s.contabilidad.bancos, "11100501");
+        let e = Settings::load(None, env(&[("TRAZO_CONTABILIDAD__INGRESOS", "ventas")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("contabilidad.ingresos") && e.contains("'ventas'"), "{e}");
+        let e = Settings::load(None, env(&[("TRAZO_CONTABILIDAD__BANCOS", "130505")]))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("contabilidad.bancos"), "{e}");
     }
 }

@@ -31,7 +31,11 @@ pub fn bind(settings: &Settings, db: Db, keys_dir: &std::path::Path) -> anyhow::
         fecha_fija: settings.fecha_fija()?,
         cobro: settings.cobro.clone(),
         smtp: settings.smtp.clone(),
+        soportes: settings.soportes,
+        radicacion: settings.radicacion,
+        contabilidad: settings.contabilidad.clone(),
         perfiles: crate::app::importaciones::cargar_perfiles(&settings.importaciones.perfiles_dir)?,
+        bancos: crate::app::bancos::cargar_perfiles(&settings.bancos.perfiles_dir)?,
         importaciones: crate::api::LimitesImportacion {
             max_bytes: settings.importaciones.max_bytes,
             limites: settings.importaciones.limites(),

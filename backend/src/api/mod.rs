@@ -1,7 +1,9 @@
 //! HTTP: actix-web handlers under `/api/v1`, thin wrappers over the use cases in `app`.
 
 pub mod actas;
+pub mod asientos;
 pub mod auth;
+pub mod bancos;
 pub mod cartera;
 pub mod ciclo;
 pub mod cobro;
@@ -17,9 +19,11 @@ pub mod json;
 pub mod openapi;
 pub mod pagadores;
 pub mod pagos;
+pub mod paquetes;
 pub mod portal;
 pub mod query;
 pub mod reportes;
+pub mod soportes;
 pub mod usuarios;
 
 use actix_web::{web, HttpResponse};
@@ -39,6 +43,8 @@ pub struct AppState {
     pub terminos: crate::domain::terminos::Terminos,
     /// Payer sheet profiles: built-in `generico` plus the deployment's files.
     pub perfiles: Vec<trazo_importers::sheets::Perfil>,
+    /// Bank statement profiles: the built-in ones plus the deployment's files.
+    pub bancos: Vec<trazo_importers::banco::PerfilBanco>,
     pub importaciones: LimitesImportacion,
     /// A fixed "today" for demonstrations and tests (`reloj.fecha_fija`); none in production.
     pub fecha_fija: Option<chrono::NaiveDate>,
@@ -46,10 +52,16 @@ pub struct AppState {
     pub cobro: crate::config::Cobro,
     /// The mail server of reminders.
     pub smtp: crate::config::Smtp,
+    /// The account codes of the entries for the books.
+    pub contabilidad: crate::domain::asiento::Cuentas,
     /// Whether each token's user still exists and is active, and its role now.
     pub vigentes: crate::app::auth::Vigentes,
     /// Sessions of the web application.
     pub web: crate::web::Ajustes,
+    /// How big a soporte, and all of a prestador's, may be.
+    pub soportes: crate::config::Soportes,
+    /// What radicación asks of soportes, and the package's size limit.
+    pub radicacion: crate::config::Radicacion,
 }
 
 impl AppState {
@@ -159,9 +171,13 @@ pub fn configure(cfg: &mut web::ServiceConfig, json_limit: usize) {
                 .configure(glosas::rutas)
                 .configure(pagos::rutas)
                 .configure(reportes::rutas)
+                .configure(asientos::rutas)
                 .configure(cartera::rutas)
                 .configure(cobro::rutas)
                 .configure(actas::rutas)
+                .configure(bancos::rutas)
+                .configure(soportes::rutas)
+                .configure(paquetes::rutas)
                 .configure(portal::rutas)
                 .configure(importaciones::rutas)
                 .configure(correcciones::rutas)

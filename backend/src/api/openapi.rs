@@ -83,6 +83,15 @@ impl Modify for Problemas {
                 for p in op.parameters.iter_mut().flatten() {
                     if p.name == "formato" && matches!(p.parameter_in, ParameterIn::Query) {
                         formato = true;
+                        // A `formato` with values of its own (the entries' csv) keeps them.
+                        let propio = match &p.schema {
+                            Some(RefOr::Ref(_)) | Some(RefOr::T(utoipa::openapi::Schema::OneOf(_))) => true,
+                            Some(RefOr::T(utoipa::openapi::Schema::Object(o))) => o.enum_values.is_some(),
+                            _ => false,
+                        };
+                        if propio {
+                            continue;
+                        }
                         let valores = utoipa::openapi::ObjectBuilder::new()
                             .schema_type(utoipa::openapi::schema::Type::String)
                             .enum_values(Some(["json", "xlsx"]))
@@ -319,9 +328,13 @@ pub fn completo() -> utoipa::openapi::OpenApi {
         glosas::Documento::openapi(),
         pagos::Documento::openapi(),
         reportes::Documento::openapi(),
+        asientos::Documento::openapi(),
         cartera::Documento::openapi(),
         cobro::Documento::openapi(),
         actas::Documento::openapi(),
+        bancos::Documento::openapi(),
+        soportes::Documento::openapi(),
+        paquetes::Documento::openapi(),
         portal::Documento::openapi(),
         importaciones::Documento::openapi(),
         correcciones::Documento::openapi(),

@@ -3,9 +3,12 @@
 
 pub mod actas;
 pub mod anuncios;
+pub mod asientos;
 pub mod auditoria;
 pub mod auth;
+pub mod bancos;
 pub mod cartera;
+pub mod chequeo;
 pub mod ciclo;
 pub mod cobro;
 pub mod configuracion;
@@ -23,6 +26,7 @@ pub mod notas;
 pub mod numeros;
 pub mod pagadores;
 pub mod pagos;
+pub mod paquetes;
 pub mod plazos;
 pub mod portal;
 pub mod prestadores;
@@ -31,6 +35,7 @@ pub mod recordatorios;
 pub mod reportes;
 pub mod segmentacion;
 pub mod sesiones;
+pub mod soportes;
 pub mod trabajo;
 pub mod trazabilidad;
 pub mod usuarios;
@@ -79,6 +84,9 @@ pub enum AppError {
     /// An upload whose content would exceed the server's limits once opened (a zip bomb).
     #[error("{0}")]
     Excedido(String),
+    /// A file whose content is not of a kind the action takes (an executable as a soporte).
+    #[error("{0}")]
+    NoAdmitido(String),
     /// Something the deployment has not configured (a mail server).
     #[error("{0}")]
     NoDisponible(String),
@@ -130,8 +138,12 @@ impl From<diesel::result::Error> for AppError {
 /// Today's civil date in Colombia (America/Bogota is UTC−5 all year, without DST since 1993),
 /// which is the date users and the law count terms in.
 pub fn hoy_bogota() -> chrono::NaiveDate {
-    let bogota = chrono::FixedOffset::west_opt(5 * 3600).expect("valid offset");
-    chrono::Utc::now().with_timezone(&bogota).date_naive()
+    chrono::Utc::now().with_timezone(&bogota()).date_naive()
+}
+
+/// Bogotá's offset: UTC−5 all year (Colombia keeps no daylight saving time).
+pub fn bogota() -> chrono::FixedOffset {
+    chrono::FixedOffset::west_opt(5 * 3600).expect("valid offset")
 }
 
 /// Facts are recorded when they happened, never ahead: a date after today is a typing error,

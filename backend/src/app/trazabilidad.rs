@@ -273,7 +273,8 @@ pub fn construir(
             // so does money paid by a third party on the payer's behalf.
             let texto = super::importaciones::radian::texto(&ev.tipo, ev.fecha, &datos)
                 .or_else(|| pagado_por(&datos))
-                .or_else(|| super::actas::texto(&ev.tipo, &datos));
+                .or_else(|| super::actas::texto(&ev.tipo, &datos))
+                .or_else(|| super::soportes::texto(&ev.tipo, &datos));
             if let (Some(texto), Value::Object(m)) = (texto, &mut datos) {
                 m.insert("texto".into(), Value::String(texto));
             }

@@ -5,6 +5,8 @@
 
 pub mod actas;
 pub mod anuncios;
+pub mod asientos;
+pub mod bancos;
 pub mod cartera;
 pub mod cobro;
 pub mod contratos;
@@ -17,6 +19,7 @@ pub mod movimientos;
 pub mod notas;
 pub mod pagadores;
 pub mod pagos;
+pub mod paquetes;
 pub mod prestadores;
 pub mod radicaciones;
 pub mod reportes;
@@ -24,6 +27,7 @@ pub mod respaldo;
 pub mod schema;
 pub mod servidores;
 pub mod sesiones;
+pub mod soportes;
 pub mod tipos;
 pub mod usuarios;
 

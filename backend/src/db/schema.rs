@@ -225,6 +225,9 @@ diesel::table! {
         valor -> BigInt,
         fecha -> Date,
         creado_en -> Timestamp,
+        origen -> Text,
+        origen_id -> Nullable<Text>,
+        documento -> Text,
     }
 }
 
@@ -294,6 +297,9 @@ diesel::table! {
         creado_en -> Timestamp,
         tipo_nota -> Nullable<Text>,
         num_nota -> Nullable<Text>,
+        cuv -> Nullable<Text>,
+        cuv_registrado_en -> Nullable<Timestamp>,
+        tipos_servicio -> Text,
     }
 }
 
@@ -531,6 +537,125 @@ diesel::joinable!(acta_facturas -> facturas (factura_id));
 diesel::joinable!(compromisos -> actas (acta_id));
 diesel::joinable!(actas -> pagadores (pagador_id));
 
+diesel::table! {
+    archivos (prestador_id, hash) {
+        prestador_id -> Text,
+        hash -> Text,
+        tamano -> BigInt,
+        contenido -> Binary,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    soportes (id) {
+        id -> Text,
+        prestador_id -> Text,
+        objeto -> Text,
+        objeto_id -> Text,
+        factura_id -> Nullable<Text>,
+        tipo -> Text,
+        documento_usuario -> Text,
+        nombre -> Text,
+        media_type -> Text,
+        hash -> Text,
+        tamano -> BigInt,
+        actor_id -> Text,
+        creado_en -> Timestamp,
+        retirado_por -> Nullable<Text>,
+        retirado_en -> Nullable<Timestamp>,
+        motivo_retiro -> Text,
+    }
+}
+
+diesel::table! {
+    paquetes_radicacion (id) {
+        id -> Text,
+        prestador_id -> Text,
+        pagador_id -> Text,
+        nombre -> Text,
+        hash -> Text,
+        tamano -> BigInt,
+        manifiesto -> Text,
+        faltantes -> Text,
+        motivo_excepcion -> Text,
+        estado -> Text,
+        numero_radicado -> Nullable<Text>,
+        acuse_en -> Nullable<Timestamp>,
+        acuse_referencia -> Text,
+        actor_id -> Text,
+        creado_en -> Timestamp,
+        radicado_por -> Nullable<Text>,
+        radicado_en -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    paquete_facturas (paquete_id, factura_id) {
+        paquete_id -> Text,
+        factura_id -> Text,
+        prestador_id -> Text,
+    }
+}
+
+diesel::table! {
+    cuentas_bancarias (id) {
+        id -> Text,
+        prestador_id -> Text,
+        banco -> Text,
+        numero -> Text,
+        nombre -> Text,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    extractos (id) {
+        id -> Text,
+        prestador_id -> Text,
+        cuenta_id -> Text,
+        archivo -> Text,
+        hash -> Text,
+        formato -> Text,
+        desde -> Nullable<Date>,
+        hasta -> Nullable<Date>,
+        creditos -> Integer,
+        nuevos -> Integer,
+        debitos -> Integer,
+        actor_id -> Text,
+        creado_en -> Timestamp,
+    }
+}
+
+diesel::table! {
+    movimientos_bancarios (id) {
+        id -> Text,
+        prestador_id -> Text,
+        cuenta_id -> Text,
+        extracto_id -> Text,
+        huella -> Text,
+        fecha -> Date,
+        fecha_valor -> Nullable<Date>,
+        valor -> BigInt,
+        referencia -> Text,
+        descripcion -> Text,
+        nit_tercero -> Text,
+        nombre_tercero -> Text,
+        estado -> Text,
+        regla -> Text,
+        explicacion -> Text,
+        automatico -> Bool,
+        pagador_id -> Nullable<Text>,
+        pago_id -> Nullable<Text>,
+        anuncio_id -> Nullable<Text>,
+        candidatos -> Text,
+        motivo -> Text,
+        decidido_por -> Nullable<Text>,
+        decidido_en -> Nullable<Timestamp>,
+        creado_en -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     sesiones,
     importacion_subidas,
@@ -566,4 +691,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     actas,
     acta_facturas,
     compromisos,
+    archivos,
+    soportes,
+    paquetes_radicacion,
+    paquete_facturas,
+    cuentas_bancarias,
+    extractos,
+    movimientos_bancarios,
 );

@@ -2,10 +2,13 @@
 //! norm is cited next to it.
 
 pub mod acta;
+pub mod anexo1;
+pub mod asiento;
 pub mod calendario;
 pub mod catalogo;
 pub mod ciclo;
 pub mod cobro;
+pub mod conciliacion_bancaria;
 pub mod contrato;
 pub mod devolucion;
 pub mod factura;
@@ -15,6 +18,7 @@ pub mod money;
 pub mod nit;
 pub mod pagador;
 pub mod rol;
+pub mod soporte;
 pub mod terminos;
 
 /// Declares a closed set of values stored and sent as snake_case text: the enum, its text

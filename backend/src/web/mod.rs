@@ -8,7 +8,9 @@
 
 pub mod actas;
 pub mod administracion;
+pub mod asientos;
 pub mod auditoria;
+pub mod bancos;
 pub mod bandeja;
 pub mod cartera;
 pub mod conciliacion;
@@ -23,10 +25,12 @@ pub mod glosas;
 pub mod importar;
 pub mod pagador;
 pub mod pagos;
+pub mod paquetes;
 pub mod portal;
 pub mod radicacion;
 pub mod recordatorio;
 pub mod sesion;
+pub mod soportes;
 pub mod subida;
 
 use actix_web::http::header::{self, HeaderValue};
@@ -64,9 +68,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(correcciones::rutas)
         .configure(importar::rutas)
         .configure(cartera::rutas)
+        .configure(asientos::rutas)
         .configure(pagador::rutas)
         .configure(actas::rutas)
+        .configure(soportes::rutas)
+        .configure(paquetes::rutas)
         .configure(pagos::rutas)
+        .configure(bancos::rutas)
         .configure(portal::rutas)
         .configure(administracion::rutas)
         .configure(auditoria::rutas);
@@ -164,6 +172,7 @@ const NAVEGACION: &[(&str, &str, &[Rol])] = &[
     ),
     ("/cartera", "Cartera", crate::app::cartera::LECTORES),
     ("/pagos", "Pagos", crate::app::pagos::REGISTRAN),
+    ("/bancos", "Bancos", crate::app::bancos::LEEN),
     ("/auditoria", "Auditoría", &[Rol::Auditor, Rol::Admin]),
     ("/administracion", "Administración", &[Rol::Admin]),
     ("/portal", "Facturas y estado de cuenta", &[Rol::Pagador]),

@@ -9,6 +9,8 @@
 
 mod actas;
 mod administracion;
+mod asientos;
+mod bancos;
 mod cartera;
 mod ciclo;
 mod decisiones;
@@ -17,7 +19,9 @@ mod facturacion;
 mod importar;
 mod pagador;
 mod pagos;
+mod paquetes;
 mod portal;
+mod soportes;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};

@@ -4,6 +4,8 @@
 
 mod acceso;
 mod actas;
+mod asientos;
+mod bancos;
 mod cartera_rapida;
 mod ciclo;
 mod cobro;
@@ -15,10 +17,12 @@ mod hojas;
 mod importaciones;
 mod limites;
 mod listas;
+mod paquetes;
 mod persistence;
 mod portal;
 mod remesas;
 mod reportes;
+mod soportes;
 mod terceros;
 mod unicode;
 mod web;
