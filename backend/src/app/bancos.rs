@@ -4,6 +4,7 @@
 //! transaction through the payments' own use cases (so the invoices' events and balances move as
 //! with a payment typed by hand); what is not waits for a person; the rest is unidentified money.
 
+use crate::domain::normal;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -66,20 +67,8 @@ pub fn cargar_perfiles(dir: &Path) -> anyhow::Result<Vec<PerfilBanco>> {
         .iter()
         .map(|(n, t)| leer_perfil(t, &format!("config/bancos/{n}.toml"), n))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let Ok(entradas) = std::fs::read_dir(dir) else {
-        return Ok(v);
-    };
-    let mut rutas: Vec<_> = entradas
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    rutas.sort();
-    for ruta in rutas {
-        let nombre = ruta
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let p = leer_perfil(&std::fs::read_to_string(&ruta)?, &ruta.to_string_lossy(), &nombre)?;
+    for (nombre, ruta, texto) in super::importaciones::archivos_de_perfiles(dir)? {
+        let p = leer_perfil(&texto, &ruta, &nombre)?;
         v.retain(|x| x.nombre != p.nombre);
         v.push(p);
     }
@@ -256,14 +245,6 @@ fn extracto_vista(e: dbb::Extracto, duplicado: bool, por_estado: HashMap<String,
     }
 }
 
-/// Letters and digits, upper-case.
-fn normal(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
-}
-
 /// The fingerprint of each credit: its date, value, reference (its description when it has
 /// none) and its ordinal among the identical ones of its file, so that two equal transfers of
 /// one day are two, and the same transfer in next month's overlapping export is one.
@@ -354,6 +335,7 @@ pub fn importar(
         };
         dbb::insertar_extracto(c, &e)?;
         let pagadores = pagadores(c, actor)?;
+        let mut abiertas = Abiertas::default();
         let mut por_estado: HashMap<String, i64> = HashMap::new();
         for ((m, valor), huella) in creditos.iter().zip(&huellas) {
             if ya.contains(huella) {
@@ -385,7 +367,8 @@ pub fn importar(
                 decidido_en: None,
                 creado_en: db::now(),
             };
-            let cambio = conciliar(c, t, hoy, actor, &fila, &pagadores, None)?;
+            let cambio = conciliar(c, t, hoy, actor, &fila, &pagadores, None, &mut abiertas)?;
+            abiertas.tras(&cambio);
             aplicar_cambio(&mut fila, cambio);
             *por_estado.entry(fila.estado.clone()).or_default() += 1;
             dbb::insertar_movimiento(c, &fila)?;
@@ -422,6 +405,34 @@ fn pagadores(c: &mut AnyConnection, actor: &Actor) -> Result<Vec<regla::Pagador>
 /// Runs the rules on a credit and does what they decide, in the caller's transaction; gives
 /// the movement's new state. `asignado`: the payer a person said it is (then the NIT is not
 /// looked for).
+/// Each payer's open invoices, read once per statement rather than once per credit: a statement
+/// brings hundreds of credits and an EPS may have tens of thousands of open invoices. A credit
+/// that records money drops its payer's list, so the next credit reads the balances it left.
+#[derive(Default)]
+struct Abiertas(HashMap<String, Vec<db::facturas::Factura>>);
+
+impl Abiertas {
+    fn de(
+        &mut self,
+        c: &mut AnyConnection,
+        prestador_id: &str,
+        pagador_id: &str,
+    ) -> Result<&[db::facturas::Factura], AppError> {
+        if !self.0.contains_key(pagador_id) {
+            let l = db::cobro::abiertas(c, prestador_id, pagador_id)?;
+            self.0.insert(pagador_id.to_string(), l);
+        }
+        Ok(&self.0[pagador_id])
+    }
+
+    fn tras(&mut self, cambio: &dbb::Cambio) {
+        if let (Some(_), Some(p)) = (&cambio.pago_id, &cambio.pagador_id) {
+            self.0.remove(p);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn conciliar(
     c: &mut AnyConnection,
     t: &Terminos,
@@ -430,6 +441,7 @@ fn conciliar(
     m: &dbb::Movimiento,
     pagadores: &[regla::Pagador],
     asignado: Option<&regla::Pagador>,
+    abiertas: &mut Abiertas,
 ) -> Result<dbb::Cambio, AppError> {
     let credito = Credito {
         fecha: m.fecha,
@@ -478,7 +490,7 @@ fn conciliar(
     let texto = credito.texto();
     let (facturas, nombradas) = match pagador {
         None => (Vec::new(), None),
-        Some(p) => facturas_de(c, t, hoy, actor, &p.id, m.valor, &texto)?,
+        Some(p) => facturas_de(c, t, hoy, actor, abiertas, &p.id, m.valor, &texto)?,
     };
     let k = Conocido {
         pagador,
@@ -547,20 +559,23 @@ fn conciliar(
 /// The payer's open invoices that the rules may use: those the bank's text names (with how the
 /// credit would go to them, by the payments' own suggestion) and those whose saldo is exactly
 /// the credit. Only invoices that can take a payment today count.
+#[allow(clippy::too_many_arguments)]
 fn facturas_de(
     c: &mut AnyConnection,
     t: &Terminos,
     hoy: NaiveDate,
     actor: &Actor,
+    abiertas: &mut Abiertas,
     pagador_id: &str,
     valor: i64,
     texto: &str,
 ) -> Result<(Vec<FacturaAbierta>, Option<RepartoNombradas>), AppError> {
     // The kept balance narrows the read; each is then judged as of today by its rules.
-    let ids: Vec<String> = db::cobro::abiertas(c, &actor.prestador_id, pagador_id)?
-        .into_iter()
+    let ids: Vec<String> = abiertas
+        .de(c, &actor.prestador_id, pagador_id)?
+        .iter()
         .filter(|f| f.saldo == valor || pagos::nombrada(texto, &f.numero))
-        .map(|f| f.id)
+        .map(|f| f.id.clone())
         .collect();
     let abiertas: Vec<(FacturaAbierta, NaiveDate)> = ciclo::cargar_varias(c, t, &actor.prestador_id, &ids)?
         .into_iter()
@@ -1014,7 +1029,7 @@ pub fn decidir(
                     nit: p.nit,
                     nombre: p.nombre,
                 };
-                let mut x = conciliar(c, t, hoy, actor, &m, &[], Some(&p))?;
+                let mut x = conciliar(c, t, hoy, actor, &m, &[], Some(&p), &mut Abiertas::default())?;
                 x.explicacion = format!("una persona lo asignó a {}; {}", p.nombre, x.explicacion);
                 x
             }

@@ -1,6 +1,7 @@
 //! Payments: money received from a payer and its application to invoices. What is not
 //! applied stays on the payment to apply later; nothing is applied beyond an invoice's saldo.
 
+use crate::domain::normal;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -746,14 +747,6 @@ pub struct Candidata {
     pub numero: String,
     pub fecha_expedicion: NaiveDate,
     pub saldo: i64,
-}
-
-/// Letters and digits of a text, upper-case: `fe-1001` and `FE 1001` read alike.
-fn normal(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
 }
 
 /// Whether the payment's reference names this invoice number: whole (`FE-1001`, `fe1001`) or,

@@ -212,7 +212,7 @@ pub fn adjuntar(
     let contenido = soporte::revisar_contenido(&nombre, n.tipo, &n.bytes).map_err(AppError::NoAdmitido)?;
     let pid = actor.prestador_id.clone();
     // Hashed before the transaction: 25 MB take a moment nobody else should wait for.
-    let hash = dbs::hash(&n.bytes);
+    let hash = db::hash(&n.bytes);
     let (fila, nuevo) = db.write(|c| {
         let r = registro(c, &pid, n.objeto, &n.objeto_id)?;
         if let Some(s) = dbs::vigente_de(c, &pid, n.objeto.as_str(), &n.objeto_id, &hash)? {

@@ -534,6 +534,13 @@ pub fn redact(url: &str) -> String {
 }
 
 /// A fresh time-ordered id.
+/// SHA-256 of `bytes`, lowercase hex: how an imported file, a stored soporte and a radicación
+/// package are known by their content.
+pub fn hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    format!("{:x}", Sha256::digest(bytes))
+}
+
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }

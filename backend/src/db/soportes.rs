@@ -2,8 +2,8 @@
 //! `archivos`, keyed by its SHA-256; a soporte is one attachment of a content to a record.
 //! Removing a soporte keeps its row (who, when, why) and its content: the events cite it.
 
+use super::hash;
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 
 use super::schema::{archivos, soportes};
 use super::AnyConnection;
@@ -44,11 +44,6 @@ struct Archivo<'a> {
     tamano: i64,
     contenido: &'a [u8],
     creado_en: chrono::NaiveDateTime,
-}
-
-/// SHA-256 of `bytes`, lowercase hex.
-pub fn hash(bytes: &[u8]) -> String {
-    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// Whether the prestador already keeps this content.

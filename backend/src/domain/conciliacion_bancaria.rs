@@ -24,6 +24,7 @@
 //! is a decision of the cartera team on the payment (Pagos › aplicar sin detalle), not of this
 //! matching, which applies only what the bank's data makes certain.
 
+use super::normal;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -213,14 +214,6 @@ pub struct Conocido<'a> {
     pub facturas: &'a [FacturaAbierta],
     /// How the credit goes to the invoices its text names, when it names any.
     pub nombradas: Option<RepartoNombradas>,
-}
-
-/// Letters and digits, upper-case: `trf-88812` and `TRF 88812` read alike.
-fn normal(s: &str) -> String {
-    s.chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect()
 }
 
 /// Whether a recorded reference is inside the bank's text (at least 4 letters or digits, so

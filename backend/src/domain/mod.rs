@@ -140,6 +140,15 @@ pub const FECHA_MINIMA: chrono::NaiveDate = match chrono::NaiveDate::from_ymd_op
     None => panic!("valid date"),
 };
 
+/// Letters and digits of a text, upper-case: `fe-1001`, `FE 1001` and a bank's `FE1001` read
+/// alike when references and invoice numbers are compared.
+pub fn normal(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 /// Why `fecha` is too early to be a fact of an invoice's life, if it is.
 pub fn antes_de_lo_posible(fecha: chrono::NaiveDate) -> Option<String> {
     (fecha < FECHA_MINIMA).then(|| format!("se espera una fecha desde {FECHA_MINIMA}; llegó {fecha}"))

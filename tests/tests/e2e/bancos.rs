@@ -647,3 +647,47 @@ fn an_unidentified_credit_assigned_to_a_payer_is_matched_again() {
     );
     assert_eq!(s.saldo(&s.f[6]), "0.00");
 }
+
+/// A credit reads the balances the credits before it in the same statement left: the first
+/// confirms the payer's announcement of $400.000 on FE-1205, and the second, of the $600.000
+/// that invoice then owes and naming nothing, finds it as the only one owing exactly that.
+#[test]
+fn each_credit_of_a_statement_sees_what_the_ones_before_it_applied() {
+    let s = escenario();
+    let portal = s.app.user_de_pagador(&s.e.tenant, &s.e.pagador_id);
+    s.app
+        .post(
+            "/api/v1/portal/anuncios",
+            &portal,
+            &json!({"fecha": "2026-03-18", "valor": "400000.00", "referencia": "ANU-7",
+                "aplicaciones": [{"factura_id": s.f[2], "valor": "400000.00"}]}),
+        )
+        .expect(201);
+    let x = camt(&[
+        Ntry {
+            valor: "400000.00",
+            tipo: "CRDT",
+            fecha: "2026-03-18",
+            referencia: "TRF-A",
+            nit: NIT,
+            texto: "PAGO ANU-7",
+        },
+        Ntry {
+            valor: "600000.00",
+            tipo: "CRDT",
+            fecha: "2026-03-19",
+            referencia: "TRF-B",
+            nit: NIT,
+            texto: "ABONO",
+        },
+    ]);
+    s.importar(&s.e.cartera, "seguidos.xml", &x).expect(201);
+    assert_eq!(s.por_referencia("TRF-A")["regla"], "anuncio");
+    let b = s.por_referencia("TRF-B");
+    assert_eq!(
+        (b["estado"].as_str(), b["regla"].as_str()),
+        (Some("aplicado"), Some("saldo_unico")),
+        "{b}"
+    );
+    assert_eq!(s.saldo(&s.f[2]), "0.00");
+}

@@ -81,7 +81,7 @@ fn a_pdf_attached_to_an_invoice_is_listed_downloaded_and_told_in_its_trazabilida
     assert_eq!(s["tipo_nombre"], "Resumen de atención u hoja de evolución");
     assert_eq!(s["media_type"], "application/pdf");
     assert_eq!(s["tamano"], hoja.len());
-    assert_eq!(s["hash"], trazo::db::soportes::hash(&hoja));
+    assert_eq!(s["hash"], trazo::db::hash(&hoja));
     assert_eq!(s["factura_id"], f.as_str());
     // Anexo 2: TIPO_NIT_NUMEROFACTURA.pdf.
     assert_eq!(s["nombre_anexo2"], format!("HEV_{}_FE-10.pdf", e.tenant.nit));

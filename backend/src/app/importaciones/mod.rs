@@ -23,7 +23,6 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use trazo_importers::archivo::{self, ErrorArchivo, LimitesArchivo, Origen};
 use trazo_importers::sheets::Perfil;
 use trazo_importers::{ImportError, Ubicacion};
@@ -187,41 +186,52 @@ pub fn perfil<'a>(perfiles: &'a [Perfil], nombre: Option<&str>) -> Result<&'a Pe
     })
 }
 
-/// The built-in `generico` profile and every `*.toml` in `dir` (a deployment adds a payer's
-/// layout by dropping a file there; no rebuild).
-pub fn cargar_perfiles(dir: &Path) -> anyhow::Result<Vec<Perfil>> {
-    let mut generico = Perfil::generico();
-    generico.nombre = "generico".into();
-    let mut v = vec![generico];
+/// Every `*.toml` of a profiles folder, in name order: (its name — the file's stem, by which
+/// `?perfil=` chooses it, with no spaces —, its path, its text). A missing folder has none.
+pub fn archivos_de_perfiles(dir: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
     let Ok(entradas) = std::fs::read_dir(dir) else {
-        return Ok(v);
+        return Ok(Vec::new());
     };
     let mut rutas: Vec<_> = entradas
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     rutas.sort();
-    for ruta in rutas {
-        let texto = std::fs::read_to_string(&ruta)?;
-        let mut p = Perfil::leer(&texto, &ruta.to_string_lossy()).map_err(|errores| {
+    rutas
+        .into_iter()
+        .map(|ruta| {
+            let nombre = ruta
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Ok((
+                nombre,
+                ruta.to_string_lossy().into_owned(),
+                std::fs::read_to_string(&ruta)?,
+            ))
+        })
+        .collect()
+}
+
+/// The built-in `generico` profile and every `*.toml` in `dir` (a deployment adds a payer's
+/// layout by dropping a file there; no rebuild).
+pub fn cargar_perfiles(dir: &Path) -> anyhow::Result<Vec<Perfil>> {
+    let mut generico = Perfil::generico();
+    generico.nombre = "generico".into();
+    let mut v = vec![generico];
+    for (nombre, ruta, texto) in archivos_de_perfiles(dir)? {
+        let mut p = Perfil::leer(&texto, &ruta).map_err(|errores| {
             let lineas: Vec<String> = errores.iter().map(ToString::to_string).collect();
             anyhow::anyhow!("{}", lineas.join("\n"))
         })?;
-        // A profile is chosen by its file's name (`?perfil=eps-ejemplo`), which has no spaces.
-        p.nombre = ruta
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or(p.nombre);
+        p.nombre = nombre;
         v.retain(|x| x.nombre != p.nombre);
         v.push(p);
     }
     Ok(v)
 }
 
-pub fn hash(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::db::hash;
 
 /// Progress of the runs working in this process: a run writes in one transaction, so its
 /// row cannot show progress until it ends.
