@@ -215,6 +215,22 @@ fn the_package_zips_the_soportes_with_anexo_2_names_and_records_the_acknowledgem
     // Built again, it is the same zip.
     let otra_vez = app.bytes(&format!("/api/v1/paquetes/{}/zip", id(&p)), &e.facturacion);
     assert_eq!(trazo::app::importaciones::hash(&otra_vez), p["hash"].as_str().unwrap());
+    // Another prestador neither reads, downloads nor radicates it; a payer's user and cartera
+    // radicate no package.
+    let otro = app.equipo();
+    for ruta in [
+        format!("/api/v1/paquetes/{}", id(&p)),
+        format!("/api/v1/paquetes/{}/zip", id(&p)),
+    ] {
+        app.get(&ruta, &otro.auditor).problem(404);
+    }
+    let acuse = json!({"numero_radicado": "RAD-X", "acuse_en": "2026-11-27T10:00:00-05:00"});
+    let radicar = format!("/api/v1/paquetes/{}/radicacion", id(&p));
+    app.post(&radicar, &otro.facturacion, &acuse).problem(404);
+    app.post(&radicar, &e.cartera, &acuse).problem(403);
+    let portal = app.user_de_pagador(&e.tenant, &e.pagador_id);
+    app.get(&format!("/api/v1/paquetes/{}", id(&p)), &portal).problem(403);
+    assert_eq!(app.get("/api/v1/paquetes", &otro.auditor).expect(200).json(), json!([]));
 
     // Radicated with the payer's acknowledgement: 21:40 in Bogotá on the 27th is the 28th in
     // UTC, and the radicación is the 27th.
